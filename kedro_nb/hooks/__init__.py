@@ -1,0 +1,21 @@
+"""Hook specifications (pluggy) with Kedro's names, and the plugin manager that calls them."""
+
+from kedro_nb.hooks.manager import (
+    PLUGIN_ENTRY_POINT_GROUP,
+    HookRegistrationError,
+    create_hook_manager,
+    register_hooks,
+    register_plugins,
+)
+from kedro_nb.hooks.markers import HOOK_NAMESPACE, hook_impl, hook_spec
+
+__all__ = [
+    "HOOK_NAMESPACE",
+    "PLUGIN_ENTRY_POINT_GROUP",
+    "HookRegistrationError",
+    "create_hook_manager",
+    "hook_impl",
+    "hook_spec",
+    "register_hooks",
+    "register_plugins",
+]

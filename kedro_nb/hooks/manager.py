@@ -1,0 +1,69 @@
+"""The plugin manager: one per session, holding the project's hooks and installed plugins."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import pluggy
+
+from kedro_nb.hooks.markers import HOOK_NAMESPACE
+from kedro_nb.hooks.specs import ALL_SPECS
+
+logger = logging.getLogger(__name__)
+
+#: Entry-point group under which installed packages offer hooks (``[project.entry-points."kedro_nb.hooks"]``).
+PLUGIN_ENTRY_POINT_GROUP = "kedro_nb.hooks"
+
+
+class HookRegistrationError(ValueError):
+    """Raised by :func:`register_hooks` when an object implements a hook the specs do not define,
+    or with arguments the spec does not have."""
+
+
+def create_hook_manager() -> pluggy.PluginManager:
+    """A plugin manager knowing every kedro-nb hook spec, with no implementation registered."""
+    manager = pluggy.PluginManager(HOOK_NAMESPACE)
+    for spec in ALL_SPECS:
+        manager.add_hookspecs(spec)
+    return manager
+
+
+def register_hooks(manager: pluggy.PluginManager, hooks: Iterable[Any]) -> None:
+    """Register hook objects (instances, as in Kedro's ``settings.HOOKS``) and verify them now,
+    so a typo in a hook name fails at start-up, naming the object and the hook, not silently."""
+    for hook in hooks:
+        if isinstance(hook, type):
+            raise HookRegistrationError(
+                f"Hook {hook.__qualname__} is a class; register an instance: {hook.__qualname__}()."
+            )
+        if manager.is_registered(hook):
+            continue
+        try:
+            manager.register(hook)
+            manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            manager.unregister(hook)
+            raise HookRegistrationError(f"Invalid hook in {type(hook).__qualname__}: {exc}") from exc
+
+
+def register_plugins(manager: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[str]:
+    """Load hooks offered by installed distributions, except those named in ``disabled``
+    (distribution names, as Kedro's ``DISABLE_HOOKS_FOR_PLUGINS``). Returns the names loaded."""
+    from importlib.metadata import entry_points
+
+    skipped = set(disabled)
+    loaded: list[str] = []
+    for entry_point in entry_points(group=PLUGIN_ENTRY_POINT_GROUP):
+        dist = entry_point.dist.name if entry_point.dist else entry_point.name
+        if dist in skipped:
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as exc:  # a broken plugin must not stop the project
+            logger.warning("Could not load hooks from %s (%s): %s", dist, entry_point.value, exc)
+            continue
+        register_hooks(manager, [plugin])
+        loaded.append(dist)
+    return loaded

@@ -1,0 +1,126 @@
+"""Hook specifications, with Kedro's names and arguments, grouped by lifecycle.
+
+Implementations may accept any subset of a spec's arguments (pluggy passes only those they name).
+Every spec here is called by keyword, by the runner (node, pipeline and dataset hooks) or the
+session (catalog and context hooks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kedro_nb.hooks.markers import hook_spec
+
+
+class ContextSpecs:
+    """Hooks around the project context."""
+
+    @hook_spec
+    def after_context_created(self, context: Any) -> None:
+        """Called once the session has built its context (config loaded, nothing run yet)."""
+
+
+class DataCatalogSpecs:
+    """Hooks around the data catalog."""
+
+    @hook_spec
+    def after_catalog_created(
+        self,
+        catalog: Any,
+        conf_catalog: dict[str, Any],
+        conf_creds: dict[str, Any],
+        parameters: dict[str, Any],
+        save_version: str | None,
+        load_versions: dict[str, str] | None,
+    ) -> None:
+        """Called after the catalog is built from config; ``conf_creds`` is never logged by us."""
+
+
+class NodeSpecs:
+    """Hooks around one node's execution."""
+
+    @hook_spec
+    def before_node_run(
+        self,
+        node: Any,
+        catalog: Any,
+        inputs: dict[str, Any],
+        is_async: bool,
+        run_id: str,
+    ) -> dict[str, Any] | None:
+        """Called before a node runs; a returned dict replaces the named inputs."""
+
+    @hook_spec
+    def after_node_run(
+        self,
+        node: Any,
+        catalog: Any,
+        inputs: dict[str, Any],
+        outputs: dict[str, Any],
+        is_async: bool,
+        run_id: str,
+    ) -> None:
+        """Called after a node ran and before its outputs are saved."""
+
+    @hook_spec
+    def on_node_error(
+        self,
+        error: BaseException,
+        node: Any,
+        catalog: Any,
+        inputs: dict[str, Any],
+        is_async: bool,
+        run_id: str,
+    ) -> None:
+        """Called when a node raises; the error still propagates afterwards."""
+
+
+class PipelineSpecs:
+    """Hooks around a whole pipeline run."""
+
+    @hook_spec
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
+        """Called before the first node runs; ``run_params`` describe the run (ids, slicing, runner)."""
+
+    @hook_spec
+    def after_pipeline_run(
+        self,
+        run_params: dict[str, Any],
+        run_result: dict[str, Any],
+        pipeline: Any,
+        catalog: Any,
+    ) -> None:
+        """Called after the last node; ``run_result`` maps free outputs to their data."""
+
+    @hook_spec
+    def on_pipeline_error(
+        self,
+        error: BaseException,
+        run_params: dict[str, Any],
+        pipeline: Any,
+        catalog: Any,
+    ) -> None:
+        """Called when the run fails; outputs saved before the failure stay saved."""
+
+
+class DatasetSpecs:
+    """Hooks around each load and save the runner makes."""
+
+    @hook_spec
+    def before_dataset_loaded(self, dataset_name: str, node: Any) -> None:
+        """Called before ``dataset_name`` is loaded as an input of ``node``."""
+
+    @hook_spec
+    def after_dataset_loaded(self, dataset_name: str, data: Any, node: Any) -> None:
+        """Called after ``dataset_name`` was loaded as an input of ``node``."""
+
+    @hook_spec
+    def before_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:
+        """Called before ``dataset_name`` is saved as an output of ``node``."""
+
+    @hook_spec
+    def after_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:
+        """Called after ``dataset_name`` was saved as an output of ``node``."""
+
+
+ALL_SPECS = (ContextSpecs, DataCatalogSpecs, NodeSpecs, PipelineSpecs, DatasetSpecs)
