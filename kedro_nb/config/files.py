@@ -1,0 +1,104 @@
+"""Finding configuration files in one environment folder and reading them.
+
+Semantics follow Kedro's ``OmegaConfigLoader``: glob patterns relative to the folder
+(``catalog*``, ``catalog*/**``, ``**/catalog*``), only ``.yml``/``.yaml``/``.json`` files,
+hidden files and folders ignored, and a key defined in two files of one folder is an error.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.config.errors import ConfigSyntaxError, DuplicateConfigKeyError
+
+CONFIG_SUFFIXES = (".yml", ".yaml", ".json")
+
+
+def find_config_files(folder: Path, patterns: Sequence[str]) -> list[Path]:
+    """Files under ``folder`` matching any of ``patterns``, sorted, without hidden parts."""
+    found: set[Path] = set()
+    for pattern in patterns:
+        for match in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
+            path = Path(match)
+            if path.suffix not in CONFIG_SUFFIXES or not path.is_file():
+                continue
+            if any(part.startswith(".") for part in path.relative_to(folder).parts):
+                continue
+            found.add(path)
+    return sorted(found)
+
+
+def read_config_file(path: Path) -> Any:
+    """Parse one YAML/JSON file into an OmegaConf ``DictConfig`` (unresolved).
+
+    Raises ConfigSyntaxError with the file, line and column when the text is malformed or the
+    top level is not a mapping.
+    """
+    import yaml
+    from omegaconf import DictConfig, OmegaConf
+
+    try:
+        config = OmegaConf.load(path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise ConfigSyntaxError(
+            f"Malformed YAML in {path}, {where}: {problem}. Fix the syntax at that line "
+            "(check indentation, unclosed brackets or quotes, a missing ':')."
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigSyntaxError(f"Malformed YAML in {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigSyntaxError(f"Cannot read {path}: not UTF-8 text ({exc.reason}).") from exc
+    if not isinstance(config, DictConfig):
+        raise ConfigSyntaxError(
+            f"{path} holds a {type(config).__name__.replace('Config', '').lower()} at its top "
+            "level; a configuration file must hold a mapping of keys to values."
+        )
+    return config
+
+
+def _leaf_keys(mapping: Any, prefix: str = "") -> Iterable[str]:
+    for key, value in mapping.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            yield from _leaf_keys(value, dotted + ".")
+        else:
+            yield dotted
+
+
+def check_no_duplicates(per_file: dict[Path, Any], *, nested: bool) -> None:
+    """Raise DuplicateConfigKeyError when two files of one folder define the same key.
+
+    Top-level keys are compared, or, with ``nested`` (parameters), the full dotted keys, so two
+    files may each add entries to one parameter group. Keys starting with ``_`` are exempt.
+    """
+    from omegaconf import OmegaConf
+
+    seen: dict[str, Path] = {}
+    clashes: list[str] = []
+    for path, config in per_file.items():
+        if nested:
+            keys = _leaf_keys(OmegaConf.to_container(config, resolve=False))
+        else:
+            keys = (str(key) for key in config)
+        for key in keys:
+            if key.split(".")[0].startswith("_"):
+                continue
+            if key in seen:
+                clashes.append(f"key {key!r} is defined in both {seen[key]} and {path}")
+            else:
+                seen[key] = path
+    if clashes:
+        listed = "; ".join(clashes[:10]) + (
+            f"; and {len(clashes) - 10} more" if len(clashes) > 10 else ""
+        )
+        raise DuplicateConfigKeyError(
+            f"Duplicate configuration: {listed}. Files of one environment folder must not "
+            "define the same key: keep it in one file, or move the override to another environment."
+        )

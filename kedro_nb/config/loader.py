@@ -1,0 +1,307 @@
+"""``ConfigLoader``: ``conf/<base_env>`` overlaid by ``conf/<env>``, read lazily, key by key.
+
+What Kedro's ``OmegaConfigLoader`` does and this loader keeps:
+  * per-key glob patterns (``catalog*``, ``catalog*/**``, ``**/catalog*``, ...; overridable);
+  * files of one folder merged deeply; a key in two files of one folder is an error;
+  * the env folder replaces base's top-level keys ("destructive"), or merges deeply ("soft");
+  * ``${...}`` interpolation, ``${globals:key, default}``, ``${runtime_params:key, default}``,
+    ``${oc.env:VAR}`` only inside credentials;
+  * runtime params merged into ``parameters`` (dotted keys update nested values);
+  * top-level keys starting with ``_`` are helpers, dropped from catalog and credentials.
+
+What differs: interpolation is resolved after base and env are combined, so an env file may
+refer to values defined in base; only local folders are read (no ``s3://`` or archive sources).
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.config.errors import ConfigError, ConfigInterpolationError, MissingConfigError
+from kedro_nb.config.files import check_no_duplicates, find_config_files, read_config_file
+from kedro_nb.config.params import deep_merge, nest_dotted
+
+#: Kedro's default file patterns per configuration key.
+DEFAULT_CONFIG_PATTERNS: dict[str, list[str]] = {
+    "catalog": ["catalog*", "catalog*/**", "**/catalog*"],
+    "parameters": ["parameters*", "parameters*/**", "**/parameters*"],
+    "credentials": ["credentials*", "credentials*/**", "**/credentials*"],
+    "globals": ["globals.yml"],
+}
+
+#: Patterns of the standalone mode: only files directly in the folder, never a recursive scan
+#: (a notebook folder may hold data, checkpoints or a whole repository below it).
+STANDALONE_PATTERNS: dict[str, list[str]] = {
+    key: [patterns[0]] for key, patterns in DEFAULT_CONFIG_PATTERNS.items()
+}
+
+_MERGE_STRATEGIES = ("destructive", "soft")
+_NO_DEFAULT = object()
+# OmegaConf resolvers are process-wide: registering ours and resolving happen under one lock.
+_RESOLVE_LOCK = threading.RLock()
+
+
+class ConfigLoader(Mapping[str, dict[str, Any]]):
+    """Read-only mapping from a configuration key (``"catalog"``, ``"parameters"``,
+    ``"credentials"``, ``"globals"`` or any key of ``config_patterns``) to its merged, resolved
+    dict. Each key is read on first access and cached; ``loader[key] = value`` overrides one.
+
+    Args:
+        conf_source: the configuration folder (``<project>/conf``).
+        env: environment folder laid over ``base_env``; ``None`` means ``default_run_env``.
+        base_env: the folder read first; ``None`` or equal to ``env`` reads only one folder.
+        runtime_params: values for ``${runtime_params:...}``, also merged into ``parameters``.
+        default_run_env: environment used when ``env`` is None (Kedro's ``local``).
+        config_patterns: extra or replaced patterns, e.g. ``{"spark": ["spark*"]}``.
+        merge_strategy: per key, ``"destructive"`` (default) or ``"soft"``.
+        custom_resolvers: OmegaConf resolvers to register, ``{"name": callable}``.
+    """
+
+    def __init__(
+        self,
+        conf_source: str | Path,
+        env: str | None = None,
+        base_env: str | None = "base",
+        runtime_params: Mapping[str, Any] | None = None,
+        *,
+        default_run_env: str = "local",
+        config_patterns: Mapping[str, list[str]] | None = None,
+        merge_strategy: Mapping[str, str] | None = None,
+        custom_resolvers: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> None:
+        self.conf_source = Path(conf_source).expanduser().resolve()
+        self.base_env = base_env or None
+        self.env = env or default_run_env or None
+        self.runtime_params: dict[str, Any] = nest_dotted(runtime_params or {})
+        self.config_patterns = {**DEFAULT_CONFIG_PATTERNS, **dict(config_patterns or {})}
+        self.merge_strategy = dict(merge_strategy or {})
+        for key, strategy in self.merge_strategy.items():
+            if strategy not in _MERGE_STRATEGIES:
+                raise ConfigError(
+                    f"Unknown merge strategy {strategy!r} for {key!r}; expected one of "
+                    f"{list(_MERGE_STRATEGIES)} (in CONFIG_LOADER_ARGS['merge_strategy'])."
+                )
+        self._explicit_env = env is not None
+        self._standalone = False
+        self._cache: dict[str, dict[str, Any]] = {}
+        self._globals: dict[str, Any] | None = None
+        if custom_resolvers:
+            from omegaconf import OmegaConf
+
+            for name, resolver in custom_resolvers.items():
+                if not OmegaConf.has_resolver(name):
+                    _register(name, resolver)
+
+    @classmethod
+    def standalone(
+        cls, folder: str | Path, runtime_params: Mapping[str, Any] | None = None
+    ) -> ConfigLoader:
+        """A loader reading ``catalog*.yml``, ``parameters*.yml``, ``credentials*.yml`` and
+        ``globals.yml`` directly inside ``folder`` (no environments, no recursive scan): the
+        configuration of a notebook that lives outside any project."""
+        loader = cls(folder, env=None, base_env=None, runtime_params=runtime_params)
+        loader.env = None
+        loader._standalone = True
+        loader.config_patterns = {key: list(p) for key, p in STANDALONE_PATTERNS.items()}
+        return loader
+
+    # -- Mapping interface ------------------------------------------------------------------
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key not in self._cache:
+            if key not in self.config_patterns:
+                close = difflib.get_close_matches(key, self.config_patterns, n=3)
+                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                raise KeyError(
+                    f"No config patterns for {key!r}; known keys: {sorted(self.config_patterns)}."
+                    f"{hint} Add patterns with CONFIG_LOADER_ARGS['config_patterns']."
+                )
+            self._cache[key] = self._load(key)
+        return self._cache[key]
+
+    def __setitem__(self, key: str, value: dict[str, Any]) -> None:
+        """Replace a key's configuration (e.g. a notebook edits ``parameters`` in place)."""
+        self._cache[key] = value
+        if key == "globals":
+            self._globals = value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.config_patterns)
+
+    def __len__(self) -> int:
+        return len(self.config_patterns)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.config_patterns or key in self._cache
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``loader[key]``, or ``default`` when the key has no patterns or no files."""
+        try:
+            return self[key]
+        except (KeyError, MissingConfigError):
+            return default
+
+    def __repr__(self) -> str:
+        mode = "standalone" if self._standalone else f"base_env={self.base_env!r}, env={self.env!r}"
+        return f"ConfigLoader(conf_source='{self.conf_source}', {mode})"
+
+    # -- reading ----------------------------------------------------------------------------
+    def env_folders(self) -> list[Path]:
+        """The folders read, in order of precedence (lowest first)."""
+        if self._standalone:
+            return [self.conf_source]
+        envs = [self.base_env, self.env if self.env != self.base_env else None]
+        return [self.conf_source / env for env in envs if env]
+
+    def sources(self, key: str) -> list[Path]:
+        """The files that make up ``key``, base first (for display and debugging)."""
+        patterns = self.config_patterns[key]
+        return [
+            f for folder in self._existing_folders() for f in find_config_files(folder, patterns)
+        ]
+
+    def _existing_folders(self) -> list[Path]:
+        if not self.conf_source.is_dir():
+            raise MissingConfigError(
+                f"Configuration folder {self.conf_source} does not exist. Create it (with "
+                "base/ and local/ inside) or pass the right --conf-source."
+            )
+        folders = []
+        for folder in self.env_folders():
+            if folder.is_dir():
+                folders.append(folder)
+            elif self._explicit_env and folder.name == self.env:
+                present = sorted(p.name for p in self.conf_source.iterdir() if p.is_dir())
+                close = difflib.get_close_matches(folder.name, present, n=3)
+                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                raise MissingConfigError(
+                    f"Environment {folder.name!r} not found: {folder} does not exist. "
+                    f"Environments present: {present}.{hint}"
+                )
+        return folders
+
+    def _load(self, key: str) -> dict[str, Any]:
+        from omegaconf import OmegaConf
+
+        patterns = self.config_patterns[key]
+        layers: list[dict[str, Any]] = []
+        origins: dict[str, Path] = {}
+        any_file = False
+        for folder in self._existing_folders():
+            per_file = {
+                path: read_config_file(path) for path in find_config_files(folder, patterns)
+            }
+            any_file = any_file or bool(per_file)
+            check_no_duplicates(per_file, nested=key == "parameters")
+            for path, config in per_file.items():
+                origins.update({str(k): path for k in config})
+            merged = OmegaConf.unsafe_merge(*per_file.values()) if per_file else OmegaConf.create()
+            layers.append(OmegaConf.to_container(merged, resolve=False))  # type: ignore[arg-type]
+        if not any_file and key != "globals":
+            folders = ", ".join(str(f) for f in self.env_folders())
+            raise MissingConfigError(
+                f"No {key} configuration: no .yml/.yaml/.json file in {folders} matches "
+                f"{patterns}. Create e.g. {self.env_folders()[0] / (key + '.yml')}."
+            )
+        combined: dict[str, Any] = {}
+        for layer in layers:
+            if self.merge_strategy.get(key, "destructive") == "soft":
+                combined = deep_merge(combined, layer)
+            else:
+                combined.update(layer)
+        if key == "parameters":
+            combined = deep_merge(combined, self.runtime_params)
+        resolved = self._resolve(key, combined, origins)
+        if key in ("parameters", "globals"):
+            return resolved
+        return {k: v for k, v in resolved.items() if not str(k).startswith("_")}
+
+    # -- interpolation ----------------------------------------------------------------------
+    def _resolve(self, key: str, raw: dict[str, Any], origins: dict[str, Path]) -> dict[str, Any]:
+        from omegaconf import OmegaConf
+        from omegaconf.errors import OmegaConfBaseException
+        from omegaconf.resolvers import oc
+
+        if key != "globals" and self._globals is None:
+            self._globals = self["globals"]  # read first: resolving it re-registers resolvers
+        with _RESOLVE_LOCK:
+            had_env = OmegaConf.has_resolver("oc.env")
+            _register("globals", self._globals_value)
+            runtime = self._runtime_value if key != "globals" else _no_runtime_in_globals
+            _register("runtime_params", runtime)
+            _register("oc.env", oc.env if key == "credentials" else _no_env_outside_credentials)
+            try:
+                return OmegaConf.to_container(OmegaConf.create(raw), resolve=True)  # type: ignore[return-value]
+            except ConfigError:
+                raise
+            except OmegaConfBaseException as exc:
+                full_key = str(getattr(exc, "full_key", "") or "")
+                where = origins.get(full_key.split(".")[0].split("[")[0])
+                place = f" at {key} key {full_key!r}" if full_key else f" in {key}"
+                place += f" ({where})" if where else ""
+                cause: BaseException | None = exc
+                while cause is not None and not isinstance(cause, ConfigError):
+                    cause = cause.__cause__
+                message = str(cause) if cause else str(exc).splitlines()[0]
+                raise ConfigInterpolationError(
+                    f"Cannot resolve an interpolation{place}: {message}. Check the "
+                    "${...} reference: the referenced key must exist, or give a default."
+                ) from exc
+            finally:
+                if had_env:
+                    _register("oc.env", oc.env)
+                else:
+                    OmegaConf.clear_resolver("oc.env")
+
+    def _globals_value(self, name: str, default: Any = _NO_DEFAULT) -> Any:
+        from omegaconf import OmegaConf
+
+        value = OmegaConf.select(OmegaConf.create(self._globals or {}), name, default=_NO_DEFAULT)
+        if value is not _NO_DEFAULT:
+            return value
+        if default is not _NO_DEFAULT:
+            return default
+        raise ConfigInterpolationError(
+            f"globals key {name!r} is not defined in globals.yml and the reference has no "
+            f"default; define it or write ${{globals:{name}, <default>}}"
+        )
+
+    def _runtime_value(self, name: str, default: Any = _NO_DEFAULT) -> Any:
+        from omegaconf import OmegaConf
+
+        value = OmegaConf.select(OmegaConf.create(self.runtime_params), name, default=_NO_DEFAULT)
+        if value is not _NO_DEFAULT:
+            return value
+        if default is not _NO_DEFAULT:
+            return default
+        raise ConfigInterpolationError(
+            f"runtime parameter {name!r} was not given and the reference has no default; pass "
+            f"--params {name}=<value> or write ${{runtime_params:{name}, <default>}}"
+        )
+
+
+def _register(name: str, resolver: Callable[..., Any]) -> None:
+    """Register (replacing) an OmegaConf resolver with 2.4's API, or 2.3's older one."""
+    from omegaconf import OmegaConf
+
+    if hasattr(OmegaConf, "register_resolver"):
+        OmegaConf.register_resolver(name, resolver, replace=True, annotation_validation="off")
+    else:  # pragma: no cover - omegaconf 2.3
+        OmegaConf.register_new_resolver(name, resolver, replace=True)
+
+
+def _no_runtime_in_globals(*_: Any) -> Any:
+    raise ConfigInterpolationError(
+        "${runtime_params:...} is not allowed in globals.yml (globals are read before runtime "
+        "parameters apply); use it in parameters or catalog files instead"
+    )
+
+
+def _no_env_outside_credentials(*_: Any) -> Any:
+    raise ConfigInterpolationError(
+        "${oc.env:...} is read only in credentials files, so environment values never leak into "
+        "parameters or the catalog; move the reference to credentials.yml"
+    )
