@@ -1,0 +1,433 @@
+"""``Node``: one function call in a pipeline, with named inputs and outputs.
+
+A node is immutable (except ``func``, which hooks may wrap), hashable and equal to any node with
+the same name, inputs and outputs, like Kedro's. Everything is validated in the constructor so a
+mistake surfaces at the ``node(...)`` line, not when the pipeline runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import itertools
+import re
+import warnings
+from collections.abc import Callable, Iterable
+from functools import partial
+from operator import itemgetter
+from typing import Any
+
+from ._errors import (
+    NodeDefinitionError,
+    NodeInputsError,
+    NodeOutputError,
+    NodeSignatureError,
+)
+from ._transcoding import strip_transcoding
+
+DatasetSpec = str | list[str] | dict[str, str] | None
+"""Accepted forms of node inputs/outputs: one name, a list of names, a mapping or ``None``."""
+
+_VALID_NAME = re.compile(r"[\w.-]+")
+_FORMAT_HINT = "Expected form: node(func, inputs, outputs, name=None, tags=None)."
+
+
+def to_name_list(spec: str | Iterable[str] | dict[str, str] | None) -> list[str]:
+    """Flatten a dataset/tag spec to a list of names (dict -> its values)."""
+    if spec is None:
+        return []
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict):
+        return list(spec.values())
+    return list(spec)
+
+
+def readable_func_name(func: Callable[..., Any]) -> str:
+    """The function's ``__name__``, or a readable stand-in for callables without one."""
+    name = getattr(func, "__name__", None)
+    if isinstance(name, str):
+        return name
+    if isinstance(func, partial):
+        return f"partial({readable_func_name(func.func)})"
+    return type(func).__name__
+
+
+def _check_spec(kind: str, spec: Any, namespace: str | None) -> list[str]:
+    if spec and not isinstance(spec, (str, list, dict)):
+        raise NodeDefinitionError(
+            f"Invalid node: '{kind}' must be None, a str, a list of str or a dict of str, "
+            f"got {type(spec).__name__} ({spec!r}). {_FORMAT_HINT}"
+        )
+    names = to_name_list(spec)
+    for item in names:
+        if not isinstance(item, str):
+            raise NodeDefinitionError(
+                f"Invalid node: every name in '{kind}' must be a str, got {item!r} "
+                f"({type(item).__name__}) in {spec!r}."
+            )
+        if "." in item and not item.startswith("params:"):
+            _warn_dotted_name(item, namespace)
+    return names
+
+
+def _warn_dotted_name(name: str, namespace: str | None) -> None:
+    prefix = name.rpartition(".")[0]
+    if namespace and prefix.startswith(namespace.split(".")[0]):
+        return
+    warnings.warn(
+        f"Dataset name '{name}' contains '.', which is reserved for namespaces "
+        "(see pipeline(..., namespace=)). Consider '_' instead.",
+        UserWarning,
+        stacklevel=5,
+    )
+
+
+def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
+    if inspect.isbuiltin(func):
+        return None
+    try:
+        return inspect.signature(func, follow_wrapped=False)
+    except (TypeError, ValueError):  # some C callables expose no signature
+        return None
+
+
+def _bind_order(func: Callable[..., Any], inputs: DatasetSpec) -> list[str]:
+    """Check ``inputs`` bind to ``func`` and return the input names in call order."""
+    sig = _signature(func)
+    if isinstance(inputs, dict):
+        args: list[str] = []
+        kwargs = dict(inputs)
+    else:
+        args, kwargs = to_name_list(inputs), {}
+    if sig is None:
+        return args + list(kwargs.values())
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise NodeSignatureError(
+            f"Inputs of '{readable_func_name(func)}' do not fit its signature: the function "
+            f"takes {list(sig.parameters)}, the node gives {inputs!r} ({exc}). Pass one name "
+            "per positional parameter, or a dict {parameter: dataset}."
+        ) from exc
+    return [*bound.args, *bound.kwargs.values()]
+
+
+def _hashable(spec: DatasetSpec) -> Any:
+    if isinstance(spec, dict):
+        return tuple(sorted(spec.items()))
+    if isinstance(spec, list):
+        return tuple(spec)
+    return spec
+
+
+class Node:
+    """A function call with named inputs and outputs; build it with :func:`node`."""
+
+    __slots__ = (
+        "_confirms",
+        "_func",
+        "_hash",
+        "_input_list",
+        "_inputs",
+        "_key",
+        "_name",
+        "_namespace",
+        "_output_list",
+        "_outputs",
+        "_qualified_name",
+        "_tags",
+    )
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        inputs: DatasetSpec,
+        outputs: DatasetSpec,
+        *,
+        name: str | None = None,
+        tags: str | Iterable[str] | None = None,
+        confirms: str | list[str] | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        """See :func:`node`."""
+        if not callable(func):
+            raise NodeDefinitionError(
+                f"Invalid node: the first argument must be a function, got "
+                f"{type(func).__name__} ({func!r}). {_FORMAT_HINT}"
+            )
+        _check_spec("inputs", inputs, namespace)
+        output_list = _check_spec("outputs", outputs, namespace)
+        if not inputs and not outputs:
+            raise NodeDefinitionError(
+                f"Invalid node for '{readable_func_name(func)}': it has neither inputs nor "
+                f"outputs; give at least one. {_FORMAT_HINT}"
+            )
+        input_list = _bind_order(func, inputs)
+        if name and not _VALID_NAME.fullmatch(name):
+            raise NodeDefinitionError(
+                f"'{name}' is not a valid node name: use only letters, digits, '_', '-' and '.'."
+            )
+        tag_set = frozenset(to_name_list(tags))
+        for tag in tag_set:
+            if not isinstance(tag, str) or not _VALID_NAME.fullmatch(tag):
+                raise NodeDefinitionError(
+                    f"{tag!r} is not a valid node tag: use only letters, digits, '_', '-' and '.'."
+                )
+        self._func = func
+        self._inputs = inputs
+        self._outputs = outputs
+        self._name = name or None
+        self._namespace = namespace
+        self._tags = tag_set
+        self._confirms = confirms
+        self._input_list = tuple(input_list)
+        self._output_list = tuple(output_list)
+        base = self._name or self._generated_name()
+        self._qualified_name = f"{namespace}.{base}" if namespace else base
+        self._key = (self._qualified_name, _hashable(inputs), _hashable(outputs))
+        self._hash = hash(self._key)
+        self._check_outputs()
+
+    def _generated_name(self) -> str:
+        func = self._func
+        inputs, outputs = list(self._input_list), list(self._output_list)
+        if isinstance(func, partial):
+            base = f"partial({readable_func_name(func.func)})"
+            key = f"{base}|{inputs}|{outputs}"
+        else:
+            base = readable_func_name(func)
+            module = getattr(func, "__module__", None)
+            key = f"{module}.{base}|{inputs}|{outputs}"
+        return f"{base}__{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+    def _check_outputs(self) -> None:
+        seen: set[str] = set()
+        dupes = sorted({o for o in self._output_list if o in seen or seen.add(o)})
+        if dupes:
+            raise NodeDefinitionError(
+                f"Invalid node '{self}': outputs {dupes} appear more than once; each output "
+                "name must be unique."
+            )
+        ins = {strip_transcoding(i) for i in self._input_list}
+        common = sorted(ins.intersection(strip_transcoding(o) for o in self._output_list))
+        if common:
+            raise NodeDefinitionError(
+                f"Invalid node '{self}': {common} are both input and output (transcoded "
+                "forms count as the same dataset). Write the result to a new dataset name."
+            )
+
+    # -- identity ---------------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._hash == other._hash and self._key == other._key
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._key < other._key
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __str__(self) -> str:
+        ins = f"[{';'.join(self._input_list)}]" if self._inputs else "None"
+        outs = f"[{';'.join(self._output_list)}]" if self._outputs else "None"
+        prefix = f"{self._name}: " if self._name else ""
+        return f"{prefix}{readable_func_name(self._func)}({ins}) -> {outs}"
+
+    def __repr__(self) -> str:
+        return (
+            f"Node({readable_func_name(self._func)}, {self._inputs!r}, {self._outputs!r}, "
+            f"{self._name!r})"
+        )
+
+    # -- public attributes ------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """Full node name: ``namespace.name``; unnamed nodes get ``func__<hash>``."""
+        return self._qualified_name
+
+    @property
+    def short_name(self) -> str:
+        """The given name without namespace, or a title made from the function name."""
+        if self._name:
+            return self._name
+        return readable_func_name(self._func).replace("_", " ").title()
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        """The function the node calls."""
+        return self._func
+
+    @func.setter
+    def func(self, func: Callable[..., Any]) -> None:
+        """Replace the function (hooks use this to wrap it); name and identity stay."""
+        self._input_list = tuple(_bind_order(func, self._inputs))
+        self._func = func
+
+    @property
+    def inputs(self) -> list[str]:
+        """Input dataset names, in the order they bind to the function's parameters."""
+        return list(self._input_list)
+
+    @property
+    def outputs(self) -> list[str]:
+        """Output dataset names, in declaration order."""
+        return list(self._output_list)
+
+    @property
+    def tags(self) -> set[str]:
+        """A copy of the node's tags."""
+        return set(self._tags)
+
+    @property
+    def namespace(self) -> str | None:
+        """The node's namespace (``outer.inner``), or ``None``."""
+        return self._namespace
+
+    @property
+    def namespace_prefixes(self) -> list[str]:
+        """Every enclosing namespace, shortest first: ``a.b.c`` -> ``['a', 'a.b', 'a.b.c']``."""
+        parts = (self._namespace or "").split(".")
+        return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+    @property
+    def confirms(self) -> list[str]:
+        """Datasets whose ``confirm()`` the runner calls after this node succeeds."""
+        return to_name_list(self._confirms)
+
+    def tag(self, tags: str | Iterable[str]) -> Node:
+        """Return a copy of this node with ``tags`` added."""
+        return self._copy(tags=self._tags | set(to_name_list(tags)))
+
+    def _copy(self, **overrides: Any) -> Node:
+        params: dict[str, Any] = {
+            "func": self._func,
+            "inputs": self._inputs,
+            "outputs": self._outputs,
+            "name": self._name,
+            "namespace": self._namespace,
+            "tags": self._tags,
+            "confirms": self._confirms,
+        }
+        params.update(overrides)
+        return Node(**params)
+
+    # -- execution --------------------------------------------------------------------------
+    def __call__(self, **kwargs: Any) -> dict[str, Any]:
+        """Run the node with inputs given as keyword arguments."""
+        return self.run(kwargs)
+
+    def run(self, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Call the function with ``inputs`` (dataset name -> value) and return a dict
+        mapping each output name to its value.
+
+        Raises:
+            NodeInputsError: ``inputs`` is not a dict or its keys differ from the node's inputs.
+            NodeOutputError: the function's result does not fit the declared outputs.
+        """
+        if inputs is None:
+            inputs = {}
+        if not isinstance(inputs, dict):
+            raise NodeInputsError(
+                f"Node.run() of '{self.name}' takes a dict of inputs, got {type(inputs).__name__}."
+            )
+        expected = set(self._input_list)
+        if set(inputs) != expected:
+            raise NodeInputsError(
+                f"Node '{self.name}' expected inputs {sorted(expected)}, got {sorted(inputs)}. "
+                f"Missing: {sorted(expected - set(inputs))}; "
+                f"unexpected: {sorted(set(inputs) - expected)}."
+            )
+        spec = self._inputs
+        if isinstance(spec, dict):
+            result = self._func(**{arg: inputs[ds] for arg, ds in spec.items()})
+        else:
+            result = self._func(*(inputs[ds] for ds in self._input_list))
+        return self._outputs_dict(result)
+
+    def _outputs_dict(self, result: Any) -> dict[str, Any]:
+        spec = self._outputs
+        if spec is None or spec == [] or spec == {}:
+            if result is not None:
+                warnings.warn(
+                    f"Node '{self.name}' returned a {type(result).__name__} but declares no "
+                    "outputs, so the value is dropped. Declare outputs to keep it.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return {}
+        if isinstance(spec, str):
+            return {spec: result}
+        first, lazy = result, None
+        if inspect.isgenerator(result):
+            try:
+                first = next(result)
+            except StopIteration:
+                raise NodeOutputError(
+                    f"Node '{self.name}' is a generator that yielded nothing; it must yield "
+                    f"values shaped like its outputs {self._outputs!r}."
+                ) from None
+            lazy = itertools.chain([first], result)
+        keys: list[Any]
+        if isinstance(spec, dict):
+            if not isinstance(first, dict):
+                raise self._shape_error(f"a dict with keys {sorted(spec)}", first)
+            if set(first) != set(spec):
+                raise NodeOutputError(
+                    f"Node '{self.name}' returned a dict with keys {sorted(map(str, first))}, "
+                    f"but its outputs declare keys {sorted(spec)}. Return exactly those keys."
+                )
+            keys, names = list(spec), list(spec.values())
+        else:
+            if not isinstance(first, (list, tuple)):
+                raise self._shape_error(f"a list or tuple of {len(spec)} values", first)
+            if len(first) != len(spec):
+                raise NodeOutputError(
+                    f"Node '{self.name}' returned {len(first)} value(s), but declares "
+                    f"{len(spec)} output(s) {spec}. Return one value per output."
+                )
+            keys, names = list(range(len(spec))), list(spec)
+        if lazy is None:
+            return {name: first[key] for key, name in zip(keys, names, strict=True)}
+        streams = itertools.tee(lazy, len(keys))
+        pairs = zip(keys, names, streams, strict=True)
+        return {name: map(itemgetter(key), s) for key, name, s in pairs}
+
+    def _shape_error(self, expected: str, got: Any) -> NodeOutputError:
+        return NodeOutputError(
+            f"Node '{self.name}' returned {type(got).__name__}, but its outputs "
+            f"{self._outputs!r} need {expected}. Change the return value or the outputs."
+        )
+
+
+def node(
+    func: Callable[..., Any],
+    inputs: DatasetSpec,
+    outputs: DatasetSpec,
+    *,
+    name: str | None = None,
+    tags: str | Iterable[str] | None = None,
+    confirms: str | list[str] | None = None,
+    namespace: str | None = None,
+) -> Node:
+    """Create a :class:`Node` calling ``func``.
+
+    Args:
+        func: The function to call.
+        inputs: ``None``, one dataset name, a list (positional arguments) or a dict
+            ``{parameter: dataset}`` (keyword arguments). ``params:<key>`` reads a parameter.
+        outputs: ``None``, one name (the whole return value), a list (the function returns a
+            list/tuple of that length) or a dict ``{returned_key: dataset}``.
+        name: Node name (letters, digits, ``_``, ``-``, ``.``); default ``func__<hash>``.
+        tags: One tag or several, used to select nodes.
+        confirms: Datasets to confirm after the node succeeds.
+        namespace: Namespace prefixed to the node name (``ns.name``).
+
+    Raises:
+        NodeDefinitionError: the arguments do not describe a valid node.
+        NodeSignatureError: ``inputs`` do not bind to ``func``'s signature.
+    """
+    return Node(func, inputs, outputs, name=name, tags=tags, confirms=confirms, namespace=namespace)

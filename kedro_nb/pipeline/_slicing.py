@@ -1,0 +1,196 @@
+"""Slicing methods of ``Pipeline``: sub-pipelines by node name, dataset, tag or namespace.
+
+Every method returns a new pipeline over a subset of this pipeline's (already validated) nodes.
+Unknown names raise an error listing the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ._errors import (
+    EmptyPipelineError,
+    UnknownDatasetError,
+    UnknownNamespaceError,
+    UnknownNodeError,
+)
+from ._graph import closure
+from ._node import Node
+from ._transcoding import strip_transcoding
+
+if TYPE_CHECKING:
+    from ._graph import Graph
+    from ._pipeline import Pipeline
+
+
+def _suggest(missing: Iterable[str], known: Iterable[str]) -> str:
+    known = list(known)
+    hints: list[str] = []
+    for name in missing:
+        hints += [m for m in difflib.get_close_matches(name, known, n=3) if m not in hints]
+    return f" Did you mean {hints}?" if hints else ""
+
+
+class SlicingMixin:
+    """Mixed into ``Pipeline``; relies on ``_graph`` and ``_from_trusted``."""
+
+    _graph: Graph
+
+    @classmethod
+    def _from_trusted(cls, nodes: Iterable[Node]) -> Pipeline:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- by node name -----------------------------------------------------------------------
+    def _named(self, names: Iterable[str]) -> list[Node]:
+        by_name = self._graph.by_name
+        names = list(dict.fromkeys(names))
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            in_namespace = [k for m in missing for k in by_name if k.endswith(f".{m}")]
+            hint = (
+                f" Did you mean {in_namespace}? (nodes in a namespace are named 'namespace.name')"
+                if in_namespace
+                else _suggest(missing, by_name)
+            )
+            raise UnknownNodeError(f"Pipeline does not contain nodes named {missing}.{hint}")
+        return [by_name[n] for n in names]
+
+    def only_nodes(self, *node_names: str) -> Pipeline:
+        """Only the named nodes."""
+        return self._from_trusted(self._named(node_names))
+
+    def from_nodes(self, *node_names: str) -> Pipeline:
+        """The named nodes and every node depending on them, directly or transitively."""
+        return self._from_trusted(closure(self._graph, self._named(node_names), downstream=True))
+
+    def to_nodes(self, *node_names: str) -> Pipeline:
+        """The named nodes and every node they depend on, directly or transitively."""
+        return self._from_trusted(closure(self._graph, self._named(node_names), downstream=False))
+
+    # -- by dataset -------------------------------------------------------------------------
+    def _check_datasets(self, names: Iterable[str]) -> None:
+        graph = self._graph
+        known = {i for n in graph.by_name.values() for i in (*n._input_list, *n._output_list)}
+        missing = sorted(
+            d
+            for d in set(names)
+            if d not in known and d not in graph.producer and d not in graph.consumers
+        )
+        if missing:
+            raise UnknownDatasetError(
+                f"Pipeline does not contain datasets named {missing}."
+                f"{_suggest(missing, sorted(known))}"
+            )
+
+    def _readers(self, names: Iterable[str]) -> list[Node]:
+        names = set(names)
+        self._check_datasets(names)
+        consumers = self._graph.consumers
+        found: dict[int, Node] = {}
+        for name in names:
+            base = strip_transcoding(name)
+            for n in consumers.get(base, ()):
+                if base == name or name in n._input_list:
+                    found[id(n)] = n
+        return list(found.values())
+
+    def _writers(self, names: Iterable[str]) -> list[Node]:
+        names = set(names)
+        self._check_datasets(names)
+        producer = self._graph.producer
+        found: dict[int, Node] = {}
+        for name in names:
+            base = strip_transcoding(name)
+            n = producer.get(base)
+            if n is not None and (base == name or name in n._output_list):
+                found[id(n)] = n
+        return list(found.values())
+
+    def only_nodes_with_inputs(self, *inputs: str) -> Pipeline:
+        """Nodes reading any of ``inputs`` (``name`` matches every ``name@format``)."""
+        return self._from_trusted(self._readers(inputs))
+
+    def from_inputs(self, *inputs: str) -> Pipeline:
+        """Nodes reading any of ``inputs``, and every node downstream of them."""
+        return self._from_trusted(closure(self._graph, self._readers(inputs), downstream=True))
+
+    def only_nodes_with_outputs(self, *outputs: str) -> Pipeline:
+        """Nodes writing any of ``outputs``."""
+        return self._from_trusted(self._writers(outputs))
+
+    def to_outputs(self, *outputs: str) -> Pipeline:
+        """Nodes writing any of ``outputs``, and every node they depend on."""
+        return self._from_trusted(closure(self._graph, self._writers(outputs), downstream=False))
+
+    # -- by tag / namespace -----------------------------------------------------------------
+    def only_nodes_with_tags(self, *tags: str) -> Pipeline:
+        """Nodes carrying *any* of ``tags`` (empty when no tag is given)."""
+        wanted = set(tags)
+        return self._from_trusted(
+            n for n in self._graph.by_name.values() if not wanted.isdisjoint(n._tags)
+        )
+
+    def only_nodes_with_namespaces(self, node_namespaces: Iterable[str]) -> Pipeline:
+        """Nodes inside any of ``node_namespaces`` (nested namespaces included)."""
+        nodes = list(self._graph.by_name.values())
+        found: dict[int, Node] = {}
+        unmatched = []
+        for ns in node_namespaces:
+            hits = [
+                n
+                for n in nodes
+                if n.namespace and (n.namespace == ns or n.namespace.startswith(f"{ns}."))
+            ]
+            if not hits:
+                unmatched.append(ns)
+            found.update((id(n), n) for n in hits)
+        if unmatched:
+            known = {p for n in nodes for p in (n.namespace_prefixes if n.namespace else ())}
+            raise UnknownNamespaceError(
+                "Pipeline does not contain nodes with the following namespaces: "
+                f"{unmatched}.{_suggest(unmatched, sorted(known))}"
+            )
+        return self._from_trusted(found.values())
+
+    def filter(
+        self,
+        tags: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        node_names: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        node_namespaces: Iterable[str] | None = None,
+    ) -> Pipeline:
+        """Nodes meeting *every* given condition; each is applied to this whole pipeline
+        and the results intersected, so the order of conditions does not matter.
+
+        Raises:
+            EmptyPipelineError: no node meets all conditions.
+        """
+        selections = []
+        if tags:
+            selections.append(self.only_nodes_with_tags(*tags))
+        if from_nodes:
+            selections.append(self.from_nodes(*from_nodes))
+        if to_nodes:
+            selections.append(self.to_nodes(*to_nodes))
+        if node_names:
+            selections.append(self.only_nodes(*node_names))
+        if from_inputs:
+            selections.append(self.from_inputs(*from_inputs))
+        if to_outputs:
+            selections.append(self.to_outputs(*to_outputs))
+        if node_namespaces:
+            selections.append(self.only_nodes_with_namespaces(node_namespaces))
+        keep = set(self._graph.by_name)
+        for sub in selections:
+            keep &= sub._graph.by_name.keys()
+        if not keep:
+            raise EmptyPipelineError(
+                "No node meets all the given filters together; each filter is applied to the "
+                "whole pipeline and the results intersected. Loosen one of the filters."
+            )
+        return self._from_trusted(n for k, n in self._graph.by_name.items() if k in keep)

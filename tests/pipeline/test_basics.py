@@ -1,0 +1,47 @@
+"""Smoke tests of the public API: nodes, pipelines, slicing basics."""
+
+from __future__ import annotations
+
+import pytest
+
+from kedro_nb.pipeline import CircularDependencyError, Pipeline, PipelineError, node
+
+
+def identity(x):
+    return x
+
+
+def pair(a, b):
+    return a, b
+
+
+def make_pipeline() -> Pipeline:
+    return Pipeline(
+        [
+            node(identity, "raw", "clean", name="clean"),
+            node(pair, ["clean", "params:k"], ["left", "right"], name="split"),
+            node(identity, "left", "report", name="report"),
+        ]
+    )
+
+
+def test_nodes_are_in_execution_order():
+    assert [n.name for n in make_pipeline().nodes] == ["clean", "split", "report"]
+
+
+def test_free_inputs_and_outputs():
+    pipe = make_pipeline()
+    assert pipe.inputs() == {"raw", "params:k"}
+    assert pipe.outputs() == {"right", "report"}
+
+
+def test_from_nodes_and_to_outputs():
+    pipe = make_pipeline()
+    assert [n.name for n in pipe.from_nodes("split").nodes] == ["split", "report"]
+    assert [n.name for n in pipe.to_outputs("left").nodes] == ["clean", "split"]
+
+
+def test_cycle_is_named():
+    with pytest.raises(CircularDependencyError, match=r"'a' -\[x\]-> 'b' -\[y\]-> 'a'") as err:
+        Pipeline([node(identity, "y", "x", name="a"), node(identity, "x", "y", name="b")])
+    assert isinstance(err.value, PipelineError)
