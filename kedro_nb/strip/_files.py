@@ -1,0 +1,147 @@
+"""Strip notebook bytes and files: parse, strip, lay out as Jupyter does, write only what changed.
+
+The text keeps its original line endings (a CRLF file stays CRLF) and a UTF-8 byte-order mark if it
+had one. A file that is already clean is not opened for writing, so its mtime does not move. Writes
+go to a temporary file in the same folder that replaces the notebook with ``os.replace``, with the
+notebook's permission bits, so a reader never sees half a notebook and a failure leaves it as
+it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from typing import Any
+
+from kedro_nb.strip import _layout
+from kedro_nb.strip._core import StripOptions, strip_with
+from kedro_nb.strip.errors import (
+    NotebookEncodingError,
+    NotebookReadError,
+    NotebookValidationError,
+    NotebookWriteError,
+)
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def strip_bytes(
+    data: bytes, *, source: str = "<stdin>", validate: bool = False, **options: Any
+) -> bytes:
+    """Return the stripped form of the notebook file content ``data`` (``data`` itself if clean).
+
+    ``source`` names the input in error messages; ``validate`` checks the result against nbformat's
+    schema (slower: it imports nbformat). ``options`` are those of :func:`strip_notebook`.
+    """
+    return _strip_bytes(data, source, StripOptions.from_kwargs(options), validate)
+
+
+def strip_file(path: str | os.PathLike[str], *, validate: bool = False, **options: Any) -> bool:
+    """Strip the notebook at ``path`` in place; True if the file changed, False if already clean.
+
+    Raises a :class:`~kedro_nb.strip.errors.StripError` subclass, the file left byte-identical.
+    """
+    return _strip_file(os.fspath(path), StripOptions.from_kwargs(options), validate)
+
+
+def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -> bytes:
+    bom = data.startswith(_BOM)
+    body = data[3:] if bom else data
+    first_newline = body.find(b"\n")
+    crlf = first_newline > 0 and body[first_newline - 1 : first_newline] == b"\r"
+    stripped = strip_with(_layout.loads(body, source), opts)
+    if validate:
+        validate_notebook(stripped, source)
+    text = _layout.dumps(stripped)
+    if crlf:
+        text = text.replace("\n", "\r\n")  # JSON strings escape newlines: every "\n" is layout
+    try:
+        result = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotebookEncodingError(
+            f"{source}: text holds {text[exc.start : exc.end]!r} (a lone surrogate), which "
+            "cannot be "
+            "written as UTF-8; replace it in the notebook."
+        ) from exc
+    if bom:
+        result = _BOM + result
+    return data if result == data else result
+
+
+def _strip_file(path: str, opts: StripOptions, validate: bool) -> bool:
+    data, before = _read(path)
+    result = _strip_bytes(data, path, opts, validate)
+    if result is data:
+        return False
+    write_atomic(path, result, before=before)
+    return True
+
+
+def _read(path: str) -> tuple[bytes, os.stat_result]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno())
+    except FileNotFoundError as exc:
+        raise NotebookReadError(f"{path}: no such file (was it moved or deleted?)") from exc
+    except IsADirectoryError as exc:
+        raise NotebookReadError(f"{path}: is a directory, expected a .ipynb file") from exc
+    except PermissionError as exc:
+        raise NotebookReadError(f"{path}: permission denied reading the file") from exc
+    except OSError as exc:
+        raise NotebookReadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
+def write_atomic(path: str, data: bytes, *, before: os.stat_result | None = None) -> None:
+    """Replace the file at ``path`` by ``data`` atomically, keeping its permission bits.
+
+    ``before`` is the file's status when it was read: if its size or mtime moved since (an editor
+    saved meanwhile), nothing is written (``NotebookWriteError``). A read-only file is not replaced,
+    nor is a file that vanished (it is not re-created).
+    """
+    real = os.path.realpath(path)  # replace a symlink's target, not the link
+    try:
+        info = os.stat(real)
+    except FileNotFoundError as exc:
+        raise NotebookWriteError(
+            f"{path}: the file vanished while it was being stripped; nothing was written"
+        ) from exc
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+        real, os.W_OK
+    ):
+        raise NotebookWriteError(
+            f"{path}: the file is read-only; make it writable (chmod u+w) to strip it"
+        )
+    if before is not None and (info.st_size, info.st_mtime_ns) != (
+        before.st_size,
+        before.st_mtime_ns,
+    ):
+        raise NotebookWriteError(
+            f"{path}: the file changed while it was being stripped; nothing was written, run again"
+        )
+    import tempfile  # only paid when a file is written
+
+    folder, name = os.path.split(real)
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, stat.S_IMODE(info.st_mode))
+        os.replace(temp, real)
+    except OSError as exc:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        reason = exc.strerror or str(exc)
+        raise NotebookWriteError(f"{path}: cannot write the stripped notebook ({reason})") from exc
+
+
+def validate_notebook(nb: dict[str, Any], source: str) -> None:
+    """Check ``nb`` against nbformat's JSON schema; imported here as it is slow to load."""
+    import nbformat
+
+    try:
+        nbformat.validate(nbformat.from_dict(nb))
+    except nbformat.ValidationError as exc:
+        raise NotebookValidationError(f"{source}: not a valid notebook: {exc.message}") from exc

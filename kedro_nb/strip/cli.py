@@ -1,0 +1,263 @@
+"""``kedro-nb strip``: strip notebooks in place, check them, or act as a git filter.
+
+Exit codes: 0 done (or nothing to strip), 1 ``--check`` found notebooks that would change (or
+``--status`` found no filter), 2 bad usage or a notebook that could not be stripped (left as it
+was).
+Only ``argparse`` and the stripper itself are imported here: a git filter runs this once per file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kedro_nb.strip._core import DEFAULT_KEEP_OUTPUT_TAG, DEFAULT_REMOVED_KEYS, StripOptions
+from kedro_nb.strip._files import _strip_bytes, _strip_file
+from kedro_nb.strip.errors import StripError
+
+PROG = "kedro-nb strip"
+
+DESCRIPTION = """\
+Remove outputs, execution counts and volatile metadata from Jupyter notebooks, writing them in the
+exact layout Jupyter saves. Sources, cell ids, attachments, tags and other metadata are kept; a cell
+tagged keep_output (or with "keep_output": true metadata) keeps its outputs. A clean file is not
+touched. Stripping twice gives the same bytes."""
+
+EPILOG = f"""\
+keys removed by default: {" ".join(DEFAULT_REMOVED_KEYS)}
+
+examples:
+  kedro-nb strip *.ipynb                  strip in place
+  kedro-nb strip --check *.ipynb          list notebooks that would change (exit 1)
+  kedro-nb strip --stdin < a.ipynb        write the stripped notebook to stdout
+  kedro-nb strip --install                git filter for this repository (--global: all)
+
+exit codes: 0 ok, 1 --check found work (or --status: filter not installed), 2 error."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used for ``%strip``'s help text)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="*", metavar="FILES", help="notebooks to strip in place")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--stdin",
+        action="store_true",
+        help="read one notebook on stdin, write it stripped to stdout",
+    )
+    mode.add_argument(
+        "-t",
+        "--textconv",
+        action="store_true",
+        help="write FILES stripped to stdout, files unchanged (git diff textconv)",
+    )
+    mode.add_argument("--install", action="store_true", help="set up the git filter and attributes")
+    mode.add_argument(
+        "--uninstall", action="store_true", help="remove the git filter and attributes"
+    )
+    mode.add_argument(
+        "--status", action="store_true", help="show the git filter set-up (exit 1 if absent)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 listing notebooks that would change",
+    )
+    parser.add_argument(
+        "--keep-output-tag",
+        metavar="TAG",
+        default=DEFAULT_KEEP_OUTPUT_TAG,
+        help=f"cells with this tag keep their outputs (default {DEFAULT_KEEP_OUTPUT_TAG}; "
+        "'' disables)",
+    )
+    parser.add_argument("--keep-count", action="store_true", help="keep execution counts")
+    parser.add_argument(
+        "--extra-keys",
+        metavar="KEYS",
+        action="append",
+        default=[],
+        help="more keys to remove, space separated: 'metadata.KEY' (notebook) or "
+        "'cell.metadata.KEY'",
+    )
+    parser.add_argument(
+        "--keep-metadata",
+        metavar="KEYS",
+        action="append",
+        default=[],
+        help="default keys to keep, space separated, e.g. 'cell.metadata.scrolled'",
+    )
+    parser.add_argument(
+        "--drop-empty-cells",
+        action="store_true",
+        help="remove cells whose source is only whitespace",
+    )
+    parser.add_argument(
+        "--validate", action="store_true", help="also validate the result with nbformat (slower)"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not list stripped files")
+    git = parser.add_argument_group("git filter (--install/--uninstall/--status)")
+    git.add_argument(
+        "--global", dest="global_", action="store_true", help="use the global git config"
+    )
+    git.add_argument(
+        "--attributes",
+        metavar="FILE",
+        help="attributes file (default: .gitattributes at the repository root; "
+        "with --global, git's "
+        "global attributes file)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``kedro-nb strip`` with ``argv``; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help and usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        if args.install or args.uninstall or args.status:
+            return _git_command(args, parser)
+        opts = StripOptions(
+            keep_output_tag=args.keep_output_tag,
+            keep_count=args.keep_count,
+            extra_keys=args.extra_keys,
+            keep_metadata=args.keep_metadata,
+            drop_empty_cells=args.drop_empty_cells,
+        )
+    except StripError as exc:
+        return _fail(exc)
+    if args.stdin:
+        if args.files:
+            parser.print_usage(sys.stderr)
+            print(f"{PROG}: error: --stdin reads no FILES", file=sys.stderr)
+            return 2
+        return _run_stdin(opts, args)
+    if not args.files:
+        parser.print_usage(sys.stderr)
+        print(f"{PROG}: error: no notebooks given: pass FILES, or --stdin", file=sys.stderr)
+        return 2
+    if args.textconv:
+        return _run_textconv(args.files, opts, args)
+    return _run_files(args.files, opts, args)
+
+
+def _run_stdin(opts: StripOptions, args: argparse.Namespace) -> int:
+    data = sys.stdin.buffer.read()
+    try:
+        result = _strip_bytes(data, "<stdin>", opts, args.validate)
+    except StripError as exc:
+        return _fail(exc)
+    if args.check:
+        return 0 if result is data else 1
+    sys.stdout.buffer.write(result)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def _run_textconv(files: list[str], opts: StripOptions, args: argparse.Namespace) -> int:
+    from kedro_nb.strip._files import _read
+
+    code = 0
+    for path in files:
+        try:
+            data, _ = _read(path)
+            sys.stdout.buffer.write(_strip_bytes(data, path, opts, args.validate))
+        except StripError as exc:
+            code = _fail(exc)
+    sys.stdout.buffer.flush()
+    return code
+
+
+def _run_files(files: list[str], opts: StripOptions, args: argparse.Namespace) -> int:
+    from kedro_nb.strip._files import _read
+
+    changed, failed = [], False
+    for path in files:
+        try:
+            if args.check:
+                data, _ = _read(path)
+                if _strip_bytes(data, path, opts, args.validate) is not data:
+                    changed.append(path)
+            elif _strip_file(path, opts, args.validate):
+                changed.append(path)
+        except StripError as exc:
+            failed = True
+            _fail(exc)
+    if changed and (args.check or not args.quiet):
+        verb = "would strip" if args.check else "stripped"
+        sys.stdout.write("".join(f"{verb} {path}\n" for path in changed))
+    if failed:
+        return 2
+    return 1 if args.check and changed else 0
+
+
+def _git_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kedro_nb.strip import _git
+
+    scope = "global" if args.global_ else "local"
+    if args.files or args.check:
+        parser.print_usage(sys.stderr)
+        print(
+            f"{PROG}: error: --install/--uninstall/--status take no FILES or --check",
+            file=sys.stderr,
+        )
+        return 2
+    if args.install:
+        state = _git.install(
+            scope=scope, attributes=args.attributes, strip_args=_baked_options(args, parser)
+        )
+        print(
+            f"installed the {_git.FILTER_DRIVER} git filter ({scope}); "
+            f"attributes in {state.attributes_file}"
+        )
+        return 0
+    if args.uninstall:
+        state = _git.uninstall(scope=scope, attributes=args.attributes)
+        print(
+            f"removed the {_git.FILTER_DRIVER} git filter ({scope}) "
+            f"and its line in {state.attributes_file}"
+        )
+        return 0
+    state = _git.status(scope=scope, attributes=args.attributes)
+    print(
+        f"kedro-nb git filter ({scope} config): "
+        f"{'installed' if state.installed else 'not installed'}"
+    )
+    for key, value in state.config.items():
+        print(f"  {key} = {value if value is not None else '(unset)'}")
+    mark = "present" if state.attributes_installed else "absent"
+    print(f"  {state.attributes_file}: '{_git.ATTRIBUTES_LINE}' {mark}")
+    return 0 if state.installed else 1
+
+
+def _baked_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[str]:
+    """The stripping options given with --install, to be repeated in the filter command."""
+    baked: list[str] = []
+    if args.keep_output_tag != parser.get_default("keep_output_tag"):
+        baked += ["--keep-output-tag", args.keep_output_tag]
+    for flag, on in (
+        ("--keep-count", args.keep_count),
+        ("--drop-empty-cells", args.drop_empty_cells),
+    ):
+        if on:
+            baked.append(flag)
+    for flag, values in (
+        ("--extra-keys", args.extra_keys),
+        ("--keep-metadata", args.keep_metadata),
+    ):
+        for value in values:
+            baked += [flag, value]
+    return baked
+
+
+def _fail(exc: StripError) -> int:
+    print(f"{PROG}: error: {exc}", file=sys.stderr)
+    return 2
