@@ -1,0 +1,40 @@
+"""Datasets and the data catalog: Kedro's catalog YAML, dataset protocol and on-disk
+versioning, built lazily so notebooks start fast."""
+
+from kedro_nb.io.catalog import PARAMS_PREFIX, DataCatalog, is_parameter
+from kedro_nb.io.core import AbstractDataset, is_dataset
+from kedro_nb.io.errors import (
+    CatalogConfigError,
+    CredentialsNotFoundError,
+    DatasetAlreadyExistsError,
+    DatasetError,
+    DatasetFileNotFoundError,
+    DatasetNotFoundError,
+    DatasetTypeError,
+    VersionAlreadyExistsError,
+    VersionNotFoundError,
+)
+from kedro_nb.io.memory import MemoryDataset, is_ephemeral
+from kedro_nb.io.versioning import AbstractVersionedDataset, Version, generate_timestamp
+
+__all__ = [
+    "PARAMS_PREFIX",
+    "AbstractDataset",
+    "AbstractVersionedDataset",
+    "CatalogConfigError",
+    "CredentialsNotFoundError",
+    "DataCatalog",
+    "DatasetAlreadyExistsError",
+    "DatasetError",
+    "DatasetFileNotFoundError",
+    "DatasetNotFoundError",
+    "DatasetTypeError",
+    "MemoryDataset",
+    "Version",
+    "VersionAlreadyExistsError",
+    "VersionNotFoundError",
+    "generate_timestamp",
+    "is_dataset",
+    "is_ephemeral",
+    "is_parameter",
+]

@@ -1,0 +1,418 @@
+"""``DataCatalog``: named datasets built lazily from Kedro catalog config.
+
+Entries stay plain config dicts until first used; factory patterns are compiled once;
+credentials are looked up by name at materialisation and never shown. The API follows
+Kedro 1.7's ``DataCatalog`` (``from_config``, ``[]``, ``in``, ``get``, ``load``, ``save``,
+``exists``, ``release``, ``confirm``, ``keys``/``values``/``items``, ``filter``,
+``get_type``, ``list_patterns``) plus notebook helpers (``describe_datasets``,
+``is_ephemeral``, ``add_parameters``, ``from_yaml``). The catalog calls no hooks.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.io._redact import redact_urls, scrub
+from kedro_nb.io.builder import build_dataset, check_entry, missing_credentials_error
+from kedro_nb.io.core import describe_dataset, is_dataset, type_path
+from kedro_nb.io.errors import DatasetError, DatasetNotFoundError
+from kedro_nb.io.factories import FactoryResolver, is_pattern
+from kedro_nb.io.memory import MemoryDataset, is_ephemeral
+from kedro_nb.io.registry import resolve_type
+from kedro_nb.io.versioning import Version, generate_timestamp
+
+__all__ = ["PARAMS_PREFIX", "DataCatalog", "is_parameter"]
+
+PARAMS_PREFIX = "params:"
+_logger = logging.getLogger(__name__)
+
+
+def is_parameter(name: str) -> bool:
+    """Whether a dataset name refers to parameters (``parameters`` or ``params:<key>``)."""
+    return name == "parameters" or name.startswith(PARAMS_PREFIX)
+
+
+class DataCatalog:
+    """Datasets by name.
+
+    Args:
+        datasets: ready dataset instances (ours or Kedro's) by name.
+        load_versions: dataset name -> version to load (versioned datasets only).
+        save_version: version string for every versioned save (default: one timestamp per
+            catalog, so all outputs of a run share it).
+    """
+
+    #: used by ``get(name, fallback_to_runtime_pattern=True)`` for undeclared datasets
+    default_runtime_patterns: dict[str, dict[str, Any]] = {"{default}": {"type": "MemoryDataset"}}
+
+    def __init__(self, datasets: dict[str, Any] | None = None,
+                 load_versions: dict[str, str] | None = None,
+                 save_version: str | None = None) -> None:
+        self._datasets: dict[str, Any] = {}
+        self._configs: dict[str, dict[str, Any]] = {}
+        self._credentials: dict[str, Any] = {}
+        self._secrets: dict[str, tuple[str, ...]] = {}
+        self._origin: dict[str, str] = {}  # dataset name -> factory pattern it came from
+        self._factories = FactoryResolver(runtime_patterns=self.default_runtime_patterns)
+        self._load_versions = dict(load_versions or {})
+        self._save_version = save_version
+        self._lock = threading.RLock()
+        for name, dataset in (datasets or {}).items():
+            self[name] = dataset
+
+    # -- construction --------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, catalog: dict[str, Any] | None,
+                    credentials: dict[str, Any] | None = None,
+                    load_versions: dict[str, str] | None = None,
+                    save_version: str | None = None, *,
+                    parameters: dict[str, Any] | None = None) -> DataCatalog:
+        """Build a catalog from Kedro catalog config (parsed ``catalog.yml``).
+
+        Nothing is imported or instantiated here: entries are checked for shape (a mapping
+        with ``type``) and credential names, factory patterns are compiled. Keys starting
+        with ``_`` are YAML anchors/interpolation helpers and are skipped.
+
+        Args:
+            catalog: dataset name or factory pattern -> entry config.
+            credentials: credentials name -> credentials (``credentials: <name>`` in entries).
+            load_versions: dataset name -> version to load.
+            save_version: version for all versioned saves (default: a fresh timestamp).
+            parameters: optional parameters, registered as ``parameters`` and ``params:<key>``.
+        """
+        self = cls(load_versions=None, save_version=save_version or generate_timestamp())
+        self._credentials = dict(credentials or {})
+        patterns: dict[str, dict[str, Any]] = {}
+        configs = self._configs
+        for name, config in (catalog or {}).items():
+            if name.startswith("_"):
+                continue
+            if is_pattern(name):
+                check_entry(name, config)
+                patterns[name] = config
+                continue
+            if type(config) is not dict or "type" not in config:
+                check_entry(name, config)
+            key = config.get("credentials")
+            if isinstance(key, str) and key not in self._credentials:
+                raise missing_credentials_error(name, key, self._credentials)
+            configs[name] = config
+        self._factories = FactoryResolver(patterns, self.default_runtime_patterns)
+        missing = sorted(n for n in (load_versions or {})
+                         if n not in configs and self._factories.match(n) is None)
+        if missing:
+            raise DatasetNotFoundError(f"load_versions names datasets that are not in the "
+                                       f"catalog: {', '.join(missing)}.")
+        self._load_versions = dict(load_versions or {})
+        if parameters is not None:
+            self.add_parameters(parameters)
+        return self
+
+    @classmethod
+    def from_yaml(cls, source: str | Path, credentials: dict[str, Any] | None = None,
+                  **kwargs: Any) -> DataCatalog:
+        """``from_config`` on YAML text, or on a ``.yml``/``.yaml`` file when given a Path."""
+        import yaml
+
+        text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return cls.from_config(yaml.load(text, Loader=loader) or {}, credentials,
+                               **kwargs)
+
+    def add_parameters(self, parameters: dict[str, Any]) -> None:
+        """Register ``parameters`` (the whole dict) and ``params:<key>`` for every key,
+        nested keys joined with dots (``params:model.alpha``), as Kedro's session does."""
+        self["parameters"] = parameters
+
+        def walk(prefix: str, value: Any) -> None:
+            self[f"{PARAMS_PREFIX}{prefix}"] = value
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    walk(f"{prefix}.{key}", item)
+
+        for key, value in parameters.items():
+            walk(str(key), value)
+
+    # -- mapping protocol ------------------------------------------------------------------
+    def __contains__(self, name: object) -> bool:
+        """Registered, or matched by a factory pattern (runtime patterns excluded)."""
+        if not isinstance(name, str):
+            return False
+        return (name in self._datasets or name in self._configs
+                or self._factories.match(name) is not None)
+
+    def keys(self) -> list[str]:
+        """Names of declared and registered datasets (not names that factories could make)."""
+        return list(self._configs) + [n for n in self._datasets if n not in self._configs]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def values(self) -> list[Any]:
+        """All datasets (materialising lazy entries)."""
+        return [self[name] for name in self.keys()]
+
+    def items(self) -> list[tuple[str, Any]]:
+        """``(name, dataset)`` pairs (materialising lazy entries)."""
+        return [(name, self[name]) for name in self.keys()]
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return self.keys()
+
+    def __getitem__(self, name: str) -> Any:
+        dataset = self.get(name)
+        if dataset is None:
+            raise self._not_found(name)
+        return dataset
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        """Register a dataset instance, or wrap any other value in a ``MemoryDataset``."""
+        with self._lock:
+            if name in self._datasets or name in self._configs:
+                _logger.debug("Replacing dataset '%s'", name)
+            self._configs.pop(name, None)
+            self._secrets.pop(name, None)
+            self._origin.pop(name, None)
+            self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)
+
+    def __repr__(self) -> str:
+        lines = [f"'{name}': {self._configs[name].get('type')!s} (not loaded)"
+                 for name in self._configs if name not in self._datasets]
+        lines += [f"'{name}': {ds!r}" for name, ds in self._datasets.items()]
+        return "DataCatalog(\n  " + ",\n  ".join(lines) + "\n)" if lines else "DataCatalog()"
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    def _not_found(self, name: str) -> DatasetNotFoundError:
+        close = difflib.get_close_matches(name, self.keys(), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        return DatasetNotFoundError(f"Dataset '{name}' not found in the catalog.{hint}")
+
+    # -- resolution ------------------------------------------------------------------------
+    def get(self, name: str, fallback_to_runtime_pattern: bool = False,
+            version: Version | None = None) -> Any:
+        """The dataset called ``name`` (materialised on first use), or None when it is not
+        declared and no factory matches. ``fallback_to_runtime_pattern`` creates a
+        ``MemoryDataset`` for undeclared names. ``version`` returns a copy pinned to it."""
+        dataset = self._datasets.get(name)
+        if dataset is None:
+            with self._lock:
+                dataset = self._materialize(name, fallback_to_runtime_pattern)
+            if dataset is None:
+                return None
+        if version is not None and getattr(dataset, "_version", None) is not None:
+            dataset = copy.copy(dataset)
+            dataset._version = type(dataset._version)(*version)
+            for attr in ("_cached_load_version", "_cached_save_version"):
+                if hasattr(dataset, attr):
+                    setattr(dataset, attr, None)
+        return dataset
+
+    def _materialize(self, name: str, runtime: bool) -> Any:
+        if name in self._datasets:  # another thread won the race
+            return self._datasets[name]
+        config = self._configs.get(name)
+        if config is None:
+            resolved = self._factories.resolve(name, runtime=runtime)
+            if resolved is None:
+                return None
+            pattern, config = resolved
+            self._origin[name] = pattern
+            if pattern == self._factories.catch_all:
+                _logger.warning("Dataset '%s' created from the catch-all pattern '%s'.",
+                                name, pattern)
+        dataset, secrets = build_dataset(
+            name, config, credentials=self._credentials,
+            load_version=self._load_versions.get(name), save_version=self._save_version)
+        self._datasets[name] = dataset
+        if secrets:
+            self._secrets[name] = secrets
+        return dataset
+
+    def _reraise(self, name: str, action: str, exc: Exception) -> DatasetError:
+        secrets = self._secrets.get(name, ())
+        raw = str(exc)
+        message = scrub(raw, secrets)
+        if isinstance(exc, DatasetError):
+            try:
+                error: DatasetError = type(exc)(f"Dataset '{name}': {message}")
+            except Exception:
+                error = DatasetError(f"Dataset '{name}': {message}")
+        else:
+            error = DatasetError(f"Dataset '{name}': failed while {action}: "
+                                 f"{type(exc).__name__}: {message}")
+        error.__cause__ = exc if message == raw else None
+        error.__suppress_context__ = True
+        return error
+
+    # -- data operations ---------------------------------------------------------------------
+    def load(self, name: str, version: str | None = None) -> Any:
+        """Load ``name`` (a specific ``version`` of a versioned dataset when given)."""
+        dataset = self.get(name, version=Version(version, None) if version else None)
+        if dataset is None:
+            raise self._not_found(name)
+        _logger.debug("Loading data from '%s' (%s)", name, type(dataset).__name__)
+        try:
+            return dataset.load()
+        except Exception as exc:
+            raise self._reraise(name, "loading", exc)  # noqa: B904 (see _reraise)
+
+    def save(self, name: str, data: Any) -> None:
+        """Save ``data`` to ``name``."""
+        dataset = self[name]
+        _logger.debug("Saving data to '%s' (%s)", name, type(dataset).__name__)
+        try:
+            dataset.save(data)
+        except Exception as exc:
+            raise self._reraise(name, "saving", exc)  # noqa: B904 (see _reraise)
+
+    def exists(self, name: str) -> bool:
+        """Whether ``name``'s data exists (False for unknown names)."""
+        dataset = self.get(name)
+        if dataset is None:
+            return False
+        try:
+            return bool(dataset.exists())
+        except Exception as exc:
+            raise self._reraise(name, "checking existence", exc)  # noqa: B904
+
+    def release(self, name: str) -> None:
+        """Release cached data of ``name`` (frees memory of a ``MemoryDataset``)."""
+        self[name].release()
+
+    def confirm(self, name: str) -> None:
+        """Call ``confirm()`` on datasets that support it (e.g. incremental datasets)."""
+        dataset = self[name]
+        if not callable(getattr(dataset, "confirm", None)):
+            raise DatasetError(f"Dataset '{name}' ({type(dataset).__name__}) has no 'confirm' "
+                               "method.")
+        dataset.confirm()
+
+    # -- introspection ---------------------------------------------------------------------
+    @property
+    def load_versions(self) -> dict[str, str]:
+        """Dataset name -> pinned load version."""
+        return dict(self._load_versions)
+
+    @property
+    def save_version(self) -> str | None:
+        """Version string used by every versioned save of this catalog."""
+        return self._save_version
+
+    def list_patterns(self) -> list[str]:
+        """Factory patterns in matching order (catch-all and runtime patterns last)."""
+        return self._factories.list_patterns()
+
+    def match_pattern(self, name: str) -> str | None:
+        """The factory pattern that would create ``name`` (None if declared or unmatched)."""
+        return None if name in self._configs else self._factories.match_pattern(name)
+
+    def _class_of(self, name: str) -> type | None:
+        if name in self._datasets:
+            return type(self._datasets[name])
+        config = self._configs.get(name)
+        if config is None:
+            resolved = self._factories.resolve(name)
+            if resolved is None:
+                return None
+            config = resolved[1]
+        return resolve_type(config["type"], entry=name)
+
+    def get_type(self, name: str) -> str | None:
+        """Full class path of ``name``'s dataset, without materialising it."""
+        cls = self._class_of(name)
+        return type_path(cls) if cls is not None else None
+
+    def filter(self, name_regex: re.Pattern[str] | str | None = None,
+               type_regex: re.Pattern[str] | str | None = None,
+               by_type: type | list[type] | None = None) -> list[str]:
+        """Dataset names matching ``name_regex`` (searched in the name), ``type_regex``
+        (searched in the full class path) and ``by_type`` (class or list of classes)."""
+        names = [n for n in self.keys() if not name_regex or re.search(name_regex, n)]
+        if not (type_regex or by_type):
+            return names
+        types = tuple(by_type) if isinstance(by_type, list) else (by_type,) if by_type else ()
+        kept = []
+        for name in names:
+            cls = self._class_of(name)
+            if cls is None:
+                continue
+            if type_regex and not re.search(type_regex, type_path(cls)):
+                continue
+            if types and not issubclass(cls, types):
+                continue
+            kept.append(name)
+        return kept
+
+    def is_ephemeral(self, name: str) -> bool:
+        """True when ``name``'s data lives only in memory: a ``MemoryDataset`` (ours or
+        Kedro's), or an undeclared name that the runtime pattern would make one."""
+        if name in self._datasets:
+            return is_ephemeral(self._datasets[name])
+        if name not in self:
+            return True
+        cls = self._class_of(name)
+        return bool(getattr(cls, "ephemeral", False)) or any(
+            b.__name__ in {"MemoryDataset", "SharedMemoryDataset"} and
+            b.__module__.startswith("kedro.io") for b in getattr(cls, "__mro__", ()))
+
+    def describe_datasets(self, *, check_exists: bool = True) -> list[dict[str, Any]]:
+        """One plain dict per declared/registered dataset, for displays: ``name``, ``type``,
+        ``filepath``, ``versioned``, ``exists`` (None when not checked), ``ephemeral``,
+        ``loaded`` (materialised yet), ``pattern`` (factory it came from), ``metadata``.
+        Never includes credentials."""
+        rows = []
+        for name in self.keys():
+            dataset = self[name] if check_exists else self._datasets.get(name)
+            config = self._configs.get(name, {})
+            if dataset is not None:
+                described = describe_dataset(dataset)
+                filepath = (getattr(dataset, "filepath", None) or described.get("filepath")
+                            or described.get("path"))
+                versioned = getattr(dataset, "_version", None) is not None
+                dtype = type_path(dataset)
+                metadata = getattr(dataset, "metadata", None)
+            else:
+                filepath = config.get("filepath") or config.get("path")
+                versioned = bool(config.get("versioned", False))
+                dtype = str(config.get("type"))
+                metadata = config.get("metadata")
+            exists = None
+            if check_exists and dataset is not None:
+                try:
+                    exists = self.exists(name)
+                except DatasetError:
+                    exists = None
+            rows.append({
+                "name": name, "type": dtype,
+                "filepath": redact_urls(str(filepath)) if filepath is not None else None,
+                "versioned": versioned, "exists": exists, "ephemeral": self.is_ephemeral(name),
+                "loaded": name in self._datasets, "pattern": self._origin.get(name),
+                "metadata": metadata,
+            })
+        return rows
+
+    def check(self) -> None:
+        """Materialise every declared entry now, so config mistakes (unknown types, bad
+        arguments, missing credentials) surface at once instead of at first use."""
+        for name in list(self._configs):
+            if name not in self._datasets:
+                self.get(name)
+

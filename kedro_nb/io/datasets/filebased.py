@@ -1,0 +1,165 @@
+"""``FileDataset``: shared plumbing for datasets stored as one file on an fsspec URL.
+
+Subclasses implement ``_read(path)`` and ``_write(path, data)`` using ``_open_read`` /
+``_open_write``; this class handles protocols, credentials, ``fs_args``, ``load_args`` /
+``save_args`` defaults, versioning, atomic local writes and "file not found" errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import IO, Any, ClassVar
+
+from kedro_nb.io._redact import redact_urls, secret_values
+from kedro_nb.io.errors import DatasetFileNotFoundError
+from kedro_nb.io.fs import atomic_local_open, join_protocol, make_filesystem, split_protocol
+from kedro_nb.io.versioning import AbstractVersionedDataset
+
+__all__ = ["FileDataset"]
+
+
+class FileDataset(AbstractVersionedDataset):
+    """A dataset stored as one file at ``filepath`` (local path or any fsspec URL).
+
+    Args:
+        filepath: ``data/01_raw/cars.csv``, ``s3://bucket/cars.csv``, ``memory://cars.csv``...
+        load_args: keyword arguments for the reader (merged over ``DEFAULT_LOAD_ARGS``).
+        save_args: keyword arguments for the writer (merged over ``DEFAULT_SAVE_ARGS``).
+        version: ``Version(load, save)`` to use the versioned layout; the catalog sets it
+            from ``versioned: true``.
+        credentials: passed to the fsspec file system; never shown anywhere.
+        fs_args: extra file system arguments; ``open_args_load`` / ``open_args_save`` go to
+            ``open``.
+        metadata: free-form user metadata.
+    """
+
+    DEFAULT_LOAD_ARGS: ClassVar[dict[str, Any]] = {}
+    DEFAULT_SAVE_ARGS: ClassVar[dict[str, Any]] = {}
+    #: whether the file is opened in binary mode ("rb"/"wb") or text mode ("r"/"w")
+    BINARY: ClassVar[bool] = True
+
+    def __init__(self, *, filepath: str, load_args: dict[str, Any] | None = None,
+                 save_args: dict[str, Any] | None = None, version: Any = None,
+                 credentials: dict[str, Any] | None = None,
+                 fs_args: dict[str, Any] | None = None,
+                 metadata: dict[str, Any] | None = None) -> None:
+        self._protocol, path = split_protocol(filepath)
+        self._credentials = dict(credentials or {})
+        self._fs_args = dict(fs_args or {})
+        self._open_args_load = dict(self._fs_args.get("open_args_load") or {})
+        self._open_args_save = dict(self._fs_args.get("open_args_save") or {})
+        self._fs: Any = None
+        self._load_args = {**self.DEFAULT_LOAD_ARGS, **(load_args or {})}
+        self._save_args = {**self.DEFAULT_SAVE_ARGS, **(save_args or {})}
+        self.metadata = metadata
+        super().__init__(PurePosixPath(path), version, exists_function=self._fs_exists,
+                         glob_function=self._fs_glob)
+
+    # -- file system -------------------------------------------------------------------
+    @property
+    def fs(self) -> Any:
+        """The fsspec file system, created on first use."""
+        if self._fs is None:
+            self._fs = make_filesystem(self._protocol, self._credentials, self._fs_args)
+        return self._fs
+
+    @property
+    def protocol(self) -> str:
+        """``file`` for local paths, else the URL scheme (``s3``, ``memory``...)."""
+        return self._protocol
+
+    @property
+    def filepath(self) -> str:
+        """The configured location as a URL (plain path when local)."""
+        return join_protocol(self._protocol, self._filepath)
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the data lives on the local disk (atomic writes, direct paths)."""
+        return self._protocol == "file"
+
+    def _fs_exists(self, path: str) -> bool:
+        return bool(self.fs.exists(path))
+
+    def _fs_glob(self, pattern: str) -> list[str]:
+        return list(self.fs.glob(pattern))
+
+    def _secrets(self) -> tuple[str, ...]:
+        return secret_values([self._credentials, self._fs_args])
+
+    # -- reading and writing -------------------------------------------------------------
+    def _fs_path(self, path: PurePosixPath | str) -> str:
+        """Path string to hand to ``self.fs`` (HTTP file systems need the full URL)."""
+        path = str(path)
+        return f"{self._protocol}://{path}" if self._protocol in {"http", "https"} else path
+
+    def _open_read(self, path: str) -> IO[Any]:
+        mode = "rb" if self.BINARY else "r"
+        args = {"mode": mode, **self._open_args_load}
+        if not self.BINARY:
+            args.setdefault("encoding", "utf-8")
+        return self.fs.open(path, **args)
+
+    @contextlib.contextmanager
+    def _open_write(self, path: str) -> Iterator[IO[Any]]:
+        mode = "wb" if self.BINARY else "w"
+        args = {"mode": mode, **self._open_args_save}
+        if not self.BINARY:
+            args.setdefault("encoding", "utf-8")
+        if self.is_local and not args.get("mode", "w").startswith("a"):
+            with atomic_local_open(path, **args) as handle:
+                yield handle
+            return
+        parent = str(PurePosixPath(path).parent)
+        with contextlib.suppress(Exception):
+            self.fs.makedirs(parent, exist_ok=True)
+        with self.fs.open(path, **args) as handle:
+            yield handle
+
+    def _read(self, path: str) -> Any:
+        """Read the file at ``path`` (subclasses)."""
+        raise NotImplementedError
+
+    def _write(self, path: str, data: Any) -> None:
+        """Write ``data`` to ``path`` (subclasses)."""
+        raise NotImplementedError
+
+    def _load(self) -> Any:
+        path = self._fs_path(self._get_load_path())
+        try:
+            return self._read(path)
+        except FileNotFoundError as exc:
+            raise self._not_found(path) from exc
+
+    def _not_found(self, path: str) -> DatasetFileNotFoundError:
+        shown = redact_urls(join_protocol(self._protocol, path))
+        return DatasetFileNotFoundError(
+            f"{type(self).__name__}: no file at '{shown}'. Hint: run the node that produces "
+            "this dataset first, or fix 'filepath' in the catalog entry.")
+
+    def _save(self, data: Any) -> None:
+        path = self._fs_path(self._get_save_path())
+        self._write(path, data)
+        self._invalidate_cache()
+
+    def _exists(self) -> bool:
+        return self._fs_exists(self._fs_path(self._get_load_path()))
+
+    def _invalidate_cache(self) -> None:
+        if self._fs is not None:
+            with contextlib.suppress(Exception):
+                self._fs.invalidate_cache(self._fs_path(self._filepath))
+
+    def _release(self) -> None:
+        self._invalidate_cache()
+
+    def _describe(self) -> dict[str, Any]:
+        return {"filepath": self.filepath, "protocol": self._protocol,
+                "load_args": self._load_args, "save_args": self._save_args}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_fs"] = None  # rebuilt lazily in the receiving process
+        return state

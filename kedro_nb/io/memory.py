@@ -1,0 +1,99 @@
+"""``MemoryDataset``: data held in this process, copied on load/save like Kedro does."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from typing import Any, ClassVar, Literal
+
+from kedro_nb.io.core import AbstractDataset
+from kedro_nb.io.errors import DatasetError
+
+__all__ = ["COPY_MODES", "MemoryDataset", "infer_copy_mode", "is_ephemeral"]
+
+CopyMode = Literal["deepcopy", "copy", "assign"]
+COPY_MODES: tuple[str, ...] = ("deepcopy", "copy", "assign")
+_EMPTY = object()
+
+
+def infer_copy_mode(data: Any) -> CopyMode:
+    """Kedro's default copy rule: pandas DataFrames and numpy arrays are ``copy``-ed, other
+    objects named ``DataFrame`` (Spark, Polars...) and Ibis tables are ``assign``-ed, the rest
+    is ``deepcopy``-ed. Modules are looked up in ``sys.modules`` only: if pandas was never
+    imported the data cannot be a pandas object, so nothing is imported here."""
+    pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")
+    if (pandas is not None and isinstance(data, pandas.DataFrame)) or (
+            numpy is not None and isinstance(data, numpy.ndarray)):
+        return "copy"
+    ibis = sys.modules.get("ibis")
+    if type(data).__name__ == "DataFrame" or (
+            ibis is not None and isinstance(data, getattr(ibis, "Table", ()))):
+        return "assign"
+    return "deepcopy"
+
+
+def _copy(data: Any, mode: str) -> Any:
+    if mode == "deepcopy":
+        return copy.deepcopy(data)
+    if mode == "copy":
+        return data.copy()
+    return data
+
+
+class MemoryDataset(AbstractDataset):
+    """Keeps one Python object in memory.
+
+    Args:
+        data: initial data (optional).
+        copy_mode: ``"deepcopy"``, ``"copy"`` or ``"assign"``; inferred per object when None
+            (see ``infer_copy_mode``), so nodes never mutate each other's inputs.
+        metadata: free-form user metadata.
+    """
+
+    ephemeral: ClassVar[bool] = True
+
+    def __init__(self, data: Any = _EMPTY, copy_mode: CopyMode | None = None,
+                 metadata: dict[str, Any] | None = None) -> None:
+        if copy_mode is not None and copy_mode not in COPY_MODES:
+            raise DatasetError(f"Invalid copy_mode {copy_mode!r} for MemoryDataset: expected "
+                               f"one of {', '.join(COPY_MODES)}.")
+        self._copy_mode = copy_mode
+        self._data: Any = _EMPTY
+        self.metadata = metadata
+        if data is not _EMPTY:
+            self._save(data)
+
+    @property
+    def copy_mode(self) -> str | None:
+        """The configured copy mode (None: inferred per object)."""
+        return self._copy_mode
+
+    def _load(self) -> Any:
+        if self._data is _EMPTY:
+            raise DatasetError("Data for MemoryDataset has not been saved yet: run the node "
+                               "that produces it, or assign it with catalog[name] = value.")
+        return _copy(self._data, self._copy_mode or infer_copy_mode(self._data))
+
+    def _save(self, data: Any) -> None:
+        self._data = _copy(data, self._copy_mode or infer_copy_mode(data))
+
+    def _exists(self) -> bool:
+        return self._data is not _EMPTY
+
+    def _release(self) -> None:
+        self._data = _EMPTY
+
+    def _describe(self) -> dict[str, Any]:
+        described: dict[str, Any] = {}
+        if self._data is not _EMPTY:
+            described["data"] = f"<{type(self._data).__name__}>"
+        if self._copy_mode:
+            described["copy_mode"] = self._copy_mode
+        return described
+
+
+def is_ephemeral(dataset: Any) -> bool:
+    """True for datasets whose data lives only in this process: ours (``ephemeral``) and
+    Kedro's ``MemoryDataset`` family (they set ``_EPHEMERAL``)."""
+    return bool(getattr(type(dataset), "ephemeral", False)
+                or getattr(dataset, "_EPHEMERAL", False))
