@@ -1,0 +1,142 @@
+"""Running code written for Kedro under kedro-nb.
+
+Two situations:
+  * Kedro is installed: project modules build ``kedro.pipeline`` objects; :func:`as_pipeline`
+    converts them (node by node: function, inputs, outputs, name, tags, namespace, confirms).
+  * Kedro is absent: :func:`install_kedro_shim` serves the handful of ``kedro`` modules that
+    project code imports (``kedro.pipeline``, ``kedro.io``, ``kedro.config``,
+    ``kedro.framework.project``, ``kedro.framework.hooks``) from kedro-nb's own objects.
+    It is never installed when a real Kedro is importable, so it cannot shadow it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from typing import Any
+
+#: shim module -> {attribute: "kedro_nb.module:attribute"}
+_SHIM_MODULES: dict[str, dict[str, str]] = {
+    "kedro": {},
+    "kedro.pipeline": {
+        "node": "kedro_nb.pipeline:node",
+        "Node": "kedro_nb.pipeline:Node",
+        "Pipeline": "kedro_nb.pipeline:Pipeline",
+        "pipeline": "kedro_nb.pipeline:pipeline",
+    },
+    "kedro.io": {
+        "DataCatalog": "kedro_nb.io:DataCatalog",
+        "AbstractDataset": "kedro_nb.io:AbstractDataset",
+        "AbstractVersionedDataset": "kedro_nb.io:AbstractVersionedDataset",
+        "MemoryDataset": "kedro_nb.io:MemoryDataset",
+        "DatasetError": "kedro_nb.io:DatasetError",
+        "Version": "kedro_nb.io:Version",
+    },
+    "kedro.config": {
+        "OmegaConfigLoader": "kedro_nb.config:ConfigLoader",
+        "MissingConfigException": "kedro_nb.config:MissingConfigError",
+    },
+    "kedro.framework": {},
+    "kedro.framework.project": {"find_pipelines": "kedro_nb.project.registry:find_pipelines"},
+    "kedro.framework.hooks": {
+        "hook_impl": "kedro_nb.hooks:hook_impl",
+        "hook_spec": "kedro_nb.hooks:hook_spec",
+    },
+}
+_SHIM_MODULES["kedro.pipeline.node"] = _SHIM_MODULES["kedro.pipeline"]
+_SHIM_MODULES["kedro.pipeline.pipeline"] = _SHIM_MODULES["kedro.pipeline"]
+_SHIM_MODULES["kedro.framework.hooks.markers"] = _SHIM_MODULES["kedro.framework.hooks"]
+_PACKAGES = {"kedro", "kedro.pipeline", "kedro.framework", "kedro.framework.hooks"}
+SHIM_VERSION = "kedro-nb-shim"
+
+
+class _ShimModule(types.ModuleType):
+    """A module whose attributes are fetched from kedro-nb on first access."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        target = _SHIM_MODULES.get(self.__name__, {}).get(attribute)
+        if target is None:
+            raise AttributeError(
+                f"module {self.__name__!r} has no attribute {attribute!r}: kedro-nb's "
+                "compatibility layer provides only "
+                f"{sorted(_SHIM_MODULES.get(self.__name__, {}))}. Install kedro to use more."
+            )
+        module_name, _, name = target.partition(":")
+        value = getattr(importlib.import_module(module_name), name)
+        setattr(self, attribute, value)
+        return value
+
+
+class _KedroShimFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname not in _SHIM_MODULES:
+            return None
+        return importlib.machinery.ModuleSpec(
+            fullname, self, is_package=fullname in _PACKAGES, origin="kedro-nb-shim"
+        )
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = _ShimModule(spec.name)
+        if spec.name == "kedro":
+            module.__version__ = SHIM_VERSION  # type: ignore[attr-defined]
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        return None
+
+
+_FINDER = _KedroShimFinder()
+
+
+def real_kedro_available() -> bool:
+    """True when an actual ``kedro`` distribution is importable (the shim excluded)."""
+    if _FINDER in sys.meta_path:
+        return False
+    try:
+        return importlib.util.find_spec("kedro") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def install_kedro_shim() -> bool:
+    """Serve ``kedro.*`` imports from kedro-nb when Kedro itself is not installed.
+    Returns True when the shim is active after the call (installed now or before)."""
+    if _FINDER in sys.meta_path:
+        return True
+    if real_kedro_available():
+        return False
+    sys.meta_path.insert(0, _FINDER)
+    return True
+
+
+def _is_kedro_object(obj: Any, class_name: str) -> bool:
+    cls = type(obj)
+    return cls.__name__ == class_name and cls.__module__.split(".")[0] == "kedro"
+
+
+def as_pipeline(obj: Any) -> Any:
+    """Return ``obj`` as a ``kedro_nb.pipeline.Pipeline``; a Kedro ``Pipeline`` is rebuilt
+    from its nodes. Raises TypeError for anything else (the caller names the module)."""
+    from kedro_nb.pipeline import Pipeline, node
+
+    if isinstance(obj, Pipeline):
+        return obj
+    if not _is_kedro_object(obj, "Pipeline"):
+        raise TypeError(f"expected a Pipeline, got {type(obj).__module__}.{type(obj).__qualname__}")
+    converted = [
+        node(
+            kedro_node.func,
+            kedro_node._inputs,
+            kedro_node._outputs,
+            name=kedro_node._name,
+            tags=sorted(kedro_node.tags),
+            confirms=kedro_node._confirms,
+            namespace=kedro_node.namespace,
+        )
+        for kedro_node in obj.nodes
+    ]
+    return Pipeline(converted)

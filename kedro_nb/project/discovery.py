@@ -1,0 +1,122 @@
+"""Finding a project's root and reading its metadata from ``pyproject.toml``.
+
+A kedro-nb project declares ``[tool.kedro_nb]`` (every key optional: ``package_name``,
+``source_dir`` = ``"src"``, ``conf_source`` = ``"conf"``); a Kedro project declares
+``[tool.kedro]`` with ``package_name`` (and optionally ``source_dir``). Both run unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.project.errors import ProjectMetadataError
+
+PYPROJECT = "pyproject.toml"
+_TABLES = ("kedro_nb", "kedro")
+
+
+@dataclass(frozen=True)
+class ProjectMetadata:
+    """What ``pyproject.toml`` says about a project.
+
+    Attributes:
+        project_path: the folder holding ``pyproject.toml``.
+        package_name: the importable package under ``source_dir`` (None: conf and notebooks only).
+        source_dir: the folder put on ``sys.path`` so the package imports.
+        conf_source: the configuration folder (settings.py's ``CONF_SOURCE`` may override it).
+        flavour: ``"kedro_nb"`` or ``"kedro"``, the table the metadata came from.
+    """
+
+    project_path: Path
+    package_name: str | None
+    source_dir: Path
+    conf_source: Path
+    flavour: str
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectMetadataError(f"Cannot parse {path}: {exc}. Fix the TOML syntax.") from exc
+
+
+def _project_table(path: Path) -> tuple[str, dict[str, Any]] | None:
+    # A cheap text check first: most pyproject.toml files met on the way up are not ours.
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if "[tool.kedro" not in text and "tool.kedro" not in text:
+        return None
+    tools = _load_toml(path).get("tool", {})
+    for flavour in _TABLES:
+        if isinstance(tools.get(flavour), dict):
+            return flavour, tools[flavour]
+    return None
+
+
+def find_project_root(start: str | Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` (default: the working directory) whose
+    ``pyproject.toml`` has a ``[tool.kedro_nb]`` or ``[tool.kedro]`` table, or None."""
+    current = Path(start or Path.cwd()).expanduser().resolve()
+    if current.is_file():
+        current = current.parent
+    for folder in (current, *current.parents):
+        candidate = folder / PYPROJECT
+        if candidate.is_file() and _project_table(candidate) is not None:
+            return folder
+    return None
+
+
+def read_metadata(project_path: str | Path) -> ProjectMetadata:
+    """Read ``project_path/pyproject.toml``; raises ProjectMetadataError when it is not a
+    project file or the package it names does not exist under ``source_dir``."""
+    root = Path(project_path).expanduser().resolve()
+    found = _project_table(root / PYPROJECT) if (root / PYPROJECT).is_file() else None
+    if found is None:
+        raise ProjectMetadataError(
+            f"{root} is not a kedro-nb project: no {PYPROJECT} with a [tool.kedro_nb] or "
+            "[tool.kedro] table there. Add '[tool.kedro_nb]' to its pyproject.toml, or run "
+            "from inside a project."
+        )
+    flavour, table = found
+    where = f"[tool.{flavour}] of {root / PYPROJECT}"
+    source_dir = (root / str(table.get("source_dir", "src"))).resolve()
+    conf_source = (root / str(table.get("conf_source", "conf"))).resolve()
+    package_name = table.get("package_name")
+    if package_name is not None and not isinstance(package_name, str):
+        raise ProjectMetadataError(f"package_name in {where} must be a string.")
+    if flavour == "kedro" and not package_name:
+        raise ProjectMetadataError(
+            f"{where} has no package_name; Kedro projects name their package there."
+        )
+    if not package_name:
+        package_name = _guess_package(source_dir)
+    elif not (source_dir / package_name).is_dir():
+        raise ProjectMetadataError(
+            f"Package {package_name!r} named in {where} not found: {source_dir / package_name} "
+            "does not exist. Fix package_name or source_dir."
+        )
+    return ProjectMetadata(root, package_name, source_dir, conf_source, flavour)
+
+
+def _guess_package(source_dir: Path) -> str | None:
+    """The single package under ``source_dir`` holding a registry, settings or pipelines."""
+    if not source_dir.is_dir():
+        return None
+    markers = ("pipeline_registry.py", "settings.py", "pipelines")
+    candidates = [
+        child.name
+        for child in sorted(source_dir.iterdir())
+        if child.is_dir() and any((child / marker).exists() for marker in markers)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
