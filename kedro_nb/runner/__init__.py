@@ -1,0 +1,37 @@
+"""Runners: execute a ``Pipeline`` against a ``DataCatalog`` (in order, in threads, in
+processes, or on Dask), releasing memory early, calling hooks, and reporting where to resume
+after a failure."""
+
+from kedro_nb.runner.base import AbstractRunner, RunState
+from kedro_nb.runner.dask_runner import DaskRunner
+from kedro_nb.runner.errors import (
+    MissingInputsError,
+    NodeNotPicklableError,
+    NodeRunError,
+    RunnerError,
+    RunnerOptionError,
+    UnknownRunnerError,
+)
+from kedro_nb.runner.names import RUNNER_ALIASES, runner_from_name
+from kedro_nb.runner.parallel import ParallelRunner
+from kedro_nb.runner.result import RunResult
+from kedro_nb.runner.sequential import SequentialRunner
+from kedro_nb.runner.thread import ThreadRunner
+
+__all__ = [
+    "RUNNER_ALIASES",
+    "AbstractRunner",
+    "DaskRunner",
+    "MissingInputsError",
+    "NodeNotPicklableError",
+    "NodeRunError",
+    "ParallelRunner",
+    "RunResult",
+    "RunState",
+    "RunnerError",
+    "RunnerOptionError",
+    "SequentialRunner",
+    "ThreadRunner",
+    "UnknownRunnerError",
+    "runner_from_name",
+]

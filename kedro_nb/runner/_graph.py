@@ -1,0 +1,171 @@
+"""The shape of one run, computed once in O(nodes + edges): order, producers, consumers,
+reference counts for releasing data, and the two graph questions Kedro's runner answers
+(where to resume after a failure, which nodes ``only_missing_outputs`` keeps).
+
+Datasets link nodes by their name without any transcoding suffix (``"df@pandas"`` and
+``"df@spark"`` are one dataset for ordering); loads, saves and releases use the full name.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+PARAMS_PREFIX = "params:"
+
+
+def base_name(dataset: str) -> str:
+    """``"df@pandas"`` -> ``"df"``: the dataset a transcoded name stands for."""
+    at = dataset.find("@")
+    return dataset if at < 0 else dataset[:at]
+
+
+class RunGraph:
+    """Nodes in topological order and the dataset bookkeeping every runner shares.
+
+    Attributes:
+        nodes: the nodes, in the pipeline's topological order.
+        inputs: datasets consumed and produced by no node (free inputs), first-use order.
+        outputs: datasets produced and consumed by no node (free outputs), production order.
+        datasets: every dataset name the nodes use, first-use order.
+        parents / children: per node index, the indices it depends on / that depend on it.
+        load_counts: how many node inputs read each dataset (full names).
+    """
+
+    __slots__ = ("children", "datasets", "index", "inputs", "load_counts", "node_inputs",
+                 "node_outputs", "nodes", "outputs", "parents", "producer")
+
+    def __init__(self, nodes: Sequence[Any]) -> None:
+        self.nodes = list(nodes)
+        self.index = {node.name: i for i, node in enumerate(self.nodes)}
+        self.node_inputs = [tuple(node.inputs) for node in self.nodes]
+        self.node_outputs = [tuple(node.outputs) for node in self.nodes]
+        producer: dict[str, int] = {}
+        for i, outputs in enumerate(self.node_outputs):
+            for name in outputs:
+                producer[base_name(name)] = i
+        self.producer = producer
+        load_counts: dict[str, int] = {}
+        consumed: set[str] = set()
+        datasets: dict[str, None] = {}
+        parents: list[list[int]] = []
+        children: list[list[int]] = [[] for _ in self.nodes]
+        for i, inputs in enumerate(self.node_inputs):
+            own: list[int] = []
+            for name in inputs:
+                load_counts[name] = load_counts.get(name, 0) + 1
+                datasets[name] = None
+                base = base_name(name)
+                consumed.add(base)
+                parent = producer.get(base)
+                if parent is not None and parent != i and parent not in own:
+                    own.append(parent)
+                    children[parent].append(i)
+            parents.append(own)
+            for name in self.node_outputs[i]:
+                datasets[name] = None
+        self.parents = parents
+        self.children = children
+        self.load_counts = load_counts
+        self.datasets = list(datasets)
+        self.inputs = [name for name in load_counts if base_name(name) not in producer]
+        self.outputs = [name for outputs in self.node_outputs for name in outputs
+                        if base_name(name) not in consumed]
+
+    def release_schedule(self) -> list[tuple[str, ...]]:
+        """Per node position, the datasets to release once it completes in sequential order:
+        inputs it is the last reader of (free inputs excepted: the caller owns them) and
+        outputs nobody reads that are not free outputs."""
+        last_reader: dict[str, int] = {}
+        for i, inputs in enumerate(self.node_inputs):
+            for name in inputs:
+                last_reader[name] = i
+        keep = set(self.inputs) | set(self.outputs)
+        schedule: list[list[str]] = [[] for _ in self.nodes]
+        for name, i in last_reader.items():
+            if name not in keep:
+                schedule[i].append(name)
+        for i, outputs in enumerate(self.node_outputs):
+            for name in outputs:
+                if name not in last_reader and name not in keep:
+                    schedule[i].append(name)
+        return [tuple(names) for names in schedule]
+
+    def descendants(self, start: Iterable[int]) -> set[int]:
+        """``start`` and every node downstream of it (what ``--from-nodes`` would run)."""
+        seen = set(start)
+        queue = deque(seen)
+        while queue:
+            for child in self.children[queue.popleft()]:
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)
+        return seen
+
+    def resume_from(self, unfinished: Iterable[int],
+                    is_persisted: Callable[[str], bool]) -> list[str]:
+        """Node names to pass to ``--from-nodes`` so that every unfinished node runs again,
+        starting from the nearest ancestors whose inputs are all persisted (Kedro's rule).
+
+        The unfinished nodes reading data from outside their own group are the starting
+        points; walking up from them, a non-persisted (memory) input pulls in the node that
+        produces it. Everything downstream of those is re-run, and the answer is the first
+        topological layer of that set.
+        """
+        todo = set(unfinished)
+        if not todo:
+            return []
+        made_inside = {base_name(out) for i in todo for out in self.node_outputs[i]}
+        starts = [i for i in sorted(todo)
+                  if any(base_name(name) not in made_inside for name in self.node_inputs[i])]
+        needed = set(todo)
+        seen = set(starts)
+        queue = deque(starts)
+        while queue:
+            current = queue.popleft()
+            needed.add(current)
+            for name in self.node_inputs[current]:
+                if name.startswith(PARAMS_PREFIX) or is_persisted(name):
+                    continue
+                parent = self.producer.get(base_name(name))
+                if parent is not None and parent not in seen:
+                    seen.add(parent)
+                    queue.append(parent)
+        rerun = self.descendants(needed)
+        first_layer = [i for i in rerun if not any(p in rerun for p in self.parents[i])]
+        return sorted(self.nodes[i].name for i in first_layer)
+
+    def missing_outputs_selection(self, is_persisted: Callable[[str], bool],
+                                  exists: Callable[[str], bool]) -> list[int]:
+        """Indices of the nodes ``only_missing_outputs`` runs (Kedro 1.7's rules), in order.
+
+        Walking from the last node back: a node runs when it has no outputs, when one of its
+        persisted outputs does not exist, or when a node that will run reads one of its
+        outputs that is in memory only or missing. Memory-only outputs nobody needs do not
+        make a node run.
+        """
+        selected = [False] * len(self.nodes)
+        missing_cache: dict[str, bool] = {}
+
+        def missing(name: str) -> bool:
+            if name not in missing_cache:
+                missing_cache[name] = not exists(name)
+            return missing_cache[name]
+
+        for i in range(len(self.nodes) - 1, -1, -1):
+            outputs = self.node_outputs[i]
+            if not outputs or any(is_persisted(name) and missing(name) for name in outputs):
+                selected[i] = True
+                continue
+            made = {base_name(name): name for name in outputs}
+            for child in self.children[i]:
+                if not selected[child]:
+                    continue
+                if any(base_name(name) in made
+                       and (not is_persisted(made[base_name(name)])
+                            or missing(made[base_name(name)]))
+                       for name in self.node_inputs[child]):
+                    selected[i] = True
+                    break
+        return [i for i, keep in enumerate(selected) if keep]

@@ -1,0 +1,56 @@
+"""Hook calls for one run, looked up once: a hook nobody implements costs one ``None`` test.
+
+The relay holds, per spec name, pluggy's caller when at least one implementation is
+registered and ``None`` otherwise, so the hot loop skips unimplemented hooks without building
+keyword dictionaries. Hooks registered while a run is in flight are seen by the next run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NODE_HOOKS = ("before_node_run", "after_node_run", "on_node_error")
+DATASET_HOOKS = ("before_dataset_loaded", "after_dataset_loaded",
+                 "before_dataset_saved", "after_dataset_saved")
+PIPELINE_HOOKS = ("before_pipeline_run", "after_pipeline_run", "on_pipeline_error")
+
+
+class HookRelay:
+    """The registered implementations of the node, dataset and pipeline hooks of one manager."""
+
+    __slots__ = (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, "any_node_or_dataset", "manager")
+
+    def __init__(self, manager: Any | None) -> None:
+        self.manager = manager
+        relay = manager.hook if manager is not None else None
+        for name in (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS):
+            caller = getattr(relay, name, None)
+            setattr(self, name, caller if caller is not None and caller.get_hookimpls() else None)
+        self.any_node_or_dataset = any(getattr(self, name) is not None
+                                       for name in (*NODE_HOOKS, *DATASET_HOOKS))
+
+    def plugins(self) -> list[Any]:
+        """The registered plugin objects implementing node or dataset hooks (to ship to
+        worker processes)."""
+        if self.manager is None:
+            return []
+        found: dict[int, Any] = {}
+        for name in (*NODE_HOOKS, *DATASET_HOOKS):
+            caller = getattr(self, name)
+            if caller is not None:
+                for impl in caller.get_hookimpls():
+                    found.setdefault(id(impl.plugin), impl.plugin)
+        return list(found.values())
+
+
+def merge_hook_inputs(responses: list[Any] | None, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Apply ``before_node_run`` answers: each is ``None`` or a dict replacing named inputs."""
+    for response in responses or ():
+        if response is None:
+            continue
+        if not isinstance(response, dict):
+            raise TypeError(
+                "A 'before_node_run' hook must return None or a dict mapping input names to "
+                f"replacement values, got {type(response).__name__}.")
+        inputs.update(response)
+    return inputs

@@ -1,0 +1,191 @@
+"""Running nodes in other processes (``ParallelRunner``, ``DaskRunner``).
+
+The main process schedules. For each node it sends one self-contained task: the node
+(cloudpickled, so functions and lambdas defined in a notebook travel by value), and per input
+either the data itself (memory datasets, and datasets that must stay in this process) or the
+pickled dataset object for the worker to load. Persisted outputs are saved by the worker;
+memory outputs come back by value and are saved here. Node and dataset hooks run in the worker,
+on copies of the registered hook objects.
+
+A dataset stays in the main process when it is memory-only, declares itself single-process
+(``_SINGLE_PROCESS``/``single_process``), or cannot be pickled (e.g. a filesystem holding a
+lock): its data then travels by value instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import traceback
+from typing import Any
+
+import cloudpickle
+
+from kedro_nb.runner._hooks import HookRelay, merge_hook_inputs
+from kedro_nb.runner._local import iter_output_chunks
+from kedro_nb.runner.base import RunState
+from kedro_nb.runner.errors import NodeNotPicklableError
+
+logger = logging.getLogger("kedro_nb.runner")
+
+_DATA, _DATASET = 0, 1
+
+
+def _single_process(dataset: Any) -> bool:
+    return bool(getattr(dataset, "_SINGLE_PROCESS", False)
+                or getattr(dataset, "single_process", False))
+
+
+class RemoteTasks:
+    """Builds the task of each node in the main process and applies what comes back."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+        self.shipped: dict[str, bytes] = {}
+        for name in state.graph.datasets:
+            dataset = state.datasets[name]
+            if name not in state.persisted or _single_process(dataset):
+                continue
+            try:
+                self.shipped[name] = cloudpickle.dumps(dataset)
+            except Exception as exc:
+                logger.info("Dataset '%s' cannot be pickled (%s): it is loaded and saved in "
+                            "the main process and its data sent to workers.", name, exc)
+        self.node_blobs = [self._pickle_node(node) for node in state.graph.nodes]
+        self.hooks_blob = self._pickle_hooks(state.hooks)
+
+    @staticmethod
+    def _pickle_node(node: Any) -> bytes:
+        try:
+            return cloudpickle.dumps(node)
+        except Exception as exc:
+            raise NodeNotPicklableError(
+                f"Node '{node.name}' cannot be sent to a worker process: "
+                f"{type(exc).__name__}: {exc}. Its function (or something it closes over) "
+                "cannot be serialised; move the unpicklable object inside the function, or "
+                "use SequentialRunner or ThreadRunner.") from exc
+
+    @staticmethod
+    def _pickle_hooks(hooks: HookRelay) -> bytes | None:
+        plugins = []
+        for plugin in hooks.plugins():
+            try:
+                cloudpickle.dumps(plugin)
+            except Exception as exc:
+                logger.info("Hook object %s cannot be pickled (%s): its node and dataset hooks "
+                            "do not run in worker processes.", type(plugin).__qualname__, exc)
+                continue
+            plugins.append(plugin)
+        return cloudpickle.dumps(plugins) if plugins else None
+
+    def payload(self, index: int) -> bytes:
+        """The task of node ``index``, loading its main-process inputs now."""
+        state = self.state
+        shipped, load = self.shipped, state.catalog.load
+        inputs = [(name, _DATASET, shipped[name]) if name in shipped
+                  else (name, _DATA, load(name)) for name in state.graph.node_inputs[index]]
+        outputs = {name: shipped.get(name) for name in state.graph.node_outputs[index]}
+        return cloudpickle.dumps((self.node_blobs[index], inputs, outputs, self.hooks_blob,
+                                  state.run_id))
+
+    def finish(self, reply: bytes) -> float:
+        """Apply a worker's reply: save the outputs it sent back, or raise its error."""
+        status, body = cloudpickle.loads(reply)
+        if status == "error":
+            raise _revive_error(*body)
+        seconds, returned = body
+        save = self.state.catalog.save
+        for name, data in returned:
+            save(name, data)
+        return seconds
+
+
+def _revive_error(blob: bytes | None, text: str, remote_tb: str) -> BaseException:
+    error: BaseException | None = None
+    if blob is not None:
+        try:
+            error = cloudpickle.loads(blob)
+        except Exception:
+            error = None
+    if error is None:
+        error = RuntimeError(text)
+    error.add_note(f"Traceback in the worker process:\n{remote_tb}")
+    return error
+
+
+_WORKER_HOOKS: dict[str, HookRelay] = {}
+
+
+def _worker_hooks(blob: bytes | None) -> HookRelay:
+    if blob is None:
+        return HookRelay(None)
+    key = hashlib.sha256(blob).hexdigest()
+    relay = _WORKER_HOOKS.get(key)
+    if relay is None:
+        from kedro_nb.hooks import create_hook_manager, register_hooks
+
+        manager = create_hook_manager()
+        register_hooks(manager, cloudpickle.loads(blob))
+        relay = _WORKER_HOOKS[key] = HookRelay(manager)
+    return relay
+
+
+def run_task(payload: bytes) -> bytes:
+    """Worker side: run one node task and reply ``("ok", (seconds, outputs))`` or
+    ``("error", (pickled error, message, traceback))``. Never raises, so any executor
+    carries the reply."""
+    started = time.perf_counter()
+    try:
+        node_blob, inputs, outputs, hooks_blob, run_id = cloudpickle.loads(payload)
+        node = cloudpickle.loads(node_blob)
+        returned = _run_here(node, inputs, outputs, _worker_hooks(hooks_blob), run_id)
+        return cloudpickle.dumps(("ok", (time.perf_counter() - started, returned)))
+    except Exception as exc:
+        remote_tb = traceback.format_exc()
+        try:
+            blob: bytes | None = cloudpickle.dumps(exc)
+            cloudpickle.loads(blob)
+        except Exception:
+            blob = None
+        return cloudpickle.dumps(("error", (blob, f"{type(exc).__name__}: {exc}", remote_tb)))
+
+
+def _run_here(node: Any, inputs: list[tuple[str, int, Any]], outputs: dict[str, bytes | None],
+              hooks: HookRelay, run_id: str) -> list[tuple[str, Any]]:
+    data: dict[str, Any] = {}
+    for name, kind, value in inputs:
+        if hooks.before_dataset_loaded is not None:
+            hooks.before_dataset_loaded(dataset_name=name, node=node)
+        data[name] = cloudpickle.loads(value).load() if kind == _DATASET else value
+        if hooks.after_dataset_loaded is not None:
+            hooks.after_dataset_loaded(dataset_name=name, data=data[name], node=node)
+    if hooks.before_node_run is not None:
+        responses = hooks.before_node_run(node=node, catalog=None, inputs=dict(data),
+                                          is_async=False, run_id=run_id)
+        data = merge_hook_inputs(responses, data)
+    try:
+        results = node.run(data)
+    except Exception as exc:
+        if hooks.on_node_error is not None:
+            hooks.on_node_error(error=exc, node=node, catalog=None, inputs=data,
+                                is_async=False, run_id=run_id)
+        raise
+    if hooks.after_node_run is not None:
+        hooks.after_node_run(node=node, catalog=None, inputs=data, outputs=results,
+                             is_async=False, run_id=run_id)
+    datasets: dict[str, Any] = {}
+    returned: dict[str, Any] = {}
+    for name, chunk in iter_output_chunks(node, results):
+        if hooks.before_dataset_saved is not None:
+            hooks.before_dataset_saved(dataset_name=name, data=chunk, node=node)
+        blob = outputs.get(name)
+        if blob is None:
+            returned[name] = chunk
+        else:
+            if name not in datasets:
+                datasets[name] = cloudpickle.loads(blob)
+            datasets[name].save(chunk)
+        if hooks.after_dataset_saved is not None:
+            hooks.after_dataset_saved(dataset_name=name, data=chunk, node=node)
+    return list(returned.items())

@@ -1,0 +1,47 @@
+"""``ParallelRunner``: independent nodes run concurrently in worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+from kedro_nb.runner._remote import RemoteTasks, run_task
+from kedro_nb.runner.base import AbstractRunner, RunState
+from kedro_nb.runner.errors import RunnerOptionError
+from kedro_nb.runner.thread import check_max_workers, schedule
+
+_START_METHODS = ("fork", "spawn", "forkserver")
+
+
+class ParallelRunner(AbstractRunner):
+    """Runs independent nodes concurrently in up to ``max_workers`` processes (default: the
+    CPU count), for CPU-bound pure-Python nodes.
+
+    Unlike Kedro's, node functions travel with cloudpickle, so functions and lambdas defined
+    in a notebook (``__main__``) work; datasets that cannot be pickled (or are marked
+    single-process) are loaded and saved here and their data travels instead. Hook objects
+    are copied to the workers: their node and dataset hooks run there, on the copies.
+
+    ``mp_context`` picks the start method ("fork", "spawn", "forkserver"; default: the
+    platform's). The pool lives for one run.
+    """
+
+    def __init__(self, max_workers: int | None = None, is_async: bool = False,
+                 mp_context: str | None = None) -> None:
+        super().__init__(is_async=False)
+        self._max_workers = check_max_workers(max_workers)
+        if mp_context is not None and mp_context not in _START_METHODS:
+            raise RunnerOptionError(f"mp_context must be one of {list(_START_METHODS)} or None, "
+                                    f"got {mp_context!r}.")
+        self._mp_context = mp_context
+
+    def _execute(self, state: RunState) -> None:
+        if not state.graph.nodes:
+            return
+        tasks = RemoteTasks(state)
+        workers = max(1, min(self._max_workers, len(state.graph.nodes)))
+        context = multiprocessing.get_context(self._mp_context)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            schedule(state, lambda index: pool.submit(run_task, tasks.payload(index)),
+                     lambda futures: wait(futures, return_when=FIRST_COMPLETED),
+                     lambda index, future: tasks.finish(future.result()), workers)

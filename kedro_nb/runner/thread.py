@@ -1,0 +1,104 @@
+"""``ThreadRunner``: independent nodes run concurrently in a thread pool."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from typing import Any
+
+from kedro_nb.runner._local import run_node
+from kedro_nb.runner.base import AbstractRunner, RunState, logger
+from kedro_nb.runner.errors import RunnerOptionError
+
+
+def check_max_workers(max_workers: int | None) -> int:
+    """``max_workers`` or the CPU count; a value below 1 is refused."""
+    if max_workers is None:
+        return os.cpu_count() or 1
+    if not isinstance(max_workers, int) or max_workers < 1:
+        raise RunnerOptionError(f"max_workers must be a positive integer or None, "
+                                f"got {max_workers!r}.")
+    return max_workers
+
+
+class ReadyQueue:
+    """Which nodes may start: a node is ready once all the nodes it reads from are done."""
+
+    def __init__(self, state: RunState) -> None:
+        self._waiting = [len(parents) for parents in state.graph.parents]
+        self._children = state.graph.children
+        self.ready = [i for i, count in enumerate(self._waiting) if count == 0]
+
+    def done(self, index: int) -> None:
+        """Node ``index`` completed: its children with nothing else to wait for become ready."""
+        waiting = self._waiting
+        for child in self._children[index]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                self.ready.append(child)
+
+
+def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any,
+             max_in_flight: int) -> None:
+    """Drive a pool: submit ready nodes (up to ``max_in_flight``), collect finished ones,
+    release data, and on the first failure wait for the nodes still running, so their
+    outputs are saved and counted, before raising ``NodeRunError``.
+
+    ``submit(index) -> future``; ``wait_some(futures) -> (done, pending)``;
+    ``finish(index, future) -> seconds`` raises the node's error or applies its outputs here.
+    """
+    queue = ReadyQueue(state)
+    in_flight: dict[Any, int] = {}
+    first_error: tuple[int, BaseException] | None = None
+    while True:
+        while first_error is None and queue.ready and len(in_flight) < max_in_flight:
+            index = queue.ready.pop()
+            in_flight[submit(index)] = index
+        if not in_flight:
+            break
+        done, _ = wait_some(list(in_flight))
+        for future in done:
+            index = in_flight.pop(future)
+            try:
+                seconds = finish(index, future)
+            except Exception as error:
+                if first_error is None:
+                    first_error = (index, error)
+                continue
+            state.complete(index, seconds)
+            state.release_after(index)
+            queue.done(index)
+            logger.debug("Completed node %s", state.graph.nodes[index].name)
+    if first_error is not None:
+        index, error = first_error
+        raise state.failure(index, error) from error
+
+
+class ThreadRunner(AbstractRunner):
+    """Runs independent nodes concurrently in up to ``max_workers`` threads (default: the
+    CPU count). Suits I/O-bound nodes and libraries that release the GIL; datasets must be
+    thread-safe. Loads and saves happen in the worker threads; scheduling, releasing and
+    bookkeeping happen in the calling thread."""
+
+    def __init__(self, max_workers: int | None = None, is_async: bool = False) -> None:
+        """``is_async`` is accepted for Kedro compatibility and ignored (nodes already run
+        in threads)."""
+        super().__init__(is_async=False)
+        self._max_workers = check_max_workers(max_workers)
+
+    def _execute(self, state: RunState) -> None:
+        catalog, hooks, run_id, nodes = state.catalog, state.hooks, state.run_id, state.graph.nodes
+        inputs = state.graph.node_inputs
+
+        def task(index: int) -> float:
+            started = time.perf_counter()
+            run_node(nodes[index], inputs[index], catalog, hooks, run_id)
+            return time.perf_counter() - started
+
+        workers = max(1, min(self._max_workers, len(nodes)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro_nb-node") as pool:
+            schedule(state, lambda index: pool.submit(task, index),
+                     lambda futures: wait(futures, return_when=FIRST_COMPLETED),
+                     lambda index, future: future.result(), workers)
+
