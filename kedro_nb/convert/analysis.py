@@ -1,0 +1,410 @@
+"""Turn a notebook's cells into node specifications: inputs, outputs, setup code and warnings.
+
+Rules (see ``cells`` for how a cell becomes a node):
+
+- a node's **inputs** are the names it reads before binding them that an earlier node binds or the
+  catalog declares; ``params["a"]["b"]`` / ``params.a.b`` become ``params:a.b``, bare ``params``
+  becomes ``parameters``, ``catalog.load("x")`` becomes ``x``;
+- a node's **outputs** are the names it binds that a later node reads, or that the catalog declares
+  (``catalog.save("y", v)`` declares ``y``);
+- untagged cells made only of imports, ``def``/``class`` and literal constants are **setup**: their
+  names are globals of the node functions, never inputs; other untagged cells are **exploration**;
+- a node reading a name that only exploration binds gets a ``hidden-state`` issue, a name bound
+  nowhere an ``undefined`` issue, changing an input in place a ``mutation`` issue.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import keyword
+import re
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+from kedro_nb.convert import cells as cellconv
+from kedro_nb.convert.errors import (
+    CellSyntaxError,
+    DuplicateNodeError,
+    DuplicateOutputError,
+    ForwardReferenceError,
+)
+from kedro_nb.convert.scan import (
+    ALL_PARAMETERS,
+    PARAMS_NAME,
+    CellScan,
+    IPythonSyntax,
+    Rewrite,
+    Span,
+    scan_cell,
+    scan_statement,
+)
+
+PARAMS_PREFIX = "params:"
+_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A warning about one cell: ``kind`` is ``mutation``, ``undefined``, ``hidden-state``,
+    ``ipython``, ``catalog`` or ``syntax``."""
+
+    kind: str
+    cell_index: int
+    line: int | None
+    message: str
+    node: str | None = None
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell_index}" + (f", line {self.line}" if self.line else "")
+        who = f" (node {self.node!r})" if self.node else ""
+        return f"{where}{who}: {self.kind}: {self.message}"
+
+
+@dataclass
+class NodeCell:
+    """One node: what the pipeline needs (name, inputs, outputs, tags) and what codegen needs."""
+
+    name: str
+    cell_index: int
+    cell_id: str
+    source: str
+    scan: CellScan
+    inputs: list[str] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    pipeline: str | None = None
+    doc: str | None = None
+    body_start: int = 1
+    globals_used: set[str] = field(default_factory=set)
+    rewrites: list[Rewrite] = field(default_factory=list)
+    explicit_inputs: bool = False
+    explicit_outputs: bool = False
+
+
+@dataclass
+class SetupDefinition:
+    """One top-level statement of a setup cell (an import, a ``def``/``class`` or a constant)."""
+
+    cell_index: int
+    statement: ast.stmt
+    source: str
+    binds: set[str]
+    reads: set[str]
+
+
+@dataclass
+class NotebookAnalysis:
+    """Everything the rest of ``convert`` needs to know about one notebook."""
+
+    name: str
+    nodes: list[NodeCell]
+    setup: list[SetupDefinition]
+    setup_cells: list[int]
+    issues: list[Issue]
+
+    def pipelines(self, default: str | None = None) -> dict[str, list[NodeCell]]:
+        """Nodes by pipeline: metadata ``pipeline``, else ``default``, else the notebook name."""
+        grouped: dict[str, list[NodeCell]] = {}
+        for node in self.nodes:
+            grouped.setdefault(node.pipeline or default or self.name, []).append(node)
+        return grouped
+
+    def setup_closure(self, names: set[str]) -> list[SetupDefinition]:
+        """The setup statements defining ``names`` and everything they need, in notebook order."""
+        wanted, todo = set(), list(names)
+        while todo:
+            name = todo.pop()
+            if name in wanted:
+                continue
+            wanted.add(name)
+            for definition in self.setup:
+                if name in definition.binds:
+                    todo.extend(definition.reads)
+        return [d for d in self.setup if d.binds & wanted]
+
+
+def identifier(name: str) -> str:
+    """A Python identifier for a dataset or parameter name (``raw.cars`` -> ``raw_cars``)."""
+    text = re.sub(r"\W", "_", name)
+    if not text or text[0].isdigit() or keyword.iskeyword(text):
+        text = "_" + text
+    return text
+
+
+def notebook_name(path_stem: str) -> str:
+    """The default pipeline / module name of a notebook file stem."""
+    return identifier(path_stem.lower().replace("-", "_").replace(" ", "_"))
+
+
+def _leading_comment(source: str) -> tuple[str | None, int]:
+    lines = source.split("\n")
+    taken: list[str] = []
+    for line in lines:
+        if not line.startswith("#") or line.startswith("#!") or line.startswith("# %"):
+            break
+        taken.append(line[1:].strip())
+    body_start = len(taken) + 1
+    while body_start <= len(lines) and not lines[body_start - 1].strip() and taken:
+        body_start += 1
+    return ("\n".join(taken).strip() or None), body_start
+
+
+def _markdown_doc(cell: dict) -> str | None:
+    text = cellconv.cell_source(cell).strip()
+    text = "\n".join(re.sub(r"^#+\s*", "", line) for line in text.split("\n"))
+    return text or None
+
+
+def _is_setup(tree: ast.Module) -> bool:
+    def ok(statement: ast.stmt) -> bool:
+        if isinstance(
+            statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef)
+        ):
+            return True
+        if isinstance(statement, ast.ClassDef):
+            return True
+        if isinstance(statement, ast.Expr):
+            return isinstance(statement.value, ast.Constant)
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            try:
+                ast.literal_eval(statement.value)
+            except ValueError:
+                return False
+            return all(isinstance(t, ast.Name) for t in targets)
+        return False
+
+    return bool(tree.body) and all(ok(s) for s in tree.body)
+
+
+def _scan(source: str, index: int, strict: bool) -> CellScan | Issue:
+    try:
+        return scan_cell(source)
+    except IPythonSyntax as exc:
+        if strict:
+            raise CellSyntaxError(
+                f"Syntax error in cell {index}, line {exc.line}: {exc.message}. "
+                "Fix the cell (node cells must be Python; IPython magics are allowed).",
+                cell_index=index,
+                line=exc.line,
+            ) from exc
+        return Issue("syntax", index, exc.line, f"not Python ({exc.message}); cell ignored")
+
+
+def analyze_notebook(
+    nb: cellconv.Notebook, *, name: str = "notebook", catalog: Container[str] = ()
+) -> NotebookAnalysis:
+    """Analyse a notebook dict; ``catalog`` holds the dataset names the catalog declares.
+
+    Raises a :class:`~kedro_nb.convert.errors.ConvertError` subclass for duplicate node names,
+    invalid tags or metadata, syntax errors in node cells, two producers of one output and reads of
+    a later node's output. Warnings are returned in ``issues``.
+    """
+    issues: list[Issue] = []
+    nodes: list[NodeCell] = []
+    setup: list[SetupDefinition] = []
+    setup_cells: list[int] = []
+    exploration_binds: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    raw_cells = nb.get("cells", [])
+    for index, cell in enumerate(raw_cells):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cellconv.cell_source(cell)
+        node_name = cellconv.node_name(cell, index=index)
+        if node_name is not None and not cellconv.is_skipped(cell):
+            if node_name in seen:
+                raise DuplicateNodeError(
+                    f"Node name {node_name!r} is used by cells {seen[node_name]} and {index}: "
+                    "node names must be unique in a notebook. Rename one of the tags."
+                )
+            seen[node_name] = index
+            scan = _scan(source, index, strict=True)
+            assert isinstance(scan, CellScan)
+            meta = cellconv.node_metadata(cell, index=index)
+            doc, body_start = _leading_comment(source)
+            if doc is None and index and raw_cells[index - 1].get("cell_type") == "markdown":
+                doc = _markdown_doc(raw_cells[index - 1])
+            node = NodeCell(
+                node_name, index, cellconv.cell_id(cell, index), source, scan,
+                tags=list(meta.tags), pipeline=meta.pipeline, doc=doc, body_start=body_start,
+            )  # fmt: skip
+            node.inputs = list(meta.inputs) if meta.inputs is not None else []
+            node.outputs = list(meta.outputs) if meta.outputs is not None else []
+            node.explicit_inputs = meta.inputs is not None
+            node.explicit_outputs = meta.outputs is not None
+            nodes.append(node)
+            issues.extend(
+                Issue("ipython", index, line, text, node_name) for line, text in scan.notes
+            )
+            continue
+        scan = _scan(source, index, strict=False)
+        if isinstance(scan, Issue):
+            issues.append(scan)
+            continue
+        if not cellconv.is_skipped(cell) and _is_setup(scan.tree):
+            setup_cells.append(index)
+            for statement in scan.tree.body:
+                if isinstance(statement, ast.Expr):
+                    continue
+                reads, binds = scan_statement(statement)
+                first = statement.lineno
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    first = min([first] + [d.lineno for d in statement.decorator_list])
+                lines = scan.source.split("\n")[first - 1 : statement.end_lineno]
+                setup.append(
+                    SetupDefinition(index, statement, "\n".join(lines), set(binds), set(reads))
+                )
+        else:
+            for bound in scan.binds:
+                exploration_binds.setdefault(bound, index)
+    analysis = NotebookAnalysis(name, nodes, setup, setup_cells, issues)
+    _resolve(analysis, catalog, exploration_binds)
+    return analysis
+
+
+def _resolve(
+    analysis: NotebookAnalysis, catalog: Container[str], exploration: dict[str, int]
+) -> None:
+    setup_names = {n for d in analysis.setup for n in d.binds}
+    for node in analysis.nodes:
+        if node.name in setup_names:
+            raise DuplicateNodeError(
+                f"Node name {node.name!r} (cell {node.cell_index}) is also bound by a setup cell: "
+                "the generated module would define it twice. Rename the node tag."
+            )
+    producers: dict[str, NodeCell] = {}
+    output_of: dict[str, NodeCell] = {}
+
+    def add_output(producer: NodeCell, dataset: str, reader: NodeCell | None) -> None:
+        if producer.explicit_outputs:
+            return
+        other = output_of.get(dataset)
+        if other is not None and other is not producer:
+            raise DuplicateOutputError(
+                f"Nodes {other.name!r} (cell {other.cell_index}) and {producer.name!r} "
+                f"(cell {producer.cell_index}) both produce {dataset!r}"
+                + (f", read by node {reader.name!r}" if reader else "")
+                + ": a dataset has one producer. Give one of the results another name."
+            )
+        output_of[dataset] = producer
+        if dataset not in producer.outputs:
+            producer.outputs.append(dataset)
+
+    for position, node in enumerate(analysis.nodes):
+        scan, explicit_inputs = node.scan, node.explicit_inputs
+        inferred: list[str] = []
+        for name, line in scan.reads.items():
+            if name in producers:
+                inferred.append(name)
+                add_output(producers[name], name, node)
+            elif name in setup_names:
+                node.globals_used.add(name)
+            elif name in catalog:
+                inferred.append(name)
+            elif name in _BUILTINS:
+                continue
+            elif any(name in later.scan.binds for later in analysis.nodes[position + 1 :]):
+                later = next(n for n in analysis.nodes[position + 1 :] if name in n.scan.binds)
+                raise ForwardReferenceError(
+                    f"Node {node.name!r} (cell {node.cell_index}, line {line}) reads {name!r}, "
+                    f"which only the later node {later.name!r} (cell {later.cell_index}) produces. "
+                    "Move the producing cell above, or declare the dataset in the catalog."
+                )
+            elif name in exploration:
+                analysis.issues.append(Issue(
+                    "hidden-state", node.cell_index, line,
+                    f"reads {name!r}, defined only in exploration cell {exploration[name]}; "
+                    "tag that cell as a node, move it to a setup cell or declare it in the catalog",
+                    node.name,
+                ))  # fmt: skip
+            else:
+                analysis.issues.append(
+                    Issue(
+                        "undefined", node.cell_index, line, f"{name!r} is never defined", node.name
+                    )
+                )
+        inferred += list(scan.catalog_loads)
+        inferred += [PARAMS_PREFIX + key for key in scan.param_refs]
+        if scan.uses_all_params:
+            inferred.append(ALL_PARAMETERS)
+        if not explicit_inputs:
+            node.inputs = list(dict.fromkeys(inferred))
+        node.globals_used |= {n for n in node.scan.reads if n in setup_names and n not in producers}
+        for name in node.scan.binds:
+            if name in catalog and name not in node.inputs:
+                add_output(node, name, None)
+        for dataset, *_ in scan.catalog_saves:
+            add_output(node, dataset, None)
+        for name in node.scan.binds:
+            producers[name] = node
+    for node in analysis.nodes:
+        clash = sorted(set(node.inputs) & set(node.outputs))
+        if clash:
+            raise DuplicateOutputError(
+                f"Node {node.name!r} (cell {node.cell_index}) both reads and produces {clash}: a "
+                "dataset is written once. Bind the result to a new name (e.g. "
+                f"{clash[0]}_clean = ...)."
+            )
+        _name_arguments(node, setup_names)
+        for name, line, kind in node.scan.mutations:
+            if name in node.inputs:
+                analysis.issues.append(Issue(
+                    "mutation", node.cell_index, line,
+                    f"changes its input {name!r} in place ({kind}); copy it first "
+                    f"({name} = {name}.copy()) so reruns and other readers see the original",
+                    node.name,
+                ))  # fmt: skip
+    analysis.issues.sort(key=lambda i: (i.cell_index, i.line or 0, i.kind))
+
+
+def _name_arguments(node: NodeCell, setup_names: set[str]) -> None:
+    """Give every input a function argument and record the source rewrites that use them."""
+    taken = set(node.scan.binds) | set(node.scan.reads) | setup_names | {node.name}
+    args: list[str] = []
+    for dataset in node.inputs:
+        if dataset.startswith(PARAMS_PREFIX):
+            key = dataset[len(PARAMS_PREFIX) :]
+            arg = identifier(key.split(".")[-1])
+            if arg in taken or arg in args:
+                arg = identifier(key.replace(".", "_"))
+            while arg in taken or arg in args:
+                arg = "param_" + arg
+            for span in node.scan.param_refs.get(key, []):
+                node.rewrites.append(Rewrite(span, arg))
+        elif dataset == ALL_PARAMETERS and dataset not in node.scan.reads:
+            arg = PARAMS_NAME
+        else:
+            arg = identifier(dataset)
+            for span in node.scan.catalog_loads.get(dataset, []):
+                node.rewrites.append(Rewrite(span, arg))
+        args.append(arg)
+    node.args = args
+    for dataset, call, value, _line in node.scan.catalog_saves:
+        text = segment(node.scan.source, value)
+        node.rewrites.append(Rewrite(call, f"{identifier(dataset)} = {text}"))
+    node.rewrites.sort(key=lambda r: (r.span.line, r.span.col))
+
+
+def segment(source: str, span: Span) -> str:
+    """The text of ``span`` in ``source`` (columns are UTF-8 byte offsets, as ``ast`` reports)."""
+    lines = source.split("\n")[span.line - 1 : span.end_line]
+    encoded = [line.encode() for line in lines]
+    if len(encoded) == 1:
+        return encoded[0][span.col : span.end_col].decode()
+    encoded[0] = encoded[0][span.col :]
+    encoded[-1] = encoded[-1][: span.end_col]
+    return b"\n".join(encoded).decode()
+
+
+def apply_rewrites(source: str, rewrites: list[Rewrite]) -> str:
+    """Apply ``rewrites`` (non-overlapping) to ``source``; line structure outside them is kept."""
+    lines = [line.encode() for line in source.split("\n")]
+    for rewrite in sorted(rewrites, key=lambda r: (r.span.line, r.span.col), reverse=True):
+        span = rewrite.span
+        head = lines[span.line - 1][: span.col]
+        tail = lines[span.end_line - 1][span.end_col :]
+        lines[span.line - 1 : span.end_line] = [head + rewrite.text.encode() + tail]
+    return "\n".join(line.decode() for line in lines)

@@ -1,0 +1,121 @@
+"""Which datasets the catalog declares, and the entries a conversion proposes for its outputs.
+
+Only dataset *names* matter to the analysis, so the YAML files are read directly (no credentials,
+no interpolation). Proposals are appended as text to ``catalog_<pipeline>.yml``, so a user's
+comments and entries in that file survive; an entry that exists with other content is a
+:class:`~kedro_nb.convert.errors.CatalogConflictError`, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kedro_nb.convert.errors import CatalogConflictError
+
+_SUFFIXES = (".yml", ".yaml")
+
+
+def catalog_files(folders: Iterable[Path], *, recursive: bool) -> list[Path]:
+    """``catalog*.yml`` files in ``folders`` (and below, when ``recursive``), sorted."""
+    found: set[Path] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        candidates = folder.rglob("*") if recursive else folder.iterdir()
+        for path in candidates:
+            in_catalog_dir = any(
+                p.name.startswith("catalog") for p in path.relative_to(folder).parents
+            )
+            if (
+                path.is_file()
+                and path.suffix in _SUFFIXES
+                and (path.name.startswith("catalog") or (recursive and in_catalog_dir))
+            ):
+                found.add(path)
+    return sorted(found)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class DeclaredDatasets:
+    """Names (and dataset factory patterns such as ``"{name}_csv"``) the catalog declares."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names: set[str] = set()
+        self.patterns: list[re.Pattern[str]] = []
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        if name.startswith("_"):
+            return
+        if "{" in name:
+            regex = re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(name))
+            self.patterns.append(re.compile(f"^{regex}$"))
+        else:
+            self.names.add(name)
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path]) -> DeclaredDatasets:
+        declared = cls()
+        for path in paths:
+            for name in _read(path):
+                declared.add(str(name))
+        return declared
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (
+            name in self.names or any(p.match(name) for p in self.patterns)
+        )
+
+
+def dataset_entry(name: str, value: Any = None, *, folder: str = "data") -> dict[str, Any]:
+    """The entry proposed for output ``name``: Parquet for a DataFrame value, else pickle."""
+    is_frame = type(value).__name__ == "DataFrame" and type(value).__module__.startswith("pandas")
+    if is_frame:
+        return {"type": "pandas.ParquetDataset", "filepath": f"{folder}/{name}.parquet"}
+    return {"type": "pickle.PickleDataset", "filepath": f"{folder}/{name}.pkl"}
+
+
+def merge_entries(
+    path: Path, proposals: Mapping[str, dict[str, Any]], *, skip: Iterable[str] = ()
+) -> str | None:
+    """The new text of ``path`` with ``proposals`` added, or None when nothing changes.
+
+    Entries already in the file with the same content are kept; with other content they are a
+    conflict (the user's entry is never overwritten). Names in ``skip`` (declared elsewhere) are
+    not proposed.
+    """
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    existing = _read(path) if text else {}
+    skipped = set(skip)
+    new: dict[str, dict[str, Any]] = {}
+    for name, entry in proposals.items():
+        if name in skipped:
+            continue
+        if name in existing:
+            if existing[name] != entry:
+                raise CatalogConflictError(
+                    f"Catalog entry {name!r} in {path} is {existing[name]!r}, but the conversion "
+                    f"proposes {entry!r}. Remove the entry from {path.name} to let kedro-nb "
+                    "write it, or move it to catalog.yml to keep yours."
+                )
+            continue
+        new[name] = entry
+    if not new:
+        return None
+    block = yaml.safe_dump(new, sort_keys=False, default_flow_style=False)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text else "") + block

@@ -1,0 +1,182 @@
+"""Notebook -> pipeline package: plan the files, write them together, or diff them (``--check``).
+
+A *plan* is computed without touching the disk; ``convert_notebook`` writes it with
+:func:`~kedro_nb.convert.writer.write_files` (all files or none), ``drift`` compares it with the
+files on disk and returns a unified diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.convert.analysis import (
+    Issue,
+    NodeCell,
+    NotebookAnalysis,
+    analyze_notebook,
+    identifier,
+    notebook_name,
+)
+from kedro_nb.convert.catalog import (
+    DeclaredDatasets,
+    catalog_files,
+    dataset_entry,
+    merge_entries,
+)
+from kedro_nb.convert.cells import read_notebook
+from kedro_nb.convert.codegen import TARGETS, generate
+from kedro_nb.convert.errors import ProjectLayoutError, UnknownPipelineError
+from kedro_nb.convert.writer import write_files
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a conversion reads the catalog from and writes pipelines to."""
+
+    root: Path
+    is_project: bool
+    pipelines_dir: Path
+    catalog_dir: Path
+    catalog_folders: tuple[Path, ...]
+
+
+def find_layout(notebook: Path, project: str | os.PathLike[str] | None = None) -> Layout:
+    """The project around ``notebook`` (or ``project``), else the notebook's own folder."""
+    from kedro_nb.project.discovery import find_project_root, read_metadata
+
+    root = Path(project).resolve() if project else find_project_root(notebook.parent)
+    if root is None:
+        folder = notebook.parent.resolve()
+        return Layout(folder, False, folder / "pipelines", folder, (folder,))
+    try:
+        metadata = read_metadata(root)
+    except Exception as exc:  # the project package's own error class, whatever it is
+        raise ProjectLayoutError(f"Cannot use {root} as the project: {exc}") from exc
+    if not metadata.package_name:
+        raise ProjectLayoutError(
+            f"Project {root} has no package to write pipelines into: set package_name in "
+            f"[tool.{metadata.flavour}] of pyproject.toml, or create "
+            f"{metadata.source_dir}/<package>."
+        )
+    conf = metadata.conf_source
+    return Layout(
+        root,
+        True,
+        metadata.source_dir / metadata.package_name / "pipelines",
+        conf / "base",
+        (conf / "base", conf / "local"),
+    )
+
+
+@dataclass
+class Conversion:
+    """The planned result of converting one notebook."""
+
+    notebook: Path
+    layout: Layout
+    analysis: NotebookAnalysis
+    groups: dict[str, list[NodeCell]]
+    sources: dict[Path, str] = field(default_factory=dict)
+    catalogs: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.analysis.issues
+
+    def package_dir(self, name: str) -> Path:
+        return self.layout.pipelines_dir / name
+
+
+def _declared(layout: Layout, exclude: Path | None = None) -> DeclaredDatasets:
+    files = catalog_files(layout.catalog_folders, recursive=layout.is_project)
+    return DeclaredDatasets.from_files(f for f in files if f != exclude)
+
+
+def plan_conversion(
+    notebook: str | os.PathLike[str],
+    *,
+    pipeline: str | None = None,
+    project: str | os.PathLike[str] | None = None,
+    target: str = "kedro_nb",
+    values: Mapping[str, Any] | None = None,
+    with_catalog: bool = True,
+) -> Conversion:
+    """Analyse ``notebook`` and render every file of its pipeline(s), writing nothing.
+
+    ``pipeline`` selects the node cells whose metadata names that pipeline or none (default:
+    every pipeline, cells without a name going to the notebook's own name). ``values`` maps
+    output names to runtime values (e.g. a kernel's namespace) to choose dataset types.
+    """
+    if target not in TARGETS:
+        raise ValueError(f"Unknown target {target!r}: expected one of {sorted(TARGETS)}.")
+    path = Path(notebook).resolve()
+    nb = read_notebook(path)
+    layout = find_layout(path, project)
+    analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=_declared(layout))
+    if pipeline is not None:
+        selected = [n for n in analysis.nodes if n.pipeline in (None, pipeline)]
+        if not selected:
+            raise UnknownPipelineError(
+                f"No node cell of {path.name} belongs to pipeline {pipeline!r}: cells without "
+                "'pipeline' metadata, or with this name, are selected. Tag cells 'node:<name>'."
+            )
+        groups = {identifier(pipeline): selected}
+    else:
+        groups = analysis.pipelines()
+    conversion = Conversion(path, layout, analysis, groups)
+    shown = Path(os.path.relpath(path, layout.root)).as_posix()
+    for name, nodes in groups.items():
+        generated = generate(analysis, nodes, notebook=shown, name=name, target=target)
+        for filename, text in generated.files.items():
+            conversion.sources[conversion.package_dir(name) / filename] = text
+        if with_catalog:
+            _plan_catalog(conversion, name, nodes, values or {})
+    return conversion
+
+
+def _plan_catalog(
+    conversion: Conversion, name: str, nodes: list[NodeCell], values: Mapping[str, Any]
+) -> None:
+    target = conversion.layout.catalog_dir / f"catalog_{name}.yml"
+    elsewhere = _declared(conversion.layout, exclude=target)
+    folder = f"data/{name}"
+    proposals = {
+        output: dataset_entry(output, values.get(output), folder=folder)
+        for node in nodes
+        for output in node.outputs
+    }
+    text = merge_entries(target, proposals, skip=[o for o in proposals if o in elsewhere])
+    if text is not None:
+        conversion.catalogs[target] = text
+
+
+def convert_notebook(notebook: str | os.PathLike[str], **options: Any) -> Conversion:
+    """Plan and write a conversion (every file together, or none); returns the plan."""
+    conversion = plan_conversion(notebook, **options)
+    write_files({**conversion.sources, **conversion.catalogs})
+    return conversion
+
+
+def drift(conversion: Conversion) -> str:
+    """Unified diff from the source files on disk to what the notebook generates ('' if none)."""
+    chunks: list[str] = []
+    root = conversion.layout.root
+    for path, expected in sorted(conversion.sources.items()):
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if current == expected:
+            continue
+        shown = Path(os.path.relpath(path, root)).as_posix()
+        chunks.extend(
+            difflib.unified_diff(
+                current.splitlines(keepends=True),
+                expected.splitlines(keepends=True),
+                fromfile=f"a/{shown}" if path.is_file() else "/dev/null",
+                tofile=f"b/{shown}",
+            )
+        )
+    return "".join(chunks)

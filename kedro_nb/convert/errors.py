@@ -1,0 +1,73 @@
+"""Errors of ``kedro_nb.convert``: one class per failure, all under :class:`ConvertError`.
+
+Each message names the notebook cell (index as in the notebook's ``cells`` list, 0-based) and says
+what was expected and how to fix it, so the CLI can print it as is.
+"""
+
+from __future__ import annotations
+
+
+class ConvertError(Exception):
+    """Base of every error raised while reading, analysing, converting or syncing a notebook."""
+
+
+class NotebookReadError(ConvertError):
+    """Raised by ``cells.read_notebook`` when a file is missing or is not notebook JSON."""
+
+
+class InvalidNodeNameError(ConvertError):
+    """Raised when a ``node:<name>`` tag (or a name given to ``cells.set_node_name``) is not a
+    Python identifier, or when a cell carries more than one node tag."""
+
+
+class InvalidCellMetadataError(ConvertError):
+    """Raised when a cell's ``kedro_nb`` metadata is not a mapping of the documented keys."""
+
+
+class DuplicateNodeError(ConvertError):
+    """Raised by the analysis when two cells carry the same ``node:<name>`` tag."""
+
+
+class CellSyntaxError(ConvertError):
+    """Raised by the analysis when a node or setup cell is not valid Python (after magics are
+    removed); carries ``cell_index`` and ``line`` (1-based, within the cell)."""
+
+    def __init__(self, message: str, *, cell_index: int, line: int | None) -> None:
+        super().__init__(message)
+        self.cell_index = cell_index
+        self.line = line
+
+
+class DuplicateOutputError(ConvertError):
+    """Raised by the analysis when two node cells produce the same output."""
+
+
+class ForwardReferenceError(ConvertError):
+    """Raised by the analysis when a node reads a name that only a later node cell produces."""
+
+
+class CatalogConflictError(ConvertError):
+    """Raised by the catalog proposal when the target YAML already declares an entry differently."""
+
+
+class SyncConflictError(ConvertError):
+    """Raised by ``sync`` when both a generated function and its notebook cell changed since the
+    last conversion; lists every conflicting node."""
+
+
+class GeneratedFileError(ConvertError):
+    """Raised by ``sync`` when a generated file is missing or was not written by kedro-nb."""
+
+
+class WriteError(ConvertError):
+    """Raised by the multi-file writer when a conversion could not be written; nothing is left
+    half-written (earlier files are rolled back)."""
+
+
+class ProjectLayoutError(ConvertError):
+    """Raised when ``--project`` does not point at a project, or the project has no package to
+    write pipelines into."""
+
+
+class UnknownPipelineError(ConvertError):
+    """Raised when ``--pipeline NAME`` selects no node cell."""

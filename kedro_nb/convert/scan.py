@@ -1,0 +1,438 @@
+"""What one cell reads, binds and touches: a line-preserving IPython clean-up plus an ``ast`` scan.
+
+The scan knows nothing about other cells; :mod:`kedro_nb.convert.analysis` combines the scans of a
+notebook into nodes. Positions are kept so code generation can rewrite ``params["x"]`` or
+``catalog.load("x")`` in place without reformatting the user's code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+PARAMS_NAME = "params"
+CATALOG_NAME = "catalog"
+ALL_PARAMETERS = "parameters"
+_DICT_METHODS = frozenset({"keys", "items", "values", "get", "copy", "__getitem__"})
+MUTATING_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "remove",
+        "clear",
+        "sort",
+        "reverse",
+        "update",
+        "add",
+        "discard",
+        "setdefault",
+        "popitem",
+        "difference_update",
+        "intersection_update",
+    }
+)
+_TIMING_MAGICS = re.compile(r"^(\s*)%(?:time|timeit|prun)\s+(?=\S)")
+_MAGIC_LINE = re.compile(r"^(\s*)([%!]|\w+\s*=\s*[%!])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A source range in cell coordinates: lines 1-based, columns 0-based (as in ``ast``)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def of(cls, node: ast.AST) -> Span:
+        return cls(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined,arg-type]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """Replace ``span`` by ``text`` when the cell becomes a function body."""
+
+    span: Span
+    text: str
+
+
+@dataclass
+class CellScan:
+    """Names a cell reads before binding, binds, and the parameter / catalog uses it makes."""
+
+    source: str
+    tree: ast.Module
+    reads: dict[str, int] = field(default_factory=dict)
+    binds: dict[str, int] = field(default_factory=dict)
+    param_refs: dict[str, list[Span]] = field(default_factory=dict)
+    uses_all_params: bool = False
+    catalog_loads: dict[str, list[Span]] = field(default_factory=dict)
+    catalog_saves: list[tuple[str, Span, Span, int]] = field(default_factory=list)
+    mutations: list[tuple[str, int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+
+class IPythonSyntax(Exception):
+    """Internal: a cell that is not Python even after magics are removed (line, message)."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def clean_ipython(source: str) -> tuple[str, ast.Module, list[tuple[int, str]]]:
+    """Return ``(python_source, tree, notes)`` for a cell, keeping its line numbers.
+
+    Plain Python is returned untouched. Otherwise line magics and shell escapes become comments,
+    ``%time stmt`` keeps ``stmt``, a cell magic comments out its first line (``%%time``,
+    ``%%capture``) or the whole cell (any other, e.g. ``%%bash``); IPython's own transformer is the
+    last resort. Each change is reported in ``notes`` as ``(line, text)``.
+    """
+    try:
+        return source, ast.parse(source), []
+    except SyntaxError as first_error:
+        error = first_error
+    lines = source.split("\n")
+    notes: list[tuple[int, str]] = []
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        keep_body = first.split()[0] in ("%%time", "%%timeit", "%%capture", "%%prun")
+        stop = 1 if keep_body else len(lines)
+        for number in range(stop):
+            lines[number] = "# " + lines[number] if lines[number].strip() else lines[number]
+        notes.append(
+            (1, f"cell magic {first.split()[0]} removed" + ("" if keep_body else " with its body"))
+        )
+    for number, line in enumerate(lines, start=1):
+        timing = _TIMING_MAGICS.match(line)
+        if timing:
+            lines[number - 1] = timing.group(1) + line[timing.end() :]
+            notes.append((number, f"magic {line.strip().split()[0]} removed, statement kept"))
+        elif _MAGIC_LINE.match(line):
+            indent = len(line) - len(line.lstrip())
+            lines[number - 1] = line[:indent] + "# " + line[indent:]
+            notes.append((number, f"IPython line {line.strip()!r} commented out"))
+    cleaned = "\n".join(lines)
+    try:
+        return cleaned, ast.parse(cleaned), notes
+    except SyntaxError:
+        pass
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transformed = TransformerManager().transform_cell(source)
+    try:
+        tree = ast.parse(transformed)
+    except SyntaxError:
+        raise IPythonSyntax(error.lineno, error.msg) from error
+    return transformed, tree, [(1, "IPython syntax translated by IPython's transformer")]
+
+
+def _param_chain(node: ast.AST) -> list[str] | None:
+    """``params["a"]["b"]`` / ``params.a.b`` -> ``["a", "b"]``; ``None`` when not a pure chain."""
+    keys: list[str] = []
+    while True:
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            keys.append(node.slice.value)
+            node = node.value
+        elif isinstance(node, ast.Attribute) and node.attr not in _DICT_METHODS:
+            keys.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Name) and node.id == PARAMS_NAME and keys:
+            return keys[::-1]
+        else:
+            return None
+
+
+def _base_name(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _str_arg(call: ast.Call, position: int = 0) -> str | None:
+    if len(call.args) > position and isinstance(call.args[position], ast.Constant):
+        value = call.args[position].value  # type: ignore[attr-defined]
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _local_names(body: list[ast.stmt], args: ast.arguments | None) -> set[str]:
+    """Names bound in a function / class / comprehension scope, nested scopes excluded."""
+    names: set[str] = set()
+    if args is not None:
+        every = (
+            args.posonlyargs
+            + args.args
+            + args.kwonlyargs
+            + [a for a in (args.vararg, args.kwarg) if a]
+        )
+        names.update(arg.arg for arg in every)
+    declared_global: set[str] = set()
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(
+            node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+        ):
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared_global.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names - declared_global
+
+
+class _Scanner(ast.NodeVisitor):
+    """Walks top-level statements in execution order, tracking what is bound so far."""
+
+    def __init__(self, scan: CellScan) -> None:
+        self.scan = scan
+        self.bound: set[str] = set()
+        self.scopes: list[set[str]] = []
+        self.function_depth = 0
+        self.deferred: list[tuple[str, int]] = []
+
+    # -- names -------------------------------------------------------------------------------
+    def _load(self, name: str, line: int) -> None:
+        if any(name in scope for scope in self.scopes):
+            return
+        if name == PARAMS_NAME:
+            self.scan.uses_all_params = True
+            return
+        if self.function_depth:
+            self.deferred.append((name, line))
+        elif name not in self.bound:
+            self.scan.reads.setdefault(name, line)
+
+    def _bind(self, name: str, line: int) -> None:
+        if self.scopes:
+            self.scopes[-1].add(name)
+        else:
+            self.bound.add(name)
+            self.scan.binds.setdefault(name, line)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self._load(node.id, node.lineno)
+        else:
+            self._bind(node.id, node.lineno)
+
+    def finish(self) -> None:
+        for name, line in self.deferred:
+            if name not in self.scan.binds:
+                self.scan.reads.setdefault(name, line)
+
+    # -- statements in evaluation order ------------------------------------------------------
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            self._target(target)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        self._target(node.target)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.visit(node.value)
+        if isinstance(node.target, ast.Name):
+            self._mutation(node.target.id, node.lineno, "augmented assignment")
+            self._load(node.target.id, node.lineno)
+            self._bind(node.target.id, node.lineno)
+        else:
+            self._target(node.target)
+
+    def _target(self, target: ast.expr) -> None:
+        if isinstance(target, (ast.Subscript, ast.Attribute)):
+            base = _base_name(target)
+            if base:
+                kind = (
+                    "item assignment"
+                    if isinstance(target, ast.Subscript)
+                    else "attribute assignment"
+                )
+                self._mutation(base, target.lineno, kind)
+        self.visit(target)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, (ast.Subscript, ast.Attribute)):
+                base = _base_name(target)
+                if base:
+                    self._mutation(base, node.lineno, "item deletion")
+            self.visit(target)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self.visit(node.target)
+        for statement in node.body + node.orelse:
+            self.visit(statement)
+
+    visit_AsyncFor = visit_For
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        for alias in node.names:
+            if alias.name != "*":
+                self._bind((alias.asname or alias.name).split(".")[0], node.lineno)
+
+    visit_ImportFrom = visit_Import
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self._bind(node.name, node.lineno)
+        for statement in node.body:
+            self.visit(statement)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        if node.name:
+            self._bind(node.name, node.lineno)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self._bind(node.name, node.lineno)
+
+    # -- scopes --------------------------------------------------------------------------------
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        for expr in node.args.defaults + [d for d in node.args.kw_defaults if d]:
+            self.visit(expr)
+        body = node.body if isinstance(node.body, list) else [ast.Expr(node.body)]
+        if not isinstance(node, ast.Lambda):
+            for decorator in node.decorator_list:
+                self.visit(decorator)
+        self.scopes.append(_local_names(body, node.args))
+        self.function_depth += 1
+        for statement in body:
+            self.visit(statement)
+        self.function_depth -= 1
+        self.scopes.pop()
+        if not isinstance(node, ast.Lambda):
+            self._bind(node.name, node.lineno)
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in node.decorator_list + node.bases + [k.value for k in node.keywords]:
+            self.visit(expr)
+        self.scopes.append(_local_names(node.body, None))
+        for statement in node.body:
+            self.visit(statement)
+        self.scopes.pop()
+        self._bind(node.name, node.lineno)
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+    ) -> None:
+        scope: set[str] = set()
+        for generator in node.generators:
+            scope.update(n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name))
+        self.visit(node.generators[0].iter)
+        self.scopes.append(scope)
+        for number, generator in enumerate(node.generators):
+            if number:
+                self.visit(generator.iter)
+            for condition in generator.ifs:
+                self.visit(condition)
+        for part in (node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,):
+            self.visit(part)
+        self.scopes.pop()
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    # -- params / catalog ----------------------------------------------------------------------
+    def _shadowed(self, name: str) -> bool:
+        return name in self.bound or any(name in scope for scope in self.scopes)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self._maybe_param(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self._maybe_param(node)
+
+    def _maybe_param(self, node: ast.Subscript | ast.Attribute) -> None:
+        keys = None if self._shadowed(PARAMS_NAME) else _param_chain(node)
+        if keys is None or not isinstance(node.ctx, ast.Load):
+            self.generic_visit(node)
+            return
+        self.scan.param_refs.setdefault(".".join(keys), []).append(Span.of(node))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner, method = func.value.id, func.attr
+            if (
+                owner == PARAMS_NAME
+                and method == "get"
+                and _str_arg(node)
+                and not self._shadowed(owner)
+            ):
+                self.scan.param_refs.setdefault(_str_arg(node), []).append(Span.of(node))  # type: ignore[arg-type]
+                return
+            if owner == CATALOG_NAME and not self._shadowed(owner):
+                dataset = _str_arg(node)
+                if method == "load" and dataset:
+                    self.scan.catalog_loads.setdefault(dataset, []).append(Span.of(node))
+                    return
+                if method == "save" and dataset and len(node.args) == 2:
+                    self.scan.catalog_saves.append(
+                        (dataset, Span.of(node), Span.of(node.args[1]), node.lineno)
+                    )
+                    self.visit(node.args[1])
+                    return
+                self.scan.notes.append((node.lineno, f"catalog.{method}(...) is not converted"))
+            if method in MUTATING_METHODS:
+                self._mutation(owner, node.lineno, f".{method}()")
+        if any(
+            k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in node.keywords
+        ):
+            base = _base_name(func)
+            if base:
+                self._mutation(base, node.lineno, "inplace=True")
+        self.generic_visit(node)
+
+    def _mutation(self, name: str, line: int, kind: str) -> None:
+        if not self.scopes and name not in self.bound:
+            self.scan.mutations.append((name, line, kind))
+
+
+def scan_cell(source: str) -> CellScan:
+    """Scan one cell's source; raises :class:`IPythonSyntax` when it is not Python."""
+    python, tree, notes = clean_ipython(source)
+    scan = CellScan(source=python, tree=tree, notes=notes)
+    scanner = _Scanner(scan)
+    for statement in tree.body:
+        scanner.visit(statement)
+    scanner.finish()
+    for name in (PARAMS_NAME, CATALOG_NAME):
+        scan.reads.pop(name, None)
+    return scan
+
+
+def scan_statement(statement: ast.stmt) -> tuple[dict[str, int], dict[str, int]]:
+    """Return ``(reads, binds)`` of one top-level statement (used for setup definitions)."""
+    scan = CellScan(source="", tree=ast.Module(body=[statement], type_ignores=[]))
+    scanner = _Scanner(scan)
+    scanner.visit(statement)
+    scanner.finish()
+    return scan.reads, scan.binds
