@@ -38,6 +38,20 @@ def secret_values(credentials: Any) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The secret-bearing parts of a URL: user-info, query string and fragment."""
+    found = []
+    for match in _URL_RE.finditer(url):
+        rest = match.group("rest")
+        netloc = rest.partition("/")[0]
+        if "@" in netloc:
+            found.append(netloc.rsplit("@", 1)[0])
+        for mark in ("?", "#"):
+            if mark in rest:
+                found.append(rest.split(mark, 1)[1].split("#", 1)[0])
+    return tuple(part for part in found if len(part) >= _MIN_SECRET_LEN)
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """Replace every occurrence of each secret in ``text`` with ``***``."""
     for secret in secrets:

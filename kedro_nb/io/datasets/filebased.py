@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
-from kedro_nb.io._redact import redact_urls, secret_values
+from kedro_nb.io._redact import redact_urls, secret_values, url_secrets
 from kedro_nb.io.errors import DatasetFileNotFoundError
 from kedro_nb.io.fs import atomic_local_open, join_protocol, make_filesystem, split_protocol
 from kedro_nb.io.versioning import AbstractVersionedDataset
@@ -87,7 +87,8 @@ class FileDataset(AbstractVersionedDataset):
         return list(self.fs.glob(pattern))
 
     def _secrets(self) -> tuple[str, ...]:
-        return secret_values([self._credentials, self._fs_args])
+        return secret_values([self._credentials, self._fs_args]) + url_secrets(
+            f"{self._protocol}://{self._filepath}")
 
     # -- reading and writing -------------------------------------------------------------
     def _fs_path(self, path: PurePosixPath | str) -> str:
@@ -131,7 +132,9 @@ class FileDataset(AbstractVersionedDataset):
         try:
             return self._read(path)
         except FileNotFoundError as exc:
-            raise self._not_found(path) from exc
+            error = self._not_found(path)
+            secrets = self._secrets()
+            raise error from (None if any(s in str(exc) for s in secrets) else exc)
 
     def _not_found(self, path: str) -> DatasetFileNotFoundError:
         shown = redact_urls(join_protocol(self._protocol, path))

@@ -1,0 +1,155 @@
+"""``PartitionedDataset``: a folder of files handled by one underlying dataset type.
+
+Kedro's semantics: ``load`` returns ``{partition_id: load_callable}`` (nothing is read until
+a callable is called), sorted by id; ``save`` takes ``{partition_id: data}`` where data may
+be a callable producing it (called at save time, one partition in memory at a time).
+A partition id is the file's path relative to ``path`` without ``filename_suffix``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+
+from kedro_nb.io._redact import redact_urls, secret_values, url_secrets
+from kedro_nb.io.core import AbstractDataset, type_path
+from kedro_nb.io.errors import CatalogConfigError, DatasetError
+from kedro_nb.io.fs import join_protocol, make_filesystem, split_protocol
+from kedro_nb.io.registry import resolve_type
+
+__all__ = ["PartitionedDataset"]
+
+
+class PartitionedDataset(AbstractDataset):
+    """Partitions under ``path``, each one file read/written by ``dataset``.
+
+    Args:
+        path: folder (local or fsspec URL).
+        dataset: type name (``pandas.CSVDataset``), class, or config dict with ``type`` and
+            the underlying dataset's other arguments (``load_args``, ``save_args``...).
+        filepath_arg: the underlying dataset's argument receiving each partition's path.
+        filename_suffix: only files ending with it are partitions; added when saving.
+        credentials: for the folder's file system, and for the underlying dataset unless its
+            config has its own.
+        load_args: passed to the file system's ``find`` when listing partitions.
+        fs_args: extra file system arguments.
+        overwrite: delete existing partitions before saving.
+        save_lazily: call callables in the data dict at save time (default True).
+        metadata: free-form user metadata.
+    """
+
+    def __init__(self, *, path: str, dataset: str | type | dict[str, Any],
+                 filepath_arg: str = "filepath", filename_suffix: str = "",
+                 credentials: dict[str, Any] | None = None,
+                 load_args: dict[str, Any] | None = None,
+                 fs_args: dict[str, Any] | None = None, overwrite: bool = False,
+                 save_lazily: bool = True, metadata: dict[str, Any] | None = None) -> None:
+        config = dict(dataset) if isinstance(dataset, dict) else {"type": dataset}
+        if "type" not in config:
+            raise CatalogConfigError("PartitionedDataset 'dataset' config needs a 'type'.")
+        if config.pop("versioned", False) or "version" in config:
+            raise CatalogConfigError("PartitionedDataset does not support versioning of the "
+                                     "underlying dataset: remove 'versioned' from 'dataset'.")
+        if filepath_arg in config:
+            raise CatalogConfigError(f"PartitionedDataset sets '{filepath_arg}' for each "
+                                     "partition: remove it from the 'dataset' config.")
+        self._dataset_type = resolve_type(config.pop("type"), entry="<partition dataset>")
+        self._dataset_config = config
+        self._protocol, self._path = split_protocol(path)
+        self._credentials = dict(credentials or {})
+        if credentials is not None and "credentials" not in config:
+            self._dataset_config["credentials"] = self._credentials
+        self._fs_args = dict(fs_args or {})
+        if fs_args and "fs_args" not in config:
+            self._dataset_config["fs_args"] = self._fs_args
+        self._filepath_arg = filepath_arg
+        self._suffix = filename_suffix
+        self._load_args = dict(load_args or {})
+        self._overwrite = overwrite
+        self._save_lazily = save_lazily
+        self._fs: Any = None
+        self.metadata = metadata
+
+    @property
+    def fs(self) -> Any:
+        """The folder's fsspec file system, created on first use."""
+        if self._fs is None:
+            self._fs = make_filesystem(self._protocol, self._credentials, self._fs_args)
+        return self._fs
+
+    @property
+    def filepath(self) -> str:
+        """The folder as a URL (plain path when local)."""
+        return join_protocol(self._protocol, self._path)
+
+    def _secrets(self) -> tuple[str, ...]:
+        return secret_values([self._credentials, self._fs_args]) + url_secrets(self.filepath)
+
+    def _root(self) -> str:
+        return str(self.fs._strip_protocol(self.filepath)).rstrip("/")
+
+    def _list_partitions(self) -> list[str]:
+        root = self._root()
+        if not self.fs.isdir(root):
+            return []
+        return sorted(p for p in self.fs.find(root, **self._load_args)
+                      if p.endswith(self._suffix))
+
+    def _partition_id(self, full_path: str) -> str:
+        relative = str(PurePosixPath(full_path).relative_to(self._root()))
+        return relative[: -len(self._suffix)] if self._suffix else relative
+
+    def _partition(self, relative: str) -> Any:
+        full = join_protocol(self._protocol, f"{self._root()}/{relative}")
+        return self._dataset_type(**{**self._dataset_config, self._filepath_arg: full})
+
+    def _load(self) -> dict[str, Callable[[], Any]]:
+        partitions: dict[str, Callable[[], Any]] = {}
+        for path in self._list_partitions():
+            partition_id = self._partition_id(path)
+            partitions[partition_id] = self._partition(
+                str(PurePosixPath(path).relative_to(self._root()))).load
+        if not partitions:
+            raise DatasetError(
+                f"No partitions found in '{redact_urls(self.filepath)}'"
+                f"{f' ending with {self._suffix!r}' if self._suffix else ''}. Hint: save "
+                "partitions first, or check 'path' and 'filename_suffix'.")
+        return partitions
+
+    def _save(self, data: dict[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise DatasetError("PartitionedDataset saves a dict {partition_id: data}, got "
+                               f"{type(data).__name__}.")
+        if self._overwrite and self.fs.exists(self._root()):
+            self.fs.rm(self._root(), recursive=True)
+        for partition_id, partition_data in sorted(data.items()):
+            value = (partition_data() if callable(partition_data) and self._save_lazily
+                     else partition_data)
+            self._partition(f"{partition_id}{self._suffix}").save(value)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        if self._fs is not None:
+            with contextlib.suppress(Exception):
+                self._fs.invalidate_cache(self._root())
+
+    def _exists(self) -> bool:
+        return bool(self._list_partitions())
+
+    def _release(self) -> None:
+        self._invalidate()
+
+    def _describe(self) -> dict[str, Any]:
+        dataset_args = {k: v for k, v in self._dataset_config.items()
+                        if k not in ("credentials", "fs_args")}
+        return {"path": self.filepath, "dataset_type": type_path(self._dataset_type),
+                "dataset_config": dataset_args or None,
+                "filename_suffix": self._suffix or None}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_fs"] = None
+        return state
+
