@@ -218,10 +218,12 @@ class Pipeline(SlicingMixin):
     def __and__(self, other: Any) -> Pipeline:
         if not isinstance(other, Pipeline):
             return NotImplemented
-        theirs = other._graph.by_name
-        return Pipeline._from_trusted(
-            n for name, n in self._graph.by_name.items() if theirs.get(name) == n
-        )
+        mine, theirs = self._graph.by_name, other._graph.by_name
+        if len(theirs) > len(mine):  # equal nodes may differ in tags: keep Kedro's pick,
+            return Pipeline._from_trusted(  # which is the smaller side's copy
+                n for name, n in mine.items() if theirs.get(name) == n
+            )
+        return Pipeline._from_trusted(n for name, n in theirs.items() if mine.get(name) == n)
 
     def tag(self, tags: str | Iterable[str]) -> Pipeline:
         """A copy of the pipeline with ``tags`` added to every node."""
