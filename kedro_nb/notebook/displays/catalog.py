@@ -1,0 +1,63 @@
+"""How a ``DataCatalog`` shows: one row per dataset (name, type, location, exists, versioned).
+
+The rows come from ``DataCatalog.describe_datasets()``, which already leaves credentials out and
+masks secrets in URLs; nothing here loads data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kedro_nb.notebook.displays.tables import html_table, text_table, yes_no
+
+HEADERS = ("name", "type", "location", "exists", "versioned")
+# Where built-in datasets live; shown with Kedro's type names (``pandas.CSVDataset``).
+_DATASET_PACKAGES = ("kedro_nb.io.datasets.", "kedro_datasets.")
+_PARAMS_PREFIX = "params:"
+_PARAMS_ALL = "parameters"
+
+
+def short_type(type_path: str) -> str:
+    """Kedro's spelling of a dataset type: ``pandas.CSVDataset``, ``MemoryDataset``."""
+    module, _, name = type_path.rpartition(".")
+    for package in _DATASET_PACKAGES:
+        if module.startswith(package):
+            return f"{module[len(package) :].split('.')[0]}.{name}"
+    return name or type_path
+
+
+def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
+    """Table rows of the catalog's datasets (parameters left out), and the parameter count."""
+    rows, n_params = [], 0
+    for entry in sorted(catalog.describe_datasets(), key=lambda e: e["name"]):
+        name = entry["name"]
+        if name.startswith(_PARAMS_PREFIX) or name == _PARAMS_ALL:
+            n_params += 1
+            continue
+        rows.append(
+            (
+                name,
+                short_type(str(entry.get("type") or "")),
+                entry.get("filepath") or ("(memory)" if entry.get("ephemeral") else ""),
+                yes_no(entry.get("exists")),
+                yes_no(bool(entry.get("versioned"))),
+            )
+        )
+    return rows, n_params
+
+
+def _caption(rows: list[tuple[str, ...]], n_params: int) -> str:
+    extra = f" (+ {n_params} parameter entries, see params)" if n_params else ""
+    return f"DataCatalog: {len(rows)} datasets{extra}"
+
+
+def catalog_html(catalog: Any) -> str:
+    """The ``text/html`` form."""
+    rows, n_params = catalog_rows(catalog)
+    return html_table(_caption(rows, n_params), HEADERS, rows)
+
+
+def catalog_text(catalog: Any) -> str:
+    """The ``text/plain`` form."""
+    rows, n_params = catalog_rows(catalog)
+    return text_table(_caption(rows, n_params), HEADERS, rows)

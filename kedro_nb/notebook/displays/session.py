@@ -1,0 +1,69 @@
+"""How a session shows: where the project is, and its latest run records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kedro_nb.notebook.displays.tables import html_table, text_table
+
+HEADERS = ("run", "started", "pipeline", "status", "nodes", "seconds", "error")
+SHOWN_RUNS = 10
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, (int, float)):
+        value = dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return str(value or "")
+
+
+def _seconds(record: Any) -> str:
+    start, end = record.started_at, record.ended_at
+    try:
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            return f"{(end - start).total_seconds():.2f}"
+        return f"{float(end) - float(start):.2f}"
+    except (TypeError, ValueError):
+        return ""
+
+
+def run_row(record: Any) -> tuple[str, ...]:
+    """One run record as a table row (errors cut to their first line)."""
+    error = (record.error or "").strip().splitlines()
+    return (
+        str(record.run_id)[:19],
+        _when(record.started_at),
+        record.pipeline_name or "__default__",
+        record.status,
+        str(len(record.node_timings or {})),
+        _seconds(record),
+        error[0] if error else "",
+    )
+
+
+def _caption(session: Any) -> str:
+    kind = (
+        f"project {session.package_name!r}, env {session.env!r}"
+        if session.is_project
+        else "embedded default (no project)"
+    )
+    return f"KedroNbSession: {kind} at {session.project_path}"
+
+
+def _rows(session: Any) -> list[tuple[str, ...]]:
+    try:
+        return [run_row(record) for record in session.runs(limit=SHOWN_RUNS)]
+    except Exception:  # a display must not fail when the run store is unreadable
+        return []
+
+
+def session_html(session: Any) -> str:
+    """The ``text/html`` form: caption plus the last runs."""
+    return html_table(_caption(session) + " - latest runs", HEADERS, _rows(session))
+
+
+def session_text(session: Any) -> str:
+    """The ``text/plain`` form."""
+    return text_table(_caption(session) + " - latest runs", HEADERS, _rows(session))

@@ -1,0 +1,55 @@
+"""Tables as HTML and as aligned text, the two forms every display produces.
+
+Every cell passes through :func:`html.escape` here, so dataset names, parameter values or error
+messages can never inject markup into the notebook.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+MAX_CELL_CHARS = 80  # longer values are cut with an ellipsis; tables stay compact
+_STYLE = (
+    "<style>.kedro-nb td,.kedro-nb th{text-align:left;padding:1px 8px;vertical-align:top}"
+    ".kedro-nb caption{text-align:left;font-weight:bold}</style>"
+)
+
+
+def shorten(value: Any, limit: int = MAX_CELL_CHARS) -> str:
+    """``str(value)`` on one line, cut to ``limit`` characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def html_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A compact HTML table; every header and cell escaped."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(shorten(cell))}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    return (
+        f'{_STYLE}<table class="kedro-nb"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def text_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """The same table as aligned plain text for terminals."""
+    cells = [[shorten(h) for h in headers]] + [[shorten(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [caption]
+    for index, row in enumerate(cells):
+        lines.append(
+            "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+        if index == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def yes_no(flag: bool | None) -> str:
+    """``yes``/``no``, or ``?`` when it could not be told."""
+    return "?" if flag is None else ("yes" if flag else "no")

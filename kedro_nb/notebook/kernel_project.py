@@ -1,0 +1,137 @@
+"""The project a kernel works on: which session is current, how it was made, what it injected.
+
+One :class:`NotebookProject` per IPython shell, created by ``load_ipython_extension`` and handed to
+every magic class, so the magics share state without module globals. It builds sessions through
+``kedro_nb.project.KedroNbSession`` (imported when first needed) and writes the variables into the
+user namespace; the session itself knows nothing about IPython.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.notebook import locate
+from kedro_nb.notebook.names import (
+    CATALOG_VAR,
+    INJECTED_VARS,
+    PARAMS_VAR,
+    PIPELINES_VAR,
+    RELOAD_PROJECT_MAGIC,
+    SESSION_VAR,
+)
+from kedro_nb.notebook.params_view import ParamsView
+
+
+@dataclass
+class SessionOptions:
+    """What a session was created from, kept so ``%reload_project`` and ``--params`` can redo it."""
+
+    project_path: Path | None = None
+    env: str | None = None
+    conf_source: str | None = None
+    runtime_params: dict[str, Any] = field(default_factory=dict)
+
+
+class NoSessionError(RuntimeError):
+    """Raised by :meth:`NotebookProject.require_session` when loading the project failed earlier."""
+
+
+class NotebookProject:
+    """The kernel's current session and the bookkeeping around it."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.session: Any = None
+        self.options = SessionOptions()
+        self.run_lock = threading.Lock()
+        self.background_run: threading.Thread | None = None
+        #: ``time.time()`` when the last cell finished executing (see :meth:`note_cell_executed`).
+        self.last_cell_executed_at: float | None = None
+
+    # -- where -------------------------------------------------------------------------------
+    def notebook_path(self) -> Path | None:
+        """The notebook file this kernel runs, if the front end says so."""
+        return locate.notebook_path(self.shell.user_ns)
+
+    def start_dir(self) -> Path:
+        """Where the project search starts: the notebook's folder, else the working directory."""
+        return locate.start_dir(self.shell.user_ns)
+
+    def note_cell_executed(self, *_: Any) -> None:
+        """``post_run_cell`` callback: remember when the kernel last executed a cell."""
+        self.last_cell_executed_at = time.time()
+
+    # -- sessions ----------------------------------------------------------------------------
+    def create_session(self, options: SessionOptions) -> Any:
+        """A new session from ``options``; project found upward from the notebook if no path."""
+        from kedro_nb.project import KedroNbSession
+
+        return KedroNbSession.create(
+            options.project_path,
+            start_dir=None if options.project_path else self.start_dir(),
+            env=options.env,
+            conf_source=options.conf_source,
+            runtime_params=dict(options.runtime_params) or None,
+        )
+
+    def load(self, options: SessionOptions | None = None) -> Any:
+        """Create the session, make it current and inject its variables; returns the session."""
+        options = options or SessionOptions()
+        session = self.create_session(options)
+        self.session, self.options = session, options
+        self.inject()
+        return session
+
+    def inject(self) -> None:
+        """Put ``catalog``, ``params``, ``session`` and ``pipelines`` in the user namespace."""
+        session = self.session
+        self.shell.push(
+            {
+                CATALOG_VAR: session.catalog,
+                PARAMS_VAR: ParamsView(session.params),
+                SESSION_VAR: session,
+                PIPELINES_VAR: session.pipelines,
+            }
+        )
+
+    def remove_injected(self) -> None:
+        """Take the injected variables out of the user namespace (``%unload_ext``)."""
+        for name in INJECTED_VARS:
+            self.shell.user_ns.pop(name, None)
+
+    def require_session(self) -> Any:
+        """The current session, or :class:`NoSessionError` saying how to get one."""
+        if self.session is None:
+            raise NoSessionError(
+                f"No project is loaded (loading failed earlier); fix the error shown then and "
+                f"run %{RELOAD_PROJECT_MAGIC} [PATH]."
+            )
+        return self.session
+
+    def describe(self) -> str:
+        """One short line: what was loaded from where, and the variables it gave."""
+        session = self.session
+        root = Path(session.project_path)
+        variables = ", ".join(INJECTED_VARS)
+        if session.is_project:
+            what = f"project {session.package_name or root.name!r} (env {session.env!r})"
+        else:
+            what = "no project found; embedded default"
+        return f"kedro-nb: {what} from {root} -> {variables}"
+
+
+def purge_modules(package: str) -> list[str]:
+    """Drop ``package`` and its submodules from ``sys.modules`` so the next import re-reads code.
+
+    Returns the names removed. Used by ``%reload_project`` for the project's own package only;
+    nothing else is touched.
+    """
+    doomed = [name for name in sys.modules if name == package or name.startswith(package + ".")]
+    for name in doomed:
+        del sys.modules[name]
+    return doomed

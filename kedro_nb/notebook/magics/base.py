@@ -1,0 +1,90 @@
+"""What every kedro-nb magic class shares: the project handle, line parsing with ``--help``,
+and name checks that answer with the closest names."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics
+from IPython.core.magic_arguments import parse_argstring
+
+from kedro_nb.notebook.kernel_project import NoSessionError, NotebookProject
+
+HELP_FLAGS = frozenset({"-h", "--help"})
+
+
+class ProjectMagics(Magics):
+    """Base of our magic classes: each instance shares the kernel's :class:`NotebookProject`."""
+
+    def __init__(self, shell: Any, project: NotebookProject) -> None:
+        super().__init__(shell)
+        self.project = project
+
+    def session(self) -> Any:
+        """The current session; a one-line ``UsageError`` when none is loaded."""
+        try:
+            return self.project.require_session()
+        except NoSessionError as exc:
+            raise UsageError(str(exc)) from None
+
+
+def parse_line(magic: Callable[..., Any], name: str, line: str) -> argparse.Namespace | None:
+    """Parse a magic's line; prints the help and returns ``None`` for ``-h``/``--help``.
+
+    Bad arguments become a one-line ``UsageError`` naming the magic and pointing to its help.
+    """
+    parser = magic.parser  # type: ignore[attr-defined]
+    if HELP_FLAGS.intersection(line.split()):
+        text = parser.format_help().rstrip()
+        print("usage:" + text[2:] if text.startswith("::") else text)  # drop the reST marker
+        return None
+    try:
+        return parse_argstring(magic, line)
+    except UsageError as exc:
+        raise UsageError(f"%{name}: {exc} (see %{name} --help)") from None
+    except ValueError as exc:  # unbalanced quotes in the line
+        raise UsageError(f"%{name}: cannot split {line!r}: {exc}") from None
+
+
+def comma_list(text: str) -> list[str]:
+    """``"a, b,c"`` -> ``["a", "b", "c"]``: the form ``--nodes``/``--tags`` take. Commas inside
+    brackets stay, so Kedro's generated node names (``f([a,b]) -> [c]``) can be given."""
+    from kedro_nb.config.params import split_top_level
+
+    items = split_top_level(text)
+    if not items:
+        raise argparse.ArgumentTypeError(f"no names in {text!r}; separate names with commas")
+    return items
+
+
+def unknown_names(kind: str, given: Iterable[str], known: Iterable[str], where: str) -> str | None:
+    """A one-line message for the names in ``given`` missing from ``known``, or ``None``.
+
+    Each unknown name gets its closest known names (difflib), so a typo is fixed at a glance.
+    """
+    known = sorted(set(known))
+    missing = [name for name in given if name not in known]
+    if not missing:
+        return None
+    parts = []
+    for name in missing:
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        parts.append(f"{name!r}{hint}")
+    listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"unknown {kind} {'; '.join(parts)} in {where}; known: {listing or 'none'}"
+
+
+def key_values(text: str) -> dict[str, Any]:
+    """``--params`` values, parsed by :func:`kedro_nb.config.parse_params` exactly as the CLI does
+    (``"a=1,model.depth=3"`` -> ``{"a": 1, "model": {"depth": 3}}``)."""
+    from kedro_nb.config import RuntimeParamsError, parse_params
+
+    try:
+        return parse_params(text)
+    except RuntimeParamsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -1,0 +1,275 @@
+"""``%run_pipeline``: run a project pipeline, or the notebook's own node cells, with progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.display import display
+
+from kedro_nb.notebook.displays.run_summary import RunSummary
+from kedro_nb.notebook.errors import PipelineRunFailed
+from kedro_nb.notebook.magics.base import (
+    ProjectMagics,
+    comma_list,
+    key_values,
+    parse_line,
+    unknown_names,
+)
+from kedro_nb.notebook.names import DEFAULT_PIPELINE, RUN_PIPELINE_MAGIC
+from kedro_nb.notebook.progress import RunProgress, display_sink, line_sink, progress_html
+from kedro_nb.notebook.running import (
+    RunRequest,
+    failure_report,
+    memory_outputs,
+    notebook_staleness,
+    run_with_progress,
+)
+
+M = RUN_PIPELINE_MAGIC
+# option dest -> session.run keyword
+SLICING = {
+    "nodes": "node_names",
+    "from_nodes": "from_nodes",
+    "to_nodes": "to_nodes",
+    "from_inputs": "from_inputs",
+    "to_outputs": "to_outputs",
+    "tags": "tags",
+}
+
+
+@magics_class
+class RunMagics(ProjectMagics):
+    """Magics that run pipelines."""
+
+    @magic_arguments()
+    @argument("-h", "--help", action="store_true", help="show this help")
+    @argument("name", nargs="?", default=None, help=f"pipeline name (default: {DEFAULT_PIPELINE})")
+    @argument("--nodes", type=comma_list, help="run only these nodes (comma separated)")
+    @argument("--from-nodes", type=comma_list, help="run from these nodes downstream")
+    @argument("--to-nodes", type=comma_list, help="run up to these nodes")
+    @argument("--from-inputs", type=comma_list, help="run from nodes reading these datasets")
+    @argument("--to-outputs", type=comma_list, help="run up to nodes writing these datasets")
+    @argument("--tags", type=comma_list, help="run only nodes with one of these tags")
+    @argument(
+        "--runner",
+        default=None,
+        help="sequential (default), thread, parallel, dask, or a class path",
+    )
+    @argument("--params", type=key_values, default=None, help="runtime parameters k=v,k2.sub=v2")
+    @argument(
+        "--notebook",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="run the node cells of this notebook's saved file (or of PATH)",
+    )
+    @argument(
+        "--async",
+        dest="in_background",
+        action="store_true",
+        help="run in a background thread and return at once",
+    )
+    @argument(
+        "--into-namespace",
+        action="store_true",
+        help="afterwards, put the in-memory outputs in the notebook namespace",
+    )
+    @line_magic(M)
+    def run_pipeline(self, line: str) -> None:
+        """Run a pipeline of the project, or with --notebook the node cells of this notebook,
+        showing progress per node and then a summary. Runs are recorded by the session; outputs
+        are loadable from ``catalog`` afterwards. A failing node is reported with its source
+        cell and the %run_pipeline line that resumes the run."""
+        args = parse_line(self.run_pipeline, M, line)
+        if args is None:
+            return
+        session = self.session()
+        request = self._request(args, session)
+        if request.params:
+            session = self._session_with_params(request.params)
+        if not self.project.run_lock.acquire(blocking=False):
+            raise UsageError(f"%{M}: another run is still in progress; wait for it to finish.")
+        handle = None
+        if getattr(self.shell, "kernel", None) is not None:  # Jupyter: one live display
+            handle = display(
+                {"text/plain": f"{request.title}: starting"}, raw=True, display_id=True
+            )
+        progress = RunProgress(display_sink(handle) if handle else line_sink(), request.title)
+        if args.in_background:
+            thread = threading.Thread(
+                target=self._run_in_background,
+                args=(session, request, progress, handle, args.into_namespace),
+                name="kedro-nb-run",
+                daemon=True,
+            )
+            self.project.background_run = thread
+            thread.start()
+            print(f"{request.title} started in the background.")
+            return
+        try:
+            record = run_with_progress(session, request, progress)
+        except Exception as exc:
+            raise self._failure(exc, request) from None
+        finally:
+            self.project.run_lock.release()
+        self._finish(session, request, record, progress, handle, args.into_namespace)
+
+    # -- building the request ------------------------------------------------------------
+    def _request(self, args: argparse.Namespace, session: Any) -> RunRequest:
+        slicing = {SLICING[key]: getattr(args, key) for key in SLICING if getattr(args, key)}
+        request = RunRequest(runner=args.runner, params=args.params or {}, slicing=slicing)
+        if args.notebook is not None:
+            if args.name:
+                raise UsageError(f"%{M}: give a pipeline name or --notebook, not both.")
+            request.notebook = self._notebook_file(args.notebook)
+            warning = notebook_staleness(request.notebook, self.project.last_cell_executed_at)
+            if warning:
+                print(warning, file=sys.stderr)
+            from kedro_nb.convert import notebook_pipeline
+
+            try:
+                request.pipeline = notebook_pipeline(request.notebook)
+            except Exception as exc:
+                raise UsageError(f"%{M}: cannot read {request.notebook.name}: {exc}") from None
+            pipeline, where = request.pipeline, f"notebook {request.notebook.name}"
+        else:
+            name = args.name or DEFAULT_PIPELINE
+            known = list(session.pipelines)
+            message = unknown_names("pipeline", [name], known, "this project")
+            if message:
+                raise UsageError(f"%{M}: {message}")
+            request.pipeline_name = args.name
+            pipeline, where = session.pipelines[name], f"pipeline {name!r}"
+        self._check_names(args, pipeline, where)
+        if args.runner:
+            self._check_runner(args.runner)
+        return request
+
+    def _notebook_file(self, given: str) -> Path:
+        if given:
+            path = Path(given).expanduser()
+            if not path.is_file():
+                raise UsageError(f"%{M}: notebook {given!r} not found (from {Path.cwd()}).")
+            return path.resolve()
+        found = self.project.notebook_path()
+        if found is None:
+            raise UsageError(
+                f"%{M}: cannot tell which notebook this kernel runs; "
+                f"name it: %{M} --notebook analysis.ipynb"
+            )
+        return found
+
+    @staticmethod
+    def _check_names(args: argparse.Namespace, pipeline: Any, where: str) -> None:
+        node_names = [node.name for node in pipeline.nodes]
+        datasets = set(pipeline.datasets())
+        tags = {tag for node in pipeline.nodes for tag in node.tags}
+        checks = [
+            ("node", args.nodes, node_names),
+            ("node", args.from_nodes, node_names),
+            ("node", args.to_nodes, node_names),
+            ("dataset", args.from_inputs, datasets),
+            ("dataset", args.to_outputs, datasets),
+            ("tag", args.tags, tags),
+        ]
+        for kind, given, known in checks:
+            message = given and unknown_names(kind, given, known, where)
+            if message:
+                raise UsageError(f"%{M}: {message}")
+
+    @staticmethod
+    def _check_runner(name: str) -> None:
+        from kedro_nb.runner import runner_from_name
+
+        try:
+            runner_from_name(name)
+        except Exception as exc:
+            raise UsageError(f"%{M}: {exc}") from None
+
+    def _session_with_params(self, params: dict[str, Any]) -> Any:
+        from kedro_nb.config.params import deep_merge
+        from kedro_nb.notebook.kernel_project import SessionOptions
+
+        options = self.project.options
+        merged = deep_merge(options.runtime_params, params)
+        return self.project.create_session(
+            SessionOptions(options.project_path, options.env, options.conf_source, merged)
+        )
+
+    # -- after the run ---------------------------------------------------------------------
+    def _failure(self, exc: Exception, request: RunRequest) -> Exception:
+        from kedro_nb.runner import NodeRunError
+
+        if isinstance(exc, NodeRunError):
+            return PipelineRunFailed(failure_report(exc, request))
+        return UsageError(f"%{M}: {type(exc).__name__}: {exc}")
+
+    def _finish(
+        self,
+        session: Any,
+        request: RunRequest,
+        record: Any,
+        progress: RunProgress,
+        handle: Any,
+        into_namespace: bool,
+    ) -> None:
+        injected: list[str] = []
+        if into_namespace:
+            names = [name for node in progress_nodes(request, session) for name in node.outputs]
+            values = memory_outputs(session.catalog, names)
+            self.shell.push(values)
+            injected = list(values)
+        summary = RunSummary(request.title, dict(record.node_timings), list(record.saved), injected)
+        bundle = {"text/html": summary.html(), "text/plain": summary.text()}
+        if handle is not None:
+            handle.update(bundle, raw=True)
+        else:
+            display(bundle, raw=True)
+
+    def _run_in_background(
+        self,
+        session: Any,
+        request: RunRequest,
+        progress: RunProgress,
+        handle: Any,
+        into_namespace: bool,
+    ) -> None:
+        try:
+            record = run_with_progress(session, request, progress)
+            self._finish(session, request, record, progress, handle, into_namespace)
+        except Exception as exc:
+            report = str(self._failure(exc, request))
+            if handle is not None:
+                handle.update(
+                    {
+                        "text/html": progress_html(progress) + f"<pre>{_escape(report)}</pre>",
+                        "text/plain": report,
+                    },
+                    raw=True,
+                )
+            else:
+                print(report, file=sys.stderr)
+        finally:
+            self.project.run_lock.release()
+
+
+def progress_nodes(request: RunRequest, session: Any) -> list[Any]:
+    """The nodes of the pipeline the request ran (before slicing: unrun outputs are skipped by
+    :func:`memory_outputs` since they hold no data)."""
+    if request.pipeline is not None:
+        return list(request.pipeline.nodes)
+    return list(session.pipelines[request.pipeline_name or DEFAULT_PIPELINE].nodes)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

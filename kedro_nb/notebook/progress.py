@@ -1,0 +1,124 @@
+"""Live per-node progress of a run, as a hook implementation.
+
+:class:`RunProgress` implements the runner's node and pipeline hooks and redraws through a *sink*:
+an updatable display (``DisplayHandle``) in Jupyter, plain lines in a terminal. The runner never
+prints; this is the only place run progress becomes visible. Hook calls may come from worker
+threads (``ThreadRunner``), so state changes hold a lock. Pickled into worker processes (process
+runners ship node hooks), a copy keeps no sink and does nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from kedro_nb.hooks import hook_impl
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+_SYMBOL = {PENDING: "\u00b7", RUNNING: "\u25b6", DONE: "\u2713", FAILED: "\u2717"}
+
+
+class RunProgress:
+    """Node states of one run: name -> (state, seconds); redrawn on every change."""
+
+    def __init__(self, sink: Callable[[RunProgress, str], None] | None, title: str) -> None:
+        self.sink = sink
+        self.title = title
+        self.states: dict[str, tuple[str, float | None]] = {}
+        self._started: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"title": self.title}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(None, state["title"])  # type: ignore[misc]
+
+    def _set(self, name: str, state: str, seconds: float | None = None) -> None:
+        with self._lock:
+            self.states[name] = (state, seconds)
+            if self.sink is not None:
+                self.sink(self, name)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many nodes are in each state."""
+        found = dict.fromkeys((PENDING, RUNNING, DONE, FAILED), 0)
+        for state, _ in self.states.values():
+            found[state] += 1
+        return found
+
+    @hook_impl
+    def before_pipeline_run(self, pipeline: Any) -> None:
+        with self._lock:
+            self.states = {node.name: (PENDING, None) for node in pipeline.nodes}
+        if self.sink is not None and self.states:
+            self._set(next(iter(self.states)), PENDING)
+
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        self._started[node.name] = time.perf_counter()
+        self._set(node.name, RUNNING)
+
+    @hook_impl
+    def after_node_run(self, node: Any) -> None:
+        started = self._started.pop(node.name, None)
+        self._set(node.name, DONE, None if started is None else time.perf_counter() - started)
+
+    @hook_impl
+    def on_node_error(self, node: Any) -> None:
+        started = self._started.pop(node.name, None)
+        self._set(node.name, FAILED, None if started is None else time.perf_counter() - started)
+
+
+def progress_html(progress: RunProgress) -> str:
+    """An HTML table of the node states, for the live display."""
+    counts = progress.counts
+    total = len(progress.states)
+    rows = "".join(
+        f"<tr><td>{_SYMBOL[state]}</td><td>{html.escape(name)}</td><td>{state}</td>"
+        f"<td>{'' if seconds is None else f'{seconds:.2f} s'}</td></tr>"
+        for name, (state, seconds) in progress.states.items()
+    )
+    return (
+        f'<table class="kedro-nb"><caption style="text-align:left">'
+        f"{html.escape(progress.title)}: {counts[DONE]}/{total} nodes done"
+        f"{f', {counts[FAILED]} failed' if counts[FAILED] else ''}</caption>{rows}</table>"
+    )
+
+
+def progress_text(progress: RunProgress) -> str:
+    """The same state as plain text (the display's ``text/plain`` fallback)."""
+    counts = progress.counts
+    return f"{progress.title}: {counts[DONE]}/{len(progress.states)} nodes done"
+
+
+def display_sink(handle: Any) -> Callable[[RunProgress, str], None]:
+    """A sink redrawing ``handle`` (an IPython ``DisplayHandle``) with the table."""
+
+    def redraw(progress: RunProgress, _name: str) -> None:
+        handle.update(
+            {"text/html": progress_html(progress), "text/plain": progress_text(progress)},
+            raw=True,
+        )
+
+    return redraw
+
+
+def line_sink(stream: TextIO | None = None) -> Callable[[RunProgress, str], None]:
+    """A sink printing one line per node event (terminals, logs)."""
+
+    def write(progress: RunProgress, name: str) -> None:
+        state, seconds = progress.states[name]
+        if state == PENDING:
+            return
+        done = progress.counts[DONE]
+        timing = "" if seconds is None else f" ({seconds:.2f} s)"
+        out = stream or sys.stdout
+        print(f"[{done}/{len(progress.states)}] {_SYMBOL[state]} {name} {state}{timing}", file=out)
+
+    return write

@@ -1,0 +1,180 @@
+"""What ``%run_pipeline`` does, as plain functions usable without IPython.
+
+A :class:`RunRequest` is a checked description of one run (which pipeline, which slice, which
+runner); :func:`run_with_progress` hands it to the session with a progress hook attached;
+:func:`failure_report` turns a failed node into the text the user reads (node, source cell and
+line, error, the line that resumes); :func:`memory_outputs` picks the in-memory results a user may
+want as notebook variables. The session and runner do the work; this module only connects them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import time
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.notebook.displays.params import flatten
+from kedro_nb.notebook.names import RUN_PIPELINE_MAGIC
+
+_OWN_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])  # frames inside kedro_nb are noise
+
+
+@dataclass
+class RunRequest:
+    """One checked ``%run_pipeline`` invocation."""
+
+    pipeline_name: str | None = None
+    pipeline: Any = None  # set for notebook runs (the notebook's own pipeline)
+    notebook: Path | None = None
+    slicing: dict[str, list[str] | None] = field(default_factory=dict)
+    runner: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        what = (
+            f"notebook {self.notebook.name}"
+            if self.notebook
+            else (f"pipeline {self.pipeline_name or '__default__'!r}")
+        )
+        return f"Run of {what}" + (f" ({self.runner} runner)" if self.runner else "")
+
+    def magic_line(self, **slicing: str) -> str:
+        """The ``%run_pipeline`` line repeating this request, with ``slicing`` flags added."""
+        parts = [f"%{RUN_PIPELINE_MAGIC}"]
+        if self.notebook is not None:
+            parts += ["--notebook", shlex.quote(str(self.notebook))]
+        elif self.pipeline_name:
+            parts.append(shlex.quote(self.pipeline_name))
+        if self.runner:
+            parts += ["--runner", shlex.quote(self.runner)]
+        if self.params:
+            pairs = ",".join(f"{key}={value}" for key, value in flatten(self.params))
+            parts += ["--params", shlex.quote(pairs)]
+        parts += [f"{flag} {value}" for flag, value in slicing.items()]
+        return " ".join(parts)
+
+
+def notebook_staleness(notebook: Path, last_cell_executed_at: float | None) -> str | None:
+    """A warning when the notebook file was saved before the kernel last executed a cell.
+
+    ``--notebook`` runs the node cells *as saved*; edits made and run since the last save are not
+    in the file yet. ``None`` when the file is at least as new as the last execution.
+    """
+    if last_cell_executed_at is None:
+        return None
+    saved_at = os.stat(notebook).st_mtime
+    if saved_at >= last_cell_executed_at:
+        return None
+    saved, ran = (
+        time.strftime("%H:%M:%S", time.localtime(t)) for t in (saved_at, last_cell_executed_at)
+    )
+    return (
+        f"Note: {notebook.name} on disk was saved at {saved}, before the last cell ran at {ran}; "
+        "this run uses the saved file. Save the notebook to run your latest edits."
+    )
+
+
+def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
+    """Run ``request`` on ``session`` with ``progress`` registered as a hook; returns the record.
+
+    The hook is removed afterwards whatever happens, so runs never stack progress displays.
+    """
+    from kedro_nb.hooks import register_hooks
+
+    register_hooks(session.hook_manager, [progress])
+    try:
+        return session.run(
+            request.pipeline_name,
+            pipeline=request.pipeline,
+            runner=request.runner,
+            **request.slicing,
+        )
+    finally:
+        session.hook_manager.unregister(progress)
+
+
+def _cell_line(notebook: Path, cell_index: int, line: int) -> str:
+    try:
+        cell = json.loads(notebook.read_text(encoding="utf-8"))["cells"][cell_index]
+        source = cell["source"]
+        lines = ("".join(source) if isinstance(source, list) else source).splitlines()
+        return lines[line - 1].strip()
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return ""
+
+
+def _user_frames(error: BaseException) -> list[str]:
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not os.path.abspath(frame.filename).startswith(_OWN_PACKAGE_DIR)
+    ]
+    return traceback.format_list(frames)
+
+
+def failure_report(error: Any, request: RunRequest) -> str:
+    """The text shown when a node failed: which node, where in the user's code, what error, and
+    the ``%run_pipeline`` line that resumes the run. ``error`` is the runner's ``NodeRunError``."""
+    cause = error.__cause__ or error
+    lines = [f"Node {error.node_name!r} failed: {type(cause).__name__}: {cause}"]
+    location = None
+    if request.notebook is not None:
+        from kedro_nb.convert import cell_location
+
+        location = cell_location(cause)
+    if location is not None:
+        cell_index, line = location
+        lines.append(f"  in cell {cell_index} of {request.notebook.name}, line {line}:")
+        code = _cell_line(request.notebook, cell_index, line)
+        if code:
+            lines.append(f"      {code}")
+    else:
+        frames = _user_frames(cause)
+        if frames:
+            lines.append("  Traceback (user code, most recent call last):")
+            lines += ["  " + row for frame in frames for row in frame.rstrip().splitlines()]
+    completed = list(getattr(error, "completed", []))
+    saved = list(getattr(error, "saved", []))
+    lines.append(
+        f"  {len(completed)} node(s) completed before it"
+        + (f"; datasets saved: {', '.join(saved)}" if saved else "")
+    )
+    if error.resume_from:
+        lines.append("Resume with:")
+        lines.append(
+            "  " + request.magic_line(**{"--from-nodes": shlex.quote(",".join(error.resume_from))})
+        )
+    else:
+        lines.append("No node completed: fix the error and run the same line again:")
+        lines.append("  " + request.magic_line(**_slicing_flags(request.slicing)))
+    return "\n".join(lines)
+
+
+def _slicing_flags(slicing: Mapping[str, Sequence[str] | None]) -> dict[str, str]:
+    return {
+        "--" + key.replace("_", "-").replace("node-names", "nodes"): shlex.quote(",".join(value))
+        for key, value in slicing.items()
+        if value
+    }
+
+
+def memory_outputs(catalog: Any, names: Sequence[str]) -> dict[str, Any]:
+    """The data of those ``names`` that are in-memory datasets still holding data (the runner
+    frees intermediate ones once no node needs them)."""
+    found: dict[str, Any] = {}
+    for name in names:
+        if not name.isidentifier() or name not in catalog or not catalog.is_ephemeral(name):
+            continue
+        try:
+            if catalog.exists(name):
+                found[name] = catalog.load(name)
+        except Exception:  # released or unreadable: simply not offered
+            continue
+    return found
