@@ -59,11 +59,12 @@ def make_filesystem(protocol: str, credentials: dict[str, Any] | None,
     ``open_args_*`` keys, which belong to ``open``). A missing backend is a clear error."""
     import fsspec
 
-    options = {k: v for k, v in (fs_args or {}).items() if not k.startswith("open_args_")}
+    options = {**(credentials or {}),
+               **{k: v for k, v in (fs_args or {}).items() if not k.startswith("open_args_")}}
     if protocol == "file":
         options.setdefault("auto_mkdir", True)
     try:
-        return fsspec.filesystem(protocol, **(credentials or {}), **options)
+        return fsspec.filesystem(protocol, **options)
     except ImportError as exc:
         raise DatasetError(f"No file system backend for protocol '{protocol}': {exc}. "
                            f"Install the fsspec implementation for it (e.g. s3fs, gcsfs, adlfs)."
