@@ -17,10 +17,13 @@ from typing import Any
 from kedro_nb.strip import _layout
 from kedro_nb.strip._core import StripOptions, strip_with
 from kedro_nb.strip.errors import (
+    ConflictingKeepOutputError,
+    NotANotebookError,
     NotebookEncodingError,
     NotebookReadError,
     NotebookValidationError,
     NotebookWriteError,
+    UnsupportedFormatError,
 )
 
 _BOM = b"\xef\xbb\xbf"
@@ -50,7 +53,10 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     body = data[3:] if bom else data
     first_newline = body.find(b"\n")
     crlf = first_newline > 0 and body[first_newline - 1 : first_newline] == b"\r"
-    stripped = strip_with(_layout.loads(body, source), opts)
+    try:
+        stripped = strip_with(_layout.loads(body, source), opts)
+    except (NotANotebookError, UnsupportedFormatError, ConflictingKeepOutputError) as exc:
+        raise type(exc)(f"{source}: {exc}") from exc
     if validate:
         validate_notebook(stripped, source)
     text = _layout.dumps(stripped)
@@ -124,7 +130,7 @@ def write_atomic(path: str, data: bytes, *, before: os.stat_result | None = None
     folder, name = os.path.split(real)
     temp = None
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        fd, temp = tempfile.mkstemp(prefix=f".{name[:60]}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(temp, stat.S_IMODE(info.st_mode))

@@ -1,0 +1,175 @@
+"""strip_file and strip_bytes on real files: layout, line endings, mtime, mode, safe errors."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kedro_nb.strip import (
+    InvalidJSONError,
+    NotANotebookError,
+    NotebookEncodingError,
+    NotebookReadError,
+    NotebookValidationError,
+    NotebookWriteError,
+    UnsupportedFormatError,
+    strip_bytes,
+    strip_file,
+    strip_notebook,
+)
+from kedro_nb.strip._files import _read, write_atomic
+
+
+def test_strip_file_writes_what_nbformat_would_write(notebook_file: Path):
+    original = notebook_file.read_bytes()
+    assert strip_file(notebook_file) is True
+    data = notebook_file.read_bytes()
+    expected = (
+        nbformat.writes(nbformat.from_dict(strip_notebook(nbformat.reads(original, 4)))) + "\n"
+    )
+    assert data == expected.encode("utf-8")
+    assert "héllo wörld ✓" in data.decode("utf-8")  # non-ASCII written as is, not \\u escaped
+
+
+def test_clean_file_is_not_touched(notebook_file: Path):
+    strip_file(notebook_file)
+    os.utime(notebook_file, ns=(1_000_000_000, 1_000_000_000))
+    inode = notebook_file.stat().st_ino
+    assert strip_file(notebook_file) is False
+    assert notebook_file.stat().st_mtime_ns == 1_000_000_000
+    assert notebook_file.stat().st_ino == inode
+
+
+def test_mode_is_kept_and_no_temp_file_left(notebook_file: Path):
+    notebook_file.chmod(0o640)
+    strip_file(notebook_file)
+    assert stat.S_IMODE(notebook_file.stat().st_mode) == 0o640
+    assert sorted(p.name for p in notebook_file.parent.iterdir()) == ["analysis.ipynb"]
+
+
+def test_crlf_and_bom_survive(notebook_file: Path):
+    raw = b"\xef\xbb\xbf" + notebook_file.read_bytes().replace(b"\n", b"\r\n")
+    notebook_file.write_bytes(raw)
+    strip_file(notebook_file)
+    data = notebook_file.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf{\r\n") and data.count(b"\n") == data.count(b"\r\n")
+    assert strip_bytes(data) is data
+
+
+def test_symlink_target_is_stripped_link_kept(notebook_file: Path):
+    link = notebook_file.parent / "link.ipynb"
+    link.symlink_to(notebook_file.name)
+    assert strip_file(link) is True
+    assert link.is_symlink() and b'"outputs": []' in notebook_file.read_bytes()
+
+
+def test_minor_version_and_missing_ids_are_preserved(tmp_path: Path):
+    path = tmp_path / "old.ipynb"
+    path.write_text(
+        '{"cells": [{"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],'
+        ' "source": "x"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 2}',
+        encoding="utf-8",
+    )
+    strip_file(path)
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), nbformat.NO_CONVERT)
+    assert nb.nbformat_minor == 2 and "id" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        (b'{\n "cells": [\n  {,\n', InvalidJSONError, r"bad\.ipynb:3:4: not valid JSON"),
+        (b'{"a": "\xff"}', InvalidJSONError, r"bad\.ipynb:1:8: not valid JSON \(not UTF-8"),
+        (b"", InvalidJSONError, r"bad\.ipynb:1:1"),
+        (b'{"cells": []}', NotANotebookError, r"bad\.ipynb: not a Jupyter notebook"),
+        (b'{"nbformat": 3, "worksheets": []}', UnsupportedFormatError, "--nbformat 4"),
+        (
+            b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {"a": "\\ud800"}, "cells": []}',
+            NotebookEncodingError,
+            "lone surrogate",
+        ),
+    ],
+)
+def test_bad_input_is_a_specific_error_and_the_file_is_untouched(tmp_path, content, error, message):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(error, match=message):
+        strip_file(path)
+    assert path.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.ipynb"]
+
+
+def test_missing_file_and_directory(tmp_path: Path):
+    with pytest.raises(NotebookReadError, match="no such file"):
+        strip_file(tmp_path / "gone.ipynb")
+    with pytest.raises(NotebookReadError, match="is a directory"):
+        strip_file(tmp_path)
+
+
+def test_read_only_file_is_refused_and_unchanged(notebook_file: Path):
+    before = notebook_file.read_bytes()
+    notebook_file.chmod(0o444)
+    with pytest.raises(NotebookWriteError, match="read-only"):
+        strip_file(notebook_file)
+    assert notebook_file.read_bytes() == before
+
+
+def test_file_vanishing_before_the_write_is_not_recreated(notebook_file: Path):
+    _, before = _read(str(notebook_file))
+    notebook_file.unlink()
+    with pytest.raises(NotebookWriteError, match="vanished"):
+        write_atomic(str(notebook_file), b"{}", before=before)
+    assert not notebook_file.exists()
+
+
+def test_file_edited_meanwhile_is_not_overwritten(notebook_file: Path):
+    data, before = _read(str(notebook_file))
+    notebook_file.write_bytes(data + b" ")
+    with pytest.raises(NotebookWriteError, match="changed while"):
+        write_atomic(str(notebook_file), b"{}", before=before)
+    assert notebook_file.read_bytes() == data + b" "
+
+
+def test_unwritable_folder_fails_cleanly(notebook_file: Path):
+    """A folder we cannot create the temporary file in (root ignores modes: make it immutable)."""
+    before = notebook_file.read_bytes()
+    folder = notebook_file.parent
+    lock = ["chattr", "+i", str(folder)] if os.geteuid() == 0 else None
+    if lock:
+        subprocess.run(lock, check=True)
+    else:
+        folder.chmod(0o555)
+    try:
+        with pytest.raises(NotebookWriteError, match="cannot write the stripped notebook"):
+            strip_file(notebook_file)
+    finally:
+        if lock:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)
+    assert notebook_file.read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == ["analysis.ipynb"]
+
+
+def test_long_file_name_is_stripped(tmp_path: Path, notebook_file: Path):
+    long_name = tmp_path / ("n" * 245 + ".ipynb")
+    notebook_file.rename(long_name)
+    assert strip_file(long_name) is True
+
+
+def test_validate_flags_an_invalid_notebook(tmp_path: Path):
+    path = tmp_path / "bad.ipynb"
+    content = (
+        b'{"cells": [{"cell_type": "nonsense", "id": "a", "metadata": {}, "source": []}],'
+        b' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    )
+    path.write_bytes(content)
+    with pytest.raises(NotebookValidationError, match="not a valid notebook"):
+        strip_file(path, validate=True)
+    assert path.read_bytes() == content
+    assert strip_file(path) is True  # without validation the layout is still fixed

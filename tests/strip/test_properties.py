@@ -1,0 +1,154 @@
+"""Property tests on generated notebooks: idempotent, nothing lost, valid, in Jupyter layout."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import nbformat
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kedro_nb.strip import strip_bytes, strip_notebook
+from kedro_nb.strip._layout import dumps
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+text = st.text(max_size=40)
+lines = st.lists(st.text(max_size=15).map(lambda s: s + "\n"), max_size=5).map(
+    lambda ls: "".join(ls)
+)
+source = st.one_of(text, lines, st.lists(text, max_size=4))
+json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), text
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
+    max_leaves=10,
+)
+tags = st.lists(
+    st.sampled_from(["keep_output", "node:a", "kedro_nb:skip", "parameters", "x"]),
+    unique=True,
+    max_size=3,
+)
+cell_metadata = st.fixed_dictionaries(
+    {},
+    optional={
+        "tags": tags,
+        "scrolled": st.booleans(),
+        "collapsed": st.booleans(),
+        "ExecuteTime": st.dictionaries(st.sampled_from(["start_time", "end_time"]), text),
+        "kedro_nb": st.fixed_dictionaries({"inputs": st.lists(text, max_size=2)}),
+        "custom": st.dictionaries(text, json_value, max_size=2),
+    },
+)
+bundle = st.dictionaries(
+    st.sampled_from(["text/plain", "text/html", "image/png", "application/json", "image/svg+xml"]),
+    st.one_of(text, st.lists(text, max_size=3)),
+    min_size=1,
+    max_size=3,
+).map(lambda b: {k: ({"v": v} if k == "application/json" else v) for k, v in b.items()})
+count = st.one_of(st.none(), st.integers(1, 500))
+output = st.one_of(
+    st.builds(lambda t: {"name": "stdout", "output_type": "stream", "text": t}, source),
+    st.builds(
+        lambda d, n: {
+            "data": d,
+            "execution_count": n,
+            "metadata": {},
+            "output_type": "execute_result",
+        },
+        bundle,
+        count,
+    ),
+    st.builds(lambda d: {"data": d, "metadata": {}, "output_type": "display_data"}, bundle),
+    st.builds(lambda e: {"ename": e, "evalue": e, "output_type": "error", "traceback": [e]}, text),
+)
+
+
+@st.composite
+def notebooks(draw):
+    with_ids = draw(st.booleans())
+    cells = []
+    for index in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(["code", "markdown", "raw"]))
+        cell = {"cell_type": kind, "metadata": draw(cell_metadata), "source": draw(source)}
+        if with_ids:
+            cell["id"] = f"c{index}-{draw(st.text('abcdef0123456789', min_size=1, max_size=8))}"
+        if kind == "code":
+            cell["execution_count"] = draw(count)
+            cell["outputs"] = draw(st.lists(output, max_size=3))
+        elif kind == "markdown" and draw(st.booleans()):
+            cell["attachments"] = {"a.png": draw(bundle)}
+        cells.append(cell)
+    metadata = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "kernelspec": st.just({"name": "python3", "display_name": "Python 3"}),
+                "widgets": json_value,
+                "signature": text,
+                "extra": json_value,
+            },
+        )
+    )
+    return {
+        "cells": cells,
+        "metadata": metadata,
+        "nbformat": 4,
+        "nbformat_minor": 5 if with_ids else 4,
+    }
+
+
+def _joined(src):
+    return "".join(src) if isinstance(src, list) else src
+
+
+@SETTINGS
+@given(notebooks())
+def test_strip_is_idempotent_and_keeps_sources_tags_ids(nb):
+    once = strip_notebook(nb)
+    assert strip_notebook(once) == once
+    assert len(once["cells"]) == len(nb["cells"])
+    for before, after in zip(nb["cells"], once["cells"], strict=True):
+        assert _joined(after["source"]) == _joined(before["source"])
+        assert after.get("id") == before.get("id")
+        assert after["metadata"].get("tags") == before["metadata"].get("tags")
+        assert after["metadata"].get("kedro_nb") == before["metadata"].get("kedro_nb")
+        assert after.get("attachments", {}).keys() == before.get("attachments", {}).keys()
+        if before["cell_type"] == "code":
+            kept = "keep_output" in before["metadata"].get("tags", [])
+            assert len(after["outputs"]) == (len(before["outputs"]) if kept else 0)
+            assert after["execution_count"] is None
+
+
+@SETTINGS
+@given(notebooks())
+def test_result_validates_and_is_byte_identical_to_a_jupyter_save(nb):
+    raw = json.dumps(nb, indent=2).encode()
+    data = strip_bytes(raw)
+    assert strip_bytes(data) is data
+    stripped = strip_notebook(nb)
+    node = nbformat.from_dict(stripped)
+    nbformat.validate(node)
+    assert data.decode("utf-8") == nbformat.writes(node) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.one_of(json_leaf, st.floats(), st.text()),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(st.text(), inner, max_size=4)
+        ),
+        max_leaves=25,
+    )
+)
+def test_writer_matches_json_dumps_for_any_json_value(value):
+    expected = json.dumps(
+        value, sort_keys=True, indent=1, ensure_ascii=False, separators=(",", ": ")
+    )
+    assert dumps(value) == expected + "\n"
+    if isinstance(value, float) and math.isnan(value):
+        assert dumps(value) == "NaN\n"
