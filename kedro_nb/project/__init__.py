@@ -10,9 +10,12 @@ from kedro_nb.project.errors import (
     SessionError,
     SettingsError,
 )
+from kedro_nb.project.records import RunRecord, RunStore
 from kedro_nb.project.registry import PipelineImportWarning, ProjectPipelines, find_pipelines
+from kedro_nb.project.session import KedroNbSession
 
 __all__ = [
+    "KedroNbSession",
     "PipelineImportWarning",
     "PipelineLoadError",
     "PipelineNotFoundError",
@@ -20,7 +23,9 @@ __all__ = [
     "ProjectMetadata",
     "ProjectMetadataError",
     "ProjectPipelines",
+    "RunRecord",
     "RunRecordError",
+    "RunStore",
     "SessionError",
     "SettingsError",
     "find_pipelines",

@@ -1,0 +1,89 @@
+"""Building a run's catalog from configuration, the way Kedro's context does, and keeping
+credentials out of every text the session produces."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import urlparse
+
+from kedro_nb.project.errors import SessionError
+
+_PATH_KEYS = ("filepath", "filename", "path")
+MASK = "***"
+
+
+def _is_relative(path: str) -> bool:
+    if PureWindowsPath(path).drive or urlparse(path).scheme:
+        return False
+    return not PurePosixPath(path).is_absolute()
+
+
+def absolute_paths(root: Path, config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of catalog ``config`` where relative ``filepath``/``filename``/``path`` values
+    (at any depth) are made absolute under ``root``, so datasets do not depend on the working
+    directory (a notebook's kernel may run anywhere)."""
+    result: dict[str, Any] = {}
+    for key, value in config.items():
+        if isinstance(value, Mapping):
+            result[key] = absolute_paths(root, value)
+        elif key in _PATH_KEYS and isinstance(value, str) and _is_relative(value):
+            result[key] = (root / value).as_posix()
+        else:
+            result[key] = value
+    return result
+
+
+def secret_values(credentials: Any) -> tuple[str, ...]:
+    """Every string leaf (4+ characters) of the credentials, longest first."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple, set)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value)
+            if len(text) >= 4:
+                found.add(text)
+
+    walk(credentials)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value replaced by ``***``."""
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def check_parameters(pipeline: Any, catalog: Any, parameters: Mapping[str, Any]) -> None:
+    """Fail before any node runs when a node reads ``params:<key>`` that no parameters file
+    defines; the message names the node and the closest keys."""
+    known = sorted(_dotted_keys(parameters))
+    problems = []
+    for node in pipeline.nodes:
+        for name in node.inputs:
+            if name.startswith("params:") and name not in catalog:
+                key = name.partition(":")[2]
+                close = difflib.get_close_matches(key, known, n=3)
+                hint = f" (closest: {', '.join(close)})" if close else ""
+                problems.append(f"node '{node.name}' reads '{name}'{hint}")
+    if problems:
+        raise SessionError(
+            f"Undefined parameters: {'; '.join(problems)}. Define them in parameters.yml "
+            "(conf/base or your env), or pass --params key=value."
+        )
+
+
+def _dotted_keys(parameters: Mapping[str, Any], prefix: str = "") -> Iterable[str]:
+    for key, value in parameters.items():
+        yield f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            yield from _dotted_keys(value, f"{prefix}{key}.")

@@ -1,0 +1,322 @@
+"""``kedro-nb run`` and ``kedro-nb runs``: Kedro's run flags over :class:`KedroNbSession`.
+
+Exit codes: 0 success, 1 a node failed (or an unexpected error), 2 a usage or configuration
+error. User errors print one line and a hint; ``--verbose`` adds the traceback. Heavy modules
+are imported only once the arguments are parsed, and only the pipeline asked for is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_VERBOSE_HINT = "(add --verbose for the traceback)"
+
+
+def _names(text: str) -> list[str]:
+    from kedro_nb.config.params import split_top_level
+
+    return split_top_level(text)
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb run",
+        description="Run a pipeline of the project (Kedro's 'kedro run' flags).",
+    )
+    add = parser.add_argument
+    add("--pipeline", "-p", help="registered pipeline to run (default: __default__)")
+    add("--pipelines", type=_names, default=[], help="comma-separated pipelines, run together")
+    add("--nodes", "-n", dest="node_names", type=_names, default=[], help="run only these nodes")
+    add("--from-nodes", type=_names, default=[], help="start from these nodes")
+    add("--to-nodes", type=_names, default=[], help="stop at these nodes")
+    add("--from-inputs", type=_names, default=[], help="start from nodes reading these datasets")
+    add("--to-outputs", type=_names, default=[], help="stop at nodes writing these datasets")
+    add("--tags", "-t", type=_names, default=[], help="only nodes with any of these tags")
+    add("--namespaces", "-ns", type=_names, default=[], help="only nodes in these namespaces")
+    add("--runner", "-r", help="sequential, thread, parallel, dask, or a dotted runner class")
+    add("--async", dest="is_async", action="store_true", help="load and save in threads")
+    add("--env", "-e", help="configuration environment over base (default: local)")
+    add("--params", default="", help="runtime parameters: key=value,group.key=value")
+    add("--load-versions", "-lv", type=_names, default=[], help="dataset:version pairs to load")
+    add("--conf-source", help="configuration folder (default: <project>/conf)")
+    add("--only-missing-outputs", action="store_true", help="skip nodes whose outputs exist")
+    add("--project", help="project folder (default: found from the working directory)")
+    add("--verbose", "-v", action="store_true", help="show tracebacks and INFO logs")
+    return parser
+
+
+def _load_versions(pairs: list[str]) -> dict[str, str]:
+    from kedro_nb.project.errors import SessionError
+
+    versions: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, version = pair.partition(":")
+        if not sep or not name.strip() or not version.strip():
+            raise SessionError(
+                f"--load-versions expects dataset:version pairs, got {pair!r} "
+                "(e.g. --load-versions regressor:2024-01-15T10.30.00.123Z)."
+            )
+        versions[name.strip()] = version.strip()
+    return versions
+
+
+def _resume_command(argv: Sequence[str], resume_from: list[str]) -> str:
+    """The same command line, ``--from-nodes`` replaced by the nodes that resume the run."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--from-nodes":
+            skip = True
+            continue
+        if arg.startswith("--from-nodes="):
+            continue
+        kept.append(arg)
+    if resume_from:
+        kept += ["--from-nodes", ",".join(resume_from)]
+    return shlex.join(["kedro-nb", "run", *kept])
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    from kedro_nb.config import ConfigError
+    from kedro_nb.hooks import HookRegistrationError
+    from kedro_nb.io import DatasetError
+    from kedro_nb.pipeline import PipelineError
+    from kedro_nb.project.errors import ProjectError
+    from kedro_nb.runner import RunnerError
+
+    return isinstance(
+        exc,
+        (
+            ConfigError,
+            ProjectError,
+            PipelineError,
+            DatasetError,
+            RunnerError,
+            HookRegistrationError,
+        ),
+    )
+
+
+def _configure_logging(verbose: bool) -> None:
+    import logging
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _print_summary(session: Any, record: Any, elapsed: float) -> None:
+    timings = record.node_timings
+    width = max((len(name) for name in timings), default=0)
+    print(
+        f"Run {record.run_id}: pipeline {record.pipeline_name}, env {record.env}, {record.runner}"
+    )
+    for name, seconds in timings.items():
+        print(f"  {name:<{width}}  {seconds:8.3f} s")
+    skipped = getattr(session.last_result, "skipped", []) or []
+    if skipped:
+        print(f"  skipped (outputs exist): {', '.join(skipped)}")
+    saved = ", ".join(record.saved) if record.saved else "none"
+    print(f"{len(timings)} node(s) in {elapsed:.2f} s; datasets written: {saved}")
+
+
+def run_main(argv: Sequence[str]) -> int:
+    """``kedro-nb run``; returns the exit code."""
+    argv = list(argv)
+    parser = _run_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    _configure_logging(args.verbose)
+    session = None
+    started = time.perf_counter()
+    try:
+        from kedro_nb.config import parse_params
+        from kedro_nb.project.session import KedroNbSession
+
+        if args.pipeline and args.pipelines:
+            parser.error("give --pipeline or --pipelines, not both")
+        session = KedroNbSession.create(
+            args.project,
+            env=args.env,
+            conf_source=args.conf_source,
+            runtime_params=parse_params(args.params),
+        )
+        if not session.is_project:
+            raise _no_project_error(args.project)
+        pipeline, name = None, args.pipeline
+        if args.pipelines:
+            from kedro_nb.pipeline import Pipeline
+
+            pipeline = sum((session.pipelines[p] for p in args.pipelines), Pipeline([]))
+            name = ",".join(args.pipelines)
+        runner: Any = args.runner
+        if args.is_async:
+            from kedro_nb.runner import SequentialRunner, runner_from_name
+
+            runner = (
+                runner_from_name(args.runner, is_async=True)
+                if args.runner
+                else (SequentialRunner(is_async=True))
+            )
+        record = session.run(
+            name,
+            pipeline=pipeline,
+            node_names=args.node_names,
+            from_nodes=args.from_nodes,
+            to_nodes=args.to_nodes,
+            from_inputs=args.from_inputs,
+            to_outputs=args.to_outputs,
+            tags=args.tags,
+            node_namespaces=args.namespaces,
+            runner=runner,
+            load_versions=_load_versions(args.load_versions),
+            only_missing_outputs=args.only_missing_outputs,
+        )
+    except KeyboardInterrupt:
+        print("kedro-nb run: interrupted.", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:
+        return _report_failure(exc, session, argv, args.verbose)
+    _print_summary(session, record, time.perf_counter() - started)
+    return EXIT_OK
+
+
+def _no_project_error(project: str | None) -> Exception:
+    from kedro_nb.project.errors import ProjectMetadataError
+
+    where = project or "the working directory or any parent"
+    return ProjectMetadataError(
+        f"No kedro-nb or Kedro project found in {where}: no pyproject.toml with a "
+        "[tool.kedro_nb] or [tool.kedro] table. Pass --project DIR, or run inside a project."
+    )
+
+
+def _report_failure(exc: Exception, session: Any, argv: list[str], verbose: bool) -> int:
+    import traceback
+
+    from kedro_nb.runner import NodeRunError
+
+    scrub = session.scrub if session is not None else (lambda text: text)
+    if verbose:
+        print(scrub("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+    if isinstance(exc, NodeRunError):
+        cause = exc.__cause__ or exc
+        print(
+            scrub(f"kedro-nb run: node '{exc.node_name}' failed: {type(cause).__name__}: {cause}"),
+            file=sys.stderr,
+        )
+        if exc.completed:
+            print(f"  completed before the failure: {', '.join(exc.completed)}", file=sys.stderr)
+        if exc.resume_from:
+            print(f"  resume with: {_resume_command(argv, exc.resume_from)}", file=sys.stderr)
+        else:
+            print("  no node completed: fix the error and run the same command.", file=sys.stderr)
+        if not verbose:
+            print(f"  {_VERBOSE_HINT}", file=sys.stderr)
+        return EXIT_FAILED
+    user_error = _is_user_error(exc)
+    first_line = str(exc).strip() or type(exc).__name__
+    prefix = "" if user_error else f"{type(exc).__name__}: "
+    print(scrub(f"kedro-nb run: {prefix}{first_line}"), file=sys.stderr)
+    if not verbose:
+        print(f"  {_VERBOSE_HINT}", file=sys.stderr)
+    return EXIT_USAGE if user_error else EXIT_FAILED
+
+
+def _runs_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb runs", description="List the project's run records, or show one."
+    )
+    parser.add_argument("run_id", nargs="?", help="show this run (a unique prefix is enough)")
+    parser.add_argument("--limit", type=int, default=20, help="how many runs to list")
+    parser.add_argument("--project", help="project folder (default: found from here)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def runs_main(argv: Sequence[str]) -> int:
+    """``kedro-nb runs``; returns the exit code."""
+    try:
+        args = _runs_parser().parse_args(list(argv))
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    import json
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from kedro_nb.project.discovery import find_project_root
+    from kedro_nb.project.errors import ProjectError
+    from kedro_nb.project.records import RunStore
+
+    start = Path(args.project or Path.cwd())
+    store = RunStore.for_root(find_project_root(start) or start.resolve())
+    try:
+        if args.run_id:
+            record = store.get(args.run_id)
+            print(json.dumps(asdict(record), indent=2) if args.json else _show(record))
+            return EXIT_OK
+        records = store.list(args.limit)
+    except ProjectError as exc:
+        print(f"kedro-nb runs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps([asdict(r) for r in records], indent=2))
+    elif not records:
+        print(f"No runs recorded in {store.path} yet.")
+    else:
+        print(_table(records))
+    return EXIT_OK
+
+
+def _table(records: list[Any]) -> str:
+    rows = [("RUN ID", "STATUS", "PIPELINE", "NODES", "SECONDS", "GIT")]
+    for r in records:
+        seconds = f"{r.duration:.2f}" if r.duration is not None else "-"
+        rows.append(
+            (
+                r.run_id,
+                r.status,
+                r.pipeline_name or "-",
+                str(len(r.node_timings)),
+                seconds,
+                (r.git_sha or "-")[:10],
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def _show(record: Any) -> str:
+    lines = [
+        f"run        {record.run_id}",
+        f"status     {record.status}",
+        f"pipeline   {record.pipeline_name}",
+        f"started    {record.started_at}",
+        f"ended      {record.ended_at or '-'}",
+        f"env        {record.env or '-'}",
+        f"runner     {record.runner}",
+        f"git        {record.git_sha or '-'}",
+        f"params     {record.params_hash} {record.runtime_params or ''}".rstrip(),
+    ]
+    if record.slicing:
+        lines.append("slicing    " + ", ".join(f"{k}={v}" for k, v in record.slicing.items()))
+    lines.append("nodes")
+    lines += [f"  {name}  {seconds:.3f} s" for name, seconds in record.node_timings.items()]
+    lines.append("saved      " + (", ".join(record.saved) or "-"))
+    if record.error:
+        lines.append(f"error      {record.error}")
+    return "\n".join(lines)

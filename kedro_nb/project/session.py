@@ -1,0 +1,378 @@
+"""``KedroNbSession``: configuration, catalog, pipelines and hooks of a project (or of a
+folder holding a notebook), and any number of recorded runs.
+
+Kedro's session allows one run; this one runs as often as a notebook asks, building a fresh
+catalog for each run (its save version is the run id) and recording every run, failed ones
+too, in ``<root>/.kedro_nb/runs.sqlite``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from kedro_nb.project.catalog import absolute_paths, check_parameters, scrub, secret_values
+from kedro_nb.project.discovery import find_project_root, read_metadata
+from kedro_nb.project.errors import SessionError
+from kedro_nb.project.records import RunRecord, RunStore, params_hash
+from kedro_nb.project.registry import DEFAULT_PIPELINE, ProjectPipelines, prepare_package
+from kedro_nb.project.settings import ProjectSettings, load_settings
+
+logger = logging.getLogger(__name__)
+ENV_VARIABLE = "KEDRO_ENV"
+_SLICING = (
+    "node_names",
+    "from_nodes",
+    "to_nodes",
+    "from_inputs",
+    "to_outputs",
+    "tags",
+    "node_namespaces",
+)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+class KedroNbSession:
+    """Everything a run needs, built once; use :meth:`create` rather than the constructor.
+
+    Attributes:
+        project_path: the project root, or the start folder in embedded mode.
+        package_name: the project's package (None in embedded mode or for code-less projects).
+        is_project: False in the embedded default (no project found above the start folder).
+        config_loader: the :class:`~kedro_nb.config.ConfigLoader`.
+        hook_manager: the pluggy manager with the project's and plugins' hooks.
+        pipelines: lazy ``Mapping[str, Pipeline]``.
+        settings: the project settings kedro-nb read.
+        store: the run records (:class:`~kedro_nb.project.records.RunStore`).
+        last_result: the runner's result of the latest successful run (its free outputs).
+    """
+
+    def __init__(
+        self,
+        project_path: Path,
+        *,
+        package_name: str | None,
+        source_dir: Path | None,
+        is_project: bool,
+        config_loader: Any,
+        settings: ProjectSettings,
+    ) -> None:
+        from kedro_nb.hooks import create_hook_manager, register_hooks, register_plugins
+
+        self.project_path = project_path
+        self.package_name = package_name
+        self.is_project = is_project
+        self.config_loader = config_loader
+        self.settings = settings
+        self.pipelines = ProjectPipelines(package_name, source_dir or project_path)
+        self.store = RunStore.for_root(project_path)
+        self.hook_manager = create_hook_manager()
+        register_hooks(self.hook_manager, settings.hooks)
+        register_plugins(self.hook_manager, settings.disable_hooks_for_plugins)
+        self.last_result: Any = None
+        self._catalog: Any = None
+        self._secrets: tuple[str, ...] | None = None
+        self.hook_manager.hook.after_context_created(context=self)
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        project_path: str | Path | None = None,
+        *,
+        start_dir: str | Path | None = None,
+        env: str | None = None,
+        conf_source: str | Path | None = None,
+        runtime_params: Mapping[str, Any] | None = None,
+    ) -> KedroNbSession:
+        """A session for the project at ``project_path``, or the one found at or above
+        ``start_dir`` (default: the working directory), or else the embedded default rooted
+        at ``start_dir``: ``catalog.yml``/``parameters.yml``/``credentials.yml`` beside it,
+        relative data paths under it, undeclared datasets in memory.
+
+        ``env`` defaults to ``$KEDRO_ENV``, then to settings' ``default_run_env`` (``local``).
+        ``runtime_params`` override parameters (dotted keys update nested values).
+        """
+        from kedro_nb.config import ConfigLoader
+
+        start = Path(start_dir or Path.cwd()).expanduser().resolve()
+        root = (
+            Path(project_path).expanduser().resolve() if project_path else find_project_root(start)
+        )
+        env = env or os.environ.get(ENV_VARIABLE) or None
+        if root is None:
+            folder = start if start.is_dir() else start.parent
+            source = Path(conf_source).expanduser().resolve() if conf_source else folder
+            loader = ConfigLoader.standalone(source, runtime_params=runtime_params)
+            return cls(
+                folder,
+                package_name=None,
+                source_dir=None,
+                is_project=False,
+                config_loader=loader,
+                settings=ProjectSettings(),
+            )
+        meta = read_metadata(root)
+        if meta.package_name:
+            from kedro_nb.project.compat import install_kedro_shim
+
+            install_kedro_shim()  # no-op when Kedro itself is installed
+            prepare_package(meta.package_name, meta.source_dir)
+        settings = load_settings(meta.package_name, meta.source_dir)
+        if conf_source:
+            source = Path(conf_source).expanduser().resolve()
+        elif settings.conf_source:
+            source = (root / settings.conf_source).resolve()
+        else:
+            source = meta.conf_source
+        args = dict(settings.config_loader_args)
+        loader = ConfigLoader(
+            source,
+            env=env,
+            base_env=args.pop("base_env", "base"),
+            runtime_params=runtime_params,
+            default_run_env=args.pop("default_run_env", "local") or "local",
+            **args,
+        )
+        return cls(
+            root,
+            package_name=meta.package_name,
+            source_dir=meta.source_dir,
+            is_project=True,
+            config_loader=loader,
+            settings=settings,
+        )
+
+    # -- configuration views ----------------------------------------------------------------
+    @property
+    def env(self) -> str | None:
+        """The configuration environment laid over base (None in embedded mode)."""
+        return self.config_loader.env
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Resolved parameters (runtime params merged in); empty when no parameters file."""
+        from kedro_nb.config import MissingConfigError
+
+        try:
+            return self.config_loader["parameters"]
+        except MissingConfigError:
+            return dict(self.config_loader.runtime_params)
+
+    def _credentials(self) -> dict[str, Any]:
+        from kedro_nb.config import MissingConfigError
+
+        try:
+            credentials = self.config_loader["credentials"]
+        except MissingConfigError:
+            credentials = {}
+        self._secrets = secret_values(credentials)
+        return credentials
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every credential value masked (for logs, errors and records)."""
+        if self._secrets is None:
+            self._credentials()
+        return scrub(text, self._secrets or ())
+
+    @property
+    def catalog(self) -> Any:
+        """The catalog: built from configuration on first use; after a run, the run's catalog
+        (so in-memory outputs of the latest run can be loaded)."""
+        if self._catalog is None:
+            self._catalog = self.build_catalog()
+        return self._catalog
+
+    def build_catalog(
+        self, *, load_versions: dict[str, str] | None = None, save_version: str | None = None
+    ) -> Any:
+        """A fresh catalog from configuration: datasets (relative paths made absolute under
+        the project root), credentials, ``parameters`` and ``params:<key>`` for every nested
+        key. Calls the ``after_catalog_created`` hook."""
+        from kedro_nb.config import MissingConfigError
+
+        catalog_class = self.settings.data_catalog_class
+        if catalog_class is None:
+            from kedro_nb.io import DataCatalog as catalog_class
+        try:
+            conf_catalog = absolute_paths(self.project_path, self.config_loader["catalog"])
+        except MissingConfigError:
+            conf_catalog = {}
+        credentials = self._credentials()
+        catalog = catalog_class.from_config(
+            conf_catalog, credentials, load_versions=load_versions, save_version=save_version
+        )
+        parameters = self.params
+        catalog.add_parameters(parameters)
+        self.hook_manager.hook.after_catalog_created(
+            catalog=catalog,
+            conf_catalog=conf_catalog,
+            conf_creds=credentials,
+            parameters=parameters,
+            save_version=save_version,
+            load_versions=load_versions,
+        )
+        return catalog
+
+    # -- running ----------------------------------------------------------------------------
+    def run(
+        self,
+        pipeline_name: str | None = None,
+        *,
+        pipeline: Any = None,
+        node_names: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        node_namespaces: Iterable[str] | None = None,
+        runner: Any = None,
+        load_versions: dict[str, str] | None = None,
+        only_missing_outputs: bool = False,
+        catalog: Any = None,
+    ) -> RunRecord:
+        """Run a registered pipeline (``pipeline_name``, default ``__default__``) or a
+        ``pipeline`` object, sliced like ``kedro run``; return its :class:`RunRecord`.
+
+        ``runner`` is a runner instance or a name (``"thread"``, ``"parallel"``...). A fresh
+        catalog is built for each run unless ``catalog`` is given. Every run is recorded;
+        a failed run is recorded and its error re-raised (``NodeRunError`` for a node).
+        """
+        from kedro_nb.project.compat import as_pipeline
+
+        if pipeline is not None:
+            chosen = as_pipeline(pipeline)
+        else:
+            chosen = self.pipelines[pipeline_name or DEFAULT_PIPELINE]
+        if isinstance(tags, str) or isinstance(node_names, str):
+            raise SessionError("tags and node_names take a list of names, not one string.")
+        slicing = {
+            key: sorted(value) if key == "tags" else list(value)
+            for key, value in zip(
+                _SLICING,
+                (node_names, from_nodes, to_nodes, from_inputs, to_outputs, tags, node_namespaces),
+                strict=True,
+            )
+            if value
+        }
+        filtered = chosen.filter(**slicing) if slicing else chosen
+        runner = self._runner(runner)
+        run_id = self._new_run_id()
+        if catalog is None:
+            catalog = self.build_catalog(load_versions=load_versions, save_version=run_id)
+        check_parameters(filtered, catalog, self.params)
+        record = RunRecord(
+            run_id=run_id,
+            started_at=_now(),
+            pipeline_name=(pipeline_name or DEFAULT_PIPELINE)
+            if pipeline is None
+            else pipeline_name,
+            slicing=slicing
+            | ({"load_versions": load_versions} if load_versions else {})
+            | ({"only_missing_outputs": True} if only_missing_outputs else {}),
+            runner=type(runner).__name__,
+            git_sha=self._git_sha(),
+            params_hash=params_hash(self.params),
+            env=self.env,
+            runtime_params=dict(self.config_loader.runtime_params),
+        )
+        self.store.save(record)
+        logger.info(
+            "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
+        )
+        run_params = {
+            "pipeline_name": record.pipeline_name,
+            "env": self.env,
+            "runtime_params": record.runtime_params,
+            **slicing,
+        }
+        try:
+            result = runner.run(
+                filtered,
+                catalog,
+                self.hook_manager,
+                run_id=run_id,
+                only_missing_outputs=only_missing_outputs,
+                run_params=run_params,
+            )
+        except BaseException as exc:
+            self._catalog = catalog
+            record.status = "failed"
+            record.ended_at = _now()
+            record.node_timings = dict(getattr(exc, "node_timings", {}) or {})
+            record.saved = list(getattr(exc, "saved", []) or [])
+            record.error = self.scrub(_error_text(exc))
+            self.store.save(record)
+            raise
+        self._catalog = catalog
+        self.last_result = result
+        record.status = "success"
+        record.ended_at = _now()
+        record.node_timings = dict(result.node_timings)
+        record.saved = list(result.saved)
+        self.store.save(record)
+        return record
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        """The latest ``limit`` run records of this project, newest first."""
+        return self.store.list(limit)
+
+    def _runner(self, runner: Any) -> Any:
+        if runner is None:
+            from kedro_nb.runner import SequentialRunner
+
+            return SequentialRunner()
+        if isinstance(runner, str):
+            from kedro_nb.runner import runner_from_name
+
+            return runner_from_name(runner)
+        if isinstance(runner, type):
+            raise SessionError(
+                f"runner={runner.__name__} is a class; pass an instance: {runner.__name__}()."
+            )
+        return runner
+
+    def _new_run_id(self) -> str:
+        from kedro_nb.io import generate_timestamp
+
+        run_id = generate_timestamp()
+        while run_id == getattr(self, "_last_run_id", None):
+            time.sleep(0.001)
+            run_id = generate_timestamp()
+        self._last_run_id = run_id
+        return run_id
+
+    def _git_sha(self) -> str | None:
+        from kedro_nb.project.gitinfo import git_commit
+
+        return git_commit(self.project_path)
+
+    # -- housekeeping -----------------------------------------------------------------------
+    def close(self) -> None:
+        """Nothing to release; kept for ``with`` blocks and Kedro's session API."""
+
+    def __enter__(self) -> KedroNbSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        kind = f"package={self.package_name!r}" if self.is_project else "embedded"
+        return f"KedroNbSession('{self.project_path}', {kind}, env={self.env!r})"
+
+
+def _error_text(exc: BaseException) -> str:
+    node_name = getattr(exc, "node_name", None)
+    cause = exc.__cause__ if node_name and exc.__cause__ is not None else exc
+    text = f"{type(cause).__name__}: {cause}"
+    return f"node '{node_name}': {text}" if node_name else text
