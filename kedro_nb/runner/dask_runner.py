@@ -55,7 +55,10 @@ class DaskRunner(AbstractRunner):
                 options = dict(self._cluster_options)
                 if options["n_workers"] is None:
                     options.pop("n_workers")
-                self._cluster = LocalCluster(host=LOOPBACK, **options)
+                if options["dashboard_address"] is None:
+                    # no dashboard; the scheduler's health endpoint takes any free loopback port
+                    options["scheduler_kwargs"] = {"dashboard_address": f"{LOOPBACK}:0"}
+                self._cluster = LocalCluster(host=LOOPBACK, protocol="tcp://", **options)
                 self._client = Client(self._cluster)
             logger.info("DaskRunner connected to %s", self._client.scheduler.address)
         return self._client

@@ -1,0 +1,78 @@
+"""DaskRunner on a LocalCluster bound to 127.0.0.1 with the dashboard off."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+import cloudpickle
+import pytest
+
+from kedro_nb.io import DataCatalog
+from kedro_nb.pipeline import Pipeline, node
+from kedro_nb.runner import DaskRunner, NodeRunError, runner_from_name
+
+from . import _helpers
+from ._helpers import LockedPickleDataset, explode, increment
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    # worker processes import kedro_nb, not these test modules: send test functions by value
+    cloudpickle.register_pickle_by_value(_helpers)
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    local = distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1,
+                                     processes=True, dashboard_address=None,
+                                     scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    yield local
+    local.close()
+    cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    cloudpickle.unregister_pickle_by_value(_helpers)
+
+
+def _square(x):
+    return x * x
+
+
+def test_connects_to_a_scheduler_address(cluster, tmp_path):
+    address = cluster.scheduler_address
+    assert address.startswith("tcp://127.0.0.1:")
+    catalog = DataCatalog.from_config({
+        "sq": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "sq.pkl")}})
+    catalog["x"] = 7
+    pipeline = Pipeline([node(_square, "x", "sq", name="square"),
+                         node(lambda s: s + 1, "sq", "out", name="plus_one"),
+                         node(increment, "x", "side", name="side")])
+    with runner_from_name("dask://" + address.removeprefix("tcp://")) as runner:
+        assert isinstance(runner, DaskRunner)
+        result = runner.run(pipeline, catalog)
+    assert pickle.loads((tmp_path / "sq.pkl").read_bytes()) == 49
+    assert result.load("out") == 50 and result.load("side") == 8
+    assert result.saved == ["sq"]
+    assert set(result.node_timings) == {"square", "plus_one", "side"}
+
+
+def test_failure_and_main_process_datasets(cluster, tmp_path):
+    locked = LockedPickleDataset(filepath=str(tmp_path / "locked.pkl"))
+    catalog = DataCatalog({"a": 1, "locked": locked})
+    pipeline = Pipeline([node(increment, "a", "locked", name="write"),
+                         node(explode, "locked", "c", name="boom")])
+    with DaskRunner(client=distributed.Client(cluster)) as runner:
+        with pytest.raises(NodeRunError) as info:
+            runner.run(pipeline, catalog)
+        runner.client.close()
+    assert info.value.node_name == "boom" and info.value.resume_from == ["boom"]
+    assert pickle.loads((tmp_path / "locked.pkl").read_bytes()) == 2
+
+
+def test_starts_its_own_loopback_cluster_with_threads():
+    with DaskRunner(n_workers=1, processes=False, threads_per_worker=2) as runner:
+        catalog = DataCatalog({"x": 3})
+        result = runner.run(Pipeline([node(_square, "x", "y", name="sq")]), catalog)
+        assert result.load("y") == 9
+        assert runner.client.scheduler.address.startswith("tcp://127.0.0.1:")
+        # the cluster stays up for the next run
+        assert runner.run(Pipeline([node(increment, "y", "z", name="inc")]),
+                          catalog).load("z") == 10
