@@ -121,7 +121,7 @@ def pipe_specs(
                 func=func,
                 inputs=_shape(draw, in_names, "in"),
                 outputs=_shape(draw, out_names, "out"),
-                name=draw(st.sampled_from(name_pool)),
+                name=draw(st.sampled_from(name_pool)) or (None if out_names else f"sink{i}"),
                 tags=draw(
                     st.lists(
                         st.sampled_from(TAGS + (["bad tag"] if rare() else [])),
