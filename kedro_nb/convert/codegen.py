@@ -25,8 +25,9 @@ _DOC_WIDTH = 92
 
 
 def digest(text: str) -> str:
-    """Short, stable content hash used in the marker comments."""
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    """Short, stable content hash used in the marker comments (trailing whitespace ignored)."""
+    normal = "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
+    return hashlib.sha256(normal.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

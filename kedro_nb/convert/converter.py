@@ -105,17 +105,19 @@ def plan_conversion(
     target: str = "kedro_nb",
     values: Mapping[str, Any] | None = None,
     with_catalog: bool = True,
+    nb: dict[str, Any] | None = None,
 ) -> Conversion:
     """Analyse ``notebook`` and render every file of its pipeline(s), writing nothing.
 
     ``pipeline`` selects the node cells whose metadata names that pipeline or none (default:
     every pipeline, cells without a name going to the notebook's own name). ``values`` maps
     output names to runtime values (e.g. a kernel's namespace) to choose dataset types.
+    ``nb`` is the notebook content when it differs from the file (``sync`` plans before writing).
     """
     if target not in TARGETS:
         raise ValueError(f"Unknown target {target!r}: expected one of {sorted(TARGETS)}.")
     path = Path(notebook).resolve()
-    nb = read_notebook(path)
+    nb = read_notebook(path) if nb is None else nb
     layout = find_layout(path, project)
     analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=_declared(layout))
     if pipeline is not None:

@@ -71,3 +71,8 @@ class ProjectLayoutError(ConvertError):
 
 class UnknownPipelineError(ConvertError):
     """Raised when ``--pipeline NAME`` selects no node cell."""
+
+
+class SetupCellError(ConvertError):
+    """Raised by ``notebook_pipeline`` when executing a setup cell fails (the original error is
+    the ``__cause__``; ``cell_location`` maps it to the cell)."""

@@ -1,0 +1,121 @@
+"""Is every node cell isolated? Static warnings, and optionally a real run in clean namespaces.
+
+Statically, the analysis' issues are the report (in-place mutation of inputs, names defined
+nowhere, reads of exploration state). With ``execute=True`` the notebook's pipeline is run by a
+kedro-nb runner: each node function sees only its declared inputs and the setup cells' globals,
+so a node that leaned on hidden kernel state fails with ``NameError``, reported with its cell and
+line. Node outputs go to memory during the check; nothing is written to the catalog's files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kedro_nb.convert.analysis import Issue
+
+#: issue kinds that make ``kedro-nb check`` fail (the others are informational notes)
+PROBLEM_KINDS = frozenset({"mutation", "undefined", "hidden-state", "syntax"})
+
+
+@dataclass(frozen=True)
+class ExecutionFailure:
+    """A node that failed when run in isolation."""
+
+    node: str
+    cell_index: int | None
+    line: int | None
+    hidden_state: bool
+    message: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell_index}" if self.cell_index is not None else "cell ?"
+        where += f", line {self.line}" if self.line else ""
+        kind = "hidden-state" if self.hidden_state else "failed"
+        return f"{where} (node {self.node!r}): {kind}: {self.message}"
+
+
+@dataclass
+class CheckReport:
+    """The result of checking one notebook."""
+
+    notebook: Path
+    issues: list[Issue] = field(default_factory=list)
+    failures: list[ExecutionFailure] = field(default_factory=list)
+    executed: bool = False
+    skipped_nodes: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.kind in PROBLEM_KINDS]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.failures
+
+    def format(self) -> str:
+        lines = [f"{self.notebook.name}: {issue}" for issue in self.issues]
+        lines += [f"{self.notebook.name}: {failure}" for failure in self.failures]
+        if self.skipped_nodes:
+            lines.append(
+                f"{self.notebook.name}: not run (downstream of a failure): "
+                + ", ".join(self.skipped_nodes)
+            )
+        verdict = "ok" if self.ok else f"{len(self.problems) + len(self.failures)} problem(s)"
+        mode = "static + isolated run" if self.executed else "static"
+        lines.append(f"{self.notebook.name}: {verdict} ({mode})")
+        return "\n".join(lines)
+
+
+def check_notebook(
+    path: str | os.PathLike[str],
+    *,
+    execute: bool = False,
+    project: str | os.PathLike[str] | None = None,
+    runner: str = "sequential",
+) -> CheckReport:
+    """Check ``path``; with ``execute``, also run each node in isolation (see module doc)."""
+    from kedro_nb.convert.converter import plan_conversion
+
+    notebook = Path(path).resolve()
+    plan = plan_conversion(notebook, project=project, with_catalog=False)
+    report = CheckReport(notebook, issues=list(plan.issues))
+    if execute:
+        _execute(report, project, runner)
+    return report
+
+
+def _execute(report: CheckReport, project: str | os.PathLike[str] | None, runner_name: str) -> None:
+    from kedro_nb.convert.build import cell_location, notebook_pipeline
+    from kedro_nb.io import MemoryDataset
+    from kedro_nb.project import KedroNbSession
+    from kedro_nb.runner import NodeRunError, runner_from_name
+
+    pipeline = notebook_pipeline(report.notebook, project=project)
+    session = KedroNbSession.create(project, start_dir=report.notebook.parent)
+    catalog = session.catalog
+    for node in pipeline.nodes:
+        for output in node.outputs:
+            catalog[output] = MemoryDataset()
+    report.executed = True
+    remaining = pipeline
+    while remaining.nodes:
+        try:
+            runner_from_name(runner_name).run(remaining, catalog)
+            return
+        except NodeRunError as exc:
+            cause = exc.__cause__ or exc
+            location = cell_location(exc)
+            hidden = isinstance(cause, NameError)
+            message = f"{type(cause).__name__}: {cause}"
+            if hidden:
+                message += " (the cell relied on kernel state: declare it as an input)"
+            report.failures.append(
+                ExecutionFailure(exc.node_name, *(location or (None, None)), hidden, message)
+            )
+            downstream = remaining.from_nodes(exc.node_name)
+            report.skipped_nodes += sorted(
+                n.name for n in downstream.nodes if n.name != exc.node_name
+            )
+            remaining = remaining - downstream

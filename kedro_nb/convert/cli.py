@@ -1,0 +1,135 @@
+"""``kedro-nb convert``, ``check`` and ``sync``: argument parsing and printing only.
+
+Each ``*_main(argv)`` returns the exit code: 0 success, 1 problems found (drift, failed check,
+conversion error), 2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kedro_nb.convert.codegen import TARGETS
+from kedro_nb.convert.errors import ConvertError
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", metavar="DIR", help="project root (default: found upward)")
+    parser.add_argument(
+        "--pipeline", metavar="NAME", help="only cells of this pipeline (default: every pipeline)"
+    )
+
+
+def _error(command: str, exc: Exception) -> int:
+    print(f"kedro-nb {command}: error: {exc}", file=sys.stderr)
+    return 1
+
+
+def convert_main(argv: Sequence[str] | None = None) -> int:
+    """``kedro-nb convert NOTEBOOK... [--check]``: write (or diff) the generated sources."""
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb convert",
+        description="Turn a notebook's node cells (tag 'node:<name>') into "
+        "src/<package>/pipelines/<name>/{__init__,nodes,pipeline}.py, or pipelines/<name>/ "
+        "beside the notebook outside a project, plus conf catalog entries for the outputs.",
+    )
+    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
+    _common(parser)
+    parser.add_argument(
+        "--target",
+        choices=sorted(TARGETS),
+        default="kedro_nb",
+        help="import nodes from kedro_nb.pipeline (default) or kedro.pipeline",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a unified diff if sources are stale",
+    )
+    args = parser.parse_args(argv)
+    from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
+
+    status = 0
+    options = {"pipeline": args.pipeline, "project": args.project, "target": args.target}
+    for notebook in args.notebooks:
+        try:
+            if args.check:
+                diff = drift(plan_conversion(notebook, with_catalog=False, **options))
+                if diff:
+                    sys.stdout.write(diff)
+                    hint = f"run `kedro-nb convert {notebook}`"
+                    print(f"{notebook}: generated sources are stale; {hint}", file=sys.stderr)
+                    status = 1
+                continue
+            conversion = convert_notebook(notebook, **options)
+        except ConvertError as exc:
+            status = _error("convert", exc)
+            continue
+        for issue in conversion.issues:
+            print(f"{notebook}: warning: {issue}", file=sys.stderr)
+        for name, nodes in conversion.groups.items():
+            print(f"{notebook}: pipeline {name!r} ({len(nodes)} nodes) -> "
+                  f"{conversion.package_dir(name)}")  # fmt: skip
+        for path in conversion.catalogs:
+            print(f"{notebook}: catalog entries -> {path}")
+    return status
+
+
+def check_main(argv: Sequence[str] | None = None) -> int:
+    """``kedro-nb check NOTEBOOK... [--execute]``: report node cells that are not isolated."""
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb check",
+        description="Warn about node cells that mutate their inputs, read undefined names or "
+        "state defined in exploration cells; --execute also runs every node in a namespace "
+        "holding only its declared inputs. Exit code 1 when a problem is found.",
+    )
+    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
+    parser.add_argument("--project", metavar="DIR", help="project root (default: found upward)")
+    parser.add_argument("--execute", action="store_true", help="run each node in isolation")
+    parser.add_argument("--runner", default="sequential", help="runner for --execute")
+    args = parser.parse_args(argv)
+    from kedro_nb.convert.check import check_notebook
+
+    status = 0
+    for notebook in args.notebooks:
+        try:
+            report = check_notebook(
+                notebook, execute=args.execute, project=args.project, runner=args.runner
+            )
+        except ConvertError as exc:
+            status = _error("check", exc)
+            continue
+        print(report.format())
+        status = status or (0 if report.ok else 1)
+    return status
+
+
+def sync_main(argv: Sequence[str] | None = None) -> int:
+    """``kedro-nb sync NOTEBOOK``: carry edits of generated ``nodes.py`` back into the cells."""
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb sync",
+        description="Copy edits made in the generated nodes.py back into the matching node "
+        "cells (matched by cell id), then regenerate. Stops with a conflict report, writing "
+        "nothing, when a function and its cell both changed since the last conversion.",
+    )
+    parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
+    _common(parser)
+    parser.add_argument("--target", choices=sorted(TARGETS), default="kedro_nb")
+    args = parser.parse_args(argv)
+    from kedro_nb.convert.sync import sync_notebook
+
+    try:
+        result = sync_notebook(
+            args.notebook, pipeline=args.pipeline, project=args.project, target=args.target
+        )
+    except ConvertError as exc:
+        return _error("sync", exc)
+    for note in result.notes:
+        print(f"{args.notebook}: note: {note}", file=sys.stderr)
+    if result.updated:
+        print(f"{args.notebook}: updated cells of nodes {', '.join(result.updated)}")
+    else:
+        print(f"{args.notebook}: nothing to sync")
+    return 0
