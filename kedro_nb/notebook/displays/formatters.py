@@ -10,20 +10,33 @@ lose its display.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
-from kedro_nb.notebook.displays import catalog, params, pipeline, session
 from kedro_nb.notebook.params_view import ParamsView
 
 HTML = "text/html"
 PLAIN = "text/plain"
+_RENDERERS = "kedro_nb.notebook.displays"
 
-# (module, class name) -> (html renderer, text renderer)
-DISPLAYS: dict[tuple[str, str], tuple[Callable[[Any], str], Callable[[Any], str]]] = {
-    ("kedro_nb.io.catalog", "DataCatalog"): (catalog.catalog_html, catalog.catalog_text),
-    ("kedro_nb.pipeline._pipeline", "Pipeline"): (pipeline.pipeline_html, pipeline.pipeline_text),
-    ("kedro_nb.project.session", "KedroNbSession"): (session.session_html, session.session_text),
+# (module, class name) of the displayed class -> (renderer module, html function, text function).
+# Renderer modules are imported at the first display, not when the extension loads.
+DISPLAYS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("kedro_nb.io.catalog", "DataCatalog"): ("catalog", "catalog_html", "catalog_text"),
+    ("kedro_nb.pipeline._pipeline", "Pipeline"): ("pipeline", "pipeline_html", "pipeline_text"),
+    # A project importing Kedro's own ``Pipeline`` (as Kedro projects do) shows the same way.
+    ("kedro.pipeline.pipeline", "Pipeline"): ("pipeline", "pipeline_html", "pipeline_text"),
+    ("kedro_nb.project.session", "KedroNbSession"): ("session", "session_html", "session_text"),
+    (ParamsView.__module__, ParamsView.__name__): ("params", "params_html", "params_text"),
 }
+
+
+def _renderer(module: str, function: str) -> Callable[[Any], str]:
+    def render(obj: Any) -> str:
+        return getattr(import_module(f"{_RENDERERS}.{module}"), function)(obj)
+
+    render.__qualname__ = f"{module}.{function}"
+    return render
 
 
 def _pretty(render: Callable[[Any], str]) -> Callable[[Any, Any, bool], None]:
@@ -38,8 +51,6 @@ def _pretty(render: Callable[[Any], str]) -> Callable[[Any, Any, bool], None]:
 def register_formatters(shell: Any) -> None:
     """Add our HTML and plain-text displays to ``shell``'s display formatter."""
     formatters = shell.display_formatter.formatters
-    for (module, name), (to_html, to_text) in DISPLAYS.items():
-        formatters[HTML].for_type_by_name(module, name, to_html)
-        formatters[PLAIN].for_type_by_name(module, name, _pretty(to_text))
-    formatters[HTML].for_type(ParamsView, params.params_html)
-    formatters[PLAIN].for_type(ParamsView, _pretty(params.params_text))
+    for (module, name), (renderer, to_html, to_text) in DISPLAYS.items():
+        formatters[HTML].for_type_by_name(module, name, _renderer(renderer, to_html))
+        formatters[PLAIN].for_type_by_name(module, name, _pretty(_renderer(renderer, to_text)))

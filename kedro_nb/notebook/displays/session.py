@@ -11,7 +11,17 @@ HEADERS = ("run", "started", "pipeline", "status", "nodes", "seconds", "error")
 SHOWN_RUNS = 10
 
 
+def _as_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _when(value: Any) -> str:
+    value = _as_datetime(value)
     if isinstance(value, (int, float)):
         value = dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
     if isinstance(value, dt.datetime):
@@ -20,7 +30,7 @@ def _when(value: Any) -> str:
 
 
 def _seconds(record: Any) -> str:
-    start, end = record.started_at, record.ended_at
+    start, end = _as_datetime(record.started_at), _as_datetime(record.ended_at)
     try:
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             return f"{(end - start).total_seconds():.2f}"

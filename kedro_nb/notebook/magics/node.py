@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
@@ -13,12 +13,9 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from kedro_nb.notebook.errors import NodeSourceError
 from kedro_nb.notebook.magics.base import ProjectMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import LOAD_NODE_MAGIC
-from kedro_nb.notebook.node_source import (
-    DebugCell,
-    notebook_node_cell,
-    notebook_node_names,
-    project_node_cell,
-)
+
+if TYPE_CHECKING:
+    from kedro_nb.notebook.node_source import DebugCell
 
 M = LOAD_NODE_MAGIC
 
@@ -50,6 +47,8 @@ class NodeMagics(ProjectMagics):
             return
         if not args.node:
             raise UsageError(f"%{M}: name the node to load, e.g. %{M} preprocess_companies")
+        from kedro_nb.notebook.node_source import notebook_node_cell, notebook_node_names
+
         session = self.session()
         cell = None if args.notebook is not None else self._project_cell(session, args.node)
         known = [] if args.notebook is not None else self._project_node_names(session)
@@ -82,6 +81,8 @@ class NodeMagics(ProjectMagics):
         return found
 
     def _project_cell(self, session: Any, name: str) -> DebugCell | None:
+        from kedro_nb.notebook.node_source import project_node_cell
+
         for pipeline in self._pipelines(session):
             for node in pipeline.nodes:
                 if node.name == name:

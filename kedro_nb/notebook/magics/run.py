@@ -6,14 +6,13 @@ import argparse
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
-from kedro_nb.notebook.displays.run_summary import RunSummary
 from kedro_nb.notebook.errors import PipelineRunFailed
 from kedro_nb.notebook.magics.base import (
     ProjectMagics,
@@ -22,15 +21,11 @@ from kedro_nb.notebook.magics.base import (
     parse_line,
     unknown_names,
 )
-from kedro_nb.notebook.names import DEFAULT_PIPELINE, RUN_PIPELINE_MAGIC
-from kedro_nb.notebook.progress import RunProgress, display_sink, line_sink, progress_html
-from kedro_nb.notebook.running import (
-    RunRequest,
-    failure_report,
-    memory_outputs,
-    notebook_staleness,
-    run_with_progress,
-)
+from kedro_nb.notebook.names import CATALOG_VAR, DEFAULT_PIPELINE, RUN_PIPELINE_MAGIC
+
+if TYPE_CHECKING:  # the run machinery is imported by the first run, not at %load_ext
+    from kedro_nb.notebook.progress import RunProgress
+    from kedro_nb.notebook.running import RunRequest
 
 M = RUN_PIPELINE_MAGIC
 # option dest -> session.run keyword
@@ -91,6 +86,9 @@ class RunMagics(ProjectMagics):
         args = parse_line(self.run_pipeline, M, line)
         if args is None:
             return
+        from kedro_nb.notebook.progress import RunProgress, display_sink, line_sink
+        from kedro_nb.notebook.running import run_with_progress
+
         session = self.session()
         request = self._request(args, session)
         if request.params:
@@ -124,6 +122,8 @@ class RunMagics(ProjectMagics):
 
     # -- building the request ------------------------------------------------------------
     def _request(self, args: argparse.Namespace, session: Any) -> RunRequest:
+        from kedro_nb.notebook.running import RunRequest, notebook_staleness
+
         slicing = {SLICING[key]: getattr(args, key) for key in SLICING if getattr(args, key)}
         request = RunRequest(runner=args.runner, params=args.params or {}, slicing=slicing)
         if args.notebook is not None:
@@ -206,6 +206,7 @@ class RunMagics(ProjectMagics):
 
     # -- after the run ---------------------------------------------------------------------
     def _failure(self, exc: Exception, request: RunRequest) -> Exception:
+        from kedro_nb.notebook.running import failure_report
         from kedro_nb.runner import NodeRunError
 
         if isinstance(exc, NodeRunError):
@@ -221,7 +222,11 @@ class RunMagics(ProjectMagics):
         handle: Any,
         into_namespace: bool,
     ) -> None:
+        from kedro_nb.notebook.displays.run_summary import RunSummary
+        from kedro_nb.notebook.running import memory_outputs
+
         injected: list[str] = []
+        self.shell.push({CATALOG_VAR: session.catalog})  # the run's catalog holds its outputs
         if into_namespace:
             names = [name for node in progress_nodes(request, session) for name in node.outputs]
             values = memory_outputs(session.catalog, names)
@@ -242,6 +247,9 @@ class RunMagics(ProjectMagics):
         handle: Any,
         into_namespace: bool,
     ) -> None:
+        from kedro_nb.notebook.progress import progress_html
+        from kedro_nb.notebook.running import run_with_progress
+
         try:
             record = run_with_progress(session, request, progress)
             self._finish(session, request, record, progress, handle, into_namespace)
