@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -20,6 +21,7 @@ from kedro_nb.project.errors import RunRecordError
 
 RECORDS_DIR = ".kedro_nb"
 RECORDS_FILE = "runs.sqlite"
+_LOCK_RETRIES = 20
 _JSON_FIELDS = ("slicing", "node_timings", "saved", "runtime_params")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -119,7 +121,9 @@ class RunStore:
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA busy_timeout = 30000")
             if write:
-                connection.execute("PRAGMA journal_mode = WAL")
+                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    connection.execute("PRAGMA journal_mode = WAL")
                 connection.executescript(_SCHEMA)
             yield connection
         except sqlite3.Error as exc:
@@ -136,10 +140,22 @@ class RunStore:
             row[name] = json.dumps(row[name], default=repr)
         columns = ", ".join(row)
         marks = ", ".join(f":{name}" for name in row)
-        with self._connect(write=True) as db:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(f"INSERT OR REPLACE INTO runs ({columns}) VALUES ({marks})", row)
-            db.execute("COMMIT")
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                with self._connect(write=True) as db:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.execute(f"INSERT OR REPLACE INTO runs ({columns}) VALUES ({marks})", row)
+                    db.execute("COMMIT")
+                return
+            except RunRecordError as exc:
+                # Switching to WAL or creating the schema can meet a lock that SQLite's busy
+                # handler does not wait for; another attempt a moment later succeeds.
+                locked = isinstance(exc.__cause__, sqlite3.OperationalError) and (
+                    "locked" in str(exc.__cause__) or "busy" in str(exc.__cause__)
+                )
+                if not locked or attempt == _LOCK_RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
 
     def list(self, limit: int = 20) -> list[RunRecord]:
         """The latest ``limit`` records, newest first (empty when nothing ran yet)."""
