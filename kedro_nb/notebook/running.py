@@ -55,8 +55,10 @@ class RunRequest:
         if self.runner:
             parts += ["--runner", shlex.quote(self.runner)]
         if self.params:
-            pairs = ",".join(f"{key}={value}" for key, value in flatten(self.params))
-            parts += ["--params", shlex.quote(pairs)]
+            text = getattr(self.params, "text", None) or ",".join(
+                f"{key}={value}" for key, value in flatten(self.params)
+            )
+            parts += ["--params", shlex.quote(text)]
         parts += [f"{flag} {value}" for flag, value in slicing.items()]
         return " ".join(parts)
 

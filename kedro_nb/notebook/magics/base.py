@@ -79,12 +79,20 @@ def unknown_names(kind: str, given: Iterable[str], known: Iterable[str], where: 
     return f"unknown {kind} {'; '.join(parts)} in {where}; known: {listing or 'none'}"
 
 
-def key_values(text: str) -> dict[str, Any]:
+class GivenParams(dict[str, Any]):
+    """Parsed ``--params``, remembering the text typed so a resume line can repeat it verbatim."""
+
+    def __init__(self, parsed: dict[str, Any], text: str) -> None:
+        super().__init__(parsed)
+        self.text = text
+
+
+def key_values(text: str) -> GivenParams:
     """``--params`` values, parsed by :func:`kedro_nb.config.parse_params` exactly as the CLI does
     (``"a=1,model.depth=3"`` -> ``{"a": 1, "model": {"depth": 3}}``)."""
     from kedro_nb.config import RuntimeParamsError, parse_params
 
     try:
-        return parse_params(text)
+        return GivenParams(parse_params(text), text)
     except RuntimeParamsError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None

@@ -58,5 +58,11 @@ class ReloadMagics(ProjectMagics):
         old = self.project.session
         if old is not None and getattr(old, "package_name", None):
             purge_modules(old.package_name)
-        self.project.load(options)
+        try:
+            self.project.load(options)
+        except Exception as exc:  # config or code errors: say which, keep the old session
+            raise UsageError(
+                f"%{RELOAD_PROJECT_MAGIC}: could not load the project: {type(exc).__name__}: "
+                f"{exc} (the previous session stays in place)"
+            ) from None
         print(self.project.describe())

@@ -1,0 +1,179 @@
+"""The extension on a real Kedro-layout project: loading, reloading, running, loading a node."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+
+from kedro_nb.notebook.errors import PipelineRunFailed
+from kedro_nb.notebook.kernel_project import purge_modules
+from kedro_nb.notebook.names import INJECTED_VARS
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "spaceflights"
+PACKAGE = "spaceflights"
+SECRET = "FAKE-SECRET-4f1c9a"  # in the fixture's conf/local/credentials.yml
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = tmp_path / "spaceflights"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".kedro_nb", "__pycache__"))
+    (root / "notebooks").mkdir()
+    monkeypatch.chdir(root / "notebooks")
+    purge_modules(PACKAGE)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    yield root
+    purge_modules(PACKAGE)
+
+
+@pytest.fixture
+def ip(shell, project, capsys):
+    """The shell with the extension loaded from ``project/notebooks``."""
+    shell.run_line_magic("load_ext", "kedro_nb")
+    return shell
+
+
+def test_load_finds_the_project_upward_and_injects_variables(ip, project, capsys) -> None:
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        f"kedro-nb: project 'spaceflights' (env 'local') from {project} -> "
+        "catalog, params, session, pipelines"
+    ]
+    assert set(INJECTED_VARS) <= set(ip.user_ns)
+    assert ip.user_ns["params"]["model_options"]["seed"] == 7
+    assert "companies" in ip.user_ns["catalog"]
+    assert set(ip.user_ns["pipelines"]) >= {"__default__", "data_processing", "data_science"}
+
+
+def test_load_imports_neither_pandas_nor_the_runner(project) -> None:
+    probe = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_line_magic('load_ext', 'kedro_nb')\n"
+        "heavy = [m for m in ('pandas', 'nbformat', 'kedro_nb.runner') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    env = {"IPYTHONDIR": str(project / ".ipython"), "PATH": "", "DO_NOT_TRACK": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=project / "notebooks",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+
+
+def test_reload_rereads_config_and_takes_params_and_env(ip, project, capsys) -> None:
+    params_file = project / "conf" / "base" / "parameters.yml"
+    params_file.write_text(params_file.read_text().replace("seed: 7", "seed: 11"))
+    ip.run_line_magic("reload_project", "")
+    assert ip.user_ns["params"]["model_options"]["seed"] == 11
+    ip.run_line_magic("reload_project", "--params model_options.seed=3,extra=x")
+    assert ip.user_ns["params"]["model_options"]["seed"] == 3
+    assert ip.user_ns["params"]["extra"] == "x"
+    (project / "conf" / "staging").mkdir()
+    (project / "conf" / "staging" / "parameters.yml").write_text("model_options:\n  seed: 99\n")
+    with pytest.raises(UsageError, match="raw_store"):  # staging has no credentials yet
+        ip.run_line_magic("reload_project", "--env staging")
+    assert ip.user_ns["session"].env == "local"  # the previous session stays
+    shutil.copy(project / "conf" / "local" / "credentials.yml", project / "conf" / "staging")
+    ip.run_line_magic("reload_project", "--env staging")
+    assert ip.user_ns["session"].env == "staging"
+    assert ip.user_ns["params"]["model_options"]["seed"] == 3  # runtime params still win
+    assert "env 'staging'" in capsys.readouterr().out
+
+
+def test_reload_picks_up_edited_node_code(ip, project) -> None:
+    nodes = project / "src" / PACKAGE / "pipelines" / "data_processing" / "nodes.py"
+    nodes.write_text(nodes.read_text() + "\n\ndef added_after_load():\n    return 1\n")
+    ip.run_line_magic("reload_project", "")
+    ip.run_cell("pipelines['data_processing']")
+    module = sys.modules[f"{PACKAGE}.pipelines.data_processing.nodes"]
+    assert hasattr(module, "added_after_load")
+
+
+def test_run_pipeline_shows_progress_and_summary_and_outputs_are_loadable(ip, capsys) -> None:
+    capsys.readouterr()
+    ip.run_line_magic("run_pipeline", "data_processing")
+    out = capsys.readouterr().out
+    assert "\u2713 preprocess_companies_node done" in out
+    assert "Run of pipeline 'data_processing': 3 nodes" in out
+    assert "datasets written: " in out and "model_input_table" in out
+    assert len(ip.user_ns["catalog"].load("model_input_table")) > 0
+    assert ip.user_ns["session"].runs(limit=1)[0].status == "success"
+
+
+def test_run_pipeline_slices_and_puts_memory_outputs_in_the_namespace(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing")
+    capsys.readouterr()
+    ip.run_line_magic("run_pipeline", "--nodes split_data_node --into-namespace")
+    out = capsys.readouterr().out
+    assert "1 node in" in out
+    assert {"X_train", "X_test", "y_train", "y_test"} <= set(ip.user_ns)
+    assert "now in the notebook namespace: X_train, X_test, y_train, y_test" in out
+
+
+def test_unknown_names_get_the_closest_ones(ip) -> None:
+    with pytest.raises(
+        UsageError, match=r"unknown pipeline 'data_procesing' \(did you mean data_processing"
+    ):
+        ip.run_line_magic("run_pipeline", "data_procesing")
+    with pytest.raises(
+        UsageError, match=r"unknown node 'split_data' \(did you mean split_data_node"
+    ):
+        ip.run_line_magic("run_pipeline", "--nodes split_data")
+    with pytest.raises(UsageError, match=r"unknown dataset 'companys'"):
+        ip.run_line_magic("run_pipeline", "--from-inputs companys")
+    with pytest.raises(UsageError, match="threads"):
+        ip.run_line_magic("run_pipeline", "--runner threads")
+    with pytest.raises(UsageError, match=r"unknown node 'train'"):
+        ip.run_line_magic("load_node", "train")
+
+
+def test_failing_node_names_node_code_and_resume_line(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing")
+    with pytest.raises(PipelineRunFailed) as caught:
+        ip.run_line_magic("run_pipeline", "--params model_options.features=[nope]")
+    report = caught.value.report
+    assert report.startswith("Node 'split_data_node' failed: KeyError")
+    assert "nodes.py" in report and "shuffled[options" in report  # the user's own line
+    assert (
+        "%run_pipeline --params 'model_options.features=[nope]' --from-nodes split_data_node"
+        in report
+    )
+    assert ip.user_ns["session"].runs(limit=1)[0].status == "failed"
+    assert SECRET not in report
+
+
+def test_async_run_returns_then_finishes(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing --async")
+    assert "started in the background" in capsys.readouterr().out
+    project = next(m.project for m in ip.magics_manager.registry.values() if hasattr(m, "project"))
+    project.background_run.join(timeout=60)
+    out = capsys.readouterr().out
+    assert "Run of pipeline 'data_processing': 3 nodes" in out
+
+
+def test_load_node_loads_inputs_and_writes_the_body(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing")
+    ip.run_line_magic("load_node", "split_data_node")
+    cell = ip.rl_next_input
+    assert cell.startswith("# %load_node split_data_node: inputs loaded: data, options")
+    assert "shuffled = data.sample(frac=1.0" in cell
+    assert "\nreturn " not in cell and "features[n_test:]" in cell
+    assert ip.user_ns["options"]["seed"] == 7
+    assert len(ip.user_ns["data"]) > 0
+
+
+def test_displays_never_show_credentials(ip, capsys) -> None:
+    for name in INJECTED_VARS:
+        data, _ = ip.display_formatter.format(ip.user_ns[name])
+        for text in data.values():
+            assert SECRET not in text
