@@ -3,7 +3,7 @@
 A ``Graph`` indexes nodes by name, by the dataset each produces and by the datasets each reads
 (transcoding stripped). Graphs are never mutated once built; ``GraphBuilder`` copies the
 dictionaries of a base graph (a C-speed copy) and inserts nodes, so ``a + b`` costs the
-insertion of the smaller side, and the cycle search only walks what the new nodes reach.
+insertion of the smaller side, and its cycle search only walks what the new nodes reach.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from ._errors import (
     OutputNotUniqueError,
     TranscodingError,
 )
-from ._node import Node
+from ._node import PLAIN_REF, TRANSCODED_REF, Node
 from ._transcoding import strip_transcoding
 
-_PLAIN, _TRANSCODED = 1, 2
+_MIXED = PLAIN_REF | TRANSCODED_REF
 by_name_key = attrgetter("_qualified_name")
 
 
 class Graph:
-    """Immutable indexes over a validated, acyclic set of nodes."""
+    """Immutable indexes over a validated set of nodes."""
 
     __slots__ = ("by_name", "confirmer", "consumers", "producer", "ref_kind")
 
@@ -47,17 +47,15 @@ class Graph:
     def children(self, node: Node) -> Iterator[tuple[str, Node]]:
         """``(dataset, child)`` for every node reading one of ``node``'s outputs."""
         consumers = self.consumers
-        for out in node._output_list:
-            for child in consumers.get(strip_transcoding(out), ()):
+        for out in node._out_bases:
+            for child in consumers.get(out, ()):
                 yield out, child
 
-    def parents(self, node: Node) -> Iterator[Node]:
-        """Nodes producing one of ``node``'s inputs (may repeat)."""
+    def parents(self, node: Node) -> list[Node]:
+        """Distinct nodes producing ``node``'s inputs."""
         producer = self.producer
-        for inp in node._input_list:
-            parent = producer.get(strip_transcoding(inp))
-            if parent is not None:
-                yield parent
+        found = [p for base in node._in_bases if (p := producer.get(base)) is not None]
+        return found if len(found) < 2 else list({id(p): p for p in found}.values())
 
 
 EMPTY = Graph({}, {}, {}, {}, {})
@@ -92,33 +90,29 @@ class GraphBuilder:
                 if existing != node
                 else f"Node '{name}' is listed more than once ({node}). List each node once."
             )
-        ref_kind = self.ref_kind
-        outs = [strip_transcoding(o) for o in node._output_list]
-        ins = [strip_transcoding(i) for i in node._input_list]
+        producer, ref_kind = self.producer, self.ref_kind
+        outs = node._out_bases
         for base in outs:
-            other = self.producer.get(base)
+            other = producer.get(base)
             if other is not None:
                 raise OutputNotUniqueError(
                     f"Dataset '{base}' is written by two nodes: '{other.name}' ({other}) and "
                     f"'{name}' ({node}). Each dataset must have one producer: rename one "
                     "output."
                 )
-        if len(set(outs)) != len(outs):
+        if len(outs) > 1 and len(set(outs)) != len(outs):
             raise OutputNotUniqueError(
                 f"Node '{name}' writes one dataset twice through transcoding: "
                 f"{list(node._output_list)}. Keep one output per dataset."
             )
-        kinds: dict[str, int] = {}
-        for raw, base in zip((*node._input_list, *node._output_list), (*ins, *outs), strict=True):
-            kind = kinds.get(base, ref_kind.get(base, 0)) | (_PLAIN if raw == base else _TRANSCODED)
-            if kind == _PLAIN | _TRANSCODED:
+        for base, kind in node._refs:
+            if (ref_kind.get(base, 0) | kind) == _MIXED:
                 raise TranscodingError(
                     f"Dataset '{base}' is used with transcoding ('{base}@...') and without it "
-                    f"(node '{name}' uses '{raw}'). Use a transcoded name everywhere or "
-                    "rename the datasets."
+                    f"(node '{name}' reads {list(node._input_list)} and writes "
+                    f"{list(node._output_list)}). Use one form everywhere or rename."
                 )
-            kinds[base] = kind
-        confirms = [strip_transcoding(c) for c in node.confirms]
+        confirms = [strip_transcoding(c) for c in node.confirms] if node._confirms else ()
         for base in confirms:
             other = self.confirmer.get(base)
             if other is not None:
@@ -127,44 +121,34 @@ class GraphBuilder:
                     f"'{name}'. Only one node may confirm a dataset."
                 )
         self.by_name[name] = node
-        ref_kind.update(kinds)
+        for base, kind in node._refs:
+            ref_kind[base] = ref_kind.get(base, 0) | kind
         for base in outs:
-            self.producer[base] = node
-        for base in dict.fromkeys(ins):
-            self._consumer_list(base).append(node)
+            producer[base] = node
+        owned, consumers = self._owned, self.consumers
+        for base in node._in_bases:
+            if base in owned:
+                consumers[base].append(node)
+            else:
+                consumers[base] = [*consumers.get(base, ()), node]
+                owned.add(base)
         for base in confirms:
             self.confirmer[base] = node
         self.added.append(node)
 
-    def _consumer_list(self, base: str) -> list[Node]:
-        if base in self._owned:
-            return self.consumers[base]
-        fresh = list(self.consumers.get(base, ()))
-        self.consumers[base] = fresh
-        self._owned.add(base)
-        return fresh
-
     def _swap(self, old: Node, new: Node) -> None:
         self.by_name[new._qualified_name] = new
-        for out in new._output_list:
-            self.producer[strip_transcoding(out)] = new
-        for inp in set(map(strip_transcoding, new._input_list)):
-            lst = self._consumer_list(inp)
-            lst[:] = [new if n is old else n for n in lst]
+        for base in new._out_bases:
+            self.producer[base] = new
+        for base in new._in_bases:
+            self.consumers[base] = [new if n is old else n for n in self.consumers[base]]
+            self._owned.add(base)
         for base in map(strip_transcoding, new.confirms):
             self.confirmer[base] = new
 
-    def build(self, *, check_cycles: bool = True) -> Graph:
-        """Freeze the indexes; look for a cycle through the inserted nodes first."""
-        graph = Graph(self.by_name, self.producer, self.consumers, self.ref_kind, self.confirmer)
-        if check_cycles and self.added:
-            cycle = find_cycle(graph, self.added)
-            if cycle:
-                raise CircularDependencyError(
-                    f"The pipeline has a circular dependency, so no execution order exists: "
-                    f"{cycle}. Break the cycle by renaming one of these datasets."
-                )
-        return graph
+    def build(self) -> Graph:
+        """Freeze the indexes (cycles are checked by the caller)."""
+        return Graph(self.by_name, self.producer, self.consumers, self.ref_kind, self.confirmer)
 
 
 def trusted_graph(nodes: Iterable[Node]) -> Graph:
@@ -176,27 +160,27 @@ def trusted_graph(nodes: Iterable[Node]) -> Graph:
     confirmer: dict[str, Node] = {}
     for node in nodes:
         by_name[node._qualified_name] = node
-        for raw in node._output_list:
-            base = strip_transcoding(raw)
+        for base, kind in node._refs:
+            ref_kind[base] = ref_kind.get(base, 0) | kind
+        for base in node._out_bases:
             producer[base] = node
-            ref_kind[base] = ref_kind.get(base, 0) | (_PLAIN if raw == base else _TRANSCODED)
-        for raw in node._input_list:
-            base = strip_transcoding(raw)
+        for base in node._in_bases:
             lst = consumers.get(base)
             if lst is None:
                 consumers[base] = [node]
-            elif lst[-1] is not node:
+            else:
                 lst.append(node)
-            ref_kind[base] = ref_kind.get(base, 0) | (_PLAIN if raw == base else _TRANSCODED)
         if node._confirms:
             for raw in node.confirms:
                 confirmer[strip_transcoding(raw)] = node
     return Graph(by_name, producer, consumers, ref_kind, confirmer)
 
 
-def find_cycle(graph: Graph, starts: Iterable[Node]) -> str | None:
-    """Depth-first search from ``starts``; return the first cycle met, spelled
-    ``a -[x]-> b -[y]-> a``, or ``None``. Only nodes reachable from ``starts`` are visited."""
+def check_acyclic_from(graph: Graph, starts: Iterable[Node]) -> None:
+    """Raise ``CircularDependencyError`` if a cycle is reachable from ``starts``.
+
+    Depth-first search visiting only nodes reachable from ``starts``; every cycle created by
+    inserting ``starts`` into an acyclic graph passes through one of them."""
     state: dict[int, int] = {}  # id(node) -> 1 on the current path, 2 finished
     for start in starts:
         if id(start) in state:
@@ -214,11 +198,14 @@ def find_cycle(graph: Graph, starts: Iterable[Node]) -> str | None:
                     stack.append((child, graph.children(child), dataset))
                     break
                 if seen == 1:
-                    return _spell_cycle(stack, child, dataset)
+                    raise CircularDependencyError(
+                        "The pipeline has a circular dependency, so no execution order "
+                        f"exists: {_spell_cycle(stack, child, dataset)}. Break the cycle by "
+                        "renaming one of these datasets."
+                    )
             else:
                 state[id(current)] = 2
                 stack.pop()
-    return None
 
 
 def _spell_cycle(
@@ -234,33 +221,47 @@ def _spell_cycle(
 
 def topological_groups(graph: Graph) -> list[list[Node]]:
     """Kahn's algorithm level by level: a node lands in the first group after all its
-    parents; each group is sorted by node name, so the order is deterministic."""
-    nodes = graph.by_name.values()
+    parents; each group is sorted by node name, so the order is deterministic (Kedro's).
+
+    Raises:
+        CircularDependencyError: some nodes can never be ordered (spelled from one of them).
+    """
+    producer, consumers = graph.producer, graph.consumers
     pending: dict[int, int] = {}
     ready: list[Node] = []
-    for node in nodes:
-        count = len({id(p) for p in graph.parents(node)})
-        if count:
-            pending[id(node)] = count
+    for node in graph.by_name.values():
+        ins = node._in_bases
+        if not ins:
+            ready.append(node)
+            continue
+        parents = {id(p) for base in ins if (p := producer.get(base)) is not None}
+        if parents:
+            pending[id(node)] = len(parents)
         else:
             ready.append(node)
     groups: list[list[Node]] = []
+    ordered = 0
     while ready:
-        ready.sort(key=by_name_key)
+        if len(ready) > 1:
+            ready.sort(key=by_name_key)
         groups.append(ready)
+        ordered += len(ready)
         following: list[Node] = []
         for node in ready:
-            done: set[int] = set()
-            for _, child in graph.children(node):
+            outs = node._out_bases
+            children = [c for base in outs for c in consumers.get(base, ())]
+            if len(outs) > 1:
+                children = list({id(c): c for c in children}.values())
+            for child in children:
                 key = id(child)
-                if key in done:
-                    continue
-                done.add(key)
                 left = pending[key] - 1
                 pending[key] = left
                 if not left:
                     following.append(child)
         ready = following
+    if ordered != len(graph.by_name):
+        stuck = [n for n in graph.by_name.values() if pending.get(id(n))]
+        check_acyclic_from(graph, stuck)
     return groups
 
 
@@ -268,9 +269,13 @@ def closure(graph: Graph, starts: Iterable[Node], *, downstream: bool) -> list[N
     """``starts`` plus every node downstream (or upstream) of them."""
     seen: dict[int, Node] = {id(n): n for n in starts}
     frontier = list(seen.values())
+    producer, consumers = graph.producer, graph.consumers
     while frontier:
         node = frontier.pop()
-        nexts = (c for _, c in graph.children(node)) if downstream else graph.parents(node)
+        if downstream:
+            nexts = [c for base in node._out_bases for c in consumers.get(base, ())]
+        else:
+            nexts = [p for base in node._in_bases if (p := producer.get(base)) is not None]
         for other in nexts:
             if id(other) not in seen:
                 seen[id(other)] = other

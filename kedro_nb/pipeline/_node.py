@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import itertools
 import re
 import warnings
 from collections.abc import Callable, Iterable
 from functools import partial
-from operator import itemgetter
 from typing import Any
 
 from ._errors import (
     NodeDefinitionError,
     NodeInputsError,
-    NodeOutputError,
     NodeSignatureError,
 )
+from ._outputs import shape_outputs
 from ._transcoding import strip_transcoding
+
+PLAIN_REF, TRANSCODED_REF = 1, 2  # how a node refers to a dataset: 'a' or 'a@fmt'
 
 DatasetSpec = str | list[str] | dict[str, str] | None
 """Accepted forms of node inputs/outputs: one name, a list of names, a mapping or ``None``."""
@@ -125,19 +125,10 @@ class Node:
     """A function call with named inputs and outputs; build it with :func:`node`."""
 
     __slots__ = (
-        "_confirms",
-        "_func",
-        "_hash",
-        "_input_list",
-        "_inputs",
-        "_key",
-        "_name",
-        "_namespace",
-        "_output_list",
-        "_outputs",
-        "_qualified_name",
+        "_confirms", "_func", "_hash", "_in_bases", "_input_list", "_inputs", "_key", "_name",
+        "_namespace", "_out_bases", "_output_list", "_outputs", "_qualified_name", "_refs",
         "_tags",
-    )
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -209,13 +200,19 @@ class Node:
                 f"Invalid node '{self}': outputs {dupes} appear more than once; each output "
                 "name must be unique."
             )
-        ins = {strip_transcoding(i) for i in self._input_list}
-        common = sorted(ins.intersection(strip_transcoding(o) for o in self._output_list))
+        self._in_bases = tuple(dict.fromkeys(map(strip_transcoding, self._input_list)))
+        self._out_bases = tuple(map(strip_transcoding, self._output_list))
+        common = sorted(set(self._in_bases).intersection(self._out_bases))
         if common:
             raise NodeDefinitionError(
                 f"Invalid node '{self}': {common} are both input and output (transcoded "
                 "forms count as the same dataset). Write the result to a new dataset name."
             )
+        refs: dict[str, int] = {}
+        for raw in (*self._input_list, *self._output_list):
+            base = strip_transcoding(raw)
+            refs[base] = refs.get(base, 0) | (PLAIN_REF if raw == base else TRANSCODED_REF)
+        self._refs = tuple(refs.items())
 
     # -- identity ---------------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
@@ -346,61 +343,7 @@ class Node:
             result = self._func(**{arg: inputs[ds] for arg, ds in spec.items()})
         else:
             result = self._func(*(inputs[ds] for ds in self._input_list))
-        return self._outputs_dict(result)
-
-    def _outputs_dict(self, result: Any) -> dict[str, Any]:
-        spec = self._outputs
-        if spec is None or spec == [] or spec == {}:
-            if result is not None:
-                warnings.warn(
-                    f"Node '{self.name}' returned a {type(result).__name__} but declares no "
-                    "outputs, so the value is dropped. Declare outputs to keep it.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-            return {}
-        if isinstance(spec, str):
-            return {spec: result}
-        first, lazy = result, None
-        if inspect.isgenerator(result):
-            try:
-                first = next(result)
-            except StopIteration:
-                raise NodeOutputError(
-                    f"Node '{self.name}' is a generator that yielded nothing; it must yield "
-                    f"values shaped like its outputs {self._outputs!r}."
-                ) from None
-            lazy = itertools.chain([first], result)
-        keys: list[Any]
-        if isinstance(spec, dict):
-            if not isinstance(first, dict):
-                raise self._shape_error(f"a dict with keys {sorted(spec)}", first)
-            if set(first) != set(spec):
-                raise NodeOutputError(
-                    f"Node '{self.name}' returned a dict with keys {sorted(map(str, first))}, "
-                    f"but its outputs declare keys {sorted(spec)}. Return exactly those keys."
-                )
-            keys, names = list(spec), list(spec.values())
-        else:
-            if not isinstance(first, (list, tuple)):
-                raise self._shape_error(f"a list or tuple of {len(spec)} values", first)
-            if len(first) != len(spec):
-                raise NodeOutputError(
-                    f"Node '{self.name}' returned {len(first)} value(s), but declares "
-                    f"{len(spec)} output(s) {spec}. Return one value per output."
-                )
-            keys, names = list(range(len(spec))), list(spec)
-        if lazy is None:
-            return {name: first[key] for key, name in zip(keys, names, strict=True)}
-        streams = itertools.tee(lazy, len(keys))
-        pairs = zip(keys, names, streams, strict=True)
-        return {name: map(itemgetter(key), s) for key, name, s in pairs}
-
-    def _shape_error(self, expected: str, got: Any) -> NodeOutputError:
-        return NodeOutputError(
-            f"Node '{self.name}' returned {type(got).__name__}, but its outputs "
-            f"{self._outputs!r} need {expected}. Change the return value or the outputs."
-        )
+        return shape_outputs(self.name, self._outputs, result)
 
 
 def node(

@@ -12,9 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._graph import EMPTY, Graph, GraphBuilder, topological_groups, trusted_graph
+from ._graph import (
+    EMPTY,
+    Graph,
+    GraphBuilder,
+    check_acyclic_from,
+    topological_groups,
+    trusted_graph,
+)
 from ._node import Node, to_name_list
 from ._slicing import SlicingMixin
+from ._transcoding import strip_transcoding
 
 
 @dataclass
@@ -83,6 +91,8 @@ class Pipeline(SlicingMixin):
             for member in members:
                 builder.add(member.tag(tag_set) if tag_set else member)
         self._set_graph(builder.build())
+        # ordering all nodes is the cycle check; keep the order it yields
+        self._groups = topological_groups(self._graph)
 
     @classmethod
     def _from_graph(cls, graph: Graph) -> Pipeline:
@@ -169,15 +179,11 @@ class Pipeline(SlicingMixin):
 
     def inputs(self) -> set[str]:
         """Free inputs: names no node of this pipeline produces (to load at run time)."""
-        from ._transcoding import strip_transcoding
-
         produced = self._graph.producer
         return {i for i in self.all_inputs() if strip_transcoding(i) not in produced}
 
     def outputs(self) -> set[str]:
         """Free outputs: names produced but read by no node of this pipeline."""
-        from ._transcoding import strip_transcoding
-
         consumed = self._graph.consumers
         return {o for o in self.all_outputs() if strip_transcoding(o) not in consumed}
 
@@ -198,7 +204,9 @@ class Pipeline(SlicingMixin):
             builder = GraphBuilder(theirs)
             for n in mine.by_name.values():
                 builder.add(n, dedup=True, prefer_new=True)
-        return Pipeline._from_graph(builder.build())
+        graph = builder.build()
+        check_acyclic_from(graph, builder.added)
+        return Pipeline._from_graph(graph)
 
     def __radd__(self, other: Any) -> Pipeline:
         if isinstance(other, int) and other == 0:  # sum([...]) starts from 0
