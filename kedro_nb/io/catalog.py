@@ -13,20 +13,20 @@ from __future__ import annotations
 import copy
 import difflib
 import logging
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.io._redact import redact_urls, scrub
+from kedro_nb.io._redact import scrub
 from kedro_nb.io.builder import build_dataset, check_entry, missing_credentials_error
-from kedro_nb.io.core import describe_dataset, is_dataset, type_path
-from kedro_nb.io.errors import DatasetError, DatasetNotFoundError
+from kedro_nb.io.core import is_dataset
+from kedro_nb.io.errors import CatalogConfigError, DatasetError, DatasetNotFoundError
 from kedro_nb.io.factories import FactoryResolver, is_pattern
-from kedro_nb.io.memory import MemoryDataset, is_ephemeral
-from kedro_nb.io.registry import resolve_type
+from kedro_nb.io.lazy_yaml import RawEntry, split_catalog_yaml, yaml_load
+from kedro_nb.io.memory import MemoryDataset
 from kedro_nb.io.versioning import Version, generate_timestamp
+from kedro_nb.io.views import CatalogViews
 
 __all__ = ["PARAMS_PREFIX", "DataCatalog", "is_parameter"]
 
@@ -39,7 +39,7 @@ def is_parameter(name: str) -> bool:
     return name == "parameters" or name.startswith(PARAMS_PREFIX)
 
 
-class DataCatalog:
+class DataCatalog(CatalogViews):
     """Datasets by name.
 
     Args:
@@ -94,15 +94,16 @@ class DataCatalog:
         for name, config in (catalog or {}).items():
             if name.startswith("_"):
                 continue
+            if type(config) is RawEntry:
+                configs[name] = config  # checked when first parsed
+                continue
             if is_pattern(name):
                 check_entry(name, config)
                 patterns[name] = config
                 continue
             if type(config) is not dict or "type" not in config:
                 check_entry(name, config)
-            key = config.get("credentials")
-            if isinstance(key, str) and key not in self._credentials:
-                raise missing_credentials_error(name, key, self._credentials)
+            self._check_credentials_name(name, config)
             configs[name] = config
         self._factories = FactoryResolver(patterns, self.default_runtime_patterns)
         missing = sorted(n for n in (load_versions or {})
@@ -115,16 +116,39 @@ class DataCatalog:
             self.add_parameters(parameters)
         return self
 
+    def _check_credentials_name(self, name: str, config: dict[str, Any]) -> None:
+        key = config.get("credentials")
+        if isinstance(key, str) and key not in self._credentials:
+            raise missing_credentials_error(name, key, self._credentials)
+
+    def _entry(self, name: str) -> dict[str, Any] | None:
+        """The config of declared entry ``name``, parsing it first if kept as YAML text."""
+        config = self._configs.get(name)
+        if type(config) is RawEntry:
+            try:
+                parsed = config.parse()
+            except Exception as exc:
+                raise CatalogConfigError(f"Catalog entry '{name}' is not valid YAML: {exc}"
+                                         ) from exc
+            check_entry(name, parsed)
+            self._check_credentials_name(name, parsed)
+            self._configs[name] = config = parsed
+        return config
+
     @classmethod
     def from_yaml(cls, source: str | Path, credentials: dict[str, Any] | None = None,
                   **kwargs: Any) -> DataCatalog:
-        """``from_config`` on YAML text, or on a ``.yml``/``.yaml`` file when given a Path."""
-        import yaml
+        """``from_config`` on YAML text, or on a ``.yml``/``.yaml`` file when given a Path.
 
+        Plain catalog files are split into per-entry snippets parsed on first use (see
+        ``lazy_yaml``), so a mistake inside an entry surfaces when that entry is used (or
+        at ``check()``); anything fancier (anchors, tags...) is parsed whole right away.
+        """
         text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return cls.from_config(yaml.load(text, Loader=loader) or {}, credentials,
-                               **kwargs)
+        entries = split_catalog_yaml(text)
+        if entries is None:
+            entries = yaml_load(text) or {}
+        return cls.from_config(entries, credentials, **kwargs)
 
     def add_parameters(self, parameters: dict[str, Any]) -> None:
         """Register ``parameters`` (the whole dict) and ``params:<key>`` for every key,
@@ -186,10 +210,16 @@ class DataCatalog:
             self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)
 
     def __repr__(self) -> str:
-        lines = [f"'{name}': {self._configs[name].get('type')!s} (not loaded)"
+        lines = [f"'{name}': {self._lazy_type(name)} (not loaded)"
                  for name in self._configs if name not in self._datasets]
         lines += [f"'{name}': {ds!r}" for name, ds in self._datasets.items()]
         return "DataCatalog(\n  " + ",\n  ".join(lines) + "\n)" if lines else "DataCatalog()"
+
+    def _lazy_type(self, name: str) -> str:
+        try:
+            return str((self._entry(name) or {}).get("type"))
+        except DatasetError:
+            return "<invalid entry>"
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -228,7 +258,7 @@ class DataCatalog:
     def _materialize(self, name: str, runtime: bool) -> Any:
         if name in self._datasets:  # another thread won the race
             return self._datasets[name]
-        config = self._configs.get(name)
+        config = self._entry(name)
         if config is None:
             resolved = self._factories.resolve(name, runtime=runtime)
             if resolved is None:
@@ -316,103 +346,17 @@ class DataCatalog:
         """Version string used by every versioned save of this catalog."""
         return self._save_version
 
-    def list_patterns(self) -> list[str]:
-        """Factory patterns in matching order (catch-all and runtime patterns last)."""
-        return self._factories.list_patterns()
-
-    def match_pattern(self, name: str) -> str | None:
-        """The factory pattern that would create ``name`` (None if declared or unmatched)."""
-        return None if name in self._configs else self._factories.match_pattern(name)
-
-    def _class_of(self, name: str) -> type | None:
-        if name in self._datasets:
-            return type(self._datasets[name])
-        config = self._configs.get(name)
-        if config is None:
-            resolved = self._factories.resolve(name)
-            if resolved is None:
-                return None
-            config = resolved[1]
-        return resolve_type(config["type"], entry=name)
-
-    def get_type(self, name: str) -> str | None:
-        """Full class path of ``name``'s dataset, without materialising it."""
-        cls = self._class_of(name)
-        return type_path(cls) if cls is not None else None
-
-    def filter(self, name_regex: re.Pattern[str] | str | None = None,
-               type_regex: re.Pattern[str] | str | None = None,
-               by_type: type | list[type] | None = None) -> list[str]:
-        """Dataset names matching ``name_regex`` (searched in the name), ``type_regex``
-        (searched in the full class path) and ``by_type`` (class or list of classes)."""
-        names = [n for n in self.keys() if not name_regex or re.search(name_regex, n)]
-        if not (type_regex or by_type):
-            return names
-        types = tuple(by_type) if isinstance(by_type, list) else (by_type,) if by_type else ()
-        kept = []
-        for name in names:
-            cls = self._class_of(name)
-            if cls is None:
-                continue
-            if type_regex and not re.search(type_regex, type_path(cls)):
-                continue
-            if types and not issubclass(cls, types):
-                continue
-            kept.append(name)
-        return kept
-
-    def is_ephemeral(self, name: str) -> bool:
-        """True when ``name``'s data lives only in memory: a ``MemoryDataset`` (ours or
-        Kedro's), or an undeclared name that the runtime pattern would make one."""
-        if name in self._datasets:
-            return is_ephemeral(self._datasets[name])
-        if name not in self:
-            return True
-        cls = self._class_of(name)
-        return bool(getattr(cls, "ephemeral", False)) or any(
-            b.__name__ in {"MemoryDataset", "SharedMemoryDataset"} and
-            b.__module__.startswith("kedro.io") for b in getattr(cls, "__mro__", ()))
-
-    def describe_datasets(self, *, check_exists: bool = True) -> list[dict[str, Any]]:
-        """One plain dict per declared/registered dataset, for displays: ``name``, ``type``,
-        ``filepath``, ``versioned``, ``exists`` (None when not checked), ``ephemeral``,
-        ``loaded`` (materialised yet), ``pattern`` (factory it came from), ``metadata``.
-        Never includes credentials."""
-        rows = []
-        for name in self.keys():
-            dataset = self[name] if check_exists else self._datasets.get(name)
-            config = self._configs.get(name, {})
-            if dataset is not None:
-                described = describe_dataset(dataset)
-                filepath = (getattr(dataset, "filepath", None) or described.get("filepath")
-                            or described.get("path"))
-                versioned = getattr(dataset, "_version", None) is not None
-                dtype = type_path(dataset)
-                metadata = getattr(dataset, "metadata", None)
-            else:
-                filepath = config.get("filepath") or config.get("path")
-                versioned = bool(config.get("versioned", False))
-                dtype = str(config.get("type"))
-                metadata = config.get("metadata")
-            exists = None
-            if check_exists and dataset is not None:
-                try:
-                    exists = self.exists(name)
-                except DatasetError:
-                    exists = None
-            rows.append({
-                "name": name, "type": dtype,
-                "filepath": redact_urls(str(filepath)) if filepath is not None else None,
-                "versioned": versioned, "exists": exists, "ephemeral": self.is_ephemeral(name),
-                "loaded": name in self._datasets, "pattern": self._origin.get(name),
-                "metadata": metadata,
-            })
-        return rows
-
     def check(self) -> None:
         """Materialise every declared entry now, so config mistakes (unknown types, bad
-        arguments, missing credentials) surface at once instead of at first use."""
+        arguments, missing credentials, broken YAML) surface at once instead of at first
+        use. All problems are reported together."""
+        problems = []
         for name in list(self._configs):
             if name not in self._datasets:
-                self.get(name)
-
+                try:
+                    self.get(name)
+                except DatasetError as exc:
+                    problems.append(f"- {exc}")
+        if problems:
+            raise CatalogConfigError(f"{len(problems)} catalog entries are invalid:\n"
+                                     + "\n".join(problems))
