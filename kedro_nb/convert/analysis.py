@@ -6,7 +6,8 @@ Rules (see ``cells`` for how a cell becomes a node):
   catalog declares; ``params["a"]["b"]`` / ``params.a.b`` become ``params:a.b``, bare ``params``
   becomes ``parameters``, ``catalog.load("x")`` becomes ``x``;
 - a node's **outputs** are the names it binds that a later node reads, or that the catalog declares
-  (``catalog.save("y", v)`` declares ``y``);
+  (``catalog.save("y", v)`` declares ``y``); a node with none of those returns the name it binds
+  last (a free output of the pipeline, as Kedro returns them from a run);
 - untagged cells made only of imports, ``def``/``class`` and literal constants are **setup**: their
   names are globals of the node functions, never inputs; other untagged cells are **exploration**;
 - a node reading a name that only exploration binds gets a ``hidden-state`` issue, a name bound
@@ -153,8 +154,9 @@ def _leading_comment(source: str) -> tuple[str | None, int]:
 
 def _markdown_doc(cell: dict) -> str | None:
     text = cellconv.cell_source(cell).strip()
-    text = "\n".join(re.sub(r"^#+\s*", "", line) for line in text.split("\n"))
-    return text or None
+    lines = [re.sub(r"^#+\s*", "", line) + ("\n" if line.startswith("#") else "") for line in
+             text.split("\n")]  # fmt: skip
+    return "\n".join(lines).strip() or None
 
 
 def _is_setup(tree: ast.Module) -> bool:
@@ -341,6 +343,11 @@ def _resolve(
         for name in node.scan.binds:
             producers[name] = node
     for node in analysis.nodes:
+        if not node.outputs and not node.explicit_outputs:
+            terminal = [n for n in node.scan.binds if n not in node.inputs and n not in setup_names]
+            if terminal:  # a node nobody reads still hands back its result (a free output)
+                last = max(terminal, key=lambda n: node.scan.binds[n])
+                add_output(node, last, None)
         clash = sorted(set(node.inputs) & set(node.outputs))
         if clash:
             raise DuplicateOutputError(

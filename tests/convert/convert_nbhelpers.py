@@ -1,0 +1,36 @@
+"""Notebook builders shared by the convert tests (imported via conftest's sys.path entry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+Cell = tuple  # ("code", source, tags, metadata) / ("md", source)
+
+
+def code(source: str, node: str | None = None, *, cell_tags: list[str] | None = None, **meta: Any):
+    """A code cell spec; ``node`` adds the tag ``node:<node>``, ``meta`` the kedro_nb metadata."""
+    all_tags = list(cell_tags or []) + ([f"node:{node}"] if node else [])
+    return ("code", source, all_tags, meta)
+
+
+def md(source: str):
+    return ("md", source)
+
+
+def build_notebook(cells: list[Cell]) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    for number, spec in enumerate(cells):
+        if spec[0] == "md":
+            cell = new_markdown_cell(spec[1])
+        else:
+            cell = new_code_cell(spec[1])
+            if spec[2]:
+                cell.metadata["tags"] = spec[2]
+            if spec[3]:
+                cell.metadata["kedro_nb"] = spec[3]
+        cell["id"] = f"c{number:02d}"
+        nb.cells.append(cell)
+    return nb

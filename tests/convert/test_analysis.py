@@ -1,0 +1,210 @@
+"""Static analysis of node cells: inputs, outputs, parameters, catalog calls, warnings, errors."""
+
+from __future__ import annotations
+
+import pytest
+from convert_nbhelpers import build_notebook, code, md
+
+from kedro_nb.convert.analysis import analyze_notebook
+from kedro_nb.convert.errors import (
+    CellSyntaxError,
+    DuplicateNodeError,
+    DuplicateOutputError,
+    ForwardReferenceError,
+    InvalidNodeNameError,
+)
+
+
+def analyze(cells, catalog=()):
+    return analyze_notebook(build_notebook(cells), name="nb", catalog=set(catalog))
+
+
+def nodes(analysis):
+    return {n.name: (n.inputs, n.outputs) for n in analysis.nodes}
+
+
+def kinds(analysis):
+    return [(i.kind, i.cell_index, i.line) for i in analysis.issues]
+
+
+def test_inputs_come_from_earlier_nodes_and_catalog_outputs_from_later_readers():
+    analysis = analyze(
+        [
+            code("clean = raw.dropna()\ntmp = 1", "clean_data"),
+            code("features = clean * 2\nunused = features.sum()", "make_features"),
+            code("model = fit(features, clean)", "train"),
+        ],
+        catalog={"raw", "model"},
+    )
+    assert nodes(analysis) == {
+        "clean_data": (["raw"], ["clean"]),
+        "make_features": (["clean"], ["features"]),
+        "train": (["features", "clean"], ["model"]),
+    }
+    assert ("undefined", 2, 1) in kinds(analysis)  # fit
+
+
+def test_setup_cells_are_globals_not_inputs_and_exploration_is_hidden_state():
+    analysis = analyze(
+        [
+            code("import numpy as np\nTHRESHOLD = 3\n\ndef helper(x):\n    return np.log(x)"),
+            code("peek = raw.head()\nlookup = {'a': 1}"),
+            code("out = helper(raw) + THRESHOLD + lookup['a']", "compute"),
+        ],
+        catalog={"raw"},
+    )
+    (node,) = analysis.nodes
+    assert node.inputs == ["raw"]
+    assert node.globals_used == {"helper", "THRESHOLD"}
+    assert analysis.setup_cells == [0]
+    (issue,) = analysis.issues
+    assert (issue.kind, issue.cell_index, issue.line) == ("hidden-state", 2, 1)
+    assert "exploration cell 1" in issue.message and "'lookup'" in issue.message
+
+
+def test_params_subscripts_attributes_nested_and_get_become_params_inputs():
+    analysis = analyze(
+        [
+            code(
+                "a = params['alpha'] + params.beta + params['model']['depth'] + params.get('k')",
+                "n",
+            )
+        ]
+    )
+    node = analysis.nodes[0]
+    assert node.inputs == ["params:alpha", "params:beta", "params:model.depth", "params:k"]
+    assert node.args == ["alpha", "beta", "depth", "k"]
+
+
+def test_bare_params_is_the_parameters_dataset_and_param_names_avoid_clashes():
+    analysis = analyze([code("alpha = 1\nb = params['alpha'] * alpha\nc = len(params)", "n")])
+    node = analysis.nodes[0]
+    assert node.inputs == ["params:alpha", "parameters"]
+    assert node.args == ["param_alpha", "params"]
+
+
+def test_catalog_load_and_save_calls_are_inputs_and_outputs():
+    analysis = analyze(
+        [code("df = catalog.load('raw.companies')\ncatalog.save('report', df.describe())", "n")]
+    )
+    node = analysis.nodes[0]
+    assert (node.inputs, node.outputs, node.args) == (
+        ["raw.companies"],
+        ["report"],
+        ["raw_companies"],
+    )
+
+
+def test_in_place_mutation_of_inputs_is_warned_but_not_of_rebound_names():
+    analysis = analyze(
+        [
+            code("a = make()\nb = make()\nc = make()\nd = make()", "src"),
+            code("a.dropna(inplace=True)\nb.append(1)\nc['x'] = 1\nd = d.copy()\nd['y'] = 2", "n"),
+        ]
+    )
+    mutations = [i for i in analysis.issues if i.kind == "mutation"]
+    assert [i.line for i in mutations] == [1, 2, 3]
+    for issue, kind in zip(
+        mutations, ["inplace=True", ".append()", "item assignment"], strict=True
+    ):
+        assert f"({kind})" in issue.message
+
+
+def test_magics_and_shell_escapes_are_reported_not_fatal():
+    analysis = analyze(
+        [
+            code("%matplotlib inline\nimport pandas as pd"),
+            code("%time df = pd.DataFrame(raw)\n!ls -l\nfiles = !ls", "load"),
+            code("%%bash\necho hi"),
+            code("n = len(df)", "count"),
+        ],
+        catalog={"raw"},
+    )
+    assert nodes(analysis)["load"] == (["raw"], ["df"])
+    assert analysis.setup_cells == [0]
+    ipython = [(i.cell_index, i.line) for i in analysis.issues if i.kind == "ipython"]
+    assert ipython == [(1, 1), (1, 2), (1, 3)]
+
+
+def test_function_bodies_read_globals_and_comprehensions_bind_locally():
+    analysis = analyze(
+        [
+            code("base = 1", "first"),
+            code(
+                "def f(x):\n    return x + base + later\nlater = 2\nys = [i for i in range(3)]"
+                "\nout = f(1)",
+                "second",
+            ),
+        ]
+    )
+    assert analysis.nodes[1].inputs == ["base"]
+
+
+def test_metadata_overrides_inputs_and_outputs():
+    analysis = analyze(
+        [
+            code("x = 1\ny = 2", "first", outputs=["y"]),
+            code("z = y + x_hidden", "second", inputs=["y", "params:rate"]),
+        ]
+    )
+    assert nodes(analysis) == {"first": ([], ["y"]), "second": (["y", "params:rate"], ["z"])}
+
+
+def test_pipelines_group_by_metadata_and_default_to_the_notebook_name():
+    analysis = analyze([code("a = 1", "one"), code("b = a", "two", pipeline="train")])
+    assert {k: [n.name for n in v] for k, v in analysis.pipelines().items()} == {
+        "nb": ["one"],
+        "train": ["two"],
+    }
+
+
+def test_docstring_from_leading_comment_or_preceding_markdown():
+    analysis = analyze(
+        [md("## Clean\nDrop rows."), code("a = 1", "one"), code("# Doubles a.\nb = a * 2", "two")]
+    )
+    assert [n.doc for n in analysis.nodes] == ["Clean\n\nDrop rows.", "Doubles a."]
+    assert analysis.nodes[1].body_start == 2
+
+
+def test_duplicate_node_names_name_both_cells():
+    with pytest.raises(DuplicateNodeError, match="cells 0 and 2"):
+        analyze([code("a = 1", "same"), code("b = 1"), code("c = 1", "same")])
+
+
+def test_node_name_clashing_with_a_setup_function_is_an_error():
+    with pytest.raises(DuplicateNodeError, match="setup"):
+        analyze([code("def clean():\n    pass"), code("a = clean()", "clean")])
+
+
+def test_invalid_node_tag_is_an_error():
+    with pytest.raises(InvalidNodeNameError, match="cell 1"):
+        analyze([code("a = 1"), code("b = 1", cell_tags=["node:bad-name"])])
+
+
+def test_syntax_error_in_a_node_cell_names_cell_and_line():
+    with pytest.raises(CellSyntaxError, match="cell 1, line 2") as info:
+        analyze([code("a = 1", "ok"), code("b = 1\nc = (", "broken")])
+    assert (info.value.cell_index, info.value.line) == (1, 2)
+
+
+def test_syntax_error_in_an_exploration_cell_is_only_a_warning():
+    analysis = analyze([code("def (:"), code("a = 1", "ok")])
+    assert kinds(analysis) == [("syntax", 0, 1)]
+
+
+def test_two_nodes_producing_one_output_is_an_error():
+    with pytest.raises(DuplicateOutputError, match="'df'") as info:
+        analyze(
+            [code("df = 1", "a"), code("x = df", "b"), code("df = 2", "c"), code("y = df", "d")]
+        )
+    assert "'a' (cell 0)" in str(info.value) and "'c' (cell 2)" in str(info.value)
+
+
+def test_rebinding_an_input_that_is_read_later_is_an_error():
+    with pytest.raises(DuplicateOutputError, match="reads and produces"):
+        analyze([code("df = df.dropna()", "clean"), code("n = len(df)", "count")], catalog={"df"})
+
+
+def test_reading_the_output_of_a_later_cell_is_an_error():
+    with pytest.raises(ForwardReferenceError, match="later node 'make'"):
+        analyze([code("y = x + 1", "use"), code("x = 1", "make")])
