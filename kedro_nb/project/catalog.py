@@ -1,5 +1,5 @@
-"""Building a run's catalog from configuration, the way Kedro's context does, and keeping
-credentials out of every text the session produces."""
+"""Building a run's catalog from configuration the way Kedro's context does: absolute data
+paths, credential values collected for masking, ``params:`` inputs checked before a run."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from urllib.parse import urlparse
 from kedro_nb.project.errors import SessionError
 
 _PATH_KEYS = ("filepath", "filename", "path")
-MASK = "***"
 
 
 def _is_relative(path: str) -> bool:
@@ -54,13 +53,6 @@ def secret_values(credentials: Any) -> tuple[str, ...]:
 
     walk(credentials)
     return tuple(sorted(found, key=len, reverse=True))
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value replaced by ``***``."""
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
 
 
 def check_parameters(pipeline: Any, catalog: Any, parameters: Mapping[str, Any]) -> None:

@@ -16,10 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.project.catalog import absolute_paths, check_parameters, scrub, secret_values
+from kedro_nb.project.catalog import absolute_paths, check_parameters, secret_values
 from kedro_nb.project.discovery import find_project_root, read_metadata
 from kedro_nb.project.errors import SessionError
 from kedro_nb.project.records import RunRecord, RunStore, params_hash
+from kedro_nb.project.redaction import register_secrets, scrub
 from kedro_nb.project.registry import DEFAULT_PIPELINE, ProjectPipelines, prepare_package
 from kedro_nb.project.settings import ProjectSettings, load_settings
 
@@ -175,6 +176,7 @@ class KedroNbSession:
         except MissingConfigError:
             credentials = {}
         self._secrets = secret_values(credentials)
+        register_secrets(self._secrets)
         return credentials
 
     def scrub(self, text: str) -> str:
