@@ -60,6 +60,7 @@ class DataCatalog(CatalogViews):
         self._credentials: dict[str, Any] = {}
         self._secrets: dict[str, tuple[str, ...]] = {}
         self._origin: dict[str, str] = {}  # dataset name -> factory pattern it came from
+        self._declared_types: dict[str, Any] = {}  # factory-made name -> its config's type
         self._factories = FactoryResolver(runtime_patterns=self.default_runtime_patterns)
         self._load_versions = dict(load_versions or {})
         self._save_version = save_version
@@ -207,6 +208,7 @@ class DataCatalog(CatalogViews):
             self._configs.pop(name, None)
             self._secrets.pop(name, None)
             self._origin.pop(name, None)
+            self._declared_types.pop(name, None)
             self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)
 
     def __repr__(self) -> str:
@@ -265,6 +267,7 @@ class DataCatalog(CatalogViews):
                 return None
             pattern, config = resolved
             self._origin[name] = pattern
+            self._declared_types[name] = config.get("type")
             if pattern == self._factories.catch_all:
                 _logger.warning("Dataset '%s' created from the catch-all pattern '%s'.",
                                 name, pattern)

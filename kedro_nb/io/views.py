@@ -22,6 +22,7 @@ class CatalogViews:
     _datasets: dict[str, Any]
     _configs: dict[str, Any]
     _origin: dict[str, str]
+    _declared_types: dict[str, Any]
     _factories: FactoryResolver
 
     if TYPE_CHECKING:  # provided by DataCatalog
@@ -89,37 +90,44 @@ class CatalogViews:
             b.__module__.startswith("kedro.io") for b in getattr(cls, "__mro__", ()))
 
     def describe_datasets(self, *, check_exists: bool = True) -> list[dict[str, Any]]:
-        """One plain dict per declared/registered dataset, for displays: ``name``, ``type``,
-        ``filepath``, ``versioned``, ``exists`` (None when not checked), ``ephemeral``,
-        ``loaded`` (materialised yet), ``pattern`` (factory it came from), ``metadata``.
-        Never includes credentials."""
-        rows = []
-        for name in self.keys():
-            dataset = self[name] if check_exists else self._datasets.get(name)
+        """One plain dict per declared/registered dataset, for displays.
+
+        Keys: ``name``; ``type`` (as written in the catalog, e.g. ``pandas.CSVDataset``, else
+        the class path); ``class_path``; ``filepath``; ``versioned``; ``exists`` (None when
+        not checked or unknown); ``ephemeral``; ``loaded`` (materialised yet); ``pattern``
+        (factory it came from); ``metadata``; ``error`` (why the entry cannot be built, so
+        one broken entry does not break the whole display). Never includes credentials.
+        ``check_exists=False`` touches no file system and instantiates nothing.
+        """
+        return [self._describe_row(name, check_exists) for name in self.keys()]
+
+    def _describe_row(self, name: str, check_exists: bool) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "name": name, "type": None, "class_path": None, "filepath": None,
+            "versioned": False, "exists": None, "ephemeral": False,
+            "loaded": name in self._datasets, "pattern": self._origin.get(name),
+            "metadata": None, "error": None}
+        try:
             config = self._entry(name) or {}
+            declared = config.get("type") or self._declared_types.get(name)
+            row["type"] = declared if isinstance(declared, str) else None
+            dataset = self[name] if check_exists else self._datasets.get(name)
             if dataset is not None:
                 described = describe_dataset(dataset)
                 filepath = (getattr(dataset, "filepath", None) or described.get("filepath")
                             or described.get("path"))
-                versioned = getattr(dataset, "_version", None) is not None
-                dtype = type_path(dataset)
-                metadata = getattr(dataset, "metadata", None)
+                row["versioned"] = getattr(dataset, "_version", None) is not None
+                row["class_path"] = type_path(dataset)
+                row["metadata"] = getattr(dataset, "metadata", None)
             else:
                 filepath = config.get("filepath") or config.get("path")
-                versioned = bool(config.get("versioned", False))
-                dtype = str(config.get("type"))
-                metadata = config.get("metadata")
-            exists = None
-            if check_exists and dataset is not None:
-                try:
-                    exists = self.exists(name)
-                except DatasetError:
-                    exists = None
-            rows.append({
-                "name": name, "type": dtype,
-                "filepath": redact_urls(str(filepath)) if filepath is not None else None,
-                "versioned": versioned, "exists": exists, "ephemeral": self.is_ephemeral(name),
-                "loaded": name in self._datasets, "pattern": self._origin.get(name),
-                "metadata": metadata,
-            })
-        return rows
+                row["versioned"] = bool(config.get("versioned", False))
+                row["metadata"] = config.get("metadata")
+            row["type"] = row["type"] or row["class_path"]
+            row["filepath"] = redact_urls(str(filepath)) if filepath is not None else None
+            row["ephemeral"] = self.is_ephemeral(name)
+            if check_exists:
+                row["exists"] = self.exists(name)
+        except DatasetError as exc:
+            row["error"] = str(exc)
+        return row

@@ -11,14 +11,22 @@ from kedro_nb.io import DataCatalog, DatasetError, MemoryDataset, is_parameter
 
 
 def _catalog(tmp_path: Path) -> DataCatalog:
-    return DataCatalog.from_config({
-        "raw": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "raw.pkl"),
-                "metadata": {"layer": "raw"}},
-        "model": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "m.pkl"),
-                  "versioned": True},
-        "scratch": {"type": "MemoryDataset"},
-        "{name}_json": {"type": "json.JSONDataset", "filepath": f"{tmp_path}/{{name}}.json"},
-    })
+    return DataCatalog.from_config(
+        {
+            "raw": {
+                "type": "pickle.PickleDataset",
+                "filepath": str(tmp_path / "raw.pkl"),
+                "metadata": {"layer": "raw"},
+            },
+            "model": {
+                "type": "pickle.PickleDataset",
+                "filepath": str(tmp_path / "m.pkl"),
+                "versioned": True,
+            },
+            "scratch": {"type": "MemoryDataset"},
+            "{name}_json": {"type": "json.JSONDataset", "filepath": f"{tmp_path}/{{name}}.json"},
+        }
+    )
 
 
 def test_describe_datasets_rows(tmp_path: Path) -> None:
@@ -28,20 +36,43 @@ def test_describe_datasets_rows(tmp_path: Path) -> None:
     rows = {row["name"]: row for row in catalog.describe_datasets()}
     assert list(rows) == ["raw", "model", "scratch", "x_json"]
     assert rows["raw"] == {
-        "name": "raw", "type": "kedro_nb.io.datasets.pickle.PickleDataset",
-        "filepath": str(tmp_path / "raw.pkl"), "versioned": False, "exists": True,
-        "ephemeral": False, "loaded": True, "pattern": None, "metadata": {"layer": "raw"}}
+        "name": "raw",
+        "type": "pickle.PickleDataset",
+        "class_path": "kedro_nb.io.datasets.pickle.PickleDataset",
+        "filepath": str(tmp_path / "raw.pkl"),
+        "versioned": False,
+        "exists": True,
+        "ephemeral": False,
+        "loaded": True,
+        "pattern": None,
+        "metadata": {"layer": "raw"},
+        "error": None,
+    }
     assert rows["model"]["versioned"] is True and rows["model"]["exists"] is False
     assert rows["scratch"]["ephemeral"] is True
     assert rows["x_json"]["pattern"] == "{name}_json"
+    assert rows["x_json"]["type"] == "json.JSONDataset"
+    catalog["direct"] = 1
+    assert catalog.describe_datasets()[-1]["type"] == "kedro_nb.io.memory.MemoryDataset"
+
+
+def test_one_broken_entry_does_not_break_the_display(tmp_path: Path) -> None:
+    catalog = DataCatalog.from_config(
+        {"ok": {"type": "MemoryDataset"}, "bad": {"type": "pandas.NoSuchDataset"}}
+    )
+    rows = {row["name"]: row for row in catalog.describe_datasets()}
+    assert rows["ok"]["error"] is None
+    assert "unknown dataset type 'pandas.NoSuchDataset'" in rows["bad"]["error"]
 
 
 def test_describe_without_exists_does_not_materialise(tmp_path: Path) -> None:
     catalog = _catalog(tmp_path)
     rows = catalog.describe_datasets(check_exists=False)
     assert {row["name"]: row["type"] for row in rows} == {
-        "raw": "pickle.PickleDataset", "model": "pickle.PickleDataset",
-        "scratch": "MemoryDataset"}
+        "raw": "pickle.PickleDataset",
+        "model": "pickle.PickleDataset",
+        "scratch": "MemoryDataset",
+    }
     assert all(row["exists"] is None and row["loaded"] is False for row in rows)
     assert rows[1]["versioned"] is True
 
@@ -84,8 +115,7 @@ def test_check_materialises_everything(tmp_path: Path) -> None:
 def test_concurrent_first_use_creates_one_dataset(tmp_path: Path) -> None:
     catalog = _catalog(tmp_path)
     seen: list[object] = []
-    threads = [threading.Thread(target=lambda: seen.append(catalog["b_json"]))
-               for _ in range(8)]
+    threads = [threading.Thread(target=lambda: seen.append(catalog["b_json"])) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -36,8 +36,11 @@ def test_from_config_is_lazy_and_imports_nothing_heavy(tmp_path: Path) -> None:
 
 def test_save_load_exists_release_roundtrip(tmp_path: Path) -> None:
     catalog = DataCatalog.from_config(
-        {"model": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "m.pkl")},
-         "scratch": {"type": "MemoryDataset"}})
+        {
+            "model": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "m.pkl")},
+            "scratch": {"type": "MemoryDataset"},
+        }
+    )
     assert not catalog.exists("model")
     catalog.save("model", {"w": [1, 2]})
     assert catalog.exists("model")
@@ -72,8 +75,11 @@ def test_unknown_name_error_suggests_close_names() -> None:
     catalog = DataCatalog({"companies": 1, "shuttles": 2})
     assert catalog.get("compnies") is None
     assert "compnies" not in catalog
-    with pytest.raises(DatasetNotFoundError, match=r"'compnies' not found.*Did you mean: "
-                                                   "companies"):
+    with pytest.raises(
+        DatasetNotFoundError,
+        match=r"'compnies' not found.*Did you mean: "
+        "companies",
+    ):
         catalog.load("compnies")
 
 
@@ -86,24 +92,28 @@ def test_runtime_pattern_fallback_makes_memory_dataset() -> None:
 
 
 def test_underscore_keys_are_skipped() -> None:
-    catalog = DataCatalog.from_config({"_anchor": {"filepath": "x"},
-                                       "a": {"type": "MemoryDataset"}})
+    catalog = DataCatalog.from_config(
+        {"_anchor": {"filepath": "x"}, "a": {"type": "MemoryDataset"}}
+    )
     assert catalog.keys() == ["a"]
 
 
-@pytest.mark.parametrize(("entry", "pattern"), [
-    ({"filepath": "a.csv"}, "entry 'bad' has no 'type'"),
-    ("a string", "entry 'bad' must be a mapping"),
-])
+@pytest.mark.parametrize(
+    ("entry", "pattern"),
+    [
+        ({"filepath": "a.csv"}, "entry 'bad' has no 'type'"),
+        ("a string", "entry 'bad' must be a mapping"),
+    ],
+)
 def test_malformed_entries_name_the_entry(entry: object, pattern: str) -> None:
     with pytest.raises(CatalogConfigError, match=pattern):
         DataCatalog.from_config({"bad": entry})
 
 
 def test_bad_constructor_argument_names_entry_and_accepted_args(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"bad": {"type": "pickle.PickleDataset",
-                                               "filepath": str(tmp_path / "x"),
-                                               "colour": "red"}})
+    catalog = DataCatalog.from_config(
+        {"bad": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "x"), "colour": "red"}}
+    )
     with pytest.raises(CatalogConfigError) as info:
         catalog["bad"]
     message = str(info.value)
@@ -113,8 +123,7 @@ def test_bad_constructor_argument_names_entry_and_accepted_args(tmp_path: Path) 
 
 
 def test_params_entries() -> None:
-    catalog = DataCatalog.from_config({}, parameters={"alpha": 0.1,
-                                                      "model": {"depth": 3}})
+    catalog = DataCatalog.from_config({}, parameters={"alpha": 0.1, "model": {"depth": 3}})
     assert catalog.load("params:alpha") == 0.1
     assert catalog.load("params:model") == {"depth": 3}
     assert catalog.load("params:model.depth") == 3

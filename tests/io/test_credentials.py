@@ -13,8 +13,10 @@ from kedro_nb.io import AbstractDataset, CredentialsNotFoundError, DataCatalog, 
 
 SECRET_KEY = "AKIAVERYSECRETKEY123"
 SECRET_TOKEN = "s3cr3t-t0ken-value-xyz"
-CREDENTIALS = {"dev_s3": {"key": SECRET_KEY, "secret": SECRET_TOKEN},
-               "other": {"token": SECRET_TOKEN}}
+CREDENTIALS = {
+    "dev_s3": {"key": SECRET_KEY, "secret": SECRET_TOKEN},
+    "other": {"token": SECRET_TOKEN},
+}
 
 
 def _assert_clean(*texts: str) -> None:
@@ -25,9 +27,16 @@ def _assert_clean(*texts: str) -> None:
 
 def test_missing_credentials_key_names_dataset_and_available_keys() -> None:
     with pytest.raises(CredentialsNotFoundError) as info:
-        DataCatalog.from_config({"cars": {"type": "pandas.CSVDataset",
-                                          "filepath": "s3://b/cars.csv",
-                                          "credentials": "prod_s3"}}, CREDENTIALS)
+        DataCatalog.from_config(
+            {
+                "cars": {
+                    "type": "pandas.CSVDataset",
+                    "filepath": "s3://b/cars.csv",
+                    "credentials": "prod_s3",
+                }
+            },
+            CREDENTIALS,
+        )
     message = str(info.value)
     assert "'cars'" in message and "'prod_s3'" in message
     assert "dev_s3, other" in message
@@ -35,24 +44,45 @@ def test_missing_credentials_key_names_dataset_and_available_keys() -> None:
 
 
 def test_nested_missing_credentials_found_at_first_use(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"parts": {
-        "type": "partitions.PartitionedDataset", "path": str(tmp_path),
-        "dataset": {"type": "pandas.CSVDataset", "credentials": "nope"}}}, CREDENTIALS)
+    catalog = DataCatalog.from_config(
+        {
+            "parts": {
+                "type": "partitions.PartitionedDataset",
+                "path": str(tmp_path),
+                "dataset": {"type": "pandas.CSVDataset", "credentials": "nope"},
+            }
+        },
+        CREDENTIALS,
+    )
     with pytest.raises(CredentialsNotFoundError, match=r"'parts'.*'nope'"):
         catalog["parts"]
 
 
 def test_secrets_never_appear_in_reprs_describes_logs_or_errors(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     config = {
-        "local": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "a.pkl"),
-                  "credentials": "dev_s3", "fs_args": {"auto_mkdir": True}},
-        "remote": {"type": "pandas.CSVDataset", "filepath": "memory://secret/cars.csv",
-                   "credentials": "other", "versioned": True},
-        "url": {"type": "text.TextDataset",
-                "filepath": f"memory://user:{SECRET_TOKEN}@host/x.txt?sig={SECRET_KEY}"},
-        "{name}_fac": {"type": "json.JSONDataset", "filepath": f"{tmp_path}/{{name}}.json",
-                       "credentials": "dev_s3"},
+        "local": {
+            "type": "pickle.PickleDataset",
+            "filepath": str(tmp_path / "a.pkl"),
+            "credentials": "dev_s3",
+            "fs_args": {"auto_mkdir": True},
+        },
+        "remote": {
+            "type": "pandas.CSVDataset",
+            "filepath": "memory://secret/cars.csv",
+            "credentials": "other",
+            "versioned": True,
+        },
+        "url": {
+            "type": "text.TextDataset",
+            "filepath": f"memory://user:{SECRET_TOKEN}@host/x.txt?sig={SECRET_KEY}",
+        },
+        "{name}_fac": {
+            "type": "json.JSONDataset",
+            "filepath": f"{tmp_path}/{{name}}.json",
+            "credentials": "dev_s3",
+        },
     }
     texts: list[str] = []
     with caplog.at_level(logging.DEBUG):
@@ -100,11 +130,17 @@ class EchoDataset(AbstractDataset):
 
 def test_backend_errors_echoing_secrets_are_scrubbed_and_not_chained() -> None:
     catalog = DataCatalog.from_config(
-        {"x": {"type": EchoDataset, "credentials": "dev_s3"},
-         "y": {"type": EchoDataset, "credentials": "dev_s3", "fail_on_init": True}},
-        CREDENTIALS)
-    for action in (lambda: catalog.load("x"), lambda: catalog.save("x", 1),
-                   lambda: catalog.load("y")):
+        {
+            "x": {"type": EchoDataset, "credentials": "dev_s3"},
+            "y": {"type": EchoDataset, "credentials": "dev_s3", "fail_on_init": True},
+        },
+        CREDENTIALS,
+    )
+    for action in (
+        lambda: catalog.load("x"),
+        lambda: catalog.save("x", 1),
+        lambda: catalog.load("y"),
+    ):
         with pytest.raises(DatasetError) as info:
             action()
         rendered = "".join(traceback.format_exception(info.value))
@@ -114,7 +150,8 @@ def test_backend_errors_echoing_secrets_are_scrubbed_and_not_chained() -> None:
 
 def test_catalog_pickles_for_worker_processes(tmp_path: Path) -> None:
     catalog = DataCatalog.from_config(
-        {"a": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "a.pkl")}})
+        {"a": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "a.pkl")}}
+    )
     catalog.save("a", 1)
     clone = pickle.loads(pickle.dumps(catalog))
     assert clone.load("a") == 1

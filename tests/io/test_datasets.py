@@ -40,12 +40,17 @@ def root(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"memory://kedro-nb-tests/{uuid.uuid4().hex}"
 
 
-@pytest.mark.parametrize(("dataset_type", "filename", "data"), FORMATS,
-                         ids=[f[0] for f in FORMATS])
+@pytest.mark.parametrize(("dataset_type", "filename", "data"), FORMATS, ids=[f[0] for f in FORMATS])
 def test_roundtrip(root: str, dataset_type: str, filename: str, data: Any) -> None:
-    catalog = DataCatalog.from_config({"d": {"type": dataset_type,
-                                             "filepath": f"{root}/sub/{filename}",
-                                             "metadata": {"owner": "team"}}})
+    catalog = DataCatalog.from_config(
+        {
+            "d": {
+                "type": dataset_type,
+                "filepath": f"{root}/sub/{filename}",
+                "metadata": {"owner": "team"},
+            }
+        }
+    )
     assert not catalog.exists("d")
     catalog.save("d", data)
     assert catalog.exists("d")
@@ -55,27 +60,43 @@ def test_roundtrip(root: str, dataset_type: str, filename: str, data: Any) -> No
 
 def test_load_and_save_args_reach_pandas(tmp_path: Path) -> None:
     path = tmp_path / "semi.csv"
-    catalog = DataCatalog.from_config({"d": {
-        "type": "pandas.CSVDataset", "filepath": str(path),
-        "save_args": {"sep": ";"}, "load_args": {"sep": ";", "usecols": ["name"]}}})
+    catalog = DataCatalog.from_config(
+        {
+            "d": {
+                "type": "pandas.CSVDataset",
+                "filepath": str(path),
+                "save_args": {"sep": ";"},
+                "load_args": {"sep": ";", "usecols": ["name"]},
+            }
+        }
+    )
     catalog.save("d", FRAME)
     assert path.read_text().splitlines()[0] == "id;name"
     assert catalog.load("d").columns.tolist() == ["name"]
 
 
 def test_csv_default_drops_index_like_kedro(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"d": {"type": "pandas.CSVDataset",
-                                             "filepath": str(tmp_path / "x.csv")}})
+    catalog = DataCatalog.from_config(
+        {"d": {"type": "pandas.CSVDataset", "filepath": str(tmp_path / "x.csv")}}
+    )
     catalog.save("d", FRAME)
     assert (tmp_path / "x.csv").read_text().splitlines()[0] == "id,name"
 
 
 def test_fs_args_open_args_control_encoding(tmp_path: Path) -> None:
     path = tmp_path / "latin.txt"
-    catalog = DataCatalog.from_config({"d": {
-        "type": "text.TextDataset", "filepath": str(path),
-        "fs_args": {"open_args_save": {"encoding": "latin-1"},
-                    "open_args_load": {"encoding": "latin-1"}}}})
+    catalog = DataCatalog.from_config(
+        {
+            "d": {
+                "type": "text.TextDataset",
+                "filepath": str(path),
+                "fs_args": {
+                    "open_args_save": {"encoding": "latin-1"},
+                    "open_args_load": {"encoding": "latin-1"},
+                },
+            }
+        }
+    )
     catalog.save("d", "café")
     assert path.read_bytes() == "café".encode("latin-1")
     assert catalog.load("d") == "café"
@@ -83,8 +104,9 @@ def test_fs_args_open_args_control_encoding(tmp_path: Path) -> None:
 
 def test_missing_file_error_names_dataset_path_and_hint(tmp_path: Path) -> None:
     path = tmp_path / "nope.csv"
-    catalog = DataCatalog.from_config({"companies": {"type": "pandas.CSVDataset",
-                                                     "filepath": str(path)}})
+    catalog = DataCatalog.from_config(
+        {"companies": {"type": "pandas.CSVDataset", "filepath": str(path)}}
+    )
     with pytest.raises(DatasetFileNotFoundError) as info:
         catalog.load("companies")
     message = str(info.value)
@@ -94,15 +116,17 @@ def test_missing_file_error_names_dataset_path_and_hint(tmp_path: Path) -> None:
 
 
 def test_missing_file_on_memory_protocol() -> None:
-    catalog = DataCatalog.from_config({"j": {"type": "json.JSONDataset",
-                                             "filepath": "memory://nowhere/x.json"}})
+    catalog = DataCatalog.from_config(
+        {"j": {"type": "json.JSONDataset", "filepath": "memory://nowhere/x.json"}}
+    )
     with pytest.raises(DatasetFileNotFoundError, match=re.escape("memory://nowhere/x.json")):
         catalog.load("j")
 
 
 def test_failed_local_save_keeps_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"p": {"type": "pickle.PickleDataset",
-                                             "filepath": str(tmp_path / "m.pkl")}})
+    catalog = DataCatalog.from_config(
+        {"p": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "m.pkl")}}
+    )
     catalog.save("p", {"v": 1})
 
     class Unpicklable:
@@ -116,8 +140,9 @@ def test_failed_local_save_keeps_old_file_and_leaves_no_temp(tmp_path: Path) -> 
 
 
 def test_saved_file_has_normal_permissions(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"t": {"type": "text.TextDataset",
-                                             "filepath": str(tmp_path / "t.txt")}})
+    catalog = DataCatalog.from_config(
+        {"t": {"type": "text.TextDataset", "filepath": str(tmp_path / "t.txt")}}
+    )
     catalog.save("t", "x")
     reference = tmp_path / "reference.txt"
     reference.write_text("x")
@@ -125,29 +150,45 @@ def test_saved_file_has_normal_permissions(tmp_path: Path) -> None:
 
 
 def test_cloudpickle_backend_saves_notebook_functions(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"f": {"type": "pickle.PickleDataset",
-                                             "filepath": str(tmp_path / "f.pkl"),
-                                             "backend": "cloudpickle"}})
+    catalog = DataCatalog.from_config(
+        {
+            "f": {
+                "type": "pickle.PickleDataset",
+                "filepath": str(tmp_path / "f.pkl"),
+                "backend": "cloudpickle",
+            }
+        }
+    )
     offset = 10
     catalog.save("f", lambda x: x + offset)
     assert catalog.load("f")(1) == 11
 
 
 def test_unknown_pickle_backend_is_a_config_error(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"f": {"type": "pickle.PickleDataset",
-                                             "filepath": str(tmp_path / "f.pkl"),
-                                             "backend": "no_such_pickler"}})
+    catalog = DataCatalog.from_config(
+        {
+            "f": {
+                "type": "pickle.PickleDataset",
+                "filepath": str(tmp_path / "f.pkl"),
+                "backend": "no_such_pickler",
+            }
+        }
+    )
     with pytest.raises(DatasetError, match="backend 'no_such_pickler'"):
         catalog["f"]
 
 
-@pytest.mark.parametrize(("dataset_type", "data", "expected"), [
-    ("text.TextDataset", 3, "saves str"),
-    ("pandas.CSVDataset", {"a": 1}, "saves a pandas DataFrame"),
-    ("pandas.ParquetDataset", FRAME, "partition_cols"),
-])
-def test_wrong_data_is_a_clear_error(tmp_path: Path, dataset_type: str, data: Any,
-                                     expected: str) -> None:
+@pytest.mark.parametrize(
+    ("dataset_type", "data", "expected"),
+    [
+        ("text.TextDataset", 3, "saves str"),
+        ("pandas.CSVDataset", {"a": 1}, "saves a pandas DataFrame"),
+        ("pandas.ParquetDataset", FRAME, "partition_cols"),
+    ],
+)
+def test_wrong_data_is_a_clear_error(
+    tmp_path: Path, dataset_type: str, data: Any, expected: str
+) -> None:
     config: dict[str, Any] = {"type": dataset_type, "filepath": str(tmp_path / "x")}
     if expected == "partition_cols":
         config["save_args"] = {"partition_cols": ["id"]}
@@ -157,9 +198,15 @@ def test_wrong_data_is_a_clear_error(tmp_path: Path, dataset_type: str, data: An
 
 
 def test_excel_dict_of_frames_saves_sheets(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"x": {"type": "pandas.ExcelDataset",
-                                             "filepath": str(tmp_path / "b.xlsx"),
-                                             "load_args": {"sheet_name": None}}})
+    catalog = DataCatalog.from_config(
+        {
+            "x": {
+                "type": "pandas.ExcelDataset",
+                "filepath": str(tmp_path / "b.xlsx"),
+                "load_args": {"sheet_name": None},
+            }
+        }
+    )
     catalog.save("x", {"one": FRAME, "two": FRAME.head(1)})
     loaded = catalog.load("x")
     assert list(loaded) == ["one", "two"]
@@ -171,11 +218,13 @@ def test_our_files_load_with_kedro_datasets_and_back(tmp_path: Path) -> None:
     from kedro_datasets.pandas import ParquetDataset as KParquet
     from kedro_datasets.pickle import PickleDataset as KPickle
 
-    catalog = DataCatalog.from_config({
-        "pq": {"type": "pandas.ParquetDataset", "filepath": str(tmp_path / "a.parquet")},
-        "pk": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "a.pkl")},
-        "js": {"type": "json.JSONDataset", "filepath": str(tmp_path / "a.json")},
-    })
+    catalog = DataCatalog.from_config(
+        {
+            "pq": {"type": "pandas.ParquetDataset", "filepath": str(tmp_path / "a.parquet")},
+            "pk": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "a.pkl")},
+            "js": {"type": "json.JSONDataset", "filepath": str(tmp_path / "a.json")},
+        }
+    )
     catalog.save("pq", FRAME)
     catalog.save("pk", {"k": 1})
     catalog.save("js", {"k": [1]})
@@ -183,14 +232,15 @@ def test_our_files_load_with_kedro_datasets_and_back(tmp_path: Path) -> None:
     assert KPickle(filepath=str(tmp_path / "a.pkl")).load() == {"k": 1}
     assert KJSON(filepath=str(tmp_path / "a.json")).load() == {"k": [1]}
     KJSON(filepath=str(tmp_path / "b.json")).save({"z": 2})
-    assert DataCatalog.from_config({"b": {"type": "json.JSONDataset",
-                                          "filepath": str(tmp_path / "b.json")}}
-                                   ).load("b") == {"z": 2}
+    assert DataCatalog.from_config(
+        {"b": {"type": "json.JSONDataset", "filepath": str(tmp_path / "b.json")}}
+    ).load("b") == {"z": 2}
 
 
 def test_unknown_protocol_is_clear() -> None:
-    catalog = DataCatalog.from_config({"d": {"type": "text.TextDataset",
-                                             "filepath": "nosuchproto://bucket/x.txt"}})
+    catalog = DataCatalog.from_config(
+        {"d": {"type": "text.TextDataset", "filepath": "nosuchproto://bucket/x.txt"}}
+    )
     with pytest.raises(DatasetError, match="protocol 'nosuchproto'"):
         catalog.load("d")
 

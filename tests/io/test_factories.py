@@ -21,18 +21,27 @@ def _kedro(patterns: dict[str, dict]) -> CatalogConfigResolver:
 
 def test_specificity_and_rank_examples() -> None:
     assert specificity("{namespace}.int_{name}") == 5
-    patterns = ["{namespace}.int_{name}{a}", "{namespace}.{name}", "{name}",
-                "{namespace}.ant_{name}{c}"]
+    patterns = [
+        "{namespace}.int_{name}{a}",
+        "{namespace}.{name}",
+        "{name}",
+        "{namespace}.ant_{name}{c}",
+    ]
     assert sorted(patterns, key=pattern_rank) == [
-        "{namespace}.ant_{name}{c}", "{namespace}.int_{name}{a}", "{namespace}.{name}",
-        "{name}"]
+        "{namespace}.ant_{name}{c}",
+        "{namespace}.int_{name}{a}",
+        "{namespace}.{name}",
+        "{name}",
+    ]
 
 
 def test_common_patterns_resolve_like_kedro() -> None:
     patterns = {
         "{name}_csv": {"type": "pandas.CSVDataset", "filepath": "data/{name}.csv"},
-        "{namespace}.{name}": {"type": "pickle.PickleDataset",
-                               "filepath": "data/{namespace}/{name}.pkl"},
+        "{namespace}.{name}": {
+            "type": "pickle.PickleDataset",
+            "filepath": "data/{namespace}/{name}.pkl",
+        },
         "{default}": {"type": "MemoryDataset"},
     }
     ours, theirs = FactoryResolver(patterns), _kedro(patterns)
@@ -55,21 +64,25 @@ def test_lists_in_config_are_filled() -> None:
 
 def test_placeholder_missing_from_pattern_is_an_error() -> None:
     with pytest.raises(CatalogConfigError, match=r"'\{name\}_csv'.*\{nam\}"):
-        DataCatalog.from_config({"{name}_csv": {"type": "pandas.CSVDataset",
-                                                "filepath": "{nam}.csv"}})
+        DataCatalog.from_config(
+            {"{name}_csv": {"type": "pandas.CSVDataset", "filepath": "{nam}.csv"}}
+        )
 
 
 def test_two_catch_alls_are_an_error() -> None:
     with pytest.raises(CatalogConfigError, match="Multiple catch-all"):
-        DataCatalog.from_config({"{a}": {"type": "MemoryDataset"},
-                                 "{b}": {"type": "MemoryDataset"}})
+        DataCatalog.from_config(
+            {"{a}": {"type": "MemoryDataset"}, "{b}": {"type": "MemoryDataset"}}
+        )
 
 
 def test_catalog_creates_from_patterns_and_records_origin(tmp_path, caplog) -> None:
-    catalog = DataCatalog.from_config({
-        "{name}_pkl": {"type": "pickle.PickleDataset", "filepath": f"{tmp_path}/{{name}}.pkl"},
-        "{default}": {"type": "MemoryDataset"},
-    })
+    catalog = DataCatalog.from_config(
+        {
+            "{name}_pkl": {"type": "pickle.PickleDataset", "filepath": f"{tmp_path}/{{name}}.pkl"},
+            "{default}": {"type": "MemoryDataset"},
+        }
+    )
     catalog.save("model_pkl", [1])
     assert (tmp_path / "model.pkl").exists()
     with caplog.at_level(logging.WARNING):
@@ -92,9 +105,10 @@ def _pattern(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(patterns=st.lists(_pattern(), min_size=1, max_size=5, unique=True),
-       names=st.lists(st.text(alphabet="abAB_.-", min_size=1, max_size=8), min_size=1,
-                      max_size=8))
+@given(
+    patterns=st.lists(_pattern(), min_size=1, max_size=5, unique=True),
+    names=st.lists(st.text(alphabet="abAB_.-", min_size=1, max_size=8), min_size=1, max_size=8),
+)
 def test_ranking_and_resolution_equal_kedro(patterns: list[str], names: list[str]) -> None:
     config = {p: {"type": "MemoryDataset", "metadata": {"fields": p}} for p in patterns}
     catch_alls = [p for p in patterns if specificity(p) == 0]
@@ -105,8 +119,9 @@ def test_ranking_and_resolution_equal_kedro(patterns: list[str], names: list[str
     ours, theirs = FactoryResolver(config, _RUNTIME), _kedro(config)
     assert ours.list_patterns() == theirs.list_patterns()
     for name in names:
-        kedro_match = (theirs.match_dataset_pattern(name)
-                       or theirs.match_user_catch_all_pattern(name))
+        kedro_match = theirs.match_dataset_pattern(name) or theirs.match_user_catch_all_pattern(
+            name
+        )
         assert ours.match_pattern(name) == kedro_match, (name, patterns)
         if kedro_match:
             assert ours.resolve(name)[1] == theirs.resolve_pattern(name)

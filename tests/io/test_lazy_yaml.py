@@ -46,32 +46,34 @@ def test_simple_catalog_is_split_and_equal_to_whole_parse() -> None:
     assert list(entries) == list(whole)
 
 
-@pytest.mark.parametrize("text", [
-    "base: &base\n  type: MemoryDataset\ncopy:\n  <<: *base\n",
-    "x: !!python/name:os.system\n",
-    "---\na:\n  type: MemoryDataset\n",
-    "- a\n- b\n",
-    "yes:\n  type: MemoryDataset\n",
-    "123:\n  type: MemoryDataset\n",
-    "{a: 1}\n",
-    "? complex\n: value\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "base: &base\n  type: MemoryDataset\ncopy:\n  <<: *base\n",
+        "x: !!python/name:os.system\n",
+        "---\na:\n  type: MemoryDataset\n",
+        "- a\n- b\n",
+        "yes:\n  type: MemoryDataset\n",
+        "123:\n  type: MemoryDataset\n",
+        "{a: 1}\n",
+        "? complex\n: value\n",
+    ],
+)
 def test_fancy_yaml_falls_back_to_whole_parse(text: str) -> None:
     assert split_catalog_yaml(text) is None
 
 
 def test_from_yaml_with_anchors_still_works() -> None:
-    text = ("_base: &base\n  type: pickle.PickleDataset\n"
-            "a:\n  <<: *base\n  filepath: a.pkl\n")
+    text = "_base: &base\n  type: pickle.PickleDataset\na:\n  <<: *base\n  filepath: a.pkl\n"
     catalog = DataCatalog.from_yaml(text)
     assert catalog.keys() == ["a"]
     assert catalog.get_type("a") == "kedro_nb.io.datasets.pickle.PickleDataset"
 
 
 def test_broken_entry_is_reported_on_use_naming_the_entry() -> None:
-    catalog = DataCatalog.from_yaml("good:\n  type: MemoryDataset\n"
-                                    "bad:\n  filepath: x.csv\n"
-                                    "worse:\n  type: [unclosed\n")
+    catalog = DataCatalog.from_yaml(
+        "good:\n  type: MemoryDataset\nbad:\n  filepath: x.csv\nworse:\n  type: [unclosed\n"
+    )
     assert catalog.keys() == ["good", "bad", "worse"]
     catalog.save("good", 1)
     with pytest.raises(CatalogConfigError, match="'bad' has no 'type'"):
@@ -86,29 +88,40 @@ def test_broken_entry_is_reported_on_use_naming_the_entry() -> None:
 
 
 def test_missing_credentials_in_lazy_entry_named_on_use() -> None:
-    catalog = DataCatalog.from_yaml("a:\n  type: MemoryDataset\n  credentials: nope\n",
-                                    credentials={"dev": {"k": "v"}})
+    catalog = DataCatalog.from_yaml(
+        "a:\n  type: MemoryDataset\n  credentials: nope\n", credentials={"dev": {"k": "v"}}
+    )
     with pytest.raises(CredentialsNotFoundError, match=r"'nope'.*available keys: dev"):
         catalog["a"]
 
 
 _KEYS = st.from_regex(r"[a-z_][a-z0-9_.\-]{0,8}", fullmatch=True).filter(
-    lambda k: k not in {"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-_SCALARS = st.one_of(st.integers(), st.booleans(), st.none(),
-                     st.text(alphabet=st.characters(codec="utf-8",
-                                                    exclude_categories=("Cs", "Cc")),
-                             max_size=12))
-_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)), max_leaves=8)
+    lambda k: k not in {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+)
+_SCALARS = st.one_of(
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(catalog=st.dictionaries(_KEYS, st.dictionaries(_KEYS, _VALUES, max_size=4),
-                               min_size=1, max_size=6),
-       flow=st.booleans())
+@given(
+    catalog=st.dictionaries(
+        _KEYS, st.dictionaries(_KEYS, _VALUES, max_size=4), min_size=1, max_size=6
+    ),
+    flow=st.booleans(),
+)
 def test_split_equals_whole_parse_on_generated_catalogs(catalog: dict, flow: bool) -> None:
-    text = yaml.safe_dump(catalog, sort_keys=False, default_flow_style=None if flow else False,
-                          allow_unicode=True)
+    text = yaml.safe_dump(
+        catalog, sort_keys=False, default_flow_style=None if flow else False, allow_unicode=True
+    )
     entries = split_catalog_yaml(text)
     if entries is None:
         return

@@ -38,8 +38,7 @@ def test_other_dataframe_types_are_assigned() -> None:
     assert MemoryDataset(obj).load() is obj
 
 
-@pytest.mark.parametrize(("mode", "same"), [("assign", True), ("copy", False),
-                                            ("deepcopy", False)])
+@pytest.mark.parametrize(("mode", "same"), [("assign", True), ("copy", False), ("deepcopy", False)])
 def test_explicit_copy_modes(mode: str, same: bool) -> None:
     data = [1, 2]
     assert (MemoryDataset(data, copy_mode=mode).load() is data) is same  # type: ignore[arg-type]

@@ -12,9 +12,17 @@ from kedro_nb.io import CatalogConfigError, DataCatalog, DatasetError
 
 
 def _catalog(path: str, **extra: object) -> DataCatalog:
-    return DataCatalog.from_config({"parts": {
-        "type": "partitions.PartitionedDataset", "path": path,
-        "dataset": {"type": "pandas.CSVDataset"}, "filename_suffix": ".csv", **extra}})
+    return DataCatalog.from_config(
+        {
+            "parts": {
+                "type": "partitions.PartitionedDataset",
+                "path": path,
+                "dataset": {"type": "pandas.CSVDataset"},
+                "filename_suffix": ".csv",
+                **extra,
+            }
+        }
+    )
 
 
 def test_save_dict_and_lazy_load(tmp_path: Path) -> None:
@@ -40,8 +48,9 @@ def test_suffix_filters_partitions_and_kedro_reads_ours(tmp_path: Path) -> None:
     catalog.save("parts", {"p1": pd.DataFrame({"x": [1]})})
     (root / "notes.txt").write_text("ignored")
     assert list(catalog.load("parts")) == ["p1"]
-    theirs = KedroPartitioned(path=str(root), dataset="pandas.CSVDataset",
-                              filename_suffix=".csv").load()
+    theirs = KedroPartitioned(
+        path=str(root), dataset="pandas.CSVDataset", filename_suffix=".csv"
+    ).load()
     assert list(theirs) == ["p1"]
     assert theirs["p1"]()["x"].tolist() == [1]
 
@@ -49,7 +58,8 @@ def test_suffix_filters_partitions_and_kedro_reads_ours(tmp_path: Path) -> None:
 def test_we_read_kedros_partitions(tmp_path: Path) -> None:
     root = tmp_path / "k"
     KedroPartitioned(path=str(root), dataset="pandas.CSVDataset").save(
-        {"a": pd.DataFrame({"x": [1]}), "d/b": pd.DataFrame({"x": [2]})})
+        {"a": pd.DataFrame({"x": [1]}), "d/b": pd.DataFrame({"x": [2]})}
+    )
     loaded = _catalog(str(root), filename_suffix="").load("parts")
     assert list(loaded) == ["a", "d/b"]
     assert loaded["d/b"]()["x"].tolist() == [2]
@@ -77,18 +87,31 @@ def test_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_versioned_inner_dataset_is_refused(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"parts": {
-        "type": "partitions.PartitionedDataset", "path": str(tmp_path),
-        "dataset": {"type": "pandas.CSVDataset", "versioned": True}}})
+    catalog = DataCatalog.from_config(
+        {
+            "parts": {
+                "type": "partitions.PartitionedDataset",
+                "path": str(tmp_path),
+                "dataset": {"type": "pandas.CSVDataset", "versioned": True},
+            }
+        }
+    )
     with pytest.raises(CatalogConfigError, match="versioning"):
         catalog["parts"]
 
 
 def test_credentials_reach_inner_dataset_but_not_repr(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"parts": {
-        "type": "partitions.PartitionedDataset", "path": str(tmp_path / "c"),
-        "dataset": "pickle.PickleDataset", "credentials": "local"}},
-        credentials={"local": {"auto_mkdir": True}})
+    catalog = DataCatalog.from_config(
+        {
+            "parts": {
+                "type": "partitions.PartitionedDataset",
+                "path": str(tmp_path / "c"),
+                "dataset": "pickle.PickleDataset",
+                "credentials": "local",
+            }
+        },
+        credentials={"local": {"auto_mkdir": True}},
+    )
     catalog.save("parts", {"a": 1})
     assert catalog.load("parts")["a"]() == 1
     assert "auto_mkdir" not in repr(catalog["parts"])

@@ -20,8 +20,9 @@ def test_every_builtin_name_resolves_to_a_dataset_class(name: str) -> None:
     assert cls.__module__.startswith("kedro_nb.io")
 
 
-@pytest.mark.parametrize("alias", ["kedro.io.MemoryDataset",
-                                   "kedro.io.memory_dataset.MemoryDataset"])
+@pytest.mark.parametrize(
+    "alias", ["kedro.io.MemoryDataset", "kedro.io.memory_dataset.MemoryDataset"]
+)
 def test_kedro_memory_dataset_spellings_map_to_ours(alias: str) -> None:
     assert resolve_type(alias) is MemoryDataset
 
@@ -35,12 +36,20 @@ def test_kedro_datasets_types_work_by_full_path_and_short_name(tmp_path: Path) -
     from kedro_datasets.pandas import CSVDataset as KedroCSV
     from kedro_datasets.pandas import GenericDataset
 
-    catalog = DataCatalog.from_config({
-        "full": {"type": "kedro_datasets.pandas.CSVDataset",
-                 "filepath": str(tmp_path / "a.csv")},
-        "short": {"type": "pandas.GenericDataset", "file_format": "csv",
-                  "filepath": str(tmp_path / "b.csv"), "save_args": {"index": False}},
-    })
+    catalog = DataCatalog.from_config(
+        {
+            "full": {
+                "type": "kedro_datasets.pandas.CSVDataset",
+                "filepath": str(tmp_path / "a.csv"),
+            },
+            "short": {
+                "type": "pandas.GenericDataset",
+                "file_format": "csv",
+                "filepath": str(tmp_path / "b.csv"),
+                "save_args": {"index": False},
+            },
+        }
+    )
     frame = pd.DataFrame({"a": [1, 2]})
     catalog.save("full", frame)
     catalog.save("short", frame)
@@ -78,8 +87,7 @@ def test_user_class_subclassing_kedro_abstract_dataset() -> None:
 
 
 def test_unknown_type_lists_tried_paths_and_close_names() -> None:
-    catalog = DataCatalog.from_config({"cars": {"type": "pandas.CSVDataSet",
-                                                "filepath": "x.csv"}})
+    catalog = DataCatalog.from_config({"cars": {"type": "pandas.CSVDataSet", "filepath": "x.csv"}})
     with pytest.raises(DatasetTypeError) as info:
         catalog["cars"]
     message = str(info.value)
@@ -97,11 +105,13 @@ def test_type_that_is_not_a_dataset_class() -> None:
 
 
 def test_filter_and_get_type_without_materialising(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({
-        "raw_cars": {"type": "pandas.CSVDataset", "filepath": str(tmp_path / "c.csv")},
-        "raw_model": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "m.pkl")},
-        "features": {"type": "MemoryDataset"},
-    })
+    catalog = DataCatalog.from_config(
+        {
+            "raw_cars": {"type": "pandas.CSVDataset", "filepath": str(tmp_path / "c.csv")},
+            "raw_model": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "m.pkl")},
+            "features": {"type": "MemoryDataset"},
+        }
+    )
     assert catalog.filter(name_regex="^raw_") == ["raw_cars", "raw_model"]
     assert catalog.filter(type_regex="CSV") == ["raw_cars"]
     assert catalog.filter(by_type=MemoryDataset) == ["features"]

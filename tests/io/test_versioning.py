@@ -24,10 +24,10 @@ FRAME = pd.DataFrame({"a": [1, 2]})
 VERSION_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d\.\d{3}Z$")
 
 
-def _config(tmp_path: Path, dataset_type: str = "pandas.CSVDataset",
-            name: str = "cars.csv") -> dict:
-    return {"cars": {"type": dataset_type, "filepath": str(tmp_path / name),
-                     "versioned": True}}
+def _config(
+    tmp_path: Path, dataset_type: str = "pandas.CSVDataset", name: str = "cars.csv"
+) -> dict:
+    return {"cars": {"type": dataset_type, "filepath": str(tmp_path / name), "versioned": True}}
 
 
 def test_version_string_format_matches_kedro() -> None:
@@ -45,14 +45,18 @@ def test_layout_is_filepath_version_basename(tmp_path: Path) -> None:
     assert catalog.save_version == "2024-01-01T00.00.00.000Z"
 
 
-@pytest.mark.parametrize(("dataset_type", "name", "data"), [
-    ("pandas.CSVDataset", "cars.csv", FRAME),
-    ("pandas.ParquetDataset", "cars.parquet", FRAME),
-    ("pickle.PickleDataset", "cars.pkl", {"k": [1]}),
-    ("json.JSONDataset", "cars.json", {"k": [1]}),
-])
-def test_versions_written_by_us_load_in_kedro_and_back(tmp_path: Path, dataset_type: str,
-                                                       name: str, data: object) -> None:
+@pytest.mark.parametrize(
+    ("dataset_type", "name", "data"),
+    [
+        ("pandas.CSVDataset", "cars.csv", FRAME),
+        ("pandas.ParquetDataset", "cars.parquet", FRAME),
+        ("pickle.PickleDataset", "cars.pkl", {"k": [1]}),
+        ("json.JSONDataset", "cars.json", {"k": [1]}),
+    ],
+)
+def test_versions_written_by_us_load_in_kedro_and_back(
+    tmp_path: Path, dataset_type: str, name: str, data: object
+) -> None:
     config = _config(tmp_path, dataset_type, name)
     ours = DataCatalog.from_config(config)
     ours.save("cars", data)
@@ -65,8 +69,10 @@ def test_versions_written_by_us_load_in_kedro_and_back(tmp_path: Path, dataset_t
     kedro_catalog.save("cars", newer)
     again = DataCatalog.from_config(config).load("cars")
     assert again.equals(newer) if isinstance(newer, pd.DataFrame) else again == newer
-    assert DataCatalog.from_config(config)["cars"].list_versions() == sorted(
-        p.name for p in (tmp_path / name).iterdir())[::-1]
+    assert (
+        DataCatalog.from_config(config)["cars"].list_versions()
+        == sorted(p.name for p in (tmp_path / name).iterdir())[::-1]
+    )
     older = DataCatalog.from_config(config, load_versions={"cars": ours.save_version})
     pinned = older.load("cars")
     assert pinned.equals(data) if isinstance(data, pd.DataFrame) else pinned == data
@@ -88,8 +94,9 @@ def test_no_versions_yet(tmp_path: Path) -> None:
 
 
 def test_pinned_missing_version_is_a_clear_error(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config(_config(tmp_path),
-                                      load_versions={"cars": "2020-01-01T00.00.00.000Z"})
+    catalog = DataCatalog.from_config(
+        _config(tmp_path), load_versions={"cars": "2020-01-01T00.00.00.000Z"}
+    )
     assert catalog.load_versions == {"cars": "2020-01-01T00.00.00.000Z"}
     with pytest.raises(DatasetError, match=re.escape("2020-01-01T00.00.00.000Z")):
         catalog.load("cars")
@@ -108,19 +115,32 @@ def test_unsafe_versions_are_refused(tmp_path: Path, bad: str) -> None:
 
 
 def test_all_saves_of_one_catalog_share_the_save_version(tmp_path: Path) -> None:
-    config = {**_config(tmp_path), "other": {"type": "pickle.PickleDataset",
-                                             "filepath": str(tmp_path / "o.pkl"),
-                                             "versioned": True}}
+    config = {
+        **_config(tmp_path),
+        "other": {
+            "type": "pickle.PickleDataset",
+            "filepath": str(tmp_path / "o.pkl"),
+            "versioned": True,
+        },
+    }
     catalog = DataCatalog.from_config(config)
     catalog.save("cars", FRAME)
     catalog.save("other", 1)
-    assert catalog["cars"].list_versions() == catalog["other"].list_versions() == [
-        catalog.save_version]
+    assert (
+        catalog["cars"].list_versions()
+        == catalog["other"].list_versions()
+        == [catalog.save_version]
+    )
 
 
 def test_versioned_memory_protocol() -> None:
-    config = {"m": {"type": "json.JSONDataset", "filepath": "memory://versioned/m.json",
-                    "versioned": True}}
+    config = {
+        "m": {
+            "type": "json.JSONDataset",
+            "filepath": "memory://versioned/m.json",
+            "versioned": True,
+        }
+    }
     catalog = DataCatalog.from_config(config)
     catalog.save("m", [1])
     assert catalog.load("m") == [1]
