@@ -369,7 +369,7 @@ def _resolve(
 
 def _name_arguments(node: NodeCell, setup_names: set[str]) -> None:
     """Give every input a function argument and record the source rewrites that use them."""
-    taken = set(node.scan.binds) | set(node.scan.reads) | setup_names | {node.name}
+    taken = set(node.scan.binds) | set(node.scan.reads) | setup_names
     args: list[str] = []
     for dataset in node.inputs:
         if dataset.startswith(PARAMS_PREFIX):

@@ -1,0 +1,91 @@
+"""kedro-nb sync: edits in nodes.py go back to their cells by cell id; conflicts write nothing."""
+
+from __future__ import annotations
+
+import pytest
+from convert_nbhelpers import code
+
+from kedro_nb.convert import cli
+from kedro_nb.convert.cells import cell_source, read_notebook, set_cell_source, write_notebook
+from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
+from kedro_nb.convert.errors import GeneratedFileError, SyncConflictError
+from kedro_nb.convert.sync import sync_notebook
+
+CELLS = [
+    code("import numpy as np"),
+    code(
+        "# Scale the values.\n%time scaled = np.asarray(values) * params['scale']\nn = len(scaled)",
+        "scale",
+    ),
+    code("total = float(scaled.sum())\ncatalog.save('report', {'total': total, 'n': n})", "report"),
+]
+
+
+@pytest.fixture
+def converted(write_notebook):
+    path = write_notebook(CELLS, catalog="values:\n  type: MemoryDataset\n")
+    convert_notebook(path)
+    return path, path.parent / "pipelines" / "analysis" / "nodes.py"
+
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_edit_in_nodes_py_goes_back_to_the_cell(converted):
+    notebook, nodes = converted
+    _edit(nodes, "    n = len(scaled)\n", "    scaled = scaled.round(2)\n    n = len(scaled)\n")
+    _edit(nodes, "    total = float(scaled.sum())\n", "    total = float(scaled.sum()) * scale2\n")
+    result = sync_notebook(notebook)
+    assert result.updated == ["scale", "report"]
+    cells = read_notebook(notebook)["cells"]
+    assert cell_source(cells[1]) == (
+        "# Scale the values.\n%time scaled = np.asarray(values) * params['scale']\n"
+        "scaled = scaled.round(2)\nn = len(scaled)"
+    )
+    assert cell_source(cells[2]) == (
+        "total = float(scaled.sum()) * scale2\ncatalog.save('report', {'total': total, 'n': n})"
+    )
+    assert drift(plan_conversion(notebook)) == ""
+
+
+def test_params_arguments_turn_back_into_params_lookups(converted):
+    notebook, nodes = converted
+    _edit(nodes, "np.asarray(values) * scale\n", "np.asarray(values) * scale + scale\n")
+    sync_notebook(notebook)
+    source = cell_source(read_notebook(notebook)["cells"][1])
+    assert "scaled = np.asarray(values) * params['scale'] + params['scale']" in source
+
+
+def test_nothing_to_sync_when_only_the_notebook_changed(converted, capsys):
+    notebook, nodes = converted
+    nb = read_notebook(notebook)
+    set_cell_source(nb["cells"][2], "total = float(scaled.max())\ncatalog.save('report', total)")
+    write_notebook(notebook, nb)
+    before = nodes.read_text()
+    assert cli.sync_main([str(notebook)]) == 0
+    assert "nothing to sync" in capsys.readouterr().out
+    assert nodes.read_text() == before
+
+
+def test_both_sides_changed_is_a_conflict_and_nothing_is_written(converted, capsys):
+    notebook, nodes = converted
+    _edit(nodes, "n = len(scaled)", "n = len(scaled) + 1")
+    _edit(nodes, "total = float(scaled.sum())", "total = float(scaled.sum()) + 1")
+    nb = read_notebook(notebook)
+    set_cell_source(nb["cells"][2], "total = 0\ncatalog.save('report', total)")
+    write_notebook(notebook, nb)
+    before = (notebook.read_text(), nodes.read_text())
+    with pytest.raises(SyncConflictError, match="node 'report': cell 2 \\(id c02\\)"):
+        sync_notebook(notebook)
+    assert (notebook.read_text(), nodes.read_text()) == before
+    assert cli.sync_main([str(notebook)]) == 1
+    assert "both changed" in capsys.readouterr().err
+
+
+def test_sync_before_convert_says_to_convert_first(write_notebook):
+    path = write_notebook(CELLS)
+    with pytest.raises(GeneratedFileError, match="kedro-nb convert"):
+        sync_notebook(path)
