@@ -24,7 +24,8 @@ from kedro_nb.io.core import is_dataset
 from kedro_nb.io.errors import CatalogConfigError, DatasetError, DatasetNotFoundError
 from kedro_nb.io.factories import FactoryResolver, is_pattern
 from kedro_nb.io.lazy_yaml import RawEntry, split_catalog_yaml, yaml_load
-from kedro_nb.io.memory import MemoryDataset
+from kedro_nb.io.memory import MemoryDataset, is_ephemeral
+from kedro_nb.io.registry import resolve_type
 from kedro_nb.io.versioning import Version, generate_timestamp
 from kedro_nb.io.views import CatalogViews
 
@@ -164,6 +165,40 @@ class DataCatalog(CatalogViews):
 
         for key, value in parameters.items():
             walk(str(key), value)
+
+    def to_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str | None],
+                                 str | None]:
+        """``(catalog, credentials, load_versions, save_version)`` that ``from_config`` turns
+        back into an equivalent catalog: declared entries (credentials still by name) and
+        factory patterns; in-memory datasets and instances registered directly are left out
+        (they have no config)."""
+        catalog: dict[str, Any] = {}
+        for name in self._configs:
+            config = self._entry(name) or {}
+            if name in self._datasets and is_ephemeral(self._datasets[name]):
+                continue
+            try:
+                if resolve_type(config["type"], entry=name) is MemoryDataset:
+                    continue
+            except DatasetError:
+                pass  # kept as written: the receiving side reports it
+
+            catalog[name] = copy.deepcopy(config)
+        catalog.update(copy.deepcopy(self._factories.user_patterns()))
+        used: set[str] = set()
+
+        def collect(value: Any) -> None:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if key == "credentials" and isinstance(item, str):
+                        used.add(item)
+                    collect(item)
+
+        collect(catalog)
+        credentials = {k: copy.deepcopy(v) for k, v in self._credentials.items() if k in used}
+        load_versions = {name: self._load_versions.get(name) for name in catalog
+                         if not is_pattern(name)}
+        return catalog, credentials, load_versions, self._save_version
 
     # -- mapping protocol ------------------------------------------------------------------
     def __contains__(self, name: object) -> bool:

@@ -158,6 +158,11 @@ class FactoryResolver:
             names.append(self._catch_all.pattern)
         return names + [p.pattern for p in self._runtime if p.pattern not in names]
 
+    def user_patterns(self) -> dict[str, dict[str, Any]]:
+        """The user's patterns and their (unresolved) configs, catch-all included."""
+        found = list(self._patterns) + ([self._catch_all] if self._catch_all else [])
+        return {p.pattern: p.config for p in found}
+
     @property
     def catch_all(self) -> str | None:
         """The user's catch-all pattern, if any."""

@@ -137,3 +137,28 @@ def test_repr_lists_entries(tmp_path: Path) -> None:
     catalog["scratch"]
     assert "'scratch': kedro_nb.io.memory.MemoryDataset()" in repr(catalog)
     assert repr(DataCatalog()) == "DataCatalog()"
+
+
+def test_to_config_round_trips_and_keeps_credentials_by_name(tmp_path: Path) -> None:
+    from kedro.io import DataCatalog as KedroCatalog
+
+    config = {
+        "raw": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "r.pkl"),
+                "credentials": "local"},
+        "mem": {"type": "MemoryDataset"},
+        "{name}_json": {"type": "json.JSONDataset", "filepath": f"{tmp_path}/{{name}}.json"},
+    }
+    credentials = {"local": {"auto_mkdir": True}, "unused": {"token": "abcd"}}
+    catalog = DataCatalog.from_config(config, credentials, save_version="2024-01-01T00.00.00.000Z")
+    catalog["direct"] = 1
+    out_config, out_credentials, load_versions, save_version = catalog.to_config()
+    assert out_config == {"raw": config["raw"], "{name}_json": config["{name}_json"]}
+    assert out_credentials == {"local": {"auto_mkdir": True}}
+    assert load_versions == {"raw": None}
+    assert save_version == "2024-01-01T00.00.00.000Z"
+    again = DataCatalog.from_config(out_config, out_credentials, save_version=save_version)
+    again.save("raw", [1])
+    assert again.load("raw") == [1]
+    again.save("x_json", {"k": 1})
+    kedro = KedroCatalog.from_config(out_config, out_credentials)  # Kedro reads it too
+    assert kedro.load("x_json") == {"k": 1}

@@ -249,3 +249,17 @@ def teardown_module() -> None:
     fs = fsspec.filesystem("memory")
     if fs.exists("/kedro-nb-tests"):
         fs.rm("/kedro-nb-tests", recursive=True)
+
+
+def test_missing_fsspec_backend_names_the_package_to_install() -> None:
+    import importlib.util
+
+    protocol, package = next(((p, m) for p, m in [("gcs", "gcsfs"), ("s3", "s3fs"),
+                                                  ("abfs", "adlfs")]
+                              if importlib.util.find_spec(m) is None), (None, None))
+    if protocol is None:
+        pytest.skip("every cloud backend is installed here; nothing is missing to report")
+    catalog = DataCatalog.from_config({"d": {"type": "text.TextDataset",
+                                             "filepath": f"{protocol}://bucket/x.txt"}})
+    with pytest.raises(DatasetError, match=f"(?s)Dataset 'd'.*'{protocol}'.*{package}"):
+        catalog.load("d")
