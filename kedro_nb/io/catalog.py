@@ -53,7 +53,7 @@ class DataCatalog(CatalogViews):
     #: used by ``get(name, fallback_to_runtime_pattern=True)`` for undeclared datasets
     default_runtime_patterns: dict[str, dict[str, Any]] = {"{default}": {"type": "MemoryDataset"}}
 
-    def __init__(self, datasets: dict[str, Any] | None = None,
+    def __init__(self, datasets: dict[str, Any] | None = None, *,
                  load_versions: dict[str, str] | None = None,
                  save_version: str | None = None) -> None:
         self._datasets: dict[str, Any] = {}
