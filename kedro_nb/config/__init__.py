@@ -4,6 +4,7 @@ OmegaConf interpolation (globals, runtime params) and runtime parameters."""
 from kedro_nb.config.errors import (
     ConfigError,
     ConfigInterpolationError,
+    ConfigSourceError,
     ConfigSyntaxError,
     DuplicateConfigKeyError,
     MissingConfigError,
@@ -17,6 +18,7 @@ __all__ = [
     "ConfigError",
     "ConfigInterpolationError",
     "ConfigLoader",
+    "ConfigSourceError",
     "ConfigSyntaxError",
     "DuplicateConfigKeyError",
     "MissingConfigError",

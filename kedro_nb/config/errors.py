@@ -13,7 +13,12 @@ class ConfigError(ValueError):
 
 class MissingConfigError(ConfigError):
     """Raised by ``ConfigLoader[key]`` when no file of the configuration matches the key's
-    patterns, or when ``conf_source`` or an explicitly requested environment folder is missing."""
+    patterns (callers may treat that key as empty)."""
+
+
+class ConfigSourceError(ConfigError):
+    """Raised when ``conf_source`` or an explicitly requested environment folder does not
+    exist (never treated as empty: the run would silently use the wrong configuration)."""
 
 
 class ConfigSyntaxError(ConfigError):

@@ -21,7 +21,12 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.config.errors import ConfigError, ConfigInterpolationError, MissingConfigError
+from kedro_nb.config.errors import (
+    ConfigError,
+    ConfigInterpolationError,
+    ConfigSourceError,
+    MissingConfigError,
+)
 from kedro_nb.config.files import check_no_duplicates, find_config_files, read_config_file
 from kedro_nb.config.params import deep_merge, nest_dotted
 
@@ -160,12 +165,14 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         """The files that make up ``key``, base first (for display and debugging)."""
         patterns = self.config_patterns[key]
         return [
-            f for folder in self._existing_folders() for f in find_config_files(folder, patterns)
+            f for folder in self.existing_folders() for f in find_config_files(folder, patterns)
         ]
 
-    def _existing_folders(self) -> list[Path]:
+    def existing_folders(self) -> list[Path]:
+        """The environment folders that exist, lowest precedence first. Raises
+        ConfigSourceError when ``conf_source`` or an explicitly requested env is missing."""
         if not self.conf_source.is_dir():
-            raise MissingConfigError(
+            raise ConfigSourceError(
                 f"Configuration folder {self.conf_source} does not exist. Create it (with "
                 "base/ and local/ inside) or pass the right --conf-source."
             )
@@ -177,7 +184,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                 present = sorted(p.name for p in self.conf_source.iterdir() if p.is_dir())
                 close = difflib.get_close_matches(folder.name, present, n=3)
                 hint = f" Did you mean: {', '.join(close)}?" if close else ""
-                raise MissingConfigError(
+                raise ConfigSourceError(
                     f"Environment {folder.name!r} not found: {folder} does not exist. "
                     f"Environments present: {present}.{hint}"
                 )
@@ -190,7 +197,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         layers: list[dict[str, Any]] = []
         origins: dict[str, Path] = {}
         any_file = False
-        for folder in self._existing_folders():
+        for folder in self.existing_folders():
             per_file = {
                 path: read_config_file(path) for path in find_config_files(folder, patterns)
             }

@@ -143,6 +143,7 @@ class KedroNbSession:
             default_run_env=args.pop("default_run_env", "local") or "local",
             **args,
         )
+        loader.existing_folders()  # a missing conf folder or --env fails now, not mid-run
         return cls(
             root,
             package_name=meta.package_name,
@@ -182,7 +183,10 @@ class KedroNbSession:
     def scrub(self, text: str) -> str:
         """``text`` with every credential value masked (for logs, errors and records)."""
         if self._secrets is None:
-            self._credentials()
+            try:
+                self._credentials()
+            except Exception:  # unreadable credentials hold no secret to mask yet
+                self._secrets = ()
         return scrub(text, self._secrets or ())
 
     @property

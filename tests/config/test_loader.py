@@ -12,6 +12,7 @@ import pytest
 from kedro_nb.config import (
     ConfigInterpolationError,
     ConfigLoader,
+    ConfigSourceError,
     ConfigSyntaxError,
     DuplicateConfigKeyError,
     MissingConfigError,
@@ -159,8 +160,13 @@ def test_env_variables_only_in_credentials(conf: Path, monkeypatch: pytest.Monke
 
 def test_unknown_env_suggests_close_names(conf: Path) -> None:
     (conf / "staging").mkdir()
-    with pytest.raises(MissingConfigError, match="staging"):
-        ConfigLoader(conf, env="stagin")["catalog"]
+    loader = ConfigLoader(conf, env="stagin")
+    with pytest.raises(ConfigSourceError, match="staging"):
+        loader["catalog"]
+    with pytest.raises(ConfigSourceError):
+        loader.get("parameters", {})
+    with pytest.raises(ConfigSourceError, match="does not exist"):
+        ConfigLoader(conf / "nowhere")["catalog"]
 
 
 def test_missing_default_env_folder_is_fine(conf: Path) -> None:

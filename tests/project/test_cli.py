@@ -1,0 +1,198 @@
+"""``kedro-nb run`` / ``kedro-nb runs``: the real console script and in-process calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kedro_nb.cli import main
+from kedro_nb.project.cli import run_main, runs_main
+
+SECRET = "FAKE-SECRET-4f1c9a"
+CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
+
+
+def console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_console_script_runs_the_kedro_project_end_to_end(spaceflights: Path) -> None:
+    done = console("run", cwd=spaceflights)
+    assert done.returncode == 0, done.stderr
+    assert "6 node(s)" in done.stdout
+    assert (
+        "evaluate_model_node" in done.stdout
+        and "datasets written: preprocessed_companies" in done.stdout
+    )
+    assert json.loads((spaceflights / "data/08_reporting/metrics.json").read_text())["r2"] > 0.9
+    listed = console("runs", cwd=spaceflights / "src")
+    assert listed.returncode == 0 and "success" in listed.stdout and "__default__" in listed.stdout
+    run_id = listed.stdout.splitlines()[1].split()[0]
+    shown = console("runs", run_id[:16], "--json", cwd=spaceflights)
+    assert json.loads(shown.stdout)["run_id"] == run_id
+    assert SECRET not in done.stdout + done.stderr + listed.stdout + shown.stdout
+
+
+def test_node_failure_prints_node_error_and_resume_command(spaceflights: Path, capsys) -> None:
+    nodes = spaceflights / "src/spaceflights/pipelines/data_science/nodes.py"
+    nodes.write_text(
+        nodes.read_text().replace(
+            '    """Coefficients', '    raise ValueError("singular")\n    """Coefficients'
+        )
+    )
+    argv = ["--project", str(spaceflights), "--params", "model_options.seed=3"]
+    assert run_main(argv) == 1
+    err = capsys.readouterr().err
+    assert "node 'train_model_node' failed: ValueError: singular" in err
+    expected = (
+        f"kedro-nb run --project {spaceflights} --params model_options.seed=3 "
+        "--from-nodes split_data_node"
+    )
+    assert f"resume with: {expected}" in err
+    assert "Traceback" not in err
+    assert run_main([*argv, "--verbose"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_resume_command_after_a_fix_completes(spaceflights: Path, capsys) -> None:
+    nodes = spaceflights / "src/spaceflights/pipelines/data_science/nodes.py"
+    original = nodes.read_text()
+    nodes.write_text(
+        original.replace(
+            '    """Coefficients', '    raise ValueError("singular")\n    """Coefficients'
+        )
+    )
+    assert run_main(["--project", str(spaceflights)]) == 1
+    nodes.write_text(original)
+    for name in [m for m in sys.modules if m.startswith("spaceflights")]:
+        del sys.modules[name]
+    assert run_main(["--project", str(spaceflights), "--from-nodes", "split_data_node"]) == 0
+    assert "3 node(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--pipeline", "data_sciense"], "Did you mean: data_science"),
+        (["--nodes", "train_modle_node"], "train_model_node"),
+        (["--params", "novalue"], "key=value"),
+        (["--env", "prodd"], "'prodd' not found"),
+        (["--load-versions", "regressor"], "dataset:version"),
+        (["--runner", "sequentail"], "sequential"),
+        (["--frm-nodes", "x"], "unrecognized arguments"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(spaceflights: Path, capsys, argv, expected) -> None:
+    assert run_main(["--project", str(spaceflights), *argv]) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_config_errors_name_file_line_and_fix(spaceflights: Path, capsys, write) -> None:
+    write(spaceflights, "conf/local/catalog.yml", "broken:\n  type: [pandas.CSVDataset\n")
+    assert run_main(["--project", str(spaceflights)]) == 2
+    err = capsys.readouterr().err
+    assert "conf/local/catalog.yml, line 3" in err
+
+
+@pytest.mark.parametrize(
+    ("catalog_entry", "code", "expected"),
+    [
+        ("  type: pandas.CSVDatasett\n  filepath: data/01_raw/companies.csv\n", 2, "CSVDataset"),
+        (
+            "  type: pandas.CSVDataset\n  filepath: data/01_raw/companies.csv\n"
+            "  credentials: nope\n",
+            2,
+            "nope",
+        ),
+        ("  type: pandas.CSVDataset\n  filepath: data/01_raw/missing.csv\n", 1, "missing.csv"),
+    ],
+)
+def test_dataset_errors_surface_cleanly(
+    spaceflights: Path, capsys, write, catalog_entry, code, expected
+) -> None:
+    catalog = spaceflights / "conf/base/catalog.yml"
+    text = catalog.read_text()
+    start = text.index("companies:\n") + len("companies:\n")
+    end = text.index("\n\n", start) + 1
+    catalog.write_text(text[:start] + catalog_entry + text[end:])
+    assert run_main(["--project", str(spaceflights), "--pipeline", "data_processing"]) == code
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert SECRET not in err
+
+
+def test_cycle_and_duplicate_outputs_are_usage_errors(mini: Path, write, capsys) -> None:
+    write(
+        mini,
+        "src/mini/pipelines/loop/pipeline.py",
+        """\
+        from kedro_nb.pipeline import Pipeline, node
+
+        def create_pipeline():
+            return Pipeline([node(str, "a", "b", name="ab"), node(str, "b", "a", name="ba")])
+        """,
+    )
+    assert run_main(["--project", str(mini), "--pipeline", "loop"]) == 2
+    assert "ircular" in capsys.readouterr().err
+    write(
+        mini,
+        "src/mini/pipelines/twice/pipeline.py",
+        """\
+        from kedro_nb.pipeline import Pipeline, node
+
+        def create_pipeline():
+            return Pipeline([node(str, "a", "b", name="one"), node(str, "c", "b", name="two")])
+        """,
+    )
+    assert run_main(["--project", str(mini), "--pipeline", "twice"]) == 2
+    assert "'b'" in capsys.readouterr().err
+
+
+def test_native_project_with_params_and_runs_listing(mini: Path, capsys) -> None:
+    assert (
+        main(["run", "--project", str(mini), "--pipeline", "scale", "--params", "factor=10"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "scale" in out and "total" in out
+    assert runs_main(["--project", str(mini)]) == 0
+    assert "scale" in capsys.readouterr().out
+    assert runs_main(["--project", str(mini), "nope"]) == 2
+
+
+def test_no_project_found(tmp_path: Path, capsys) -> None:
+    assert run_main(["--project", str(tmp_path)]) == 2
+    assert "[tool.kedro_nb]" in capsys.readouterr().err
+    assert runs_main(["--project", str(tmp_path)]) == 0
+    assert "No runs recorded" in capsys.readouterr().out
+
+
+_STARTUP_PROBE = """
+import sys
+from kedro_nb.project.cli import run_main
+code = run_main(["--project", sys.argv[1], "--pipeline", "data_processing"])
+loaded = sorted(m for m in sys.modules if m.startswith("spaceflights.pipelines."))
+print(code, ",".join(loaded))
+"""
+
+
+def test_run_imports_only_the_pipeline_it_runs(spaceflights: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _STARTUP_PROBE, str(spaceflights)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    code, loaded = done.stdout.strip().splitlines()[-1].split(" ")
+    assert code == "0", done.stderr
+    assert "spaceflights.pipelines.data_science" not in loaded.split(",")
+    assert "spaceflights.pipelines.data_processing" in loaded.split(",")
