@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import json
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +93,9 @@ def project_node_cell(node: Any) -> DebugCell:
 
 
 def _read_cells(notebook: Path) -> list[dict[str, Any]]:
-    return json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    from kedro_nb.convert.cells import read_notebook
+
+    return read_notebook(notebook)["cells"]
 
 
 def notebook_node_cell(notebook: Path, node_name: str) -> DebugCell | None:

@@ -9,10 +9,8 @@ want as notebook variables. The session and runner do the work; this module only
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
-import time
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +30,8 @@ class RunRequest:
     pipeline_name: str | None = None
     pipeline: Any = None  # set for notebook runs (the notebook's own pipeline)
     notebook: Path | None = None
+    #: the notebook path as typed after ``--notebook`` ("" when the kernel's own was found)
+    notebook_given: str = ""
     slicing: dict[str, list[str] | None] = field(default_factory=dict)
     runner: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
@@ -49,7 +49,9 @@ class RunRequest:
         """The ``%run_pipeline`` line repeating this request, with ``slicing`` flags added."""
         parts = [f"%{RUN_PIPELINE_MAGIC}"]
         if self.notebook is not None:
-            parts += ["--notebook", shlex.quote(str(self.notebook))]
+            parts.append("--notebook")
+            if self.notebook_given:
+                parts.append(shlex.quote(self.notebook_given))
         elif self.pipeline_name:
             parts.append(shlex.quote(self.pipeline_name))
         if self.runner:
@@ -74,13 +76,19 @@ def notebook_staleness(notebook: Path, last_cell_executed_at: float | None) -> s
     saved_at = os.stat(notebook).st_mtime
     if saved_at >= last_cell_executed_at:
         return None
-    saved, ran = (
-        time.strftime("%H:%M:%S", time.localtime(t)) for t in (saved_at, last_cell_executed_at)
-    )
     return (
-        f"Note: {notebook.name} on disk was saved at {saved}, before the last cell ran at {ran}; "
-        "this run uses the saved file. Save the notebook to run your latest edits."
+        f"Note: {notebook.name} on disk was saved {_duration(last_cell_executed_at - saved_at)} "
+        "before the last cell ran; this run uses the saved file. Save the notebook to run your "
+        "latest edits."
     )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
@@ -103,12 +111,13 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
 
 
 def _cell_line(notebook: Path, cell_index: int, line: int) -> str:
+    from kedro_nb.convert.cells import cell_source, read_notebook
+
     try:
-        cell = json.loads(notebook.read_text(encoding="utf-8"))["cells"][cell_index]
-        source = cell["source"]
-        lines = ("".join(source) if isinstance(source, list) else source).splitlines()
-        return lines[line - 1].strip()
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return (
+            cell_source(read_notebook(notebook)["cells"][cell_index]).splitlines()[line - 1].strip()
+        )
+    except Exception:  # the file changed since the run: show no code rather than fail
         return ""
 
 
@@ -128,12 +137,14 @@ def failure_report(error: Any, request: RunRequest) -> str:
     lines = [f"Node {error.node_name!r} failed: {type(cause).__name__}: {cause}"]
     location = None
     if request.notebook is not None:
-        from kedro_nb.convert import cell_location
+        from kedro_nb.convert.build import cell_location
 
         location = cell_location(cause)
     if location is not None:
         cell_index, line = location
-        lines.append(f"  in cell {cell_index} of {request.notebook.name}, line {line}:")
+        lines.append(
+            f"  in cell {cell_index + 1} of {request.notebook.name} (counting from 1), line {line}:"
+        )
         code = _cell_line(request.notebook, cell_index, line)
         if code:
             lines.append(f"      {code}")

@@ -13,17 +13,33 @@ from kedro_nb.notebook.displays.tables import html_table, text_table, yes_no
 HEADERS = ("name", "type", "location", "exists", "versioned")
 # Where built-in datasets live; shown with Kedro's type names (``pandas.CSVDataset``).
 _DATASET_PACKAGES = ("kedro_nb.io.datasets.", "kedro_datasets.")
+_OWN_PACKAGES = ("kedro_nb.", "kedro.")
+_LOCATION_CHARS = 60
 _PARAMS_PREFIX = "params:"
 _PARAMS_ALL = "parameters"
 
 
 def short_type(type_path: str) -> str:
-    """Kedro's spelling of a dataset type: ``pandas.CSVDataset``, ``MemoryDataset``."""
+    """Kedro's spelling of a dataset type: ``pandas.CSVDataset``, ``MemoryDataset``.
+
+    Full paths of built-in datasets are shortened; names already short are kept as given.
+    """
     module, _, name = type_path.rpartition(".")
     for package in _DATASET_PACKAGES:
         if module.startswith(package):
             return f"{module[len(package) :].split('.')[0]}.{name}"
-    return name or type_path
+    if module.startswith(_OWN_PACKAGES):
+        return name
+    return type_path
+
+
+def short_location(location: str) -> str:
+    """Long paths keep their end (the file name is what tells datasets apart)."""
+    return (
+        location
+        if len(location) <= _LOCATION_CHARS
+        else "\u2026" + location[-_LOCATION_CHARS + 1 :]
+    )
 
 
 def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
@@ -38,7 +54,8 @@ def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
             (
                 name,
                 short_type(str(entry.get("type") or "")),
-                entry.get("filepath") or ("(memory)" if entry.get("ephemeral") else ""),
+                short_location(entry.get("filepath") or "")
+                or ("(memory)" if entry.get("ephemeral") else ""),
                 yes_no(entry.get("exists")),
                 yes_no(bool(entry.get("versioned"))),
             )

@@ -130,10 +130,11 @@ class RunMagics(ProjectMagics):
             if args.name:
                 raise UsageError(f"%{M}: give a pipeline name or --notebook, not both.")
             request.notebook = self._notebook_file(args.notebook)
+            request.notebook_given = args.notebook
             warning = notebook_staleness(request.notebook, self.project.last_cell_executed_at)
             if warning:
                 print(warning, file=sys.stderr)
-            from kedro_nb.convert import notebook_pipeline
+            from kedro_nb.convert.build import notebook_pipeline
 
             try:
                 request.pipeline = notebook_pipeline(request.notebook)
