@@ -117,9 +117,16 @@ def render_function(node: NodeCell, notebook: str) -> tuple[str, str]:
 
 
 def render_nodes(
-    analysis: NotebookAnalysis, nodes: list[NodeCell], notebook: str, name: str
+    analysis: NotebookAnalysis,
+    nodes: list[NodeCell],
+    notebook: str,
+    name: str,
+    extra: tuple[ast.ImportFrom, ...] = (),
 ) -> str:
-    """The ``nodes.py`` text: header, used setup imports and definitions, one function per node."""
+    """The ``nodes.py`` text: header, used setup imports and definitions, one function per node.
+
+    ``extra`` imports are merged into the import block (``render_module`` adds the pipeline's).
+    """
     used: set[str] = set().union(*(n.globals_used for n in nodes)) if nodes else set()
     definitions = analysis.setup_closure(used)
     wanted = used | {r for d in definitions for r in d.reads}
@@ -127,7 +134,8 @@ def render_nodes(
         d.statement for d in definitions if isinstance(d.statement, (ast.Import, ast.ImportFrom))
     ]
     parts = [_header(notebook) + f'"""Node functions of the {name!r} pipeline."""']
-    block = render_imports(imports, wanted)  # type: ignore[arg-type]
+    extra_names = {a.asname or a.name for statement in extra for a in statement.names}
+    block = render_imports([*imports, *extra], wanted | extra_names)  # type: ignore[list-item]
     if block:
         parts.append(block)
     for definition in definitions:
@@ -169,44 +177,49 @@ def _keyword(name: str, value: str, indent: str) -> list[str]:
     return [f"{indent}{name}=[", *(f"{indent}    {_quote(v)}," for v in items), f"{indent}],"]
 
 
-def render_pipeline(nodes: list[NodeCell], notebook: str, name: str, target: str) -> str:
-    """The ``pipeline.py`` text defining ``create_pipeline(**kwargs)``."""
-    module = TARGETS[target]
-    names = sorted(n.name for n in nodes)
+def _create_pipeline(nodes: list[NodeCell], notebook: str, name: str) -> str:
     lines = [
-        _header(notebook) + f'"""The {name!r} pipeline: wires the functions of ``nodes.py``."""',
-        "",
-        f"from {module} import Pipeline, node",
-    ]
-    if names:
-        statement = ast.parse(f"from .nodes import {', '.join(names)}").body[0]
-        lines += ["", render_imports([statement], set(names))]  # type: ignore[list-item]
-    lines += [
-        "",
-        "",
         "def create_pipeline(**kwargs) -> Pipeline:",
         f'    """Return the {name!r} pipeline generated from {notebook}."""',
     ]
     if not nodes:
-        lines.append("    return Pipeline([])")
-        return "\n".join(lines) + "\n"
+        return "\n".join([*lines, "    return Pipeline([])"])
     lines += ["    return Pipeline(", "        ["]
+    indent = " " * 16
     for node in nodes:
-        indent = " " * 16
         lines.append("            node(")
         lines += _keyword("func", node.name, indent)
         lines += _keyword("inputs", _literal(node.inputs), indent)
-        lines += _keyword(
-            "outputs",
-            _literal(node.outputs),
-            indent,
-        )
+        lines += _keyword("outputs", _literal(node.outputs), indent)
         lines += _keyword("name", _quote(node.name), indent)
         if node.tags:
             lines += _keyword("tags", "[" + ", ".join(_quote(t) for t in node.tags) + "]", indent)
         lines.append("            ),")
-    lines += ["        ]", "    )"]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "        ]", "    )"])
+
+
+def _pipeline_import(target: str) -> ast.ImportFrom:
+    return ast.parse(f"from {TARGETS[target]} import Pipeline, node").body[0]  # type: ignore[return-value]
+
+
+def render_pipeline(nodes: list[NodeCell], notebook: str, name: str, target: str) -> str:
+    """The ``pipeline.py`` text defining ``create_pipeline(**kwargs)``."""
+    statements: list[ast.Import | ast.ImportFrom] = [_pipeline_import(target)]
+    names = sorted(n.name for n in nodes)
+    if names:
+        statements.append(ast.parse(f"from .nodes import {', '.join(names)}").body[0])  # type: ignore[arg-type]
+    head = _header(notebook) + f'"""The {name!r} pipeline: wires the functions of ``nodes.py``."""'
+    imports = render_imports(statements, {"Pipeline", "node", *names})
+    return _join_top_level([head, imports, _create_pipeline(nodes, notebook, name)])
+
+
+def render_module(
+    analysis: NotebookAnalysis, nodes: list[NodeCell], notebook: str, name: str, target: str
+) -> str:
+    """One self-contained module: the node functions followed by ``create_pipeline()``."""
+    return render_nodes(analysis, nodes, notebook, name, extra=(_pipeline_import(target),)) + (
+        "\n\n" + _create_pipeline(nodes, notebook, name) + "\n"
+    )
 
 
 def render_init(notebook: str, name: str) -> str:

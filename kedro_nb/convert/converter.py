@@ -182,3 +182,25 @@ def drift(conversion: Conversion) -> str:
             )
         )
     return "".join(chunks)
+
+
+def module_source(
+    nb: dict[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    pipeline: str | None = None,
+    target: str = "kedro_nb",
+) -> str:
+    """One self-contained module (node functions + ``create_pipeline``) for notebook ``nb``.
+
+    ``path`` is where the notebook lives (for its name and the catalog beside it or in its
+    project); the file need not exist. Used by the nbconvert exporter.
+    """
+    from kedro_nb.convert.codegen import render_module
+
+    path = Path(path).resolve()
+    layout = find_layout(path)
+    analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=_declared(layout))
+    nodes = [n for n in analysis.nodes if pipeline is None or n.pipeline in (None, pipeline)]
+    name = identifier(pipeline) if pipeline else analysis.name
+    return render_module(analysis, nodes, path.name, name, target)
