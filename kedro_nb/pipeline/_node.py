@@ -84,8 +84,7 @@ def _warn_dotted_name(name: str, namespace: str | None) -> None:
 
 
 def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
-    if inspect.isbuiltin(func):
-        return None
+    """The signature to bind inputs to; builtins are checked too when they expose one."""
     try:
         return inspect.signature(func, follow_wrapped=False)
     except (TypeError, ValueError):  # some C callables expose no signature
@@ -168,7 +167,7 @@ class Node:
         self._func = func
         self._inputs = inputs
         self._outputs = outputs
-        self._name = name or None
+        self._name = name
         self._namespace = namespace
         self._tags = tag_set
         self._confirms = confirms
