@@ -26,52 +26,72 @@ class RunGraph:
 
     Attributes:
         nodes: the nodes, in the pipeline's topological order.
+        node_inputs / node_outputs: per node index, its input / output dataset names.
         inputs: datasets consumed and produced by no node (free inputs), first-use order.
         outputs: datasets produced and consumed by no node (free outputs), production order.
         datasets: every dataset name the nodes use, first-use order.
-        parents / children: per node index, the indices it depends on / that depend on it.
+        children: per node index, the indices of the nodes reading its outputs.
+        parent_counts: per node index, how many distinct nodes it reads from.
         load_counts: how many node inputs read each dataset (full names).
     """
 
-    __slots__ = ("children", "datasets", "index", "inputs", "load_counts", "node_inputs",
-                 "node_outputs", "nodes", "outputs", "parents", "producer")
+    __slots__ = ("children", "datasets", "inputs", "load_counts", "node_inputs", "node_outputs",
+                 "nodes", "outputs", "parent_counts", "producer")
 
     def __init__(self, nodes: Sequence[Any]) -> None:
         self.nodes = list(nodes)
-        self.index = {node.name: i for i, node in enumerate(self.nodes)}
-        self.node_inputs = [tuple(node.inputs) for node in self.nodes]
-        self.node_outputs = [tuple(node.outputs) for node in self.nodes]
+        self.node_inputs = node_inputs = [tuple(node.inputs) for node in self.nodes]
+        self.node_outputs = node_outputs = [tuple(node.outputs) for node in self.nodes]
+        bases: dict[str, str] = {}
+
+        def base(name: str) -> str:
+            found = bases.get(name)
+            if found is None:
+                found = bases[name] = base_name(name)
+            return found
+
         producer: dict[str, int] = {}
-        for i, outputs in enumerate(self.node_outputs):
+        for i, outputs in enumerate(node_outputs):
             for name in outputs:
-                producer[base_name(name)] = i
+                producer[base(name)] = i
         self.producer = producer
         load_counts: dict[str, int] = {}
         consumed: set[str] = set()
         datasets: dict[str, None] = {}
-        parents: list[list[int]] = []
+        parent_counts = [0] * len(self.nodes)
         children: list[list[int]] = [[] for _ in self.nodes]
-        for i, inputs in enumerate(self.node_inputs):
-            own: list[int] = []
+        for i, inputs in enumerate(node_inputs):
+            last_parent = -1
             for name in inputs:
                 load_counts[name] = load_counts.get(name, 0) + 1
                 datasets[name] = None
-                base = base_name(name)
-                consumed.add(base)
-                parent = producer.get(base)
-                if parent is not None and parent != i and parent not in own:
-                    own.append(parent)
-                    children[parent].append(i)
-            parents.append(own)
-            for name in self.node_outputs[i]:
+                key = base(name)
+                consumed.add(key)
+                parent = producer.get(key)
+                if parent is None or parent in (i, last_parent):
+                    continue
+                siblings = children[parent]
+                if not siblings or siblings[-1] != i:
+                    siblings.append(i)
+                    parent_counts[i] += 1
+                last_parent = parent
+            for name in node_outputs[i]:
                 datasets[name] = None
-        self.parents = parents
+        self.parent_counts = parent_counts
         self.children = children
         self.load_counts = load_counts
         self.datasets = list(datasets)
-        self.inputs = [name for name in load_counts if base_name(name) not in producer]
-        self.outputs = [name for outputs in self.node_outputs for name in outputs
-                        if base_name(name) not in consumed]
+        self.inputs = [name for name in load_counts if base(name) not in producer]
+        self.outputs = [name for outputs in node_outputs for name in outputs
+                        if base(name) not in consumed]
+
+    def parents(self) -> list[list[int]]:
+        """Per node index, the indices of the nodes it reads from (built on demand)."""
+        parents: list[list[int]] = [[] for _ in self.nodes]
+        for parent, children in enumerate(self.children):
+            for child in children:
+                parents[child].append(parent)
+        return parents
 
     def release_schedule(self) -> list[tuple[str, ...]]:
         """Per node position, the datasets to release once it completes in sequential order:
@@ -82,15 +102,16 @@ class RunGraph:
             for name in inputs:
                 last_reader[name] = i
         keep = set(self.inputs) | set(self.outputs)
-        schedule: list[list[str]] = [[] for _ in self.nodes]
+        schedule: dict[int, list[str]] = {}
         for name, i in last_reader.items():
             if name not in keep:
-                schedule[i].append(name)
+                schedule.setdefault(i, []).append(name)
         for i, outputs in enumerate(self.node_outputs):
             for name in outputs:
                 if name not in last_reader and name not in keep:
-                    schedule[i].append(name)
-        return [tuple(names) for names in schedule]
+                    schedule.setdefault(i, []).append(name)
+        nothing: tuple[str, ...] = ()
+        return [tuple(schedule[i]) if i in schedule else nothing for i in range(len(self.nodes))]
 
     def descendants(self, start: Iterable[int]) -> set[int]:
         """``start`` and every node downstream of it (what ``--from-nodes`` would run)."""
@@ -133,7 +154,8 @@ class RunGraph:
                     seen.add(parent)
                     queue.append(parent)
         rerun = self.descendants(needed)
-        first_layer = [i for i in rerun if not any(p in rerun for p in self.parents[i])]
+        parents = self.parents()
+        first_layer = [i for i in rerun if not any(p in rerun for p in parents[i])]
         return sorted(self.nodes[i].name for i in first_layer)
 
     def missing_outputs_selection(self, is_persisted: Callable[[str], bool],

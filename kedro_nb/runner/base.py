@@ -59,7 +59,12 @@ class RunState:
         self.hooks = hooks
         self.run_id = run_id
         self.datasets = datasets
-        self.persisted = {name for name, ds in datasets.items() if not is_ephemeral(ds)}
+        self.persisted = persisted = {name for name, ds in datasets.items()
+                                      if not is_ephemeral(ds)}
+        self.names = [node.name for node in graph.nodes]
+        self._writes = [tuple(name for name in outputs if name in persisted) if persisted else ()
+                        for outputs in graph.node_outputs]
+        self._confirms = [tuple(getattr(node, "confirms", None) or ()) for node in graph.nodes]
         self.completed: list[int] = []
         self.node_timings: dict[str, float] = {}
         self.saved: list[str] = []
@@ -68,17 +73,13 @@ class RunState:
 
     def complete(self, index: int, seconds: float) -> None:
         """Record node ``index`` as done: timing, persisted outputs written, confirmations."""
-        node = self.graph.nodes[index]
         self.completed.append(index)
-        self.node_timings[node.name] = seconds
-        persisted = self.persisted
-        for name in self.graph.node_outputs[index]:
-            if name in persisted:
-                self.saved.append(name)
-        confirms = getattr(node, "confirms", None)
-        if confirms:
-            for name in confirms:
-                self.catalog.confirm(name)
+        self.node_timings[self.names[index]] = seconds
+        writes = self._writes[index]
+        if writes:
+            self.saved.extend(writes)
+        for name in self._confirms[index]:
+            self.catalog.confirm(name)
 
     def release_after(self, index: int) -> None:
         """Release what no remaining node reads once node ``index`` is done (any order)."""

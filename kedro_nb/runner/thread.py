@@ -26,7 +26,7 @@ class ReadyQueue:
     """Which nodes may start: a node is ready once all the nodes it reads from are done."""
 
     def __init__(self, state: RunState) -> None:
-        self._waiting = [len(parents) for parents in state.graph.parents]
+        self._waiting = list(state.graph.parent_counts)
         self._children = state.graph.children
         self.ready = [i for i, count in enumerate(self._waiting) if count == 0]
 

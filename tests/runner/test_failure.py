@@ -119,3 +119,13 @@ def test_resume_suggestion_matches_kedro_on_generated_pipelines(tmp_path, seed):
     unfinished = [by_name[name] for name in by_name if name not in set(error.completed)]
     expected = sorted(_find_nodes_to_resume_from(kedro_pipeline, unfinished, kedro_catalog))
     assert error.resume_from == expected
+
+
+def test_node_run_error_survives_pickling(tmp_path):
+    pipeline, catalog = _chain(tmp_path, {"c"})
+    with pytest.raises(NodeRunError) as info:
+        SequentialRunner().run(pipeline, catalog)
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert str(copy) == str(info.value)
+    assert (copy.node_name, copy.resume_from, copy.completed, copy.saved) == (
+        "boom", ["n3"], ["n1", "n2", "n3"], ["c"])

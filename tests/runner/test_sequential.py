@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from kedro_nb.io import DataCatalog
+from kedro_nb.io.datasets.pickle import PickleDataset
 from kedro_nb.pipeline import Pipeline, node
 from kedro_nb.runner import MissingInputsError, RunResult, SequentialRunner
 
@@ -174,3 +175,15 @@ def test_logs_only_at_debug_and_info(caplog):
 def test_empty_pipeline_runs(tmp_path):
     result = SequentialRunner().run(Pipeline([]), DataCatalog())
     assert result.outputs == {} and result.node_timings == {}
+
+
+def test_transcoded_datasets_share_one_file_and_order_the_nodes(tmp_path):
+    path = str(tmp_path / "shared.pkl")
+    catalog = DataCatalog({"a": 4,
+                           "shared@writer": PickleDataset(filepath=path),
+                           "shared@reader": PickleDataset(filepath=path)})
+    pipeline = Pipeline([node(double, "shared@reader", "out", name="read"),
+                         node(increment, "a", "shared@writer", name="write")])
+    result = SequentialRunner().run(pipeline, catalog)
+    assert list(result.node_timings) == ["write", "read"]
+    assert result.load("out") == 10 and result.saved == ["shared@writer"]

@@ -1,0 +1,234 @@
+"""Runner benchmark: kedro-nb vs Kedro 1.7, side by side in one process.
+
+1. Linear chains of 1,000 / 3,000 / 10,000 trivial nodes on memory datasets, SequentialRunner
+   on both sides, timing "construction + run" (nodes, Pipeline, DataCatalog, run) and "run"
+   alone, under two logging set-ups applied identically to both tools:
+   - default: what a project run does, minus the terminal: root logger with one handler at
+     INFO, ``kedro`` and ``kedro_nb`` loggers at INFO. ``--handler stream`` (default) is a
+     ``logging.StreamHandler`` on /dev/null with Kedro's "simple" format; ``--handler rich``
+     is Kedro's own ``kedro.logging.RichHandler`` (its default project logging) on a
+     /dev/null console.
+   - silenced: the same handler, every logger at WARNING.
+   Kedro is skipped above ``--kedro-max`` nodes (default 3,000): it is quadratic.
+2. Hook overhead: kedro-nb at 3,000 nodes with no hook manager, an empty one, and one no-op
+   ``after_node_run`` implementation.
+3. ParallelRunner vs SequentialRunner on 4 independent CPU-bound branches (~1 s each).
+
+Run: ``.venv/bin/python bench/runner_bench.py`` (``--quick`` for a short smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+# -- logging set-ups -------------------------------------------------------------------------
+
+def configure_logging(mode: str, handler_kind: str) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    devnull = open(os.devnull, "w")  # noqa: SIM115 (lives for the whole benchmark)
+    if handler_kind == "rich":
+        from kedro.logging import RichHandler
+        from rich.console import Console
+
+        handler: logging.Handler = RichHandler(console=Console(file=devnull, width=120))
+    else:
+        handler = logging.StreamHandler(devnull)
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
+    root.addHandler(handler)
+    level = logging.INFO if mode == "default" else logging.WARNING
+    root.setLevel(level)
+    for name in ("kedro", "kedro_nb"):
+        logging.getLogger(name).setLevel(level)
+
+
+# -- the two sides ---------------------------------------------------------------------------
+
+def build_ours(n: int) -> tuple[Any, Any]:
+    from kedro_nb.io import DataCatalog
+    from kedro_nb.pipeline import Pipeline, node
+
+    pipeline = Pipeline([node(inc, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(n)])
+    return pipeline, DataCatalog({"d0": 0})
+
+
+def build_kedro(n: int) -> tuple[Any, Any]:
+    from kedro.io import DataCatalog, MemoryDataset
+    from kedro.pipeline import Pipeline, node
+
+    pipeline = Pipeline([node(inc, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(n)])
+    return pipeline, DataCatalog({"d0": MemoryDataset(0)})
+
+
+def run_ours(pipeline: Any, catalog: Any, n: int, hook_manager: Any = None) -> None:
+    from kedro_nb.runner import SequentialRunner
+
+    result = SequentialRunner().run(pipeline, catalog, hook_manager)
+    assert result.load(f"d{n}") == n
+
+
+def run_kedro(pipeline: Any, catalog: Any, n: int) -> None:
+    from kedro.runner import SequentialRunner
+
+    outputs = SequentialRunner().run(pipeline, catalog)
+    assert outputs[f"d{n}"].load() == n
+
+
+def measure(build: Callable[[int], Any], run: Callable[..., None], n: int,
+            repeats: int) -> tuple[float, float]:
+    """Best (construction + run, run alone) seconds over ``repeats``."""
+    totals, runs = [], []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        pipeline, catalog = build(n)
+        built = time.perf_counter()
+        run(pipeline, catalog, n)
+        end = time.perf_counter()
+        totals.append(end - start)
+        runs.append(end - built)
+    return min(totals), min(runs)
+
+
+def chain_table(sizes: list[int], kedro_max: int, handler_kind: str, repeats: int) -> list[str]:
+    rows = ["| logging | nodes | kedro-nb build+run | kedro-nb run | Kedro 1.7 build+run "
+            "| Kedro 1.7 run | speed-up (run) | speed-up (build+run) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    ours_by_size: dict[tuple[str, int], float] = {}
+    for mode in ("default", "silenced"):
+        configure_logging(mode, handler_kind)
+        for n in sizes:
+            ours_total, ours_run = measure(build_ours, run_ours, n, repeats)
+            ours_by_size[mode, n] = ours_run
+            if n <= kedro_max:
+                kedro_total, kedro_run = measure(build_kedro, run_kedro, n, 1)
+                cells = (f"{kedro_total:.2f} s | {kedro_run:.2f} s | "
+                         f"{kedro_run / ours_run:.0f}x | {kedro_total / ours_total:.0f}x")
+            else:
+                cells = "skipped | skipped | - | -"
+            rows.append(f"| {mode} | {n:,} | {ours_total * 1000:.0f} ms | "
+                        f"{ours_run * 1000:.0f} ms | {cells} |")
+            print(rows[-1], file=sys.stderr, flush=True)
+    for mode in ("default", "silenced"):
+        if (mode, min(sizes)) in ours_by_size and (mode, max(sizes)) in ours_by_size:
+            ratio = ours_by_size[mode, max(sizes)] / ours_by_size[mode, min(sizes)]
+            rows.append(f"\nkedro-nb t({max(sizes):,}) / t({min(sizes):,}), {mode} logging: "
+                        f"{ratio:.1f} (linear would be {max(sizes) / min(sizes):.0f})")
+    configure_logging("silenced", handler_kind)
+    return rows
+
+
+def hook_overhead(n: int, repeats: int) -> list[str]:
+    from kedro_nb.hooks import create_hook_manager, hook_impl, register_hooks
+
+    class NoOp:
+        @hook_impl
+        def after_node_run(self, node: Any) -> None:
+            return None
+
+    with_impl = create_hook_manager()
+    register_hooks(with_impl, [NoOp()])
+    rows = ["| hook manager | run | per node |", "|---|---:|---:|"]
+    for label, manager in (("none", None), ("empty", create_hook_manager()),
+                           ("one no-op after_node_run", with_impl)):
+        _, seconds = measure(build_ours,
+                             lambda p, c, k, m=manager: run_ours(p, c, k, m), n, repeats)
+        rows.append(f"| {label} | {seconds * 1000:.0f} ms | {seconds / n * 1e6:.1f} µs |")
+    return rows
+
+
+# -- processes ---------------------------------------------------------------------------------
+
+def busy(iterations: int) -> int:
+    total = 0
+    for i in range(iterations):
+        total += i * i % 7
+    return total
+
+
+def calibrate(target: float = 1.0) -> int:
+    iterations = 200_000
+    while True:
+        start = time.perf_counter()
+        busy(iterations)
+        elapsed = time.perf_counter() - start
+        if elapsed > 0.2:
+            return int(iterations * target / elapsed)
+        iterations *= 2
+
+
+def parallel_table(branches: int, repeats: int) -> list[str]:
+    from kedro_nb.io import DataCatalog
+    from kedro_nb.pipeline import Pipeline, node
+    from kedro_nb.runner import ParallelRunner, SequentialRunner
+
+    iterations = calibrate()
+    pipeline = Pipeline([node(busy, "iterations", f"out{i}", name=f"branch{i}")
+                         for i in range(branches)])
+    rows = ["| runner | wall time | speed-up |", "|---|---:|---:|"]
+    timings: dict[str, float] = {}
+    for label, runner in (("SequentialRunner", SequentialRunner()),
+                          (f"ParallelRunner (max_workers={os.cpu_count()})", ParallelRunner())):
+        best = []
+        for _ in range(repeats):
+            catalog = DataCatalog({"iterations": iterations})
+            start = time.perf_counter()
+            runner.run(pipeline, catalog)
+            best.append(time.perf_counter() - start)
+        timings[label] = min(best)
+    base = timings["SequentialRunner"]
+    for label, seconds in timings.items():
+        rows.append(f"| {label} | {seconds:.2f} s | {base / seconds:.2f}x |")
+    rows.append(f"\n{branches} branches of ~1 s pure-Python loop each, {os.cpu_count()} CPU(s); "
+                f"median of spread: {statistics.median(best):.2f} s")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,3000,10000")
+    parser.add_argument("--kedro-max", type=int, default=3000)
+    parser.add_argument("--handler", choices=("stream", "rich"), default="stream")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="small sizes, no process bench")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.quick:
+        sizes, args.kedro_max, args.repeats = [200, 600], 200, 1
+
+    import contextlib
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        import kedro.runner  # noqa: F401  (applies Kedro's logging set-up; replaced below)
+    configure_logging("silenced", args.handler)
+    measure(build_ours, run_ours, 50, 1)  # warm-up: first-use imports on both sides
+    measure(build_kedro, run_kedro, 50, 1)
+
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), handler={args.handler}\n")
+    print("## Linear chain, SequentialRunner\n")
+    print("\n".join(chain_table(sizes, args.kedro_max, args.handler, args.repeats)))
+    print("\n## Hook overhead (kedro-nb, silenced logging)\n")
+    print("\n".join(hook_overhead(max(s for s in sizes if s <= 3000), args.repeats)))
+    if not args.quick:
+        print("\n## Processes: 4 independent CPU-bound branches\n")
+        print("\n".join(parallel_table(4, args.repeats)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
