@@ -13,7 +13,8 @@ from kedro_nb.hooks.specs import ALL_SPECS
 
 logger = logging.getLogger(__name__)
 
-#: Entry-point group under which installed packages offer hooks (``[project.entry-points."kedro_nb.hooks"]``).
+#: Entry-point group under which installed packages offer hooks
+#: (``[project.entry-points."kedro_nb.hooks"]`` in their pyproject.toml).
 PLUGIN_ENTRY_POINT_GROUP = "kedro_nb.hooks"
 
 
@@ -40,12 +41,44 @@ def register_hooks(manager: pluggy.PluginManager, hooks: Iterable[Any]) -> None:
             )
         if manager.is_registered(hook):
             continue
+        name: str | None = f"{type(hook).__module__}.{type(hook).__qualname__}"
+        if manager.has_plugin(name):
+            name = None  # a second instance of one class: pluggy picks a unique name
         try:
-            manager.register(hook)
-            manager.check_pending()
+            manager.register(hook, name=name)
         except pluggy.PluginValidationError as exc:
+            # pluggy's message names the plugin, the hook, the impl signature and the argument
+            raise HookRegistrationError(
+                f"Invalid hook in {type(hook).__qualname__}: {exc}"
+            ) from exc
+        unknown = _unknown_hooks(manager, hook)
+        if unknown:
             manager.unregister(hook)
-            raise HookRegistrationError(f"Invalid hook in {type(hook).__qualname__}: {exc}") from exc
+            raise HookRegistrationError(_unknown_message(manager, hook, unknown))
+
+
+def _unknown_hooks(manager: pluggy.PluginManager, hook: Any) -> list[str]:
+    return sorted(
+        caller.name for caller in manager.get_hookcallers(hook) or [] if not caller.has_spec()
+    )
+
+
+def _unknown_message(manager: pluggy.PluginManager, hook: Any, unknown: list[str]) -> str:
+    import difflib
+
+    known = sorted(
+        name
+        for name in dir(manager.hook)
+        if not name.startswith("_") and getattr(manager.hook, name).has_spec()
+    )
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return (
+        f"Hook class {type(hook).__qualname__} implements unknown hook(s) {', '.join(parts)}; "
+        f"kedro-nb's hooks are: {', '.join(known)}."
+    )
 
 
 def register_plugins(manager: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[str]:

@@ -80,7 +80,8 @@ class PipelineSpecs:
 
     @hook_spec
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
-        """Called before the first node runs; ``run_params`` describe the run (ids, slicing, runner)."""
+        """Called before the first node runs; ``run_params`` describe the run (ids, slicing,
+        runner)."""
 
     @hook_spec
     def after_pipeline_run(

@@ -1,0 +1,140 @@
+"""Hook registration: checks at start-up, Kedro-marked hooks, plugins from entry points."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kedro_nb.hooks import (
+    PLUGIN_ENTRY_POINT_GROUP,
+    HookRegistrationError,
+    create_hook_manager,
+    hook_impl,
+    register_hooks,
+    register_plugins,
+)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    @hook_impl
+    def after_catalog_created(self, catalog):
+        self.seen.append(f"catalog:{catalog}")
+
+    @hook_impl
+    def before_node_run(self, node, inputs):
+        self.seen.append(f"node:{node}")
+        return {"x": 2}
+
+
+def test_registered_hooks_receive_only_the_arguments_they_name() -> None:
+    manager = create_hook_manager()
+    recorder = Recorder()
+    register_hooks(manager, [recorder, recorder])  # registering twice is harmless
+    manager.hook.after_catalog_created(
+        catalog="C",
+        conf_catalog={},
+        conf_creds={"k": "v"},
+        parameters={},
+        save_version=None,
+        load_versions=None,
+    )
+    replaced = manager.hook.before_node_run(
+        node="N", catalog="C", inputs={}, is_async=False, run_id="r"
+    )
+    assert recorder.seen == ["catalog:C", "node:N"]
+    assert replaced == [{"x": 2}]
+
+
+def test_a_class_instead_of_an_instance_is_rejected() -> None:
+    with pytest.raises(HookRegistrationError, match=r"Recorder\(\)"):
+        register_hooks(create_hook_manager(), [Recorder])
+
+
+def test_misspelt_hook_suggests_the_right_name() -> None:
+    class Typo:
+        @hook_impl
+        def after_catalog_creatd(self, catalog):
+            pass
+
+    manager = create_hook_manager()
+    with pytest.raises(HookRegistrationError, match="did you mean 'after_catalog_created'"):
+        register_hooks(manager, [Typo()])
+    assert manager.get_plugins() == set()
+
+
+def test_unknown_argument_names_hook_and_argument() -> None:
+    class Extra:
+        @hook_impl
+        def after_catalog_created(self, catalog, bogus):
+            pass
+
+    with pytest.raises(HookRegistrationError) as info:
+        register_hooks(create_hook_manager(), [Extra()])
+    message = str(info.value)
+    assert "Extra" in message and "after_catalog_created" in message and "bogus" in message
+
+
+def test_kedro_marked_hooks_are_recognised() -> None:
+    from kedro.framework.hooks import hook_impl as kedro_hook_impl
+
+    class KedroHooks:
+        called = False
+
+        @kedro_hook_impl
+        def after_context_created(self, context):
+            KedroHooks.called = True
+
+    manager = create_hook_manager()
+    register_hooks(manager, [KedroHooks()])
+    manager.hook.after_context_created(context=object())
+    assert KedroHooks.called
+
+
+@pytest.fixture
+def plugin_distributions(tmp_path: Path) -> Iterator[Path]:
+    """Two installed distributions offering hooks (one broken), visible to importlib.metadata."""
+    (tmp_path / "good_plugin.py").write_text(
+        textwrap.dedent(
+            """\
+            from kedro_nb.hooks import hook_impl
+
+            class Hooks:
+                calls = []
+
+                @hook_impl
+                def after_context_created(self, context):
+                    Hooks.calls.append(context)
+
+            hooks = Hooks()
+            """
+        )
+    )
+    for dist, target in (("good-plugin", "good_plugin:hooks"), ("bad-plugin", "missing_mod:hooks")):
+        info = tmp_path / f"{dist.replace('-', '_')}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+        (info / "entry_points.txt").write_text(f"[{PLUGIN_ENTRY_POINT_GROUP}]\nhooks = {target}\n")
+    sys.path.insert(0, str(tmp_path))
+    yield tmp_path
+    sys.path.remove(str(tmp_path))
+    sys.modules.pop("good_plugin", None)
+
+
+def test_plugins_load_from_entry_points(plugin_distributions: Path, caplog) -> None:
+    manager = create_hook_manager()
+    assert register_plugins(manager) == ["good-plugin"]
+    assert "bad-plugin" in caplog.text and "missing_mod" in caplog.text
+    manager.hook.after_context_created(context="ctx")
+    assert sys.modules["good_plugin"].Hooks.calls == ["ctx"]
+
+
+def test_disabled_plugins_are_skipped(plugin_distributions: Path) -> None:
+    manager = create_hook_manager()
+    assert register_plugins(manager, disabled=["good-plugin", "bad-plugin"]) == []
