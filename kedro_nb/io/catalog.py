@@ -92,8 +92,11 @@ class DataCatalog(CatalogViews):
         self = cls(load_versions=None, save_version=save_version or generate_timestamp())
         self._credentials = dict(credentials or {})
         patterns: dict[str, dict[str, Any]] = {}
-        configs = self._configs
+        configs, known_credentials = self._configs, self._credentials
         for name, config in (catalog or {}).items():
+            if type(name) is not str:
+                raise CatalogConfigError(f"Catalog keys must be strings, got {name!r} "
+                                         f"({type(name).__name__}); quote it in the YAML.")
             if name.startswith("_"):
                 continue
             if type(config) is RawEntry:
@@ -105,7 +108,9 @@ class DataCatalog(CatalogViews):
                 continue
             if type(config) is not dict or "type" not in config:
                 check_entry(name, config)
-            self._check_credentials_name(name, config)
+            key = config.get("credentials")
+            if key is not None and type(key) is str and key not in known_credentials:
+                raise missing_credentials_error(name, key, known_credentials)
             configs[name] = config
         self._factories = FactoryResolver(patterns, self.default_runtime_patterns)
         missing = sorted(n for n in (load_versions or {})

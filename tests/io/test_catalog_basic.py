@@ -137,3 +137,8 @@ def test_from_yaml_text_and_path(tmp_path: Path) -> None:
     path = tmp_path / "catalog.yml"
     path.write_text(text)
     assert DataCatalog.from_yaml(path).keys() == ["cars"]
+
+
+def test_non_string_keys_are_rejected() -> None:
+    with pytest.raises(CatalogConfigError, match="keys must be strings, got 123"):
+        DataCatalog.from_config({123: {"type": "MemoryDataset"}})  # type: ignore[dict-item]
