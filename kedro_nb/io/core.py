@@ -45,6 +45,16 @@ class AbstractDataset(abc.ABC):
     def _describe(self) -> dict[str, Any]:
         """Constructor-like description used by ``repr``; must never include credentials."""
 
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], load_version: str | None = None,
+                    save_version: str | None = None) -> Any:
+        """Create the dataset described by one catalog entry (Kedro's signature). Any
+        ``credentials`` in ``config`` must already be values, not names."""
+        from kedro_nb.io.builder import build_dataset  # the builder imports this module
+
+        return build_dataset(name, config, credentials={}, load_version=load_version,
+                             save_version=save_version)[0]
+
     def _exists(self) -> bool:
         """Whether there is data to load; datasets that cannot tell return False."""
         return False

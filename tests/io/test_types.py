@@ -119,3 +119,15 @@ def test_filter_and_get_type_without_materialising(tmp_path: Path) -> None:
     assert catalog.get_type("raw_model") == "kedro_nb.io.datasets.pickle.PickleDataset"
     assert catalog.get_type("nope") is None
     assert catalog.describe_datasets(check_exists=False)[0]["loaded"] is False
+
+
+def test_abstract_dataset_from_config_like_kedro(tmp_path: Path) -> None:
+    from kedro_nb.io import AbstractDataset
+    from kedro_nb.io.datasets.json import JSONDataset
+
+    dataset = AbstractDataset.from_config(
+        "j", {"type": "json.JSONDataset", "filepath": str(tmp_path / "j.json"),
+              "versioned": True}, save_version="2024-01-01T00.00.00.000Z")
+    assert isinstance(dataset, JSONDataset)
+    dataset.save({"a": 1})
+    assert (tmp_path / "j.json" / "2024-01-01T00.00.00.000Z" / "j.json").is_file()
