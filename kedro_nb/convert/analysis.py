@@ -8,7 +8,8 @@ Rules (see ``cells`` for how a cell becomes a node):
 - a node's **outputs** are the names it binds that a later node reads, or that the catalog declares
   (``catalog.save("y", v)`` declares ``y``); a node with none of those returns the name it binds
   last (a free output of the pipeline, as Kedro returns them from a run);
-- untagged cells made only of imports, ``def``/``class`` and literal constants are **setup**: their
+- untagged cells made only of imports, ``def``/``class``, literal constants and UPPER_CASE
+  constants (``TOKEN = re.compile(...)``) are **setup**: their
   names are globals of the node functions, never inputs; other untagged cells are **exploration**;
 - a node reading a name that only exploration binds gets a ``hidden-state`` issue, a name bound
   nowhere an ``undefined`` issue, changing an input in place a ``mutation`` issue.
@@ -171,11 +172,15 @@ def _is_setup(tree: ast.Module) -> bool:
             return isinstance(statement.value, ast.Constant)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if not all(isinstance(t, ast.Name) for t in targets):
+                return False
+            if all(t.id.isupper() for t in targets):  # type: ignore[attr-defined]
+                return True  # PEP 8 constant, e.g. TOKEN = re.compile(...)
             try:
                 ast.literal_eval(statement.value)
             except ValueError:
                 return False
-            return all(isinstance(t, ast.Name) for t in targets)
+            return True
         return False
 
     return bool(tree.body) and all(ok(s) for s in tree.body)
