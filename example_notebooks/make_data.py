@@ -30,7 +30,9 @@ def spaceflights(rng: np.random.Generator) -> None:
     engines = rng.integers(1, 5, n_shuttles)
     capacity = rng.integers(2, 9, n_shuttles)
     d_check = rng.choice(["t", "f"], n_shuttles)
-    price = 400 + 180 * engines + 95 * capacity + 150 * (d_check == "t") + rng.normal(0, 60, n_shuttles)
+    price = (
+        400 + 180 * engines + 95 * capacity + 150 * (d_check == "t") + rng.normal(0, 60, n_shuttles)
+    )
     shuttles = pd.DataFrame(
         {
             "id": np.arange(1001, 1001 + n_shuttles),
