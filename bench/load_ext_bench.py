@@ -43,6 +43,32 @@ print("BENCH " + json.dumps({{"load": elapsed, "pandas": "pandas" in sys.modules
                                       if v in ip.user_ns]}}))
 """
 
+# Where the kedro_nb load time goes, phase by phase (same steps as load_ipython_extension).
+PHASES = """
+import json, time
+T = time.perf_counter
+ip = get_ipython()
+t0 = T()
+from kedro_nb.notebook.displays.formatters import register_formatters
+from kedro_nb.notebook.kernel_project import NotebookProject
+from kedro_nb.notebook.magics import MAGIC_CLASSES
+project = NotebookProject(ip)
+for magic_class in MAGIC_CLASSES:
+    ip.register_magics(magic_class(ip, project))
+register_formatters(ip)
+t1 = T()
+from kedro_nb.project import KedroNbSession
+t2 = T()
+session = KedroNbSession.create(start_dir=project.start_dir())
+t3 = T()
+params = session.params
+t4 = T()
+catalog = session.catalog
+t5 = T()
+print("BENCH " + json.dumps({"notebook layer": t1 - t0, "import session": t2 - t1,
+      "create session": t3 - t2, "params (config)": t4 - t3, "catalog": t5 - t4}))
+"""
+
 VARIANTS = {
     "bare IPython": "pass",
     "%load_ext kedro_nb": "ip.run_line_magic('load_ext', 'kedro_nb')",
@@ -50,10 +76,10 @@ VARIANTS = {
 }
 
 
-def _one(load: str, cwd: Path, env: dict[str, str]) -> dict[str, object]:
+def _one(load: str, cwd: Path, env: dict[str, str], probe: str | None = None) -> dict[str, object]:
     started = time.perf_counter()
     done = subprocess.run(
-        [*IPYTHON, "-c", PROBE.format(load=load)],
+        [*IPYTHON, "-c", probe or PROBE.format(load=load)],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -82,9 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         for load in VARIANTS.values():  # warm the file cache and the bytecode of each variant
             _one(load, project, env)
         results: dict[str, list[dict[str, object]]] = {name: [] for name in VARIANTS}
+        phases: list[dict[str, object]] = []
         for _ in range(args.repeats):  # interleaved, so drift hits every variant alike
             for name, load in VARIANTS.items():
                 results[name].append(_one(load, project, env))
+            phases.append(_one("", project, env, probe=PHASES))
     bare = statistics.median(r["wall"] for r in results["bare IPython"])
     print(f"{args.repeats} fresh processes per variant, medians, project: copy of {PROJECT.name}")
     print(
@@ -97,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         variables = ",".join(runs[0]["vars"]) or "-"
         added = (wall - bare) * 1000
         print(f"{name:<26}{wall:>10.3f}{added:>10.0f}{load:>14.1f}  {pandas:<6}  {variables}")
+    print("\nkedro_nb load by phase (median ms):")
+    for phase in (
+        "notebook layer",
+        "import session",
+        "create session",
+        "params (config)",
+        "catalog",
+    ):
+        print(f"  {phase:<18}{statistics.median(p[phase] for p in phases) * 1000:>8.1f}")
     return 0
 
 

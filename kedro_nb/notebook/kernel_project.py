@@ -80,24 +80,27 @@ class NotebookProject:
         )
 
     def load(self, options: SessionOptions | None = None) -> Any:
-        """Create the session, make it current and inject its variables; returns the session."""
+        """Create a session, make it current and inject its variables; returns the session.
+
+        Catalog and parameters are read before anything changes, so a configuration error
+        leaves the previous session and variables in place.
+        """
         options = options or SessionOptions()
         session = self.create_session(options)
+        variables = self.variables(session)
         self.session, self.options = session, options
-        self.inject()
+        self.shell.push(variables)
         return session
 
-    def inject(self) -> None:
-        """Put ``catalog``, ``params``, ``session`` and ``pipelines`` in the user namespace."""
-        session = self.session
-        self.shell.push(
-            {
-                CATALOG_VAR: session.catalog,
-                PARAMS_VAR: ParamsView(session.params),
-                SESSION_VAR: session,
-                PIPELINES_VAR: session.pipelines,
-            }
-        )
+    @staticmethod
+    def variables(session: Any) -> dict[str, Any]:
+        """``catalog``, ``params``, ``session`` and ``pipelines`` of ``session``, by name."""
+        return {
+            CATALOG_VAR: session.catalog,
+            PARAMS_VAR: ParamsView(session.params),
+            SESSION_VAR: session,
+            PIPELINES_VAR: session.pipelines,
+        }
 
     def remove_injected(self) -> None:
         """Take the injected variables out of the user namespace (``%unload_ext``)."""

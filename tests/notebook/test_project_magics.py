@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,37 @@ def test_displays_never_show_credentials(ip, capsys) -> None:
         data, _ = ip.display_formatter.format(ip.user_ns[name])
         for text in data.values():
             assert SECRET not in text
+
+
+def test_broken_pipeline_module_warns_only_when_used_and_others_load(shell, project) -> None:
+    broken = project / "src" / PACKAGE / "pipelines" / "broken"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("from .pipeline import create_pipeline\n")
+    (broken / "pipeline.py").write_text("import no_such_module\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # loading must not touch pipeline modules
+        shell.run_line_magic("load_ext", "kedro_nb")
+    pipelines = shell.user_ns["pipelines"]
+    with pytest.warns(Warning, match="broken"):
+        names = set(pipelines)
+    assert {"data_processing", "data_science"} <= names
+    assert len(pipelines["data_science"].nodes) == 3
+
+
+def test_broken_config_warns_and_keeps_the_magics(shell, project) -> None:
+    (project / "conf" / "base" / "parameters.yml").write_text("model_options: [unclosed\n")
+    with pytest.warns(UserWarning, match=r"could not load a project .*parameters.yml"):
+        shell.run_line_magic("load_ext", "kedro_nb")
+    assert "catalog" not in shell.user_ns
+    with pytest.raises(UsageError, match="No project is loaded"):
+        shell.run_line_magic("run_pipeline", "")
+    (project / "conf" / "base" / "parameters.yml").write_text("model_options: {seed: 1}\n")
+    shell.run_line_magic("reload_project", "")
+    assert shell.user_ns["params"] == {"model_options": {"seed": 1}}
+
+
+def test_unload_removes_the_variables(ip) -> None:
+    ip.run_line_magic("unload_ext", "kedro_nb")
+    assert not set(INJECTED_VARS) & set(ip.user_ns)
+    ip.run_line_magic("load_ext", "kedro_nb")
+    assert set(INJECTED_VARS) <= set(ip.user_ns)

@@ -1,0 +1,88 @@
+"""``--notebook`` runs and ``%load_node`` of notebook nodes, the shell knowing its notebook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+
+from kedro_nb.notebook.errors import PipelineRunFailed
+from kedro_nb.notebook.names import JUPYTER_NOTEBOOK_ENV
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def lone(shell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The lone fixture notebook in ``tmp_path``, parameters beside it; the shell runs it."""
+    path = tmp_path / "lone_notebook.ipynb"
+    shutil.copy(FIXTURES / path.name, path)
+    (tmp_path / "parameters.yml").write_text("factor: 10\n")
+    monkeypatch.setenv(JUPYTER_NOTEBOOK_ENV, str(path))
+    shell.run_line_magic("load_ext", "kedro_nb")
+    return path
+
+
+def test_load_in_a_lone_folder_says_embedded_default(capsys, lone, shell) -> None:
+    out = capsys.readouterr().out
+    assert f"no project found; embedded default from {lone.parent}" in out
+    assert shell.user_ns["params"] == {"factor": 10}
+
+
+def test_notebook_run_repeats_and_fills_the_namespace(lone, shell, capsys) -> None:
+    for _ in range(2):
+        shell.run_line_magic("run_pipeline", "--notebook --into-namespace")
+    out = capsys.readouterr().out
+    assert out.count("Run of notebook lone_notebook.ipynb: 2 nodes") == 2
+    assert shell.user_ns["total"] == 100
+    assert shell.user_ns["catalog"].load("total") == 100
+    assert [r.status for r in shell.user_ns["session"].runs(limit=5)] == ["success", "success"]
+
+
+def test_notebook_run_warns_when_the_file_is_older_than_the_last_cell(lone, shell, capsys) -> None:
+    old = time.time() - 120
+    os.utime(lone, (old, old))
+    shell.run_cell("x = 1")
+    shell.run_line_magic("run_pipeline", "--notebook")
+    assert "lone_notebook.ipynb on disk was saved 2 min before the last cell ran" in (
+        capsys.readouterr().err
+    )
+
+
+def test_notebook_node_names_are_checked(lone, shell) -> None:
+    with pytest.raises(
+        UsageError, match=r"unknown node 'totl' \(did you mean total\?\) in notebook"
+    ):
+        shell.run_line_magic("run_pipeline", "--notebook --to-nodes totl")
+    with pytest.raises(UsageError, match="give a pipeline name or --notebook"):
+        shell.run_line_magic("run_pipeline", "x --notebook")
+
+
+def test_load_node_of_a_notebook_cell(lone, shell) -> None:
+    shell.run_line_magic("run_pipeline", "--notebook --to-nodes make_numbers")
+    shell.run_line_magic("load_node", "total")
+    cell = shell.rl_next_input
+    assert cell.splitlines()[0] == "# %load_node total: inputs loaded: numbers"
+    assert 'total = sum(numbers) * params["factor"]' in cell
+    assert shell.user_ns["numbers"] == [1, 2, 3, 4]
+
+
+def test_failure_in_a_notebook_cell(shell, tmp_path: Path, monkeypatch, capsys) -> None:
+    path = tmp_path / "failing_notebook.ipynb"
+    shutil.copy(FIXTURES / path.name, path)
+    (tmp_path / "parameters.yml").write_text("divisor: 0\n")
+    shell.run_line_magic("load_ext", "kedro_nb")
+    with pytest.raises(PipelineRunFailed) as caught:
+        shell.run_line_magic("run_pipeline", f"--notebook {path.name}")
+    lines = caught.value.report.splitlines()
+    assert lines[:3] == [
+        "Node 'divide' failed: ZeroDivisionError: division by zero",
+        "  in cell 2 of failing_notebook.ipynb (counting from 1), line 2:",
+        '      ratio = first / params["divisor"]',
+    ]
+    assert lines[-1] == f"  %run_pipeline --notebook {path.name} --from-nodes prepare"
+    assert "\u2717 divide failed" in capsys.readouterr().out
