@@ -144,6 +144,7 @@ class ProjectPipelines(Mapping[str, Any]):
         self._has_single = bool(package_dir and (package_dir / "pipeline.py").is_file())
         self._cache: dict[str, Any] = {}
         self._all: dict[str, Any] | None = None
+        self._standard_registry: bool | None = None
         self.failures: dict[str, Exception] = {}
 
     # -- Mapping ----------------------------------------------------------------------------
@@ -154,7 +155,9 @@ class ProjectPipelines(Mapping[str, Any]):
             raise self._not_found(name, [])
         if self._has_registry:
             found = None
-            if name != DEFAULT_PIPELINE:
+            if name != DEFAULT_PIPELINE and self._registry_is_autodiscovery():
+                found = self._from_folders(name)
+            if found is None and name != DEFAULT_PIPELINE:
                 found = self._from_registry({name}).get(name)
             if found is None and self._all is None:
                 found = self._load_all().get(name)
@@ -191,6 +194,20 @@ class ProjectPipelines(Mapping[str, Any]):
             return list(self._load_all())
         folders = pipeline_folders(self._pipelines_dir) if self._pipelines_dir else []
         return [DEFAULT_PIPELINE, *folders]
+
+    def _registry_is_autodiscovery(self) -> bool:
+        """Whether ``register_pipelines()`` is the standard one: ``p = find_pipelines(...)``,
+        ``p["__default__"] = ...``, ``return p``. Then ``pipelines[name]`` is the folder's
+        pipeline, so it is built without importing the registry (nor, in a Kedro project,
+        ``kedro.framework.project`` and its dependencies)."""
+        if self._standard_registry is None:
+            assert self.package_name is not None
+            path = self.source_dir / self.package_name / "pipeline_registry.py"
+            try:
+                self._standard_registry = _is_standard_registry(path.read_text("utf-8"))
+            except (OSError, SyntaxError, ValueError):
+                self._standard_registry = False
+        return self._standard_registry
 
     def _load_all(self) -> dict[str, Any]:
         if self._all is None:
@@ -285,6 +302,57 @@ class ProjectPipelines(Mapping[str, Any]):
         return PipelineNotFoundError(
             f"Pipeline {name!r} not found in {where}. Known pipelines: {sorted(known)}.{hint}"
         )
+
+
+def _is_standard_registry(source: str) -> bool:
+    """True when ``register_pipelines`` only collects ``find_pipelines()`` and sets the
+    default: every statement is that call's assignment, a ``["__default__"]`` assignment,
+    or ``return`` of the collected dict (docstrings and annotations allowed)."""
+    import ast
+
+    tree = ast.parse(source)
+    functions = [
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register_pipelines"
+    ]
+    if len(functions) != 1:
+        return False
+    collected: str | None = None
+    for statement in functions[0].body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # docstring
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and collected is None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            call = statement.value
+            if (
+                len(targets) == 1
+                and isinstance(targets[0], ast.Name)
+                and isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id == "find_pipelines"
+            ):
+                collected = targets[0].id
+                continue
+            return False
+        if isinstance(statement, ast.Assign) and collected is not None:
+            target = statement.targets[0]
+            if (
+                len(statement.targets) == 1
+                and isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == collected
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == DEFAULT_PIPELINE
+            ):
+                continue
+            return False
+        if (
+            isinstance(statement, ast.Return)
+            and isinstance(statement.value, ast.Name)
+            and statement.value.id == collected
+        ):
+            continue
+        return False
+    return collected is not None
 
 
 class _Activation:

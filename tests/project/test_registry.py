@@ -86,7 +86,7 @@ def test_registry_with_broken_pipeline(spaceflights: Path, write) -> None:
     pipelines = pipelines_of(spaceflights, "spaceflights")
     with pytest.warns(PipelineImportWarning, match="boom"):
         assert len(pipelines["__default__"].nodes) == 3
-    with pytest.raises(PipelineLoadError, match="boom"), pytest.warns(PipelineImportWarning):
+    with pytest.raises(PipelineLoadError, match="boom"):
         pipelines["data_science"]
 
 
@@ -169,3 +169,46 @@ def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -
     assert len(result["nodes"]) == 6
     assert result["type"].startswith("kedro_nb.pipeline")
     assert result["hooks"] == "ProjectHooks"
+
+
+def test_standard_registry_is_not_imported_for_one_pipeline(spaceflights: Path) -> None:
+    pipelines_of(spaceflights, "spaceflights")["data_processing"]
+    assert "spaceflights.pipeline_registry" not in sys.modules
+
+
+def test_custom_registry_is_honoured(spaceflights: Path, write) -> None:
+    write(
+        spaceflights,
+        "src/spaceflights/pipeline_registry.py",
+        """\
+        from kedro.framework.project import find_pipelines
+
+
+        def register_pipelines():
+            found = find_pipelines()
+            return {
+                "__default__": found["data_processing"],
+                "data_science": found["data_processing"],
+                "train": found["data_science"].only_nodes("train_model_node"),
+            }
+        """,
+    )
+    pipelines = pipelines_of(spaceflights, "spaceflights")
+    assert len(pipelines["data_science"].nodes) == 3  # the registry's, not the folder's
+    assert [n.name for n in pipelines["train"].nodes] == ["train_model_node"]
+    assert sorted(pipelines) == ["__default__", "data_science", "train"]
+
+
+@pytest.mark.parametrize(
+    ("body", "standard"),
+    [
+        ("p = find_pipelines()\n    p['__default__'] = sum(p.values())\n    return p", True),
+        ('"""Doc."""\n    p: dict = find_pipelines(raise_errors=True)\n    return p', True),
+        ("p = find_pipelines()\n    p['extra'] = p['a']\n    return p", False),
+        ("return {'a': create()}", False),
+    ],
+)
+def test_standard_registry_detection(body: str, standard: bool) -> None:
+    from kedro_nb.project.registry import _is_standard_registry
+
+    assert _is_standard_registry(f"def register_pipelines():\n    {body}\n") is standard

@@ -1,0 +1,73 @@
+"""Start-up and run time of ``kedro-nb run`` against ``kedro run`` on the same Kedro project.
+
+The project is tests/fixtures/spaceflights (Kedro layout, 6 nodes, small CSVs), copied to
+bench/.data/ so each tool writes its own outputs. Each figure is the median wall-clock time of
+a fresh process over several repetitions (one warm-up first, so disk caches are equal).
+
+    .venv/bin/python bench/session_bench.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "spaceflights"
+WORK = ROOT / "bench" / ".data" / "session"
+BIN = Path(sys.executable).parent
+
+SCENARIOS = [
+    ("CLI start-up (run --help)", ["run", "--help"]),
+    ("run one pipeline (data_processing, 3 nodes)", ["run", "--pipeline", "data_processing"]),
+    ("run __default__ (6 nodes)", ["run"]),
+]
+
+
+def _copy(name: str) -> Path:
+    target = WORK / name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _time(command: list[str], cwd: Path, repeat: int) -> float:
+    samples = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+        if i:  # the first run warms caches
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    ours, theirs = _copy("kedro_nb"), _copy("kedro")
+    import kedro
+
+    print(f"spaceflights fixture, median of {args.repeat} fresh processes, Python "
+          f"{sys.version.split()[0]}, kedro {kedro.__version__}\n")
+    header = f"{'scenario':<46} {'kedro-nb':>9} {'kedro':>9} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for label, argv in SCENARIOS:
+        nb = _time([str(BIN / "kedro-nb"), *argv], ours, args.repeat)
+        kd = _time([str(BIN / "kedro"), *argv], theirs, args.repeat)
+        print(f"{label:<46} {nb:8.3f}s {kd:8.3f}s {kd / nb:6.2f}x")
+    print("\nratio = kedro time / kedro-nb time (above 1: kedro-nb is faster)")
+
+
+if __name__ == "__main__":
+    main()
