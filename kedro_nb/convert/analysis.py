@@ -353,6 +353,9 @@ def _resolve(
             if terminal:  # a node nobody reads still hands back its result (a free output)
                 last = max(terminal, key=lambda n: node.scan.binds[n])
                 add_output(node, last, None)
+        if not node.explicit_outputs:  # canonical order: where the cell binds / saves them
+            saved = {dataset: line for dataset, _, _, line in node.scan.catalog_saves}
+            node.outputs.sort(key=lambda o: (node.scan.binds.get(o) or saved.get(o, 0), o))
         clash = sorted(set(node.inputs) & set(node.outputs))
         if clash:
             raise DuplicateOutputError(
