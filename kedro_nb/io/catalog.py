@@ -104,6 +104,7 @@ class DataCatalog(CatalogViews):
                 continue
             if is_pattern(name):
                 check_entry(name, config)
+                self._check_credentials_name(name, config)
                 patterns[name] = config
                 continue
             if type(config) is not dict or "type" not in config:
@@ -113,8 +114,8 @@ class DataCatalog(CatalogViews):
                 raise missing_credentials_error(name, key, known_credentials)
             configs[name] = config
         self._factories = FactoryResolver(patterns, self.default_runtime_patterns)
-        missing = sorted(n for n in (load_versions or {})
-                         if n not in configs and self._factories.match(n) is None)
+        missing = sorted(n for n in (load_versions or {})  # as Kedro: not via the catch-all
+                         if n not in configs and self._factories.match(n, catch_all=False) is None)
         if missing:
             raise DatasetNotFoundError(f"load_versions names datasets that are not in the "
                                        f"catalog: {', '.join(missing)}.")

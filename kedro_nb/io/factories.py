@@ -176,12 +176,12 @@ class FactoryResolver:
                 return candidate, values
         return None
 
-    def match(self, name: str, *, runtime: bool = False
+    def match(self, name: str, *, runtime: bool = False, catch_all: bool = True
               ) -> tuple[FactoryPattern, dict[str, str]] | None:
-        """The best pattern for ``name``: user patterns, then the catch-all, then (only with
-        ``runtime=True``) the runtime patterns."""
+        """The best pattern for ``name``: user patterns, then (unless ``catch_all=False``)
+        the catch-all, then (only with ``runtime=True``) the runtime patterns."""
         found = self._first(self._patterns, name)
-        if found is None and self._catch_all is not None:
+        if found is None and catch_all and self._catch_all is not None:
             found = self._first((self._catch_all,), name)
         if found is None and runtime:
             found = self._first(self._runtime, name)

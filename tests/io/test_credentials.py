@@ -155,3 +155,10 @@ def test_catalog_pickles_for_worker_processes(tmp_path: Path) -> None:
     catalog.save("a", 1)
     clone = pickle.loads(pickle.dumps(catalog))
     assert clone.load("a") == 1
+
+
+def test_missing_credentials_in_a_factory_pattern_fail_at_build() -> None:
+    with pytest.raises(CredentialsNotFoundError, match=r"'\{name\}_s3'.*'prod'"):
+        DataCatalog.from_config({"{name}_s3": {"type": "pandas.CSVDataset",
+                                               "filepath": "s3://b/{name}.csv",
+                                               "credentials": "prod"}}, CREDENTIALS)

@@ -145,3 +145,13 @@ def test_versioned_memory_protocol() -> None:
     catalog.save("m", [1])
     assert catalog.load("m") == [1]
     assert "version=" in repr(catalog["m"])
+
+
+def test_load_versions_may_name_factory_datasets_but_not_via_catch_all(tmp_path: Path) -> None:
+    config = {"{name}_pkl": {"type": "pickle.PickleDataset", "versioned": True,
+                             "filepath": f"{tmp_path}/{{name}}.pkl"},
+              "{default}": {"type": "MemoryDataset"}}
+    catalog = DataCatalog.from_config(config, load_versions={"m_pkl": "v1"})
+    assert catalog.load_versions == {"m_pkl": "v1"}
+    with pytest.raises(DatasetNotFoundError, match="anything"):
+        DataCatalog.from_config(config, load_versions={"anything": "v1"})
