@@ -17,6 +17,11 @@ class KernelspecError(NotebookLayerError):
     written (bad name, unwritable folder)."""
 
 
+class NoSessionError(NotebookLayerError):
+    """Raised by ``NotebookProject.require_session`` when no project is loaded (loading failed
+    at ``%load_ext``); the magics turn it into a one-line ``UsageError``."""
+
+
 class NodeSourceError(NotebookLayerError):
     """Raised by :mod:`kedro_nb.notebook.node_source` when a node's function body cannot be
     recovered (built-in or lambda function, source file gone)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kedro_nb.notebook import locate
+from kedro_nb.notebook.errors import NoSessionError
 from kedro_nb.notebook.names import (
     CATALOG_VAR,
     INJECTED_VARS,
@@ -35,10 +36,6 @@ class SessionOptions:
     env: str | None = None
     conf_source: str | None = None
     runtime_params: dict[str, Any] = field(default_factory=dict)
-
-
-class NoSessionError(RuntimeError):
-    """Raised by :meth:`NotebookProject.require_session` when loading the project failed earlier."""
 
 
 class NotebookProject:

@@ -12,7 +12,8 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics
 from IPython.core.magic_arguments import parse_argstring
 
-from kedro_nb.notebook.kernel_project import NoSessionError, NotebookProject
+from kedro_nb.notebook.errors import NoSessionError
+from kedro_nb.notebook.kernel_project import NotebookProject
 
 HELP_FLAGS = frozenset({"-h", "--help"})
 

@@ -95,29 +95,34 @@ class RunMagics(ProjectMagics):
             session = self._session_with_params(request.params)
         if not self.project.run_lock.acquire(blocking=False):
             raise UsageError(f"%{M}: another run is still in progress; wait for it to finish.")
-        handle = None
-        if getattr(self.shell, "kernel", None) is not None:  # Jupyter: one live display
-            handle = display(
-                {"text/plain": f"{request.title}: starting"}, raw=True, display_id=True
-            )
-        progress = RunProgress(display_sink(handle) if handle else line_sink(), request.title)
-        if args.in_background:
-            thread = threading.Thread(
-                target=self._run_in_background,
-                args=(session, request, progress, handle, args.into_namespace),
-                name="kedro-nb-run",
-                daemon=True,
-            )
-            self.project.background_run = thread
-            thread.start()
-            print(f"{request.title} started in the background.")
-            return
+        handed_to_thread = False
         try:
-            record = run_with_progress(session, request, progress)
-        except Exception as exc:
-            raise self._failure(exc, request) from None
+            handle = None
+            if getattr(self.shell, "kernel", None) is not None:  # Jupyter: one live display
+                handle = display(
+                    {"text/plain": f"{request.title}: starting"}, raw=True, display_id=True
+                )
+            sink = display_sink(handle) if handle is not None else line_sink()
+            progress = RunProgress(sink, request.title)
+            if args.in_background:
+                thread = threading.Thread(
+                    target=self._run_in_background,
+                    args=(session, request, progress, handle, args.into_namespace),
+                    name="kedro-nb-run",
+                    daemon=True,
+                )
+                self.project.background_run = thread
+                thread.start()  # the thread releases the lock when the run ends
+                handed_to_thread = True
+                print(f"{request.title} started in the background.")
+                return
+            try:
+                record = run_with_progress(session, request, progress)
+            except Exception as exc:
+                raise self._failure(exc, request) from None
         finally:
-            self.project.run_lock.release()
+            if not handed_to_thread:
+                self.project.run_lock.release()
         self._finish(session, request, record, progress, handle, args.into_namespace)
 
     # -- building the request ------------------------------------------------------------
@@ -229,7 +234,7 @@ class RunMagics(ProjectMagics):
         injected: list[str] = []
         self.shell.push({CATALOG_VAR: session.catalog})  # the run's catalog holds its outputs
         if into_namespace:
-            names = [name for node in progress_nodes(request, session) for name in node.outputs]
+            names = [name for node in ran_nodes(request, session) for name in node.outputs]
             values = memory_outputs(session.catalog, names)
             self.shell.push(values)
             injected = list(values)
@@ -248,6 +253,8 @@ class RunMagics(ProjectMagics):
         handle: Any,
         into_namespace: bool,
     ) -> None:
+        from html import escape
+
         from kedro_nb.notebook.progress import progress_html
         from kedro_nb.notebook.running import run_with_progress
 
@@ -259,7 +266,7 @@ class RunMagics(ProjectMagics):
             if handle is not None:
                 handle.update(
                     {
-                        "text/html": progress_html(progress) + f"<pre>{_escape(report)}</pre>",
+                        "text/html": progress_html(progress) + f"<pre>{escape(report)}</pre>",
                         "text/plain": report,
                     },
                     raw=True,
@@ -270,15 +277,9 @@ class RunMagics(ProjectMagics):
             self.project.run_lock.release()
 
 
-def progress_nodes(request: RunRequest, session: Any) -> list[Any]:
+def ran_nodes(request: RunRequest, session: Any) -> list[Any]:
     """The nodes of the pipeline the request ran (before slicing: unrun outputs are skipped by
     :func:`memory_outputs` since they hold no data)."""
     if request.pipeline is not None:
         return list(request.pipeline.nodes)
     return list(session.pipelines[request.pipeline_name or DEFAULT_PIPELINE].nodes)
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
