@@ -104,6 +104,14 @@ def build_dataset(name: str, config: dict[str, Any], *, credentials: dict[str, A
     if not isinstance(versioned, bool):
         raise CatalogConfigError(f"Catalog entry '{name}': 'versioned' must be true or false, "
                                  f"got {versioned!r}.")
+    missing = sorted(getattr(cls, "__abstractmethods__", ()))
+    if missing:
+        raise CatalogConfigError(
+            f"Catalog entry '{name}': dataset class {cls.__qualname__} does not implement "
+            f"{', '.join(missing)}. kedro-nb datasets implement the private methods (_load, "
+            "_save, _describe); the public load/save/exists/release come from "
+            "AbstractDataset. Classes written for Kedro can subclass kedro.io.AbstractDataset "
+            "instead.")
     if versioned or getattr(cls, "versioned", None) is True:
         resolved["version"] = _version_for(cls, load_version, save_version)
     try:

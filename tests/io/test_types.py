@@ -131,3 +131,18 @@ def test_abstract_dataset_from_config_like_kedro(tmp_path: Path) -> None:
     assert isinstance(dataset, JSONDataset)
     dataset.save({"a": 1})
     assert (tmp_path / "j.json" / "2024-01-01T00.00.00.000Z" / "j.json").is_file()
+
+
+def test_class_written_kedro_style_on_our_base_gets_a_porting_hint() -> None:
+    from kedro_nb.io import AbstractDataset, CatalogConfigError
+
+    class PortedDataset(AbstractDataset):
+        def load(self) -> int:  # Kedro style: public methods
+            return 1
+
+        def save(self, data: object) -> None:
+            pass
+
+    catalog = DataCatalog.from_config({"p": {"type": PortedDataset}})
+    with pytest.raises(CatalogConfigError, match=r"'p'.*_describe, _load, _save.*private"):
+        catalog["p"]
