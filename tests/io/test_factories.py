@@ -93,7 +93,7 @@ def test_catalog_creates_from_patterns_and_records_origin(tmp_path, caplog) -> N
     assert catalog.list_patterns() == ["{name}_pkl", "{default}"]
 
 
-_LITERALS = st.text(alphabet="ab_.-", min_size=0, max_size=3)
+_LITERALS = st.text(alphabet="ab_.- ", min_size=0, max_size=3)
 _FIELDS = st.sampled_from(["{name}", "{namespace}", "{x}", "{name}"])
 
 
@@ -107,7 +107,7 @@ def _pattern(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     patterns=st.lists(_pattern(), min_size=1, max_size=5, unique=True),
-    names=st.lists(st.text(alphabet="abAB_.-", min_size=1, max_size=8), min_size=1, max_size=8),
+    names=st.lists(st.text(alphabet="abAB_.- ", min_size=1, max_size=8), min_size=1, max_size=8),
 )
 def test_ranking_and_resolution_equal_kedro(patterns: list[str], names: list[str]) -> None:
     config = {p: {"type": "MemoryDataset", "metadata": {"fields": p}} for p in patterns}
