@@ -263,3 +263,16 @@ def test_missing_fsspec_backend_names_the_package_to_install() -> None:
                                              "filepath": f"{protocol}://bucket/x.txt"}})
     with pytest.raises(DatasetError, match=f"(?s)Dataset 'd'.*'{protocol}'.*{package}"):
         catalog.load("d")
+
+
+@pytest.mark.parametrize(("dataset_type", "filename", "data"), FORMATS,
+                         ids=[f[0] for f in FORMATS])
+def test_used_datasets_pickle_for_worker_processes(tmp_path: Path, dataset_type: str,
+                                                   filename: str, data: Any) -> None:
+    import pickle
+
+    catalog = DataCatalog.from_config({"d": {"type": dataset_type, "versioned": True,
+                                             "filepath": str(tmp_path / filename)}})
+    catalog.save("d", data)
+    clone = pickle.loads(pickle.dumps(catalog["d"]))
+    assert _equal(clone.load(), data)
