@@ -2,7 +2,8 @@
 
 1. Linear chains of 1,000 / 3,000 / 10,000 trivial nodes on memory datasets, SequentialRunner
    on both sides, timing "construction + run" (nodes, Pipeline, DataCatalog, run) and "run"
-   alone, under two logging set-ups applied identically to both tools:
+   alone, each measurement in a fresh interpreter after a 50-node warm-up, under two logging
+   set-ups applied identically to both tools:
    - default: what a project run does, minus the terminal: root logger with one handler at
      INFO, ``kedro`` and ``kedro_nb`` loggers at INFO. ``--handler stream`` (default) is a
      ``logging.StreamHandler`` on /dev/null with Kedro's "simple" format; ``--handler rich``
@@ -21,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import logging
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -111,35 +114,52 @@ def measure(build: Callable[[int], Any], run: Callable[..., None], n: int,
     return min(totals), min(runs)
 
 
+def child_measure(spec: str, handler_kind: str, repeats: int) -> None:
+    """In a fresh interpreter: one tool, one size, one logging mode; prints JSON."""
+    tool, size, mode = spec.split(":")
+    n = int(size)
+    build, run = (build_ours, run_ours) if tool == "ours" else (build_kedro, run_kedro)
+    configure_logging("silenced", handler_kind)
+    measure(build, run, 50, 1)  # warm-up: first-use imports
+    configure_logging(mode, handler_kind)
+    total, run_only = measure(build, run, n, repeats)
+    print(json.dumps({"total": total, "run": run_only, "cpu": CPU_RUN[build.__name__, n]}))
+
+
+def measure_in_child(tool: str, n: int, mode: str, handler_kind: str,
+                     repeats: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", f"{tool}:{n}:{mode}",
+               "--handler", handler_kind, "--repeats", str(repeats)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def chain_table(sizes: list[int], kedro_max: int, handler_kind: str, repeats: int) -> list[str]:
     rows = ["| logging | nodes | kedro-nb build+run | kedro-nb run | Kedro 1.7 build+run "
             "| Kedro 1.7 run | speed-up (run) | speed-up (build+run) |",
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    ours_by_size: dict[tuple[str, int], float] = {}
     ratios: list[str] = []
     for mode in ("default", "silenced"):
-        configure_logging(mode, handler_kind)
+        ours_by_size: dict[int, dict[str, float]] = {}
         for n in sizes:
-            ours_total, ours_run = measure(build_ours, run_ours, n, repeats)
-            ours_by_size[mode, n] = ours_run
+            ours = ours_by_size[n] = measure_in_child("ours", n, mode, handler_kind, repeats)
             if n <= kedro_max:
-                kedro_total, kedro_run = measure(build_kedro, run_kedro, n, 1)
-                cells = (f"{kedro_total:.2f} s | {kedro_run:.2f} s | "
-                         f"{kedro_run / ours_run:.0f}x | {kedro_total / ours_total:.0f}x")
+                kedro = measure_in_child("kedro", n, mode, handler_kind, 1)
+                cells = (f"{kedro['total']:.2f} s | {kedro['run']:.2f} s | "
+                         f"{kedro['run'] / ours['run']:.0f}x | "
+                         f"{kedro['total'] / ours['total']:.0f}x")
             else:
                 cells = "skipped | skipped | - | -"
-            rows.append(f"| {mode} | {n:,} | {ours_total * 1000:.0f} ms | "
-                        f"{ours_run * 1000:.0f} ms | {cells} |")
+            rows.append(f"| {mode} | {n:,} | {ours['total'] * 1000:.0f} ms | "
+                        f"{ours['run'] * 1000:.0f} ms | {cells} |")
             print(rows[-1], file=sys.stderr, flush=True)
         if len(sizes) > 1:
             small, large = min(sizes), max(sizes)
-            ratio = ours_by_size[mode, large] / ours_by_size[mode, small]
-            cpu_ratio = CPU_RUN["build_ours", large] / CPU_RUN["build_ours", small]
+            wall = ours_by_size[large]["run"] / ours_by_size[small]["run"]
+            cpu = ours_by_size[large]["cpu"] / ours_by_size[small]["cpu"]
             ratios.append(f"kedro-nb t({large:,}) / t({small:,}), {mode} logging: "
-                          f"wall {ratio:.1f}, CPU {cpu_ratio:.1f} (linear: {large / small:.0f})")
-    rows += ["", *ratios]
-    configure_logging("silenced", handler_kind)
-    return rows
+                          f"wall {wall:.1f}, CPU {cpu:.1f} (linear: {large / small:.0f})")
+    return [*rows, "", *ratios]
 
 
 def hook_overhead(n: int, repeats: int) -> list[str]:
@@ -190,16 +210,15 @@ def parallel_table(branches: int, repeats: int) -> list[str]:
     pipeline = Pipeline([node(busy, "iterations", f"out{i}", name=f"branch{i}")
                          for i in range(branches)])
     rows = ["| runner | wall time | speed-up |", "|---|---:|---:|"]
-    timings: dict[str, float] = {}
-    for label, runner in (("SequentialRunner", SequentialRunner()),
-                          (f"ParallelRunner (max_workers={os.cpu_count()})", ParallelRunner())):
-        best = []
-        for _ in range(repeats):
+    runners = {"SequentialRunner": SequentialRunner(),
+               f"ParallelRunner (max_workers={os.cpu_count()})": ParallelRunner()}
+    timings: dict[str, float] = dict.fromkeys(runners, float("inf"))
+    for _ in range(repeats):  # alternate, so a change in machine load hits both alike
+        for label, runner in runners.items():
             catalog = DataCatalog({"iterations": iterations})
             start = time.perf_counter()
             runner.run(pipeline, catalog)
-            best.append(time.perf_counter() - start)
-        timings[label] = min(best)
+            timings[label] = min(timings[label], time.perf_counter() - start)
     base = timings["SequentialRunner"]
     for label, seconds in timings.items():
         rows.append(f"| {label} | {seconds:.2f} s | {base / seconds:.2f}x |")
@@ -213,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,3000,10000")
     parser.add_argument("--kedro-max", type=int, default=3000)
     parser.add_argument("--handler", choices=("stream", "rich"), default="stream")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="best of N for kedro-nb "
+                        "(Kedro runs once per size)")
     parser.add_argument("--quick", action="store_true", help="small sizes, no process bench")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:
@@ -224,9 +245,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         import kedro.runner  # noqa: F401  (applies Kedro's logging set-up; replaced below)
+    if args.child:
+        child_measure(args.child, args.handler, args.repeats)
+        return 0
     configure_logging("silenced", args.handler)
-    measure(build_ours, run_ours, 50, 1)  # warm-up: first-use imports on both sides
-    measure(build_kedro, run_kedro, 50, 1)
+    measure(build_ours, run_ours, 50, 1)  # warm-up for the in-process sections below
 
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), handler={args.handler}, "
           f"load average at start {os.getloadavg()[0]:.1f}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from kedro_nb.runner._remote import RemoteTasks, run_task
@@ -86,11 +87,12 @@ class DaskRunner(AbstractRunner):
         tasks = RemoteTasks(state)
         client = self.client
         names = [node.name for node in state.graph.nodes]
+        tag = uuid.uuid4().hex[:8]  # keys stay unique even when a run id is reused
         slots = max(1, sum(client.nthreads().values()))
 
         def submit(index: int) -> Any:
             return client.submit(run_task, tasks.payload(index), pure=False,
-                                 key=f"kedro_nb-{state.run_id}-{index}-{names[index]}")
+                                 key=f"kedro_nb-{state.run_id}-{tag}-{index}-{names[index]}")
 
         def wait_some(futures: list[Any]) -> tuple[Any, Any]:
             done, pending = wait(futures, return_when="FIRST_COMPLETED")

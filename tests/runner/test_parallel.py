@@ -139,3 +139,28 @@ def test_independent_branches_all_complete(runner):
     result = runner.run(pipeline, catalog)
     assert result.load("total") == sum(range(6)) + 6
     assert list(result.node_timings)[-1] == "sum"
+
+
+def _meet_in_folder(folder: str, me: str, other: str) -> str:
+    """Leave a marker, then wait (up to 30 s) for the other node's: only succeeds when both
+    nodes are running at the same time, in two worker processes."""
+    import os
+    import time
+
+    open(os.path.join(folder, me), "w").close()
+    deadline = time.monotonic() + 30
+    while not os.path.exists(os.path.join(folder, other)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{other} never started while {me} was running")
+        time.sleep(0.01)
+    return me
+
+
+def test_independent_nodes_run_in_separate_processes_at_once(runner, tmp_path):
+    catalog = DataCatalog({"folder": str(tmp_path)})
+    pipeline = Pipeline([
+        node(lambda f: _meet_in_folder(f, "left", "right"), "folder", "l", name="left"),
+        node(lambda f: _meet_in_folder(f, "right", "left"), "folder", "r", name="right"),
+    ])
+    result = runner.run(pipeline, catalog)
+    assert (result.load("l"), result.load("r")) == ("left", "right")
