@@ -82,15 +82,21 @@ def check_notebook(
     plan = plan_conversion(notebook, project=project, with_catalog=False)
     report = CheckReport(notebook, issues=list(plan.issues))
     if execute:
-        _execute(report, project, runner)
+        cells = {node.name: node.cell_index for node in plan.analysis.nodes}
+        _execute(report, project, runner, cells)
     return report
 
 
-def _execute(report: CheckReport, project: str | os.PathLike[str] | None, runner_name: str) -> None:
+def _execute(
+    report: CheckReport,
+    project: str | os.PathLike[str] | None,
+    runner_name: str,
+    cells: dict[str, int],
+) -> None:
     from kedro_nb.convert.build import cell_location, notebook_pipeline
     from kedro_nb.io import MemoryDataset
     from kedro_nb.project import KedroNbSession
-    from kedro_nb.runner import NodeRunError, runner_from_name
+    from kedro_nb.runner import NodeRunError, RunnerError, runner_from_name
 
     pipeline = notebook_pipeline(report.notebook, project=project)
     session = KedroNbSession.create(project, start_dir=report.notebook.parent)
@@ -105,17 +111,23 @@ def _execute(report: CheckReport, project: str | os.PathLike[str] | None, runner
             runner_from_name(runner_name).run(remaining, catalog)
             return
         except NodeRunError as exc:
-            cause = exc.__cause__ or exc
-            location = cell_location(exc)
-            hidden = isinstance(cause, NameError)
-            message = f"{type(cause).__name__}: {cause}"
-            if hidden:
-                message += " (the cell relied on kernel state: declare it as an input)"
-            report.failures.append(
-                ExecutionFailure(exc.node_name, *(location or (None, None)), hidden, message)
-            )
+            location = cell_location(exc) or (cells.get(exc.node_name), None)
+            _record(report, exc, location)
             downstream = remaining.from_nodes(exc.node_name)
             report.skipped_nodes += sorted(
                 n.name for n in downstream.nodes if n.name != exc.node_name
             )
             remaining = remaining - downstream
+        except RunnerError as exc:  # e.g. a missing input: no node can run
+            report.failures.append(ExecutionFailure("(pipeline)", None, None, False, str(exc)))
+            return
+
+
+def _record(report: CheckReport, exc: Exception, location: tuple[int | None, int | None]) -> None:
+    cause = exc.__cause__ or exc
+    hidden = isinstance(cause, NameError)
+    message = f"{type(cause).__name__}: {cause}"
+    if hidden:
+        message += " (the cell relied on kernel state: declare it as an input)"
+    node = getattr(exc, "node_name", "?")
+    report.failures.append(ExecutionFailure(node, *location, hidden, message))
