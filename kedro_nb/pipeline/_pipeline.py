@@ -20,6 +20,7 @@ from ._graph import (
     topological_groups,
     trusted_graph,
 )
+from ._namespaces import warn_interrupted_namespaces
 from ._node import Node, to_name_list
 from ._slicing import SlicingMixin
 from ._transcoding import strip_transcoding
@@ -93,6 +94,8 @@ class Pipeline(SlicingMixin):
         self._set_graph(builder.build())
         # ordering all nodes is the cycle check; keep the order it yields
         self._groups = topological_groups(self._graph)
+        if any(n._namespace for n in self._graph.by_name.values()):
+            warn_interrupted_namespaces(self._graph, self.nodes)
 
     @classmethod
     def _from_graph(cls, graph: Graph) -> Pipeline:

@@ -272,3 +272,38 @@ def test_modular_pipelines_match_kedro(spec, data):
         if not result_ours[0]:
             return
         theirs, ours = result_theirs[1], result_ours[1]
+
+
+@SETTINGS
+@given(spec=pipe_specs())
+def test_to_json_carries_kedros_node_records(spec):
+    import json
+
+    def records(text: str) -> list[tuple]:
+        return sorted(
+            (r["name"], r["inputs"], r["outputs"], sorted(r["tags"]))
+            for r in json.loads(text)["pipeline"]
+        )
+
+    ours = spec.build(np_)
+    assert records(ours.to_json()) == records(spec.build(kp).to_json())
+    # ours is reproducible: execution order and sorted tags
+    assert [r["name"] for r in json.loads(ours.to_json())["pipeline"]] == [
+        n.name for n in ours.nodes
+    ]
+
+
+@SETTINGS
+@given(spec=pipe_specs(max_nodes=10))
+def test_interrupted_namespace_warnings_match_kedro(spec):
+    import re
+    import warnings
+
+    def warned(lib: Any) -> set[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.Pipeline([n.build(lib) for n in spec.nodes])
+        found = (re.match(r"Namespace '([^']+)' is interrupted", str(w.message)) for w in caught)
+        return {m.group(1) for m in found if m}
+
+    assert warned(np_) == warned(kp)
