@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from kedro_nb.notebook.kernel_project import NotebookProject
+from kedro_nb.notebook.plain_text_guard import PlainTextGuard
 
 _POST_RUN_CELL = "post_run_cell"
 
@@ -38,9 +39,13 @@ def load_ipython_extension(ipython: Any) -> None:
     for magic_class in MAGIC_CLASSES:
         ipython.register_magics(magic_class(ipython, project))
     register_formatters(ipython)
-    ipython.events.register(_POST_RUN_CELL, project.note_cell_executed)
+    guard = PlainTextGuard(ipython)
+    project.cell_callbacks = [project.note_cell_executed, guard.check]
+    for callback in project.cell_callbacks:
+        ipython.events.register(_POST_RUN_CELL, callback)
     try:
         project.load()
+        guard.check()
     except Exception as exc:  # the magics must stay usable to fix the project
         warnings.warn(
             f"kedro-nb could not load a project from {project.start_dir()}: "
@@ -53,10 +58,12 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """Remove the injected variables and the cell-timing callback (``%unload_ext kedro_nb``)."""
+    """Remove the injected variables and the cell callbacks (``%unload_ext kedro_nb``)."""
     project = _project_of(ipython)
     if project is None:
         return
     project.remove_injected()
-    with contextlib.suppress(ValueError):
-        ipython.events.unregister(_POST_RUN_CELL, project.note_cell_executed)
+    for callback in project.cell_callbacks:
+        with contextlib.suppress(ValueError):
+            ipython.events.unregister(_POST_RUN_CELL, callback)
+    project.cell_callbacks = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ class NotebookProject:
         self.background_run: threading.Thread | None = None
         #: ``time.time()`` when the last cell finished executing (see :meth:`note_cell_executed`).
         self.last_cell_executed_at: float | None = None
+        #: ``post_run_cell`` callbacks the extension registered (removed by ``%unload_ext``).
+        self.cell_callbacks: list[Callable[..., None]] = []
 
     # -- where -------------------------------------------------------------------------------
     def notebook_path(self) -> Path | None:

@@ -212,3 +212,26 @@ def test_unload_removes_the_variables(ip) -> None:
     assert not set(INJECTED_VARS) & set(ip.user_ns)
     ip.run_line_magic("load_ext", "kedro_nb")
     assert set(INJECTED_VARS) <= set(ip.user_ns)
+
+
+def test_text_displays_survive_kedro_logging_import(project) -> None:
+    """The fixture's pipeline registry imports Kedro, whose logging swaps in rich's formatter."""
+    probe = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_line_magic('load_ext', 'kedro_nb')\n"
+        "ip.run_cell('names = sorted(pipelines)')\n"
+        "assert 'kedro.logging' in sys.modules\n"
+        "data, _ = ip.display_formatter.format(ip.user_ns['session'])\n"
+        "print('TEXT', data['text/plain'].splitlines()[0])\n"
+    )
+    env = {"IPYTHONDIR": str(project / ".ipython"), "PATH": "", "DO_NOT_TRACK": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=project / "notebooks",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "TEXT KedroNbSession: project 'spaceflights'" in done.stdout, done.stdout + done.stderr
