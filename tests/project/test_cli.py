@@ -196,3 +196,12 @@ def test_run_imports_only_the_pipeline_it_runs(spaceflights: Path) -> None:
     assert code == "0", done.stderr
     assert "spaceflights.pipelines.data_science" not in loaded.split(",")
     assert "spaceflights.pipelines.data_processing" in loaded.split(",")
+
+
+def test_async_and_runner_flags(spaceflights: Path, capsys) -> None:
+    project = ["--project", str(spaceflights)]
+    assert run_main([*project, "--async", "--pipeline", "data_processing"]) == 0
+    assert "SequentialRunner" in capsys.readouterr().out
+    assert run_main([*project, "-r", "thread", "--async", "-t", "science"]) == 0
+    out = capsys.readouterr().out
+    assert "ThreadRunner" in out and "train_model_node" in out

@@ -148,10 +148,14 @@ _BLOCK_KEDRO = textwrap.dedent(
     pipelines = ProjectPipelines("spaceflights", root / "src")
     default = pipelines["__default__"]
     import spaceflights.settings as settings
+    from kedro_nb.project import KedroNbSession
+    record = KedroNbSession.create(root).run()
     print(json.dumps({
         "nodes": sorted(n.name for n in default.nodes),
         "type": type(default).__module__,
         "hooks": type(settings.HOOKS[0]).__name__,
+        "status": record.status,
+        "kedro_modules": sorted({m.split(".")[0] for m in sys.modules if m.startswith("kedro")}),
     }))
     """
 )
@@ -169,6 +173,8 @@ def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -
     assert len(result["nodes"]) == 6
     assert result["type"].startswith("kedro_nb.pipeline")
     assert result["hooks"] == "ProjectHooks"
+    assert result["status"] == "success"
+    assert (spaceflights / "data/08_reporting/metrics.json").is_file()
 
 
 def test_standard_registry_is_not_imported_for_one_pipeline(spaceflights: Path) -> None:

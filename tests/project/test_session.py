@@ -250,3 +250,53 @@ def test_embedded_default_without_any_config(tmp_path: Path) -> None:
     assert session.params == {}
     record = session.run(pipeline=Pipeline([node(lambda: 1, None, "one", name="one")]))
     assert record.status == "success" and session.last_result.load("one") == 1
+
+
+def test_versioned_outputs_take_the_run_id(spaceflights: Path) -> None:
+    catalog = spaceflights / "conf/base/catalog.yml"
+    catalog.write_text(
+        catalog.read_text().replace(
+            "filepath: data/06_models/regressor.pickle",
+            "filepath: data/06_models/regressor.pickle\n  versioned: true",
+        )
+    )
+    session = KedroNbSession.create(spaceflights)
+    first = session.run()
+    with pytest.warns(UserWarning, match="pinned load version"):
+        second = session.run("data_science", load_versions={"regressor": first.run_id})
+    versions = sorted(p.name for p in (spaceflights / "data/06_models/regressor.pickle").iterdir())
+    assert versions == [first.run_id, second.run_id]
+    assert second.slicing == {"load_versions": {"regressor": first.run_id}}
+
+
+def test_only_missing_outputs_skips_finished_nodes(spaceflights: Path) -> None:
+    session = KedroNbSession.create(spaceflights)
+    session.run()
+    again = session.run(only_missing_outputs=True)
+    assert "preprocess_companies_node" not in again.node_timings
+    assert session.last_result.skipped
+    assert again.slicing == {"only_missing_outputs": True}
+
+
+def test_custom_data_catalog_class_from_settings(spaceflights: Path, write) -> None:
+    write(
+        spaceflights,
+        "src/spaceflights/settings.py",
+        """\
+        from kedro_nb.io import DataCatalog
+
+
+        class AuditedCatalog(DataCatalog):
+            pass
+
+
+        DATA_CATALOG_CLASS = AuditedCatalog
+        """,
+    )
+    session = KedroNbSession.create(spaceflights)
+    assert type(session.catalog).__name__ == "AuditedCatalog"
+    write(spaceflights, "src/spaceflights/settings.py", "DATA_CATALOG_CLASS = dict\n")
+    for name in [m for m in __import__("sys").modules if m.startswith("spaceflights")]:
+        del __import__("sys").modules[name]
+    with pytest.raises(SettingsError, match="DATA_CATALOG_CLASS"):
+        KedroNbSession.create(spaceflights)
