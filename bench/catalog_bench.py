@@ -76,6 +76,20 @@ def scenario(catalog_cls: Any, config: dict[str, Any], names: list[str], *,
     return run
 
 
+def import_time(module: str, repeat: int) -> float:
+    """Best wall time of a fresh interpreter importing ``module`` (minus a bare start-up)."""
+    import subprocess
+    import sys
+
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - start
+
+    bare = min(run("pass") for _ in range(repeat))
+    return max(min(run(f"import {module}") for _ in range(repeat)) - bare, 1e-4)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
@@ -117,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
                  best_of(args.repeat, kedro_yaml), best_of(args.repeat, ours_yaml)))
     rows.append(("YAML text, both with CSafeLoader + resolve",
                  best_of(args.repeat, kedro_yaml_c), best_of(args.repeat, ours_yaml)))
+
+    rows.append(("import the catalog package (fresh interpreter)",
+                 import_time("kedro.io", args.repeat), import_time("kedro_nb.io", args.repeat)))
 
     print(f"catalog: {args.entries:,} entries + 3 factories; {args.names:,} names resolved "
           f"through factories; best of {args.repeat}")

@@ -7,7 +7,6 @@ and never include credential values.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any
 
@@ -81,6 +80,8 @@ def _version_for(cls: type, load: str | None, save: str | None) -> Any:
 
 
 def _accepted_args(cls: type) -> str:
+    import inspect  # error path only: keeps the catalog import light
+
     try:
         params = inspect.signature(cls).parameters
     except (TypeError, ValueError):

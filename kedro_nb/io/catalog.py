@@ -11,7 +11,6 @@ Kedro 1.7's ``DataCatalog`` (``from_config``, ``[]``, ``in``, ``get``, ``load``,
 from __future__ import annotations
 
 import copy
-import difflib
 import logging
 import threading
 from collections.abc import Iterator
@@ -274,6 +273,8 @@ class DataCatalog(CatalogViews):
         self._lock = threading.RLock()
 
     def _not_found(self, name: str) -> DatasetNotFoundError:
+        import difflib  # error path only
+
         close = difflib.get_close_matches(name, self.keys(), n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         return DatasetNotFoundError(f"Dataset '{name}' not found in the catalog.{hint}")

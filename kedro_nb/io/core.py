@@ -10,8 +10,6 @@ No class rewriting: what a subclass defines is what runs.
 from __future__ import annotations
 
 import abc
-import pprint
-import sys
 from typing import Any, ClassVar
 
 from kedro_nb.io._redact import redact_value, scrub
@@ -121,6 +119,9 @@ class AbstractDataset(abc.ABC):
                 if value is not None}
 
     def __repr__(self) -> str:
+        import pprint
+        import sys
+
         args = ", ".join(
             f"{key}={pprint.pformat(value, sort_dicts=False, compact=True, width=sys.maxsize)}"
             for key, value in self.describe().items())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from kedro_nb.io.errors import CatalogConfigError
@@ -40,14 +39,20 @@ def pattern_rank(pattern: str) -> tuple[int, int, str]:
     return (-specificity(pattern), -pattern.count("{"), pattern)
 
 
-@dataclass(frozen=True)
 class FactoryPattern:
     """One compiled pattern and its (unresolved) dataset config."""
 
-    pattern: str
-    config: dict[str, Any]
-    regex: re.Pattern[str]
-    groups: tuple[tuple[str, str], ...]  # (regex group name, placeholder name)
+    __slots__ = ("config", "groups", "pattern", "regex")
+
+    def __init__(self, pattern: str, config: dict[str, Any], regex: re.Pattern[str],
+                 groups: tuple[tuple[str, str], ...]) -> None:
+        self.pattern = pattern
+        self.config = config
+        self.regex = regex
+        self.groups = groups  # (regex group name, placeholder name)
+
+    def __repr__(self) -> str:
+        return f"FactoryPattern({self.pattern!r})"
 
     def match(self, name: str) -> dict[str, str] | None:
         """Placeholder values when ``name`` matches, else None."""

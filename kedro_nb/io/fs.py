@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -80,6 +79,8 @@ def make_filesystem(protocol: str, credentials: dict[str, Any] | None,
 def atomic_local_open(path: str, mode: str, **open_args: Any) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` and move it onto ``path`` only when the block
     succeeds: readers never see a half-written file and a failed save leaves the old one."""
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     if os.path.isdir(path):

@@ -8,7 +8,6 @@ are imported only when a type is resolved, and each resolution is cached.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from typing import Any
 
@@ -115,6 +114,8 @@ def resolve_type(dataset_type: str | type, entry: str = "?") -> type:
 
 def _unknown_message(entry: str, dataset_type: str, tried: list[str],
                      problems: list[str]) -> str:
+    import difflib  # error path only
+
     close = difflib.get_close_matches(dataset_type, list(BUILTIN_TYPES), n=3, cutoff=0.5)
     lines = [f"Catalog entry '{entry}': unknown dataset type '{dataset_type}'.",
              f"Tried: {', '.join(tried)}."]
