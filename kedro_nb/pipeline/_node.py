@@ -7,10 +7,12 @@ mistake surfaces at the ``node(...)`` line, not when the pipeline runs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import re
 import warnings
+import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -21,7 +23,7 @@ from ._errors import (
     NodeSignatureError,
 )
 from ._outputs import shape_outputs
-from ._transcoding import strip_transcoding
+from ._transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 
 PLAIN_REF, TRANSCODED_REF = 1, 2  # how a node refers to a dataset: 'a' or 'a@fmt'
 
@@ -83,12 +85,24 @@ def _warn_dotted_name(name: str, namespace: str | None) -> None:
     )
 
 
+_SIGNATURES: weakref.WeakKeyDictionary[Any, inspect.Signature | None] = (
+    weakref.WeakKeyDictionary()
+)  # one function usually makes many nodes; reading its signature dominates node()
+
+
 def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
     """The signature to bind inputs to; builtins are checked too when they expose one."""
     try:
-        return inspect.signature(func, follow_wrapped=False)
+        return _SIGNATURES[func]
+    except (KeyError, TypeError):  # not cached yet, or not weak-referenceable/hashable
+        pass
+    try:
+        sig: inspect.Signature | None = inspect.signature(func, follow_wrapped=False)
     except (TypeError, ValueError):  # some C callables expose no signature
-        return None
+        sig = None
+    with contextlib.suppress(TypeError):
+        _SIGNATURES[func] = sig
+    return sig
 
 
 def _bind_order(func: Callable[..., Any], inputs: DatasetSpec) -> list[str]:
@@ -192,25 +206,28 @@ class Node:
         return f"{base}__{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
     def _check_outputs(self) -> None:
-        seen: set[str] = set()
-        dupes = sorted({o for o in self._output_list if o in seen or seen.add(o)})
-        if dupes:
+        outs = self._output_list
+        if len(outs) > 1 and len(set(outs)) != len(outs):
+            dupes = sorted({o for o in outs if outs.count(o) > 1})
             raise NodeDefinitionError(
                 f"Invalid node '{self}': outputs {dupes} appear more than once; each output "
                 "name must be unique."
             )
         self._in_bases = tuple(dict.fromkeys(map(strip_transcoding, self._input_list)))
-        self._out_bases = tuple(map(strip_transcoding, self._output_list))
-        common = sorted(set(self._in_bases).intersection(self._out_bases))
-        if common:
+        self._out_bases = tuple(map(strip_transcoding, outs))
+        if self._in_bases and not set(self._in_bases).isdisjoint(self._out_bases):
+            common = sorted(set(self._in_bases).intersection(self._out_bases))
             raise NodeDefinitionError(
                 f"Invalid node '{self}': {common} are both input and output (transcoded "
                 "forms count as the same dataset). Write the result to a new dataset name."
             )
         refs: dict[str, int] = {}
-        for raw in (*self._input_list, *self._output_list):
-            base = strip_transcoding(raw)
-            refs[base] = refs.get(base, 0) | (PLAIN_REF if raw == base else TRANSCODED_REF)
+        for raw in (*self._input_list, *outs):
+            if TRANSCODING_SEPARATOR in raw:
+                base, kind = strip_transcoding(raw), TRANSCODED_REF
+            else:
+                base, kind = raw, PLAIN_REF
+            refs[base] = refs.get(base, 0) | kind
         self._refs = tuple(refs.items())
 
     # -- identity ---------------------------------------------------------------------------
