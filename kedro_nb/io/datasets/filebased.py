@@ -19,6 +19,9 @@ from kedro_nb.io.versioning import AbstractVersionedDataset
 
 __all__ = ["FileDataset"]
 
+# remote file systems whose writes fail unless the parent folder exists
+_PROTOCOLS_WITH_FOLDERS = frozenset({"sftp", "ssh", "ftp", "smb", "hdfs", "webhdfs", "dbfs"})
+
 
 class FileDataset(AbstractVersionedDataset):
     """A dataset stored as one file at ``filepath`` (local path or any fsspec URL).
@@ -113,9 +116,8 @@ class FileDataset(AbstractVersionedDataset):
             with atomic_local_open(path, **args) as handle:
                 yield handle
             return
-        parent = str(PurePosixPath(path).parent)
-        with contextlib.suppress(Exception):
-            self.fs.makedirs(parent, exist_ok=True)
+        if self._protocol in _PROTOCOLS_WITH_FOLDERS:  # object stores have no folders to make
+            self.fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
         with self.fs.open(path, **args) as handle:
             yield handle
 
@@ -137,7 +139,7 @@ class FileDataset(AbstractVersionedDataset):
             raise error from (None if any(s in str(exc) for s in secrets) else exc)
 
     def _not_found(self, path: str) -> DatasetFileNotFoundError:
-        shown = redact_urls(join_protocol(self._protocol, path))
+        shown = redact_urls(path if "://" in path else join_protocol(self._protocol, path))
         return DatasetFileNotFoundError(
             f"{type(self).__name__}: no file at '{shown}'. Hint: run the node that produces "
             "this dataset first, or fix 'filepath' in the catalog entry.")
