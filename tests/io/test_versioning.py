@@ -155,3 +155,10 @@ def test_load_versions_may_name_factory_datasets_but_not_via_catch_all(tmp_path:
     assert catalog.load_versions == {"m_pkl": "v1"}
     with pytest.raises(DatasetNotFoundError, match="anything"):
         DataCatalog.from_config(config, load_versions={"anything": "v1"})
+
+
+def test_plain_file_in_the_way_of_versioning_explains_the_fix(tmp_path: Path) -> None:
+    DataCatalog.from_config({"cars": {"type": "pandas.CSVDataset",
+                                      "filepath": str(tmp_path / "cars.csv")}}).save("cars", FRAME)
+    with pytest.raises(DatasetError, match=r"plain file with that name exists.*Move it"):
+        DataCatalog.from_config(_config(tmp_path)).save("cars", FRAME)

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
 from kedro_nb.io._redact import redact_urls, secret_values, url_secrets
-from kedro_nb.io.errors import DatasetFileNotFoundError
+from kedro_nb.io.errors import DatasetError, DatasetFileNotFoundError
 from kedro_nb.io.fs import atomic_local_open, join_protocol, make_filesystem, split_protocol
 from kedro_nb.io.versioning import AbstractVersionedDataset
 
@@ -146,6 +146,13 @@ class FileDataset(AbstractVersionedDataset):
 
     def _save(self, data: Any) -> None:
         path = self._fs_path(self._get_save_path())
+        if self._version is not None and self.fs.isfile(self._fs_path(self._filepath)):
+            name = self._filepath.name
+            raise DatasetError(
+                f"Cannot save a version of '{redact_urls(self.filepath)}': a plain file with "
+                "that name exists (saved before versioning was enabled). Move it to "
+                f"'{name}/<version>/{name}' (e.g. {name}/2024-01-01T00.00.00.000Z/{name}) or "
+                "delete it.")
         self._write(path, data)
         self._invalidate_cache()
 
