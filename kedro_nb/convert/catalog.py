@@ -8,6 +8,7 @@ comments and entries in that file survive; an entry that exists with other conte
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -40,12 +41,24 @@ def catalog_files(folders: Iterable[Path], *, recursive: bool) -> list[Path]:
     return sorted(found)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CACHE: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """Parsed YAML mapping of ``path`` ({} when unreadable), cached while the file is unchanged."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = _CACHE.get(path)
+        if cached and cached[0] == key:
+            return copy.deepcopy(cached[1])
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, yaml.YAMLError):
         return {}
-    return data if isinstance(data, dict) else {}
+    data = data if isinstance(data, dict) else {}
+    _CACHE[path] = (key, data)
+    return copy.deepcopy(data)
 
 
 class DeclaredDatasets:
