@@ -28,7 +28,7 @@ ALL_MAGICS = (RELOAD_PROJECT_MAGIC, RUN_PIPELINE_MAGIC, LOAD_NODE_MAGIC, STRIP_M
 JUPYTER_NOTEBOOK_ENV = "JPY_SESSION_NAME"  # set by jupyter-server for each kernel it starts
 VSCODE_NOTEBOOK_VAR = "__vsc_ipynb_file__"  # set by VS Code in the user namespace
 
-#: The pipeline Kedro runs when none is named.
+#: The pipeline Kedro runs when none is named (equal to kedro_nb.project.registry's; a test checks).
 DEFAULT_PIPELINE = "__default__"
 
 #: Name of the kernelspec ``kedro-nb jupyter setup`` installs unless told otherwise.

@@ -92,3 +92,10 @@ def test_argument_helpers() -> None:
     message = unknown_names("node", ["preproces"], ["preprocess", "train"], "pipeline 'dp'")
     assert message is not None and "did you mean preprocess?" in message
     assert unknown_names("node", ["train"], ["train"], "x") is None
+
+
+def test_default_pipeline_name_matches_the_project_registry() -> None:
+    from kedro_nb.notebook.names import DEFAULT_PIPELINE
+    from kedro_nb.project.registry import DEFAULT_PIPELINE as registry_default
+
+    assert registry_default == DEFAULT_PIPELINE

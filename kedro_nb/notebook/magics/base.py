@@ -18,7 +18,7 @@ from kedro_nb.notebook.kernel_project import NotebookProject
 HELP_FLAGS = frozenset({"-h", "--help"})
 
 
-class ProjectMagics(Magics):
+class KedroNbMagics(Magics):
     """Base of our magic classes: each instance shares the kernel's :class:`NotebookProject`."""
 
     def __init__(self, shell: Any, project: NotebookProject) -> None:

@@ -11,7 +11,7 @@ from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from kedro_nb.notebook.errors import NodeSourceError
-from kedro_nb.notebook.magics.base import ProjectMagics, parse_line, unknown_names
+from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import LOAD_NODE_MAGIC
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ M = LOAD_NODE_MAGIC
 
 
 @magics_class
-class NodeMagics(ProjectMagics):
+class NodeMagics(KedroNbMagics):
     """Magics that bring one node into the notebook."""
 
     @magic_arguments()

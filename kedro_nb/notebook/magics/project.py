@@ -9,12 +9,12 @@ from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from kedro_nb.notebook.kernel_project import SessionOptions, purge_modules
-from kedro_nb.notebook.magics.base import ProjectMagics, key_values, parse_line
+from kedro_nb.notebook.magics.base import KedroNbMagics, key_values, parse_line
 from kedro_nb.notebook.names import RELOAD_PROJECT_MAGIC
 
 
 @magics_class
-class ReloadMagics(ProjectMagics):
+class ReloadMagics(KedroNbMagics):
     """Magics that (re)load the project into the kernel."""
 
     @magic_arguments()

@@ -15,7 +15,7 @@ from IPython.display import display
 
 from kedro_nb.notebook.errors import PipelineRunFailed
 from kedro_nb.notebook.magics.base import (
-    ProjectMagics,
+    KedroNbMagics,
     comma_list,
     key_values,
     parse_line,
@@ -40,7 +40,7 @@ SLICING = {
 
 
 @magics_class
-class RunMagics(ProjectMagics):
+class RunMagics(KedroNbMagics):
     """Magics that run pipelines."""
 
     @magic_arguments()

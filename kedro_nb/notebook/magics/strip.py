@@ -8,14 +8,14 @@ from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from kedro_nb.notebook.magics.base import ProjectMagics, parse_line
+from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line
 from kedro_nb.notebook.names import STRIP_MAGIC
 
 M = STRIP_MAGIC
 
 
 @magics_class
-class StripMagics(ProjectMagics):
+class StripMagics(KedroNbMagics):
     """Magics that clean notebook files."""
 
     @magic_arguments()
