@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kedro_nb.convert.analysis import Issue
+from kedro_nb.hooks import hook_impl
 
 #: issue kinds that make ``kedro-nb check`` fail (the others are informational notes)
 PROBLEM_KINDS = frozenset({"mutation", "undefined", "hidden-state", "syntax"})
@@ -87,23 +89,65 @@ def check_notebook(
     return report
 
 
+def _isolated(
+    notebook: Path, project: str | os.PathLike[str] | None, pipeline_name: str | None = None
+) -> tuple[Any, Any]:
+    """The notebook's pipeline and the session's catalog with every node output in memory."""
+    from kedro_nb.convert.build import notebook_pipeline
+    from kedro_nb.io import MemoryDataset
+    from kedro_nb.project import KedroNbSession
+
+    pipeline = notebook_pipeline(notebook, project=project, pipeline=pipeline_name)
+    catalog = KedroNbSession.create(project, start_dir=notebook.parent).catalog
+    for node in pipeline.nodes:
+        for output in node.outputs:
+            catalog[output] = MemoryDataset()
+    return pipeline, catalog
+
+
+class _OutputCollector:
+    """Hook implementation keeping every node output value as the runner hands it over."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    @hook_impl
+    def after_node_run(self, outputs: dict[str, Any]) -> None:
+        self.values.update(outputs)
+
+
+def run_outputs(
+    path: str | os.PathLike[str],
+    *,
+    project: str | os.PathLike[str] | None = None,
+    pipeline: str | None = None,
+) -> dict[str, Any]:
+    """Run the notebook's pipeline in isolation (nothing saved) and return every node output.
+
+    ``kedro-nb convert --execute`` uses the values to pick dataset types for the catalog.
+    Raises the runner's errors (``NodeRunError`` with the node's exception as cause).
+    """
+    from kedro_nb.hooks import create_hook_manager, register_hooks
+    from kedro_nb.runner import SequentialRunner
+
+    to_run, catalog = _isolated(Path(path).resolve(), project, pipeline)
+    collector = _OutputCollector()
+    manager = create_hook_manager()
+    register_hooks(manager, [collector])
+    SequentialRunner().run(to_run, catalog, hook_manager=manager)
+    return collector.values
+
+
 def _execute(
     report: CheckReport,
     project: str | os.PathLike[str] | None,
     runner_name: str,
     cells: dict[str, int],
 ) -> None:
-    from kedro_nb.convert.build import cell_location, notebook_pipeline
-    from kedro_nb.io import MemoryDataset
-    from kedro_nb.project import KedroNbSession
+    from kedro_nb.convert.build import cell_location
     from kedro_nb.runner import NodeRunError, RunnerError, runner_from_name
 
-    pipeline = notebook_pipeline(report.notebook, project=project)
-    session = KedroNbSession.create(project, start_dir=report.notebook.parent)
-    catalog = session.catalog
-    for node in pipeline.nodes:
-        for output in node.outputs:
-            catalog[output] = MemoryDataset()
+    pipeline, catalog = _isolated(report.notebook, project)
     report.executed = True
     remaining = pipeline
     while remaining.nodes:

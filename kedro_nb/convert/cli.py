@@ -44,6 +44,11 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
         help="import nodes from kedro_nb.pipeline (default) or kedro.pipeline",
     )
     parser.add_argument(
+        "--execute",
+        action="store_true",
+        help="run the nodes once (nothing saved) to pick dataset types from the values",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 with a unified diff if sources are stale",
@@ -63,15 +68,35 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                     print(f"{notebook}: generated sources are stale; {hint}", file=sys.stderr)
                     status = 1
                 continue
-            conversion = convert_notebook(notebook, **options)
+            values = None
+            if args.execute:
+                from kedro_nb.convert.check import run_outputs
+
+                try:
+                    values = run_outputs(notebook, project=args.project, pipeline=args.pipeline)
+                except Exception as exc:  # the user's code failed: say where, convert nothing
+                    from kedro_nb.convert.build import cell_location
+
+                    where = cell_location(exc)
+                    place = f" (cell {where[0]}, line {where[1]})" if where else ""
+                    cause = exc.__cause__ or exc
+                    print(
+                        f"kedro-nb convert: --execute failed{place}: {exc}: {cause!r}",
+                        file=sys.stderr,
+                    )
+                    status = 1
+                    continue
+            conversion = convert_notebook(notebook, values=values, **options)
         except ConvertError as exc:
             status = _error("convert", exc)
             continue
         for issue in conversion.issues:
             print(f"{notebook}: warning: {issue}", file=sys.stderr)
         for name, nodes in conversion.groups.items():
-            print(f"{notebook}: pipeline {name!r} ({len(nodes)} nodes) -> "
-                  f"{conversion.package_dir(name)}")  # fmt: skip
+            print(
+                f"{notebook}: pipeline {name!r} ({len(nodes)} nodes) -> "
+                f"{conversion.package_dir(name)}"
+            )
         for path in conversion.catalogs:
             print(f"{notebook}: catalog entries -> {path}")
     return status

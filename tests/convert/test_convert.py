@@ -183,3 +183,24 @@ def test_an_error_writes_nothing(write_notebook, capsys):
 
 def test_drift_lists_missing_files_as_new(notebook):
     assert drift(plan_conversion(notebook)).count("--- /dev/null") == 3
+
+
+def test_execute_picks_parquet_for_dataframes_and_pickle_otherwise(write_notebook, capsys):
+    path = write_notebook(
+        [
+            code("import pandas as pd"),
+            code("frame = pd.DataFrame({'v': values})", "to_frame"),
+            code("total = float(frame['v'].sum())\nrows = len(frame)", "summarise"),
+            code("broken = 1 / 0", "explode", pipeline="other"),
+        ],
+        catalog="values:\n  type: json.JSONDataset\n  filepath: values.json\n",
+    )
+    (path.parent / "values.json").write_text("[1, 2]")
+    assert cli.convert_main([str(path), "--execute"]) == 1
+    assert "(cell 3, line 1)" in capsys.readouterr().err
+    assert not (path.parent / "catalog_analysis.yml").exists()
+    assert cli.convert_main([str(path), "--execute", "--pipeline", "analysis"]) == 0
+    entries = yaml.safe_load((path.parent / "catalog_analysis.yml").read_text())
+    assert entries["frame"]["type"] == "pandas.ParquetDataset"
+    assert entries["rows"]["type"] == "pickle.PickleDataset"
+    assert sorted(p.name for p in path.parent.iterdir() if p.suffix in (".pkl", ".parquet")) == []
