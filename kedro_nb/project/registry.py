@@ -153,11 +153,9 @@ class ProjectPipelines(Mapping[str, Any]):
             return self._cache[name]
         if not self.package_name:
             raise self._not_found(name, [])
-        if self._has_registry:
+        if self._uses_registry():
             found = None
-            if name != DEFAULT_PIPELINE and self._registry_is_autodiscovery():
-                found = self._from_folders(name)
-            if found is None and name != DEFAULT_PIPELINE:
+            if name != DEFAULT_PIPELINE:
                 found = self._from_registry({name}).get(name)
             if found is None and self._all is None:
                 found = self._load_all().get(name)
@@ -179,7 +177,7 @@ class ProjectPipelines(Mapping[str, Any]):
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
-        if not self._has_registry:
+        if not self._uses_registry():
             return name in self._names()
         return name in self._load_all()
 
@@ -190,16 +188,21 @@ class ProjectPipelines(Mapping[str, Any]):
     def _names(self) -> list[str]:
         if not self.package_name:
             return []
-        if self._has_registry:
+        if self._uses_registry():
             return list(self._load_all())
         folders = pipeline_folders(self._pipelines_dir) if self._pipelines_dir else []
         return [DEFAULT_PIPELINE, *folders]
 
-    def _registry_is_autodiscovery(self) -> bool:
-        """Whether ``register_pipelines()`` is the standard one: ``p = find_pipelines(...)``,
-        ``p["__default__"] = ...``, ``return p``. Then ``pipelines[name]`` is the folder's
-        pipeline, so it is built without importing the registry (nor, in a Kedro project,
-        ``kedro.framework.project`` and its dependencies)."""
+    def _uses_registry(self) -> bool:
+        """Whether names must come from ``register_pipelines()``. Not when it is the standard
+        one (``p = find_pipelines()``, ``p["__default__"] = sum(p.values())``, ``return p``):
+        its result is exactly the pipeline folders and their sum, so they are built from the
+        folders without importing the registry (nor, in a Kedro project, the
+        ``kedro.framework`` modules it imports)."""
+        if not self._has_registry:
+            return False
+        if self._has_single:
+            return True  # <package>/pipeline.py joins the sum: leave it to the registry
         if self._standard_registry is None:
             assert self.package_name is not None
             path = self.source_dir / self.package_name / "pipeline_registry.py"
@@ -207,7 +210,7 @@ class ProjectPipelines(Mapping[str, Any]):
                 self._standard_registry = _is_standard_registry(path.read_text("utf-8"))
             except (OSError, SyntaxError, ValueError):
                 self._standard_registry = False
-        return self._standard_registry
+        return not self._standard_registry
 
     def _load_all(self) -> dict[str, Any]:
         if self._all is None:
@@ -306,8 +309,8 @@ class ProjectPipelines(Mapping[str, Any]):
 
 def _is_standard_registry(source: str) -> bool:
     """True when ``register_pipelines`` only collects ``find_pipelines()`` and sets the
-    default: every statement is that call's assignment, a ``["__default__"]`` assignment,
-    or ``return`` of the collected dict (docstrings and annotations allowed)."""
+    default to their sum: every statement is that call's assignment, ``p["__default__"] =
+    sum(p.values())``, or ``return p`` (docstrings and annotations allowed)."""
     import ast
 
     tree = ast.parse(source)
@@ -342,6 +345,7 @@ def _is_standard_registry(source: str) -> bool:
                 and target.value.id == collected
                 and isinstance(target.slice, ast.Constant)
                 and target.slice.value == DEFAULT_PIPELINE
+                and _is_sum_of_values(statement.value, collected)
             ):
                 continue
             return False
@@ -353,6 +357,28 @@ def _is_standard_registry(source: str) -> bool:
             continue
         return False
     return collected is not None
+
+
+def _is_sum_of_values(expression: Any, collected: str) -> bool:
+    """``sum(<collected>.values())``, with or without a start value."""
+    import ast
+
+    if not (
+        isinstance(expression, ast.Call)
+        and isinstance(expression.func, ast.Name)
+        and expression.func.id == "sum"
+        and expression.args
+    ):
+        return False
+    values = expression.args[0]
+    return (
+        isinstance(values, ast.Call)
+        and isinstance(values.func, ast.Attribute)
+        and values.func.attr == "values"
+        and isinstance(values.func.value, ast.Name)
+        and values.func.value.id == collected
+        and not values.args
+    )
 
 
 class _Activation:

@@ -177,8 +177,12 @@ def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -
     assert (spaceflights / "data/08_reporting/metrics.json").is_file()
 
 
-def test_standard_registry_is_not_imported_for_one_pipeline(spaceflights: Path) -> None:
-    pipelines_of(spaceflights, "spaceflights")["data_processing"]
+def test_standard_registry_is_not_imported(spaceflights: Path) -> None:
+    pipelines = pipelines_of(spaceflights, "spaceflights")
+    assert sorted(pipelines) == ["__default__", "data_processing", "data_science"]
+    assert "spaceflights.pipelines.data_science" not in sys.modules
+    pipelines["data_processing"]
+    assert len(pipelines["__default__"].nodes) == 6
     assert "spaceflights.pipeline_registry" not in sys.modules
 
 
@@ -211,6 +215,12 @@ def test_custom_registry_is_honoured(spaceflights: Path, write) -> None:
         ("p = find_pipelines()\n    p['__default__'] = sum(p.values())\n    return p", True),
         ('"""Doc."""\n    p: dict = find_pipelines(raise_errors=True)\n    return p', True),
         ("p = find_pipelines()\n    p['extra'] = p['a']\n    return p", False),
+        ("p = find_pipelines()\n    p['__default__'] = p['a']\n    return p", False),
+        (
+            "p = find_pipelines()\n    p['__default__'] = sum(p.values(), Pipeline([]))"
+            "\n    return p",
+            True,
+        ),
         ("return {'a': create()}", False),
     ],
 )
