@@ -20,6 +20,7 @@ from kedro_nb.notebook.names import JUPYTER_NOTEBOOK_ENV
 FIXTURES = Path(__file__).parent / "fixtures"
 SPACEFLIGHTS = Path(__file__).parents[1] / "fixtures" / "spaceflights"
 SECRET = "FAKE-SECRET-4f1c9a"  # in spaceflights' conf/local/credentials.yml
+LONE_SECRET = "LONE-SECRET-77d1"
 KERNEL = "kedro_nb_test"
 
 
@@ -101,13 +102,20 @@ def test_lone_notebook_uses_the_embedded_default(kernel: str, tmp_path: Path) ->
     path = tmp_path / "lone_notebook.ipynb"
     shutil.copy(FIXTURES / path.name, path)
     (tmp_path / "parameters.yml").write_text("factor: 10\n")
+    (tmp_path / "credentials.yml").write_text(f"store:\n  token: {LONE_SECRET}\n")
+    (tmp_path / "catalog.yml").write_text(
+        "remote:\n  type: pandas.CSVDataset\n  filepath: s3://bucket/x.csv\n  credentials: store\n"
+    )
     nb = execute(kernel, path)
     assert errors(nb) == []
-    _, _, run, total, load_node = code_cells(nb)
+    _, _, run, total, load_node, catalog, session = code_cells(nb)
     assert "Run of notebook lone_notebook.ipynb: 2 nodes" in texts(run)
     assert "now in the notebook namespace: total" in texts(run)
     assert texts(total).strip() == "TOTAL 100"
     assert not load_node.outputs  # the node's code went to a new cell, silently
+    assert "s3://bucket/x.csv" in result(catalog)["text/html"]
+    assert "success" in result(session)["text/html"]
+    assert LONE_SECRET not in json.dumps(nb)
 
 
 def test_failing_node_names_the_cell_and_the_resume_line(kernel: str, tmp_path: Path) -> None:
