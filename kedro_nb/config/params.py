@@ -35,6 +35,8 @@ def parse_params(text: str) -> dict[str, Any]:
     ints, floats, booleans, ``null``, lists); a value may contain ``=`` or ``:``, a key may not
     be empty. Dotted keys update nested parameters instead of replacing the whole group.
     """
+    if not text.strip():
+        return {}
     from omegaconf import OmegaConf
 
     dotlist: list[str] = []
