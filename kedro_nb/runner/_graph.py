@@ -42,18 +42,10 @@ class RunGraph:
         self.nodes = list(nodes)
         self.node_inputs = node_inputs = [tuple(node.inputs) for node in self.nodes]
         self.node_outputs = node_outputs = [tuple(node.outputs) for node in self.nodes]
-        bases: dict[str, str] = {}
-
-        def base(name: str) -> str:
-            found = bases.get(name)
-            if found is None:
-                found = bases[name] = base_name(name)
-            return found
-
         producer: dict[str, int] = {}
         for i, outputs in enumerate(node_outputs):
             for name in outputs:
-                producer[base(name)] = i
+                producer[name if "@" not in name else base_name(name)] = i
         self.producer = producer
         load_counts: dict[str, int] = {}
         consumed: set[str] = set()
@@ -65,7 +57,7 @@ class RunGraph:
             for name in inputs:
                 load_counts[name] = load_counts.get(name, 0) + 1
                 datasets[name] = None
-                key = base(name)
+                key = name if "@" not in name else base_name(name)
                 consumed.add(key)
                 parent = producer.get(key)
                 if parent is None or parent in (i, last_parent):
@@ -81,9 +73,9 @@ class RunGraph:
         self.children = children
         self.load_counts = load_counts
         self.datasets = list(datasets)
-        self.inputs = [name for name in load_counts if base(name) not in producer]
+        self.inputs = [name for name in load_counts if base_name(name) not in producer]
         self.outputs = [name for outputs in node_outputs for name in outputs
-                        if base(name) not in consumed]
+                        if base_name(name) not in consumed]
 
     def parents(self) -> list[list[int]]:
         """Per node index, the indices of the nodes it reads from (built on demand)."""

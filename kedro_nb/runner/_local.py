@@ -49,7 +49,11 @@ def run_node(node: Any, inputs: tuple[str, ...], catalog: Any, hooks: HookRelay,
 
 def is_generator_node(node: Any) -> bool:
     """Whether the node's function yields chunks (each output is then saved chunk by chunk)."""
-    return inspect.isgeneratorfunction(getattr(node, "func", None))
+    func = getattr(node, "func", None)
+    code = getattr(func, "__code__", None)
+    if code is not None:  # plain functions and lambdas: read the flag directly (hot path)
+        return bool(code.co_flags & inspect.CO_GENERATOR)
+    return inspect.isgeneratorfunction(func)
 
 
 def iter_output_chunks(node: Any, outputs: dict[str, Any]) -> Iterator[tuple[str, Any]]:

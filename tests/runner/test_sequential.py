@@ -187,3 +187,14 @@ def test_transcoded_datasets_share_one_file_and_order_the_nodes(tmp_path):
     result = SequentialRunner().run(pipeline, catalog)
     assert list(result.node_timings) == ["write", "read"]
     assert result.load("out") == 10 and result.saved == ["shared@writer"]
+
+
+def test_accepts_kedros_own_catalog_and_its_runtime_patterns():
+    from kedro.io import DataCatalog as KedroCatalog
+
+    catalog = KedroCatalog({})
+    catalog["a"] = 2
+    pipeline = Pipeline([node(double, "a", "b", name="n1"), node(double, "b", "c", name="n2")])
+    result = SequentialRunner().run(pipeline, catalog)
+    assert result.load("c") == 8
+    assert type(result.outputs["c"]).__module__.startswith("kedro.io")
