@@ -135,8 +135,9 @@ def measure_in_child(tool: str, n: int, mode: str, handler_kind: str,
 
 
 def chain_table(sizes: list[int], kedro_max: int, handler_kind: str, repeats: int) -> list[str]:
-    rows = ["| logging | nodes | kedro-nb build+run | kedro-nb run | Kedro 1.7 build+run "
-            "| Kedro 1.7 run | speed-up (run) | speed-up (build+run) |",
+    rows = ["| logging | nodes | kedro-nb build+run | kedro-nb run (wall / CPU) "
+            "| Kedro 1.7 build+run | Kedro 1.7 run (wall / CPU) | speed-up, run (wall / CPU) "
+            "| speed-up, build+run |",
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     ratios: list[str] = []
     for mode in ("default", "silenced"):
@@ -145,13 +146,13 @@ def chain_table(sizes: list[int], kedro_max: int, handler_kind: str, repeats: in
             ours = ours_by_size[n] = measure_in_child("ours", n, mode, handler_kind, repeats)
             if n <= kedro_max:
                 kedro = measure_in_child("kedro", n, mode, handler_kind, 1)
-                cells = (f"{kedro['total']:.2f} s | {kedro['run']:.2f} s | "
-                         f"{kedro['run'] / ours['run']:.0f}x | "
-                         f"{kedro['total'] / ours['total']:.0f}x")
+                cells = (f"{kedro['total']:.2f} s | {kedro['run']:.2f} s / {kedro['cpu']:.2f} s "
+                         f"| {kedro['run'] / ours['run']:.0f}x / {kedro['cpu'] / ours['cpu']:.0f}x "
+                         f"| {kedro['total'] / ours['total']:.0f}x")
             else:
                 cells = "skipped | skipped | - | -"
             rows.append(f"| {mode} | {n:,} | {ours['total'] * 1000:.0f} ms | "
-                        f"{ours['run'] * 1000:.0f} ms | {cells} |")
+                        f"{ours['run'] * 1000:.0f} ms / {ours['cpu'] * 1000:.0f} ms | {cells} |")
             print(rows[-1], file=sys.stderr, flush=True)
         if len(sizes) > 1:
             small, large = min(sizes), max(sizes)
