@@ -47,10 +47,13 @@ def read_config_file(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise ConfigSyntaxError(
-            f"Malformed YAML in {path}, {where}: {problem}. Fix the syntax at that line "
-            "(check indentation, unclosed brackets or quotes, a missing ':')."
-        ) from exc
+        fix = (
+            "Remove or rename one of the two entries."
+            if "duplicate key" in problem
+            else "Fix the syntax at that line (check indentation, unclosed brackets or "
+            "quotes, a missing ':')."
+        )
+        raise ConfigSyntaxError(f"Malformed YAML in {path}, {where}: {problem}. {fix}") from exc
     except yaml.YAMLError as exc:
         raise ConfigSyntaxError(f"Malformed YAML in {path}: {exc}") from exc
     except UnicodeDecodeError as exc:

@@ -82,6 +82,12 @@ def test_malformed_yaml_names_file_and_line(conf: Path) -> None:
     assert "line 2" in str(info.value) or "line 3" in str(info.value)
 
 
+def test_duplicate_key_in_one_file_names_the_line(conf: Path) -> None:
+    write(conf, "local/parameters.yml", "a: 1\nb: 2\na: 3\n")
+    with pytest.raises(ConfigSyntaxError, match=r"line 3.*duplicate key a.*Remove or rename"):
+        ConfigLoader(conf)["parameters"]
+
+
 def test_top_level_list_is_rejected(conf: Path) -> None:
     write(conf, "local/parameters.yml", "- 1\n- 2\n")
     with pytest.raises(ConfigSyntaxError, match="mapping"):

@@ -228,3 +228,33 @@ def test_standard_registry_detection(body: str, standard: bool) -> None:
     from kedro_nb.project.registry import _is_standard_registry
 
     assert _is_standard_registry(f"def register_pipelines():\n    {body}\n") is standard
+
+
+def test_kedro_namespaced_pipeline_converts_faithfully() -> None:
+    from kedro.pipeline import node as kedro_node
+    from kedro.pipeline import pipeline as kedro_pipeline
+
+    from kedro_nb.project.compat import as_pipeline
+
+    def first(a, b):
+        return a
+
+    def second(x):
+        return x
+
+    theirs = kedro_pipeline(
+        [
+            kedro_node(first, ["a", "params:p"], "b", name="fn", tags=["t"], confirms="a"),
+            kedro_node(second, {"x": "b"}, "c"),
+        ],
+        namespace="ns",
+        inputs={"a"},
+        parameters={"params:p"},
+    )
+    ours = as_pipeline(theirs)
+    assert sorted(n.name for n in ours.nodes) == sorted(n.name for n in theirs.nodes)
+    assert ours.inputs() == theirs.inputs() and ours.outputs() == theirs.outputs()
+    converted = {n.name: n for n in ours.nodes}["ns.fn"]
+    assert (converted.namespace, converted.tags, converted.func) == ("ns", {"t"}, first)
+    with pytest.raises(TypeError, match="expected a Pipeline"):
+        as_pipeline([1])
