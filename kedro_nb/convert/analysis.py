@@ -31,15 +31,15 @@ from kedro_nb.convert.errors import (
     DuplicateOutputError,
     ForwardReferenceError,
 )
+from kedro_nb.convert.magics import IPythonSyntax
 from kedro_nb.convert.scan import (
     ALL_PARAMETERS,
     PARAMS_NAME,
     CellScan,
-    IPythonSyntax,
     Rewrite,
-    Span,
     scan_cell,
     scan_statement,
+    segment,
 )
 
 PARAMS_PREFIX = "params:"
@@ -401,25 +401,3 @@ def _name_arguments(node: NodeCell, setup_names: set[str]) -> None:
         text = segment(node.scan.source, value)
         node.rewrites.append(Rewrite(call, f"{identifier(dataset)} = {text}"))
     node.rewrites.sort(key=lambda r: (r.span.line, r.span.col))
-
-
-def segment(source: str, span: Span) -> str:
-    """The text of ``span`` in ``source`` (columns are UTF-8 byte offsets, as ``ast`` reports)."""
-    lines = source.split("\n")[span.line - 1 : span.end_line]
-    encoded = [line.encode() for line in lines]
-    if len(encoded) == 1:
-        return encoded[0][span.col : span.end_col].decode()
-    encoded[0] = encoded[0][span.col :]
-    encoded[-1] = encoded[-1][: span.end_col]
-    return b"\n".join(encoded).decode()
-
-
-def apply_rewrites(source: str, rewrites: list[Rewrite]) -> str:
-    """Apply ``rewrites`` (non-overlapping) to ``source``; line structure outside them is kept."""
-    lines = [line.encode() for line in source.split("\n")]
-    for rewrite in sorted(rewrites, key=lambda r: (r.span.line, r.span.col), reverse=True):
-        span = rewrite.span
-        head = lines[span.line - 1][: span.col]
-        tail = lines[span.end_line - 1][span.end_col :]
-        lines[span.line - 1 : span.end_line] = [head + rewrite.text.encode() + tail]
-    return "\n".join(line.decode() for line in lines)

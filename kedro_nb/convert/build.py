@@ -22,13 +22,13 @@ from kedro_nb.convert.analysis import (
     NodeCell,
     NotebookAnalysis,
     analyze_notebook,
-    apply_rewrites,
     identifier,
     notebook_name,
 )
 from kedro_nb.convert.catalog import DeclaredDatasets, catalog_files
 from kedro_nb.convert.cells import cell_source, read_notebook
 from kedro_nb.convert.errors import SetupCellError, UnknownPipelineError
+from kedro_nb.convert.scan import apply_rewrites
 
 if TYPE_CHECKING:
     from kedro_nb.pipeline import Pipeline

@@ -16,8 +16,9 @@ import textwrap
 import tokenize
 from dataclasses import dataclass
 
-from kedro_nb.convert.analysis import NodeCell, NotebookAnalysis, apply_rewrites, identifier
+from kedro_nb.convert.analysis import NodeCell, NotebookAnalysis, identifier
 from kedro_nb.convert.imports import render_imports
+from kedro_nb.convert.scan import apply_rewrites
 
 TARGETS = {"kedro_nb": "kedro_nb.pipeline", "kedro": "kedro.pipeline"}
 MARKER = "# kedro-nb:"
@@ -217,8 +218,11 @@ def render_module(
     analysis: NotebookAnalysis, nodes: list[NodeCell], notebook: str, name: str, target: str
 ) -> str:
     """One self-contained module: the node functions followed by ``create_pipeline()``."""
-    return render_nodes(analysis, nodes, notebook, name, extra=(_pipeline_import(target),)) + (
-        "\n\n" + _create_pipeline(nodes, notebook, name) + "\n"
+    text = render_nodes(analysis, nodes, notebook, name, extra=(_pipeline_import(target),))
+    first, second, rest = text.split("\n", 2)
+    second = "# Edit the notebook and export again (or use `kedro-nb convert` for a package)."
+    return (
+        "\n".join([first, second, rest]) + "\n\n" + _create_pipeline(nodes, notebook, name) + "\n"
     )
 
 

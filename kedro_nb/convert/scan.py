@@ -8,8 +8,9 @@ notebook into nodes. Positions are kept so code generation can rewrite ``params[
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
+
+from kedro_nb.convert.magics import clean_ipython
 
 PARAMS_NAME = "params"
 CATALOG_NAME = "catalog"
@@ -34,8 +35,6 @@ MUTATING_METHODS = frozenset(
         "intersection_update",
     }
 )
-_TIMING_MAGICS = re.compile(r"^(\s*)%(?:time|timeit|prun)\s+(?=\S)")
-_MAGIC_LINE = re.compile(r"^(\s*)([%!]|\w+\s*=\s*[%!])")
 
 
 @dataclass(frozen=True)
@@ -74,62 +73,6 @@ class CellScan:
     catalog_saves: list[tuple[str, Span, Span, int]] = field(default_factory=list)
     mutations: list[tuple[str, int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
-
-
-class IPythonSyntax(Exception):
-    """Internal: a cell that is not Python even after magics are removed (line, message)."""
-
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def clean_ipython(source: str) -> tuple[str, ast.Module, list[tuple[int, str]]]:
-    """Return ``(python_source, tree, notes)`` for a cell, keeping its line numbers.
-
-    Plain Python is returned untouched. Otherwise line magics and shell escapes become comments,
-    ``%time stmt`` keeps ``stmt``, a cell magic comments out its first line (``%%time``,
-    ``%%capture``) or the whole cell (any other, e.g. ``%%bash``); IPython's own transformer is the
-    last resort. Each change is reported in ``notes`` as ``(line, text)``.
-    """
-    try:
-        return source, ast.parse(source), []
-    except SyntaxError as first_error:
-        error = first_error
-    lines = source.split("\n")
-    notes: list[tuple[int, str]] = []
-    first = lines[0].strip() if lines else ""
-    if first.startswith("%%"):
-        keep_body = first.split()[0] in ("%%time", "%%timeit", "%%capture", "%%prun")
-        stop = 1 if keep_body else len(lines)
-        for number in range(stop):
-            lines[number] = "# " + lines[number] if lines[number].strip() else lines[number]
-        notes.append(
-            (1, f"cell magic {first.split()[0]} removed" + ("" if keep_body else " with its body"))
-        )
-    for number, line in enumerate(lines, start=1):
-        timing = _TIMING_MAGICS.match(line)
-        if timing:
-            lines[number - 1] = timing.group(1) + line[timing.end() :]
-            notes.append((number, f"magic {line.strip().split()[0]} removed, statement kept"))
-        elif _MAGIC_LINE.match(line):
-            indent = len(line) - len(line.lstrip())
-            lines[number - 1] = line[:indent] + "# " + line[indent:]
-            notes.append((number, f"IPython line {line.strip()!r} commented out"))
-    cleaned = "\n".join(lines)
-    try:
-        return cleaned, ast.parse(cleaned), notes
-    except SyntaxError:
-        pass
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    transformed = TransformerManager().transform_cell(source)
-    try:
-        tree = ast.parse(transformed)
-    except SyntaxError:
-        raise IPythonSyntax(error.lineno, error.msg) from error
-    return transformed, tree, [(1, "IPython syntax translated by IPython's transformer")]
 
 
 def _param_chain(node: ast.AST) -> list[str] | None:
@@ -436,3 +379,25 @@ def scan_statement(statement: ast.stmt) -> tuple[dict[str, int], dict[str, int]]
     scanner.visit(statement)
     scanner.finish()
     return scan.reads, scan.binds
+
+
+def segment(source: str, span: Span) -> str:
+    """The text of ``span`` in ``source`` (columns are UTF-8 byte offsets, as ``ast`` reports)."""
+    lines = source.split("\n")[span.line - 1 : span.end_line]
+    encoded = [line.encode() for line in lines]
+    if len(encoded) == 1:
+        return encoded[0][span.col : span.end_col].decode()
+    encoded[0] = encoded[0][span.col :]
+    encoded[-1] = encoded[-1][: span.end_col]
+    return b"\n".join(encoded).decode()
+
+
+def apply_rewrites(source: str, rewrites: list[Rewrite]) -> str:
+    """Apply ``rewrites`` (non-overlapping) to ``source``; line structure outside them is kept."""
+    lines = [line.encode() for line in source.split("\n")]
+    for rewrite in sorted(rewrites, key=lambda r: (r.span.line, r.span.col), reverse=True):
+        span = rewrite.span
+        head = lines[span.line - 1][: span.col]
+        tail = lines[span.end_line - 1][span.end_col :]
+        lines[span.line - 1 : span.end_line] = [head + rewrite.text.encode() + tail]
+    return "\n".join(line.decode() for line in lines)

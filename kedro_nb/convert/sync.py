@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.convert.analysis import PARAMS_PREFIX, NodeCell, identifier, segment
+from kedro_nb.convert.analysis import PARAMS_PREFIX, NodeCell, identifier
 from kedro_nb.convert.cells import read_notebook, set_cell_source
 from kedro_nb.convert.codegen import MARKER, digest, node_body
 from kedro_nb.convert.converter import plan_conversion
 from kedro_nb.convert.errors import GeneratedFileError, SyncConflictError
+from kedro_nb.convert.scan import segment
 from kedro_nb.convert.writer import write_files
 
 _MARKER = re.compile(rf"^{re.escape(MARKER)} cell=(\S+) source=(\w+) body=(\w+)\s*$")
