@@ -60,6 +60,14 @@ def _key(line: str) -> str | None:
     return None
 
 
+def _closed_on_its_line(line: str) -> bool:
+    """Whether a top-level line leaves no flow collection or quoted scalar open (otherwise
+    the next lines may continue it at column 0 and must not be split off)."""
+    text = line.split(" #", 1)[0]
+    return (text.count("{") + text.count("[") == text.count("}") + text.count("]")
+            and text.count('"') % 2 == 0)
+
+
 def split_catalog_yaml(text: str) -> dict[str, Any] | None:
     """``{key: RawEntry}`` for simple catalog text, else None (parse it whole instead).
 
@@ -75,7 +83,7 @@ def split_catalog_yaml(text: str) -> dict[str, Any] | None:
         first = line[:1]
         if not first or first in " \r\n#":
             continue
-        if first in "-[{?":
+        if first in "-[{?]}" or not _closed_on_its_line(line):
             return None
         offsets.append(number)
     chunks = []
