@@ -105,9 +105,11 @@ class KedroNbSession:
         from kedro_nb.config import ConfigLoader
 
         start = Path(start_dir or Path.cwd()).expanduser().resolve()
-        root = (
-            Path(project_path).expanduser().resolve() if project_path else find_project_root(start)
-        )
+        if project_path:  # a folder inside the project is fine too
+            given = Path(project_path).expanduser().resolve()
+            root = find_project_root(given) or given
+        else:
+            root = find_project_root(start)
         env = env or os.environ.get(ENV_VARIABLE) or None
         if root is None:
             folder = start if start.is_dir() else start.parent

@@ -300,3 +300,14 @@ def test_custom_data_catalog_class_from_settings(spaceflights: Path, write) -> N
         del __import__("sys").modules[name]
     with pytest.raises(SettingsError, match="DATA_CATALOG_CLASS"):
         KedroNbSession.create(spaceflights)
+
+
+def test_project_path_inside_the_project_and_kedro_env(
+    spaceflights: Path, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(spaceflights, "conf/staging/parameters.yml", "extra: 1\n")
+    monkeypatch.setenv("KEDRO_ENV", "staging")
+    session = KedroNbSession.create(spaceflights / "src" / "spaceflights")
+    assert session.project_path == spaceflights
+    assert (session.env, session.params["extra"]) == ("staging", 1)
+    assert KedroNbSession.create(spaceflights, env="local").env == "local"
