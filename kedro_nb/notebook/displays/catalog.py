@@ -63,18 +63,22 @@ def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
     return rows, n_params
 
 
-def _caption(rows: list[tuple[str, ...]], n_params: int) -> str:
-    extra = f" (+ {n_params} parameter entries, see params)" if n_params else ""
+def _caption(catalog: Any, rows: list[tuple[str, ...]], n_params: int) -> str:
+    extra = f"; {n_params} parameter entries, see params" if n_params else ""
+    runtime = getattr(catalog, "default_runtime_patterns", {})  # the catch-all, not declared
+    patterns = [p for p in getattr(catalog, "list_patterns", list)() if p not in runtime]
+    if patterns:
+        extra += f"; factory patterns: {', '.join(patterns)}"
     return f"DataCatalog: {len(rows)} datasets{extra}"
 
 
 def catalog_html(catalog: Any) -> str:
     """The ``text/html`` form."""
     rows, n_params = catalog_rows(catalog)
-    return html_table(_caption(rows, n_params), HEADERS, rows)
+    return html_table(_caption(catalog, rows, n_params), HEADERS, rows)
 
 
 def catalog_text(catalog: Any) -> str:
     """The ``text/plain`` form."""
     rows, n_params = catalog_rows(catalog)
-    return text_table(_caption(rows, n_params), HEADERS, rows)
+    return text_table(_caption(catalog, rows, n_params), HEADERS, rows)
