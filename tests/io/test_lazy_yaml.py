@@ -57,6 +57,8 @@ def test_simple_catalog_is_split_and_equal_to_whole_parse() -> None:
         "123:\n  type: MemoryDataset\n",
         "{a: 1}\n",
         "? complex\n: value\n",
+        "a: {type: MemoryDataset,\nb: 1}\n",
+        'a: "two\nlines: here"\n',
     ],
 )
 def test_fancy_yaml_falls_back_to_whole_parse(text: str) -> None:
