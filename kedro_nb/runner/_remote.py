@@ -89,15 +89,26 @@ class RemoteTasks:
         return cloudpickle.dumps((self.node_blobs[index], inputs, outputs, self.hooks_blob,
                                   state.run_id))
 
-    def finish(self, reply: bytes) -> float:
-        """Apply a worker's reply: save the outputs it sent back, or raise its error."""
+    def finish(self, index: int, reply: bytes) -> float:
+        """Apply node ``index``'s reply: save the outputs it sent back, or raise its error.
+
+        Outputs the worker saved itself are released here and pickled again, so this
+        process's dataset objects (and the copies later readers receive) drop any version or
+        listing they cached before the save.
+        """
         status, body = cloudpickle.loads(reply)
         if status == "error":
             raise _revive_error(*body)
         seconds, returned = body
-        save = self.state.catalog.save
+        state = self.state
+        save = state.catalog.save
         for name, data in returned:
             save(name, data)
+        for name in state.graph.node_outputs[index]:
+            if name in self.shipped:
+                dataset = state.datasets[name]
+                dataset.release()
+                self.shipped[name] = cloudpickle.dumps(dataset)
         return seconds
 
 

@@ -98,5 +98,7 @@ class DaskRunner(AbstractRunner):
             done, pending = wait(futures, return_when="FIRST_COMPLETED")
             return done, pending
 
-        schedule(state, submit, wait_some, lambda index, future: tasks.finish(future.result()),
-                 slots)
+        def finish(index: int, future: Any) -> float:
+            return tasks.finish(index, future.result())
+
+        schedule(state, submit, wait_some, finish, slots)

@@ -44,4 +44,4 @@ class ParallelRunner(AbstractRunner):
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             schedule(state, lambda index: pool.submit(run_task, tasks.payload(index)),
                      lambda futures: wait(futures, return_when=FIRST_COMPLETED),
-                     lambda index, future: tasks.finish(future.result()), workers)
+                     lambda index, future: tasks.finish(index, future.result()), workers)

@@ -164,3 +164,21 @@ def test_independent_nodes_run_in_separate_processes_at_once(runner, tmp_path):
     ])
     result = runner.run(pipeline, catalog)
     assert (result.load("l"), result.load("r")) == ("left", "right")
+
+
+def test_readers_in_workers_see_the_version_a_worker_just_saved(runner, tmp_path):
+    config = {
+        "b": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "b.pkl"),
+              "versioned": True},
+        "c": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "c.pkl")},
+        "d": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "d.pkl")},
+    }
+    old = DataCatalog.from_config(config, save_version="2020-01-01T00.00.00.000Z")
+    old.save("b", -1)  # an older version on disk
+    catalog = DataCatalog.from_config(config)
+    catalog["a"] = 1
+    pipeline = Pipeline([node(lambda a: (a + 1, a + 2), "a", ["b", "c"], name="write"),
+                         node(lambda b: b * 10, "b", "d", name="read")])
+    # checking existence first makes the main process resolve (and cache) the old version
+    runner.run(pipeline, catalog, only_missing_outputs=True)
+    assert pickle.loads((tmp_path / "d.pkl").read_bytes()) == 20
