@@ -196,6 +196,8 @@ class Pipeline(SlicingMixin):
 
     # -- algebra ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Pipeline:
+        """Union of both pipelines' nodes (equal nodes once); validated like ``Pipeline()``.
+        Reuses the bigger side's indexes, so ``sum(pipelines)`` stays cheap."""
         if not isinstance(other, Pipeline):
             return NotImplemented
         mine, theirs = self._graph, other._graph
@@ -212,6 +214,7 @@ class Pipeline(SlicingMixin):
         return Pipeline._from_graph(graph)
 
     def __radd__(self, other: Any) -> Pipeline:
+        """``0 + pipeline`` is the pipeline, so ``sum([...])`` works."""
         if isinstance(other, int) and other == 0:  # sum([...]) starts from 0
             return self
         return NotImplemented
@@ -219,6 +222,7 @@ class Pipeline(SlicingMixin):
     __or__ = __add__
 
     def __sub__(self, other: Any) -> Pipeline:
+        """This pipeline's nodes that ``other`` does not contain."""
         if not isinstance(other, Pipeline):
             return NotImplemented
         theirs = other._graph.by_name
@@ -227,6 +231,7 @@ class Pipeline(SlicingMixin):
         )
 
     def __and__(self, other: Any) -> Pipeline:
+        """Nodes contained in both pipelines."""
         if not isinstance(other, Pipeline):
             return NotImplemented
         mine, theirs = self._graph.by_name, other._graph.by_name

@@ -72,12 +72,11 @@ class SlicingMixin:
     # -- by dataset -------------------------------------------------------------------------
     def _check_datasets(self, names: Iterable[str]) -> None:
         graph = self._graph
+        unsure = [d for d in names if d not in graph.producer and d not in graph.consumers]
+        if not unsure:  # every name is a plain dataset name: known
+            return
         known = {i for n in graph.by_name.values() for i in (*n._input_list, *n._output_list)}
-        missing = sorted(
-            d
-            for d in set(names)
-            if d not in known and d not in graph.producer and d not in graph.consumers
-        )
+        missing = sorted(set(unsure) - known)
         if missing:
             raise UnknownDatasetError(
                 f"Pipeline does not contain datasets named {missing}."
