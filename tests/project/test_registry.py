@@ -225,9 +225,9 @@ def test_custom_registry_is_honoured(spaceflights: Path, write) -> None:
     ],
 )
 def test_standard_registry_detection(body: str, standard: bool) -> None:
-    from kedro_nb.project.registry import _is_standard_registry
+    from kedro_nb.project.registry_source import is_standard_registry
 
-    assert _is_standard_registry(f"def register_pipelines():\n    {body}\n") is standard
+    assert is_standard_registry(f"def register_pipelines():\n    {body}\n") is standard
 
 
 def test_kedro_namespaced_pipeline_converts_faithfully() -> None:
