@@ -16,7 +16,8 @@ LOOPBACK = "127.0.0.1"
 class DaskRunner(AbstractRunner):
     """Runs independent nodes concurrently as dask.distributed tasks.
 
-    With ``address`` (e.g. ``"tcp://127.0.0.1:8786"``) it connects to that scheduler; with
+    With ``address`` (e.g. ``"tcp://127.0.0.1:8786"``) it connects to that scheduler (waiting
+    up to ``connect_timeout`` seconds); with
     ``client`` it uses an existing ``distributed.Client``; otherwise it starts a
     ``LocalCluster`` listening on the loopback interface only, with ``n_workers`` workers,
     worker processes or threads (``processes``) and the dashboard off unless
@@ -31,9 +32,10 @@ class DaskRunner(AbstractRunner):
     def __init__(self, address: str | None = None, *, client: Any | None = None,
                  n_workers: int | None = None, processes: bool = True,
                  threads_per_worker: int = 1, dashboard_address: str | None = None,
-                 is_async: bool = False) -> None:
+                 connect_timeout: float = 10.0, is_async: bool = False) -> None:
         super().__init__(is_async=False)
         self._address = address
+        self._connect_timeout = connect_timeout
         self._client = client
         self._owns_client = client is None
         self._cluster: Any | None = None
@@ -51,7 +53,13 @@ class DaskRunner(AbstractRunner):
                 raise RunnerError("DaskRunner needs dask.distributed: "
                                   "pip install 'kedro-nb[dask]'.") from exc
             if self._address is not None:
-                self._client = Client(self._address)
+                try:
+                    self._client = Client(self._address, timeout=self._connect_timeout)
+                except OSError as exc:
+                    raise RunnerError(
+                        f"Cannot reach the Dask scheduler at {self._address}: {exc}. Start one "
+                        "(`dask scheduler`) or use the runner 'dask' for a local cluster."
+                    ) from exc
             else:
                 options = dict(self._cluster_options)
                 if options["n_workers"] is None:

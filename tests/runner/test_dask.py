@@ -76,3 +76,16 @@ def test_starts_its_own_loopback_cluster_with_threads():
         # the cluster stays up for the next run
         assert runner.run(Pipeline([node(increment, "y", "z", name="inc")]),
                           catalog).load("z") == 10
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    import socket
+
+    from kedro_nb.runner import RunnerError
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    runner = DaskRunner(f"tcp://127.0.0.1:{port}", connect_timeout=1)
+    with pytest.raises(RunnerError, match="Cannot reach the Dask scheduler"):
+        runner.run(Pipeline([node(_square, "x", "y", name="sq")]), DataCatalog({"x": 1}))
