@@ -23,9 +23,7 @@ from typing import Any
 
 from kedro_nb.project.compat import as_pipeline
 from kedro_nb.project.errors import PipelineLoadError, PipelineNotFoundError, ProjectError
-from kedro_nb.project.registry_source import is_standard_registry
-
-DEFAULT_PIPELINE = "__default__"
+from kedro_nb.project.registry_source import DEFAULT_PIPELINE, is_standard_registry
 
 
 class PipelineImportWarning(UserWarning):
