@@ -93,7 +93,7 @@ class SetupDefinition:
     statement: ast.stmt
     source: str
     binds: set[str]
-    reads: set[str]
+    reads: dict[str, int]
 
 
 @dataclass
@@ -262,7 +262,7 @@ def analyze_notebook(
                     first = min([first] + [d.lineno for d in statement.decorator_list])
                 lines = scan.source.split("\n")[first - 1 : statement.end_lineno]
                 setup.append(
-                    SetupDefinition(index, statement, "\n".join(lines), set(binds), set(reads))
+                    SetupDefinition(index, statement, "\n".join(lines), set(binds), dict(reads))
                 )
         else:
             for bound in scan.binds:
@@ -372,7 +372,26 @@ def _resolve(
                     f"({name} = {name}.copy()) so reruns and other readers see the original",
                     node.name,
                 ))  # fmt: skip
+    _check_setup(analysis, setup_names, exploration, set(producers))
     analysis.issues.sort(key=lambda i: (i.cell_index, i.line or 0, i.kind))
+
+
+def _check_setup(
+    analysis: NotebookAnalysis, setup_names: set[str], exploration: dict[str, int], nodes: set[str]
+) -> None:
+    """Setup code the nodes use may only read setup names: anything else is state it leans on."""
+    used = set().union(*(n.globals_used for n in analysis.nodes)) if analysis.nodes else set()
+    for definition in analysis.setup_closure(used):
+        for name, line in definition.reads.items():
+            if name in setup_names or name in _BUILTINS or name == PARAMS_NAME:
+                continue
+            if name in exploration or name in nodes:
+                where = f"exploration cell {exploration[name]}" if name in exploration else "a node"
+                text = f"setup code reads {name!r}, bound only by {where}; pass it as an argument"
+                analysis.issues.append(Issue("hidden-state", definition.cell_index, line, text))
+            else:
+                text = f"setup code reads {name!r}, which is never defined"
+                analysis.issues.append(Issue("undefined", definition.cell_index, line, text))
 
 
 def _name_arguments(node: NodeCell, setup_names: set[str]) -> None:

@@ -40,27 +40,30 @@ HIDDEN = [
     code("limit = int('2')"),
     code("big = threshold_rows(rows)", "select"),
     code("count = len(big)", "count"),
-    code("doubled = [r * params['factor'] for r in rows]", "double"),
+    code("peek = eval('limit') * params['factor']", "sneaky"),
 ]
 
 
-def test_execute_finds_hidden_state_static_analysis_cannot_see(write_notebook, capsys):
+def test_setup_code_leaning_on_exploration_state_is_found_statically(write_notebook):
+    path = write_notebook(HIDDEN[:4], catalog="rows:\n  type: MemoryDataset\n")
+    (problem,) = check_notebook(path).problems
+    assert (problem.kind, problem.cell_index, problem.line) == ("hidden-state", 0, 2)
+    assert "'limit', bound only by exploration cell 1" in problem.message
+
+
+def test_execute_runs_each_node_in_isolation_and_finds_hidden_state(write_notebook, capsys):
     path = write_notebook(
         HIDDEN, catalog="rows:\n  type: json.JSONDataset\n  filepath: rows.json\n"
     )
     (path.parent / "rows.json").write_text("[1, 2, 3]")
     (path.parent / "parameters.yml").write_text("factor: 2\n")
-    assert check_notebook(path).ok
+    assert len(check_notebook(path).problems) == 1  # eval() hides 'limit' from the analysis
     report = check_notebook(path, execute=True)
-    assert not report.ok
-    (failure,) = report.failures
-    assert (failure.node, failure.cell_index, failure.line, failure.hidden_state) == (
-        "select",
-        0,
-        2,
-        True,
-    )
-    assert "'limit' is not defined" in failure.message
+    assert [(f.node, f.cell_index, f.line, f.hidden_state) for f in report.failures] == [
+        ("select", 0, 2, True),
+        ("sneaky", 4, 1, True),
+    ]
+    assert "'limit' is not defined" in report.failures[1].message
     assert report.skipped_nodes == ["count"]
     assert sorted(p.name for p in path.parent.iterdir()) == [
         "analysis.ipynb",
@@ -69,7 +72,7 @@ def test_execute_finds_hidden_state_static_analysis_cannot_see(write_notebook, c
         "rows.json",
     ]
     assert cli.check_main([str(path), "--execute"]) == 1
-    assert "cell 0, line 2 (node 'select'): hidden-state: NameError" in capsys.readouterr().out
+    assert "cell 4, line 1 (node 'sneaky'): hidden-state: NameError" in capsys.readouterr().out
 
 
 def test_execute_passes_an_isolated_notebook(write_notebook, capsys):
