@@ -71,16 +71,19 @@ def _try_path(path: str, problems: list[str]) -> type | None:
         return None
 
 
-def resolve_type(dataset_type: str | type, entry: str = "?") -> type:
-    """The dataset class for ``dataset_type``; ``entry`` (the catalog name) only feeds the
-    error message. Raises ``DatasetTypeError`` listing what was tried and close names."""
+def resolve_type(dataset_type: str | type, entry: str | None = None, *,
+                 where: str | None = None) -> type:
+    """The dataset class for ``dataset_type``. ``entry`` (the catalog name) or ``where``
+    (e.g. "PartitionedDataset 'dataset'") only feed error messages. Raises
+    ``DatasetTypeError`` listing what was tried and close names."""
+    where = where or (f"Catalog entry '{entry}'" if entry is not None else "Dataset")
     if isinstance(dataset_type, type):
         if not _is_dataset_class(dataset_type):
-            raise DatasetTypeError(f"Catalog entry '{entry}': type {dataset_type!r} is not a "
+            raise DatasetTypeError(f"{where}: type {dataset_type!r} is not a "
                                    "dataset class (subclass kedro_nb.io.AbstractDataset).")
         return dataset_type
     if not isinstance(dataset_type, str) or not dataset_type.strip():
-        raise DatasetTypeError(f"Catalog entry '{entry}': 'type' must be a class path string, "
+        raise DatasetTypeError(f"{where}: 'type' must be a class path string, "
                                f"got {dataset_type!r}.")
     cached = _cache.get(dataset_type)
     if cached is not None:
@@ -94,7 +97,7 @@ def resolve_type(dataset_type: str | type, entry: str = "?") -> type:
         cls = _import_attr(module_name, attr)
         tried.append(f"{module_name}.{attr}")
     elif name.strip(".") != name:
-        raise DatasetTypeError(f"Catalog entry '{entry}': type '{name}' must not start or end "
+        raise DatasetTypeError(f"{where}: type '{name}' must not start or end "
                                "with a dot.")
     else:
         for prefix in _PREFIXES:
@@ -103,21 +106,21 @@ def resolve_type(dataset_type: str | type, entry: str = "?") -> type:
             if cls is not None:
                 break
     if cls is None:
-        raise DatasetTypeError(_unknown_message(entry, dataset_type, tried, problems))
+        raise DatasetTypeError(_unknown_message(where, dataset_type, tried, problems))
     if not _is_dataset_class(cls):
         raise DatasetTypeError(
-            f"Catalog entry '{entry}': '{dataset_type}' resolved to {cls!r}, which is not a "
+            f"{where}: '{dataset_type}' resolved to {cls!r}, which is not a "
             "dataset class: it must subclass kedro_nb.io.AbstractDataset (or Kedro's).")
     _cache[dataset_type] = cls
     return cls  # type: ignore[no-any-return]
 
 
-def _unknown_message(entry: str, dataset_type: str, tried: list[str],
+def _unknown_message(where: str, dataset_type: str, tried: list[str],
                      problems: list[str]) -> str:
     import difflib  # error path only
 
     close = difflib.get_close_matches(dataset_type, list(BUILTIN_TYPES), n=3, cutoff=0.5)
-    lines = [f"Catalog entry '{entry}': unknown dataset type '{dataset_type}'.",
+    lines = [f"{where}: unknown dataset type '{dataset_type}'.",
              f"Tried: {', '.join(tried)}."]
     lines += [f"Import problem: {p}" for p in problems]
     if close:

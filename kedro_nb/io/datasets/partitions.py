@@ -55,7 +55,8 @@ class PartitionedDataset(AbstractDataset):
         if filepath_arg in config:
             raise CatalogConfigError(f"PartitionedDataset sets '{filepath_arg}' for each "
                                      "partition: remove it from the 'dataset' config.")
-        self._dataset_type = resolve_type(config.pop("type"), entry="<partition dataset>")
+        self._dataset_type = resolve_type(config.pop("type"),
+                                          where="PartitionedDataset 'dataset'")
         self._dataset_config = config
         self._protocol, self._path = split_protocol(path)
         self._credentials = dict(credentials or {})
