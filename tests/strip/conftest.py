@@ -72,6 +72,18 @@ def run(args: list[str], *, cwd: Path | None = None, stdin: bytes | None = None,
 
 
 @pytest.fixture
+def kedro_nb() -> str:
+    """Path of the installed ``kedro-nb`` console script (what git and pre-commit run)."""
+    return KEDRO_NB
+
+
+@pytest.fixture
+def sh():
+    """Run a command and capture bytes, without raising: tests assert on the exit code."""
+    return run
+
+
+@pytest.fixture
 def nb_dict():
     """Factory: a fresh executed notebook as a plain dict (what json.loads gives)."""
     import json

@@ -1,0 +1,129 @@
+"""``kedro-nb strip`` end to end: in place, --check, --stdin, --textconv, exit codes, messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kedro_nb.strip.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _copy(tmp_path: Path, *names: str) -> list[Path]:
+    paths = []
+    for name in names:
+        shutil.copyfile(FIXTURES / f"{name}.ipynb", tmp_path / f"{name}.ipynb")
+        paths.append(tmp_path / f"{name}.ipynb")
+    return paths
+
+
+def test_strips_in_place_and_lists_files(tmp_path, capsys):
+    paths = _copy(tmp_path, "outputs_and_counts", "empty_notebook")
+    assert main([str(p) for p in paths]) == 0
+    out = capsys.readouterr().out
+    assert out == f"stripped {paths[0]}\n"  # the clean one is not listed
+    assert paths[0].read_bytes() == (FIXTURES / "outputs_and_counts.expected").read_bytes()
+    assert main([str(p) for p in paths]) == 0 and capsys.readouterr().out == ""
+    assert main(["-q", str(paths[0])]) == 0
+
+
+def test_check_changes_nothing_and_exits_1_listing_files(tmp_path, capsys):
+    dirty, clean = _copy(tmp_path, "keep_output", "empty_notebook")
+    before = dirty.read_bytes()
+    assert main(["--check", str(dirty), str(clean)]) == 1
+    assert capsys.readouterr().out == f"would strip {dirty}\n"
+    assert dirty.read_bytes() == before
+    assert main(["--check", str(clean)]) == 0
+
+
+def test_options_reach_the_stripper(tmp_path):
+    (path,) = _copy(tmp_path, "volatile_metadata")
+    assert (
+        main(
+            ["--keep-metadata", "cell.metadata.scrolled", "--extra-keys", "metadata.toc", str(path)]
+        )
+        == 0
+    )
+    text = path.read_text(encoding="utf-8")
+    assert '"scrolled": "auto"' in text and '"toc"' not in text
+
+
+def test_errors_exit_2_name_the_file_and_other_files_are_still_stripped(tmp_path, capsys):
+    (good,) = _copy(tmp_path, "outputs_and_counts")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_bytes(b'{"cells": [\n')
+    old = tmp_path / "old.ipynb"
+    old.write_bytes(b'{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}')
+    missing = tmp_path / "missing.ipynb"
+    assert main([str(broken), str(old), str(missing), str(good)]) == 2
+    captured = capsys.readouterr()
+    assert f"{broken}:2:1: not valid JSON" in captured.err
+    assert "jupyter nbconvert --to notebook --nbformat 4" in captured.err
+    assert f"{missing}: no such file" in captured.err
+    assert captured.out == f"stripped {good}\n"
+    assert broken.read_bytes() == b'{"cells": [\n'
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main([]) == 2
+    assert "no notebooks given" in capsys.readouterr().err
+    assert main(["--stdin", "x.ipynb"]) == 2
+    assert main(["--extra-keys", "bogus", "x.ipynb"]) == 2
+    assert "expected 'metadata.<key>'" in capsys.readouterr().err
+    assert main(["--no-such-flag"]) == 2
+    assert main(["--stdin", "--install"]) == 2
+
+
+def test_help_documents_the_options(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for flag in (
+        "--check",
+        "--stdin",
+        "--keep-output-tag",
+        "--keep-count",
+        "--extra-keys",
+        "--keep-metadata",
+        "--drop-empty-cells",
+        "--validate",
+        "--install",
+        "--status",
+    ):
+        assert flag in out
+
+
+def test_console_script_stdin_mode_is_a_git_clean_filter(kedro_nb, sh):
+    raw = (FIXTURES / "unicode_crlf.ipynb").read_bytes()
+    done = sh([kedro_nb, "strip", "--stdin"], stdin=raw)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (FIXTURES / "unicode_crlf.expected").read_bytes()
+    assert sh([kedro_nb, "strip", "--stdin", "--check"], stdin=raw).returncode == 1
+    assert sh([kedro_nb, "strip", "--stdin", "--check"], stdin=done.stdout).returncode == 0
+
+
+def test_console_script_stdin_error_writes_nothing_to_stdout(kedro_nb, sh):
+    done = sh([kedro_nb, "strip", "--stdin"], stdin=b"[1, 2]")
+    assert done.returncode == 2 and done.stdout == b""
+    assert b"<stdin>: not a Jupyter notebook" in done.stderr
+
+
+def test_textconv_prints_stripped_files_and_leaves_them(tmp_path, kedro_nb, sh):
+    (path,) = _copy(tmp_path, "keep_output")
+    before = path.read_bytes()
+    done = sh([kedro_nb, "strip", "--textconv", str(path)])
+    assert done.returncode == 0
+    assert done.stdout == (FIXTURES / "keep_output.expected").read_bytes()
+    assert path.read_bytes() == before
+
+
+def test_strip_imports_no_heavy_modules(sh):
+    import sys
+
+    code = (
+        "import sys; from kedro_nb.cli import main; main(['strip', '--check', sys.argv[1]]);"
+        "heavy = {'nbformat', 'jsonschema', 'fastjsonschema', 'orjson', 'pandas', 'dataclasses',"
+        " 'subprocess', 'difflib'} & set(sys.modules); print(sorted(heavy))"
+    )
+    done = sh([sys.executable, "-c", code, str(FIXTURES / "empty_notebook.expected")])
+    assert done.stdout.decode().strip() == "[]", done.stderr
