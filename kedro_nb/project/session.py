@@ -297,12 +297,7 @@ class KedroNbSession:
         logger.info(
             "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
         )
-        run_params = {
-            "pipeline_name": record.pipeline_name,
-            "env": self.env,
-            "runtime_params": record.runtime_params,
-            **slicing,
-        }
+        run_params = self._run_params(record, slicing, load_versions)
         try:
             result = runner.run(
                 filtered,
@@ -329,6 +324,26 @@ class KedroNbSession:
         record.saved = list(result.saved)
         self.store.save(record)
         return record
+
+    def _run_params(
+        self, record: RunRecord, slicing: dict[str, Any], load_versions: dict[str, str] | None
+    ) -> dict[str, Any]:
+        """Every key Kedro's ``run_params`` has, so hooks written for Kedro can index them."""
+        from kedro_nb import __version__
+
+        keys = ("tags", "from_nodes", "to_nodes", "node_names", "from_inputs", "to_outputs")
+        return {
+            "project_path": self.project_path.as_posix(),
+            "env": self.env,
+            "kedro_version": f"kedro-nb {__version__}",
+            **{key: slicing.get(key) for key in keys},
+            "namespaces": slicing.get("node_namespaces"),
+            "load_versions": load_versions,
+            "runtime_params": record.runtime_params,
+            "extra_params": record.runtime_params,
+            "pipeline_name": record.pipeline_name,
+            "pipeline_names": [record.pipeline_name] if record.pipeline_name else None,
+        }
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
         """The latest ``limit`` run records of this project, newest first."""

@@ -60,7 +60,8 @@ def test_hooks_from_settings_are_called(spaceflights: Path) -> None:
     hooks = session.settings.hooks[0]
     session.run("data_processing")
     assert hooks.calls[0] == "after_context_created"
-    assert "after_catalog_created" in hooks.calls and "before_pipeline_run" in hooks.calls
+    assert "after_catalog_created" in hooks.calls
+    assert "before_pipeline_run:['data_processing']:local" in hooks.calls
 
 
 def test_runtime_params_update_nested_values(spaceflights: Path) -> None:
