@@ -119,6 +119,10 @@ def build_dataset(name: str, config: dict[str, Any], *, credentials: dict[str, A
         return cls(**resolved), secrets
     except TypeError as exc:
         message = scrub(str(exc), secrets)
+        if "version" in resolved and "'version'" in message:
+            raise CatalogConfigError(
+                f"Catalog entry '{name}': {dataset_type} does not support versioning; remove "
+                "'versioned: true'.") from None
         raise CatalogConfigError(
             f"Catalog entry '{name}' ({dataset_type}): invalid arguments: {message}. "
             f"Accepted: {_accepted_args(cls)}.") from (None if secrets else exc)

@@ -162,3 +162,9 @@ def test_plain_file_in_the_way_of_versioning_explains_the_fix(tmp_path: Path) ->
                                       "filepath": str(tmp_path / "cars.csv")}}).save("cars", FRAME)
     with pytest.raises(DatasetError, match=r"plain file with that name exists.*Move it"):
         DataCatalog.from_config(_config(tmp_path)).save("cars", FRAME)
+
+
+def test_versioned_on_a_type_without_versioning_is_named() -> None:
+    catalog = DataCatalog.from_config({"m": {"type": "MemoryDataset", "versioned": True}})
+    with pytest.raises(DatasetError, match=r"'m': MemoryDataset does not support versioning"):
+        catalog["m"]
