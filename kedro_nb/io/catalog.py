@@ -187,7 +187,6 @@ class DataCatalog(CatalogViews):
                     continue
             except DatasetError:
                 pass  # kept as written: the receiving side reports it
-
             catalog[name] = copy.deepcopy(config)
         catalog.update(copy.deepcopy(self._factories.user_patterns()))
         used: set[str] = set()
