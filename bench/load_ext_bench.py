@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -77,6 +78,7 @@ VARIANTS = {
 
 
 def _one(load: str, cwd: Path, env: dict[str, str], probe: str | None = None) -> dict[str, object]:
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [*IPYTHON, "-c", probe or PROBE.format(load=load)],
@@ -87,8 +89,10 @@ def _one(load: str, cwd: Path, env: dict[str, str], probe: str | None = None) ->
         check=True,
     )
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     line = next(row for row in done.stdout.splitlines() if row.startswith("BENCH "))
-    return {"wall": wall, **json.loads(line[len("BENCH ") :])}
+    return {"wall": wall, "cpu": cpu, **json.loads(line[len("BENCH ") :])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,17 +118,27 @@ def main(argv: list[str] | None = None) -> int:
                 results[name].append(_one(load, project, env))
             phases.append(_one("", project, env, probe=PHASES))
     bare = statistics.median(r["wall"] for r in results["bare IPython"])
+    bare_cpu = statistics.median(r["cpu"] for r in results["bare IPython"])
     print(f"{args.repeats} fresh processes per variant, medians, project: copy of {PROJECT.name}")
-    print(
-        f"{'variant':<26}{'process s':>10}{'added ms':>10}{'%load_ext ms':>14}  pandas  variables"
-    )
+    print("(wall = elapsed time of the whole process; cpu = its user+sys CPU time, steadier when")
+    print(" the machine is busy; %load_ext = the line alone, timed inside the process)")
+    header = ("variant", "wall s", "added ms", "cpu s", "added ms", "%load_ext ms", "pandas")
+    print(f"{header[0]:<26}" + "".join(f"{h:>13}" for h in header[1:]) + "  variables")
     for name, runs in results.items():
         wall = statistics.median(r["wall"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
         load = statistics.median(r["load"] for r in runs) * 1000
         pandas = "yes" if any(r["pandas"] for r in runs) else "no"
         variables = ",".join(runs[0]["vars"]) or "-"
-        added = (wall - bare) * 1000
-        print(f"{name:<26}{wall:>10.3f}{added:>10.0f}{load:>14.1f}  {pandas:<6}  {variables}")
+        cells = (
+            f"{wall:.3f}",
+            f"{(wall - bare) * 1000:.0f}",
+            f"{cpu:.3f}",
+            f"{(cpu - bare_cpu) * 1000:.0f}",
+            f"{load:.1f}",
+            pandas,
+        )
+        print(f"{name:<26}" + "".join(f"{c:>13}" for c in cells) + f"  {variables}")
     print("\nkedro_nb load by phase (median ms):")
     for phase in (
         "notebook layer",
