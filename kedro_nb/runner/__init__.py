@@ -5,6 +5,7 @@ after a failure."""
 from kedro_nb.runner.base import AbstractRunner, RunState
 from kedro_nb.runner.dask_runner import DaskRunner
 from kedro_nb.runner.errors import (
+    HookReturnError,
     MissingInputsError,
     NodeNotPicklableError,
     NodeRunError,
@@ -22,6 +23,7 @@ __all__ = [
     "RUNNER_ALIASES",
     "AbstractRunner",
     "DaskRunner",
+    "HookReturnError",
     "MissingInputsError",
     "NodeNotPicklableError",
     "NodeRunError",

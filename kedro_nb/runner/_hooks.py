@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kedro_nb.runner.errors import HookReturnError
+
 NODE_HOOKS = ("before_node_run", "after_node_run", "on_node_error")
 DATASET_HOOKS = ("before_dataset_loaded", "after_dataset_loaded",
                  "before_dataset_saved", "after_dataset_saved")
@@ -49,7 +51,7 @@ def merge_hook_inputs(responses: list[Any] | None, inputs: dict[str, Any]) -> di
         if response is None:
             continue
         if not isinstance(response, dict):
-            raise TypeError(
+            raise HookReturnError(
                 "A 'before_node_run' hook must return None or a dict mapping input names to "
                 f"replacement values, got {type(response).__name__}.")
         inputs.update(response)

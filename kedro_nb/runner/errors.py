@@ -22,6 +22,11 @@ class MissingInputsError(RunnerError, ValueError):
     """Raised by ``run`` before any node runs, when pipeline inputs are absent from the catalog."""
 
 
+class HookReturnError(RunnerError, TypeError):
+    """Raised while running a node when a ``before_node_run`` hook returns something other
+    than ``None`` or a dict of replacement inputs (the node then fails with NodeRunError)."""
+
+
 class NodeNotPicklableError(RunnerError):
     """Raised by the process and Dask runners before any node runs, when a node cannot be
     serialised with cloudpickle (e.g. its function closes over a lock or an open file)."""

@@ -75,11 +75,11 @@ def test_before_node_run_must_return_a_dict():
         def before_node_run(self, node):
             return ["not", "a", "dict"]
 
-    from kedro_nb.runner import NodeRunError
+    from kedro_nb.runner import HookReturnError, NodeRunError
 
     with pytest.raises(NodeRunError) as info:
         SequentialRunner().run(_pipeline(), DataCatalog({"a": 1}), _manager(Bad()))
-    assert isinstance(info.value.__cause__, TypeError)
+    assert isinstance(info.value.__cause__, HookReturnError)
     assert "before_node_run" in str(info.value)
 
 

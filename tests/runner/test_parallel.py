@@ -182,3 +182,15 @@ def test_readers_in_workers_see_the_version_a_worker_just_saved(runner, tmp_path
     # checking existence first makes the main process resolve (and cache) the old version
     runner.run(pipeline, catalog, only_missing_outputs=True)
     assert pickle.loads((tmp_path / "d.pkl").read_bytes()) == 20
+
+
+def test_spawned_workers_get_everything_from_the_task(tmp_path):
+    """With "spawn" nothing is inherited from this process: the task alone must carry the
+    node (a lambda closing over a value) and the dataset to save."""
+    offset = 5
+    catalog = DataCatalog.from_config({
+        "out": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "out.pkl")}})
+    catalog["x"] = 10
+    pipeline = Pipeline([node(lambda x: x + offset, "x", "out", name="shift")])
+    ParallelRunner(max_workers=1, mp_context="spawn").run(pipeline, catalog)
+    assert pickle.loads((tmp_path / "out.pkl").read_bytes()) == 15
