@@ -35,6 +35,7 @@ class RunRequest:
     slicing: dict[str, list[str] | None] = field(default_factory=dict)
     runner: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    only_missing_outputs: bool = False
 
     @property
     def title(self) -> str:
@@ -56,6 +57,8 @@ class RunRequest:
             parts.append(shlex.quote(self.pipeline_name))
         if self.runner:
             parts += ["--runner", shlex.quote(self.runner)]
+        if self.only_missing_outputs:
+            parts.append("--only-missing-outputs")
         if self.params:
             text = getattr(self.params, "text", None) or ",".join(
                 f"{key}={value}" for key, value in flatten(self.params)
@@ -104,6 +107,7 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
             request.pipeline_name,
             pipeline=request.pipeline,
             runner=request.runner,
+            only_missing_outputs=request.only_missing_outputs,
             **request.slicing,
         )
     finally:
@@ -170,9 +174,12 @@ def failure_report(error: Any, request: RunRequest) -> str:
     return "\n".join(lines)
 
 
+_FLAGS = {"node_names": "nodes", "node_namespaces": "namespaces"}  # session keyword -> option
+
+
 def _slicing_flags(slicing: Mapping[str, Sequence[str] | None]) -> dict[str, str]:
     return {
-        "--" + key.replace("_", "-").replace("node-names", "nodes"): shlex.quote(",".join(value))
+        "--" + _FLAGS.get(key, key.replace("_", "-")): shlex.quote(",".join(value))
         for key, value in slicing.items()
         if value
     }

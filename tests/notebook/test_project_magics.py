@@ -132,6 +132,8 @@ def test_unknown_names_get_the_closest_ones(ip) -> None:
         ip.run_line_magic("run_pipeline", "--nodes split_data")
     with pytest.raises(UsageError, match=r"unknown dataset 'companys'"):
         ip.run_line_magic("run_pipeline", "--from-inputs companys")
+    with pytest.raises(UsageError, match=r"unknown namespace 'data'"):
+        ip.run_line_magic("run_pipeline", "--namespaces data")
     with pytest.raises(UsageError, match="threads"):
         ip.run_line_magic("run_pipeline", "--runner threads")
     with pytest.raises(UsageError, match=r"unknown node 'train'"):
@@ -151,6 +153,13 @@ def test_failing_node_names_node_code_and_resume_line(ip, capsys) -> None:
     )
     assert ip.user_ns["session"].runs(limit=1)[0].status == "failed"
     assert SECRET not in report
+
+
+def test_only_missing_outputs_skips_what_exists(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing")
+    capsys.readouterr()
+    ip.run_line_magic("run_pipeline", "data_processing --only-missing-outputs")
+    assert "Run of pipeline 'data_processing': 0 nodes" in capsys.readouterr().out
 
 
 def test_async_run_returns_then_finishes(ip, capsys) -> None:

@@ -36,6 +36,7 @@ SLICING = {
     "from_inputs": "from_inputs",
     "to_outputs": "to_outputs",
     "tags": "tags",
+    "namespaces": "node_namespaces",
 }
 
 
@@ -52,6 +53,12 @@ class RunMagics(KedroNbMagics):
     @argument("--from-inputs", type=comma_list, help="run from nodes reading these datasets")
     @argument("--to-outputs", type=comma_list, help="run up to nodes writing these datasets")
     @argument("--tags", type=comma_list, help="run only nodes with one of these tags")
+    @argument("--namespaces", type=comma_list, help="run only nodes in these namespaces")
+    @argument(
+        "--only-missing-outputs",
+        action="store_true",
+        help="skip nodes whose persisted outputs already exist",
+    )
     @argument(
         "--runner",
         default=None,
@@ -130,7 +137,12 @@ class RunMagics(KedroNbMagics):
         from kedro_nb.notebook.running import RunRequest, notebook_staleness
 
         slicing = {SLICING[key]: getattr(args, key) for key in SLICING if getattr(args, key)}
-        request = RunRequest(runner=args.runner, params=args.params or {}, slicing=slicing)
+        request = RunRequest(
+            runner=args.runner,
+            params=args.params or {},
+            slicing=slicing,
+            only_missing_outputs=args.only_missing_outputs,
+        )
         if args.notebook is not None:
             if args.name:
                 raise UsageError(f"%{M}: give a pipeline name or --notebook, not both.")
@@ -178,6 +190,13 @@ class RunMagics(KedroNbMagics):
         node_names = [node.name for node in pipeline.nodes]
         datasets = set(pipeline.datasets())
         tags = {tag for node in pipeline.nodes for tag in node.tags}
+        namespaces = {
+            ".".join(parts[:i])
+            for node in pipeline.nodes
+            if node.namespace
+            for parts in [node.namespace.split(".")]
+            for i in range(1, len(parts) + 1)
+        }
         checks = [
             ("node", args.nodes, node_names),
             ("node", args.from_nodes, node_names),
@@ -185,6 +204,7 @@ class RunMagics(KedroNbMagics):
             ("dataset", args.from_inputs, datasets),
             ("dataset", args.to_outputs, datasets),
             ("tag", args.tags, tags),
+            ("namespace", args.namespaces, namespaces),
         ]
         for kind, given, known in checks:
             message = given and unknown_names(kind, given, known, where)
