@@ -86,8 +86,15 @@ class RemoteTasks:
         inputs = [(name, _DATASET, shipped[name]) if name in shipped
                   else (name, _DATA, load(name)) for name in state.graph.node_inputs[index]]
         outputs = {name: shipped.get(name) for name in state.graph.node_outputs[index]}
-        return cloudpickle.dumps((self.node_blobs[index], inputs, outputs, self.hooks_blob,
-                                  state.run_id))
+        try:
+            return cloudpickle.dumps((self.node_blobs[index], inputs, outputs, self.hooks_blob,
+                                      state.run_id))
+        except Exception as exc:
+            in_memory = sorted(name for name, kind, _ in inputs if kind == _DATA)
+            raise NodeNotPicklableError(
+                f"The input data of node '{state.names[index]}' ({', '.join(in_memory)}) cannot "
+                f"be sent to a worker process: {type(exc).__name__}: {exc}. Use "
+                "SequentialRunner or ThreadRunner for this pipeline.") from exc
 
     def finish(self, index: int, reply: bytes) -> float:
         """Apply node ``index``'s reply: save the outputs it sent back, or raise its error.

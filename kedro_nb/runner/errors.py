@@ -28,8 +28,10 @@ class HookReturnError(RunnerError, TypeError):
 
 
 class NodeNotPicklableError(RunnerError):
-    """Raised by the process and Dask runners before any node runs, when a node cannot be
-    serialised with cloudpickle (e.g. its function closes over a lock or an open file)."""
+    """Raised by the process and Dask runners when a node cannot be serialised with
+    cloudpickle (e.g. its function closes over a lock or an open file; checked before any
+    node runs), or when its in-memory input data cannot (then it is the ``__cause__`` of
+    that node's :class:`NodeRunError`)."""
 
 
 class NodeRunError(RunnerError):

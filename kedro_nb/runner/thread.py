@@ -54,7 +54,10 @@ def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any,
     while True:
         while first_error is None and queue.ready and len(in_flight) < max_in_flight:
             index = queue.ready.pop()
-            in_flight[submit(index)] = index
+            try:
+                in_flight[submit(index)] = index
+            except Exception as error:  # e.g. an input that cannot be loaded or pickled
+                first_error = (index, error)
         if not in_flight:
             break
         done, _ = wait_some(list(in_flight))

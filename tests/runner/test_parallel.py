@@ -194,3 +194,17 @@ def test_spawned_workers_get_everything_from_the_task(tmp_path):
     pipeline = Pipeline([node(lambda x: x + offset, "x", "out", name="shift")])
     ParallelRunner(max_workers=1, mp_context="spawn").run(pipeline, catalog)
     assert pickle.loads((tmp_path / "out.pkl").read_bytes()) == 15
+
+
+def test_input_that_cannot_travel_fails_its_node_cleanly(runner):
+    from kedro_nb.io import MemoryDataset
+
+    lock = MemoryDataset(data=threading.Lock(), copy_mode="assign")
+    catalog = DataCatalog({"a": 1, "lock": lock})
+    pipeline = Pipeline([node(increment, "a", "b", name="fine"),
+                         node(lambda lock, b: b, ["lock", "b"], "c", name="needs_lock")])
+    with pytest.raises(NodeRunError) as info:
+        runner.run(pipeline, catalog)
+    assert info.value.node_name == "needs_lock" and info.value.completed == ["fine"]
+    assert isinstance(info.value.__cause__, NodeNotPicklableError)
+    assert "input data of node 'needs_lock' (b, lock)" in str(info.value)
