@@ -135,6 +135,14 @@ class RunStore:
 
     def save(self, record: RunRecord) -> None:
         """Insert or replace ``record`` atomically."""
+        self._write(record, "INSERT OR REPLACE")
+
+    def add(self, record: RunRecord) -> bool:
+        """Insert a new ``record``; False (nothing written) when its run id is already taken,
+        e.g. by a run another process started in the same millisecond."""
+        return self._write(record, "INSERT OR IGNORE")
+
+    def _write(self, record: RunRecord, verb: str) -> bool:
         row = asdict(record)
         for name in _JSON_FIELDS:
             row[name] = json.dumps(row[name], default=repr)
@@ -144,9 +152,9 @@ class RunStore:
             try:
                 with self._connect(write=True) as db:
                     db.execute("BEGIN IMMEDIATE")
-                    db.execute(f"INSERT OR REPLACE INTO runs ({columns}) VALUES ({marks})", row)
+                    cursor = db.execute(f"{verb} INTO runs ({columns}) VALUES ({marks})", row)
                     db.execute("COMMIT")
-                return
+                return cursor.rowcount == 1
             except RunRecordError as exc:
                 # Switching to WAL or creating the schema can meet a lock that SQLite's busy
                 # handler does not wait for; another attempt a moment later succeeds.
@@ -156,6 +164,7 @@ class RunStore:
                 if not locked or attempt == _LOCK_RETRIES - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
+        return False  # pragma: no cover - the loop returns or raises
 
     def list(self, limit: int = 20) -> list[RunRecord]:
         """The latest ``limit`` records, newest first (empty when nothing ran yet)."""

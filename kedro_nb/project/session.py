@@ -274,13 +274,9 @@ class KedroNbSession:
         }
         filtered = chosen.filter(**slicing) if slicing else chosen
         runner = self._runner(runner)
-        run_id = self._new_run_id()
-        if catalog is None:
-            catalog = self.build_catalog(load_versions=load_versions, save_version=run_id)
-        check_parameters(filtered, catalog, self.params)
         record = RunRecord(
-            run_id=run_id,
-            started_at=_now(),
+            run_id="",
+            started_at="",
             pipeline_name=(pipeline_name or DEFAULT_PIPELINE)
             if pipeline is None
             else pipeline_name,
@@ -293,12 +289,15 @@ class KedroNbSession:
             env=self.env,
             runtime_params=dict(self.config_loader.runtime_params),
         )
-        self.store.save(record)
+        run_id = self._claim_run_id(record)
         logger.info(
             "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
         )
         run_params = self._run_params(record, slicing, load_versions)
         try:
+            if catalog is None:
+                catalog = self.build_catalog(load_versions=load_versions, save_version=run_id)
+            check_parameters(filtered, catalog, self.params)
             result = runner.run(
                 filtered,
                 catalog,
@@ -308,7 +307,8 @@ class KedroNbSession:
                 run_params=run_params,
             )
         except BaseException as exc:
-            self._catalog = catalog
+            if catalog is not None:
+                self._catalog = catalog  # to inspect what the nodes before the failure made
             record.status = "failed"
             record.ended_at = _now()
             record.node_timings = dict(getattr(exc, "node_timings", {}) or {})
@@ -364,15 +364,16 @@ class KedroNbSession:
             )
         return runner
 
-    def _new_run_id(self) -> str:
+    def _claim_run_id(self, record: RunRecord) -> str:
+        """Give ``record`` a fresh timestamp id (Kedro's version format, also the save version
+        of versioned datasets) and store it; an id another run already took is never reused."""
         from kedro_nb.io import generate_timestamp
 
-        run_id = generate_timestamp()
-        while run_id == getattr(self, "_last_run_id", None):
+        while True:
+            record.run_id, record.started_at = generate_timestamp(), _now()
+            if self.store.add(record):
+                return record.run_id
             time.sleep(0.001)
-            run_id = generate_timestamp()
-        self._last_run_id = run_id
-        return run_id
 
     def _git_sha(self) -> str | None:
         from kedro_nb.project.gitinfo import git_commit

@@ -53,6 +53,13 @@ def test_get_unknown_and_ambiguous_ids(tmp_path: Path) -> None:
         store.get("1999")
 
 
+def test_add_never_overwrites_a_taken_run_id(tmp_path: Path) -> None:
+    store = RunStore.for_root(tmp_path)
+    assert store.add(record("same", "2026-01-01T00:00:00", status="success"))
+    assert not store.add(record("same", "2026-01-01T00:00:01", status="failed"))
+    assert store.get("same").status == "success"
+
+
 def test_saving_again_updates_the_record(tmp_path: Path) -> None:
     store = RunStore.for_root(tmp_path)
     running = record("r1", "2026-01-01T00:00:00")

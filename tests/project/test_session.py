@@ -312,3 +312,21 @@ def test_project_path_inside_the_project_and_kedro_env(
     assert session.project_path == spaceflights
     assert (session.env, session.params["extra"]) == ("staging", 1)
     assert KedroNbSession.create(spaceflights, env="local").env == "local"
+
+
+def test_two_sessions_never_share_a_run_id(spaceflights: Path) -> None:
+    first, second = KedroNbSession.create(spaceflights), KedroNbSession.create(spaceflights)
+    ids = set()
+    for _ in range(3):
+        ids.add(first.run("data_processing", node_names=["preprocess_companies_node"]).run_id)
+        ids.add(second.run("data_processing", node_names=["preprocess_companies_node"]).run_id)
+    assert len(ids) == 6 == len(first.runs())
+
+
+def test_a_failure_before_the_first_node_is_recorded(spaceflights: Path, write) -> None:
+    write(spaceflights, "conf/local/catalog.yml", "companies:\n  type: pandas.NoSuchDataset\n")
+    session = KedroNbSession.create(spaceflights)
+    with pytest.raises(Exception, match="NoSuchDataset"):
+        session.run("data_processing")
+    record = session.runs()[0]
+    assert record.status == "failed" and "NoSuchDataset" in record.error
