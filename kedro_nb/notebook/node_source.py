@@ -30,6 +30,8 @@ class DebugCell:
     source: str
     #: variable name -> dataset name to load from the catalog into it
     inputs: dict[str, str] = field(default_factory=dict)
+    #: variable name -> value fixed by ``functools.partial`` (set as they are)
+    bound: dict[str, Any] = field(default_factory=dict)
 
 
 def _function_of(func: Any) -> Any:
@@ -76,6 +78,24 @@ def _body_source(func: Any, node_name: str) -> str:
     return textwrap.dedent("\n".join(lines[first : definition.end_lineno])).strip("\n")
 
 
+def _partial_bindings(func: Any) -> dict[str, Any]:
+    """Arguments fixed by (possibly nested) ``functools.partial``, by parameter name."""
+    layers = []
+    while isinstance(func, functools.partial):
+        layers.append(func)
+        func = func.func
+    bound: dict[str, Any] = {}
+    try:
+        names = list(inspect.signature(inspect.unwrap(func)).parameters)
+    except (TypeError, ValueError):
+        return bound
+    for layer in reversed(layers):  # innermost first: its positional args come first
+        free = [name for name in names if name not in bound]
+        bound.update(zip(free, layer.args, strict=False))
+        bound.update(layer.keywords)
+    return bound
+
+
 def project_node_cell(node: Any) -> DebugCell:
     """The debug cell of a node built from a Python function (project pipelines)."""
     func = _function_of(node.func)
@@ -89,7 +109,7 @@ def project_node_cell(node: Any) -> DebugCell:
     except (TypeError, ValueError):
         parameters = []
     inputs = dict(zip(parameters, node.inputs, strict=False))
-    return DebugCell(node.name, source, inputs)
+    return DebugCell(node.name, source, inputs, _partial_bindings(node.func))
 
 
 def _read_cells(notebook: Path) -> list[dict[str, Any]]:

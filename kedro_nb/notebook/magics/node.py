@@ -61,6 +61,9 @@ class NodeMagics(KedroNbMagics):
             raise UsageError(f"%{M}: {unknown_names('node', [args.node], known, where)}")
         loaded, missing = self._load_inputs(session.catalog, cell)
         header = f"# %{M} {cell.node_name}: inputs loaded: {', '.join(loaded) or 'none'}"
+        if cell.bound:
+            self.shell.push(cell.bound)
+            header += f"\n# set as functools.partial fixes them: {', '.join(cell.bound)}"
         if missing:
             header += f"\n# not loaded (no data yet; run the nodes before it): {', '.join(missing)}"
         self.shell.set_next_input(f"{header}\n{cell.source}", replace=False)
