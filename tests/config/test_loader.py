@@ -213,3 +213,9 @@ def test_import_does_not_pull_pandas_or_omegaconf() -> None:
     code = "import sys, kedro_nb.config; print('pandas' in sys.modules, 'omegaconf' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_custom_resolvers_from_loader_args(conf: Path) -> None:
+    write(conf, "local/parameters.yml", "total: ${knb_test_add:2,3}\n")
+    loader = ConfigLoader(conf, custom_resolvers={"knb_test_add": lambda a, b: a + b})
+    assert loader["parameters"]["total"] == 5
