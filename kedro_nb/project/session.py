@@ -21,7 +21,12 @@ from kedro_nb.project.discovery import find_project_root, read_metadata
 from kedro_nb.project.errors import SessionError
 from kedro_nb.project.records import RunRecord, RunStore, params_hash
 from kedro_nb.project.redaction import register_secrets, scrub
-from kedro_nb.project.registry import DEFAULT_PIPELINE, ProjectPipelines, prepare_package
+from kedro_nb.project.registry import (
+    DEFAULT_PIPELINE,
+    ProjectPipelines,
+    forget_package,
+    prepare_package,
+)
 from kedro_nb.project.settings import ProjectSettings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -93,6 +98,7 @@ class KedroNbSession:
         env: str | None = None,
         conf_source: str | Path | None = None,
         runtime_params: Mapping[str, Any] | None = None,
+        reload_code: bool = False,
     ) -> KedroNbSession:
         """A session for the project at ``project_path``, or the one found at or above
         ``start_dir`` (default: the working directory), or else the embedded default rooted
@@ -101,6 +107,8 @@ class KedroNbSession:
 
         ``env`` defaults to ``$KEDRO_ENV``, then to settings' ``default_run_env`` (``local``).
         ``runtime_params`` override parameters (dotted keys update nested values).
+        ``reload_code`` forgets the project's already imported modules, so edits to its
+        settings, hooks and pipelines are read again (a notebook's "reload").
         """
         from kedro_nb.config import ConfigLoader
 
@@ -128,6 +136,8 @@ class KedroNbSession:
             from kedro_nb.project.compat import install_kedro_shim
 
             install_kedro_shim()  # no-op when Kedro itself is installed
+            if reload_code:
+                forget_package(meta.package_name)
             prepare_package(meta.package_name, meta.source_dir)
         settings = load_settings(meta.package_name, meta.source_dir)
         if conf_source:

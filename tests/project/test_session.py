@@ -330,3 +330,17 @@ def test_a_failure_before_the_first_node_is_recorded(spaceflights: Path, write) 
         session.run("data_processing")
     record = session.runs()[0]
     assert record.status == "failed" and "NoSuchDataset" in record.error
+
+
+def test_reload_code_reads_edited_pipelines(spaceflights: Path) -> None:
+    pipeline_py = spaceflights / "src/spaceflights/pipelines/data_science/pipeline.py"
+    assert "train_model_node" in {
+        n.name for n in KedroNbSession.create(spaceflights).pipelines["data_science"].nodes
+    }
+    pipeline_py.write_text(
+        pipeline_py.read_text().replace('name="train_model_node"', 'name="fit_node"')
+    )
+    stale = KedroNbSession.create(spaceflights).pipelines["data_science"]
+    assert "train_model_node" in {n.name for n in stale.nodes}  # modules stay imported
+    fresh = KedroNbSession.create(spaceflights, reload_code=True).pipelines["data_science"]
+    assert "fit_node" in {n.name for n in fresh.nodes}
