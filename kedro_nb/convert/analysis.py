@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import keyword
-import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 
@@ -32,17 +30,18 @@ from kedro_nb.convert.errors import (
     ForwardReferenceError,
 )
 from kedro_nb.convert.magics import IPythonSyntax
+from kedro_nb.convert.naming import identifier, leading_comment, markdown_doc, name_arguments
+from kedro_nb.convert.naming import notebook_name as notebook_name
 from kedro_nb.convert.scan import (
     ALL_PARAMETERS,
     PARAMS_NAME,
+    PARAMS_PREFIX,
     CellScan,
     Rewrite,
     scan_cell,
     scan_statement,
-    segment,
 )
 
-PARAMS_PREFIX = "params:"
 _BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
 
 
@@ -127,39 +126,6 @@ class NotebookAnalysis:
         return [d for d in self.setup if d.binds & wanted]
 
 
-def identifier(name: str) -> str:
-    """A Python identifier for a dataset or parameter name (``raw.cars`` -> ``raw_cars``)."""
-    text = re.sub(r"\W", "_", name)
-    if not text or text[0].isdigit() or keyword.iskeyword(text):
-        text = "_" + text
-    return text
-
-
-def notebook_name(path_stem: str) -> str:
-    """The default pipeline / module name of a notebook file stem."""
-    return identifier(path_stem.lower().replace("-", "_").replace(" ", "_"))
-
-
-def _leading_comment(source: str) -> tuple[str | None, int]:
-    lines = source.split("\n")
-    taken: list[str] = []
-    for line in lines:
-        if not line.startswith("#") or line.startswith("#!") or line.startswith("# %"):
-            break
-        taken.append(line[1:].strip())
-    body_start = len(taken) + 1
-    while body_start <= len(lines) and not lines[body_start - 1].strip() and taken:
-        body_start += 1
-    return ("\n".join(taken).strip() or None), body_start
-
-
-def _markdown_doc(cell: dict) -> str | None:
-    text = cellconv.cell_source(cell).strip()
-    lines = [re.sub(r"^#+\s*", "", line) + ("\n" if line.startswith("#") else "") for line in
-             text.split("\n")]  # fmt: skip
-    return "\n".join(lines).strip() or None
-
-
 def _is_setup(tree: ast.Module) -> bool:
     def ok(statement: ast.stmt) -> bool:
         if isinstance(
@@ -231,13 +197,20 @@ def analyze_notebook(
             scan = _scan(source, index, strict=True)
             assert isinstance(scan, CellScan)
             meta = cellconv.node_metadata(cell, index=index)
-            doc, body_start = _leading_comment(source)
+            doc, body_start = leading_comment(source)
             if doc is None and index and raw_cells[index - 1].get("cell_type") == "markdown":
-                doc = _markdown_doc(raw_cells[index - 1])
+                doc = markdown_doc(raw_cells[index - 1])
             node = NodeCell(
-                node_name, index, cellconv.cell_id(cell, index), source, scan,
-                tags=list(meta.tags), pipeline=meta.pipeline, doc=doc, body_start=body_start,
-            )  # fmt: skip
+                node_name,
+                index,
+                cellconv.cell_id(cell, index),
+                source,
+                scan,
+                tags=list(meta.tags),
+                pipeline=meta.pipeline,
+                doc=doc,
+                body_start=body_start,
+            )
             node.inputs = list(meta.inputs) if meta.inputs is not None else []
             node.outputs = list(meta.outputs) if meta.outputs is not None else []
             node.explicit_inputs = meta.inputs is not None
@@ -321,12 +294,16 @@ def _resolve(
                     "Move the producing cell above, or declare the dataset in the catalog."
                 )
             elif name in exploration:
-                analysis.issues.append(Issue(
-                    "hidden-state", node.cell_index, line,
-                    f"reads {name!r}, defined only in exploration cell {exploration[name]}; "
-                    "tag that cell as a node, move it to a setup cell or declare it in the catalog",
-                    node.name,
-                ))  # fmt: skip
+                analysis.issues.append(
+                    Issue(
+                        "hidden-state",
+                        node.cell_index,
+                        line,
+                        f"reads {name!r}, defined only in exploration cell {exploration[name]}: "
+                        "tag that cell as a node, move it to setup or declare it in the catalog",
+                        node.name,
+                    )
+                )
             else:
                 analysis.issues.append(
                     Issue(
@@ -363,15 +340,31 @@ def _resolve(
                 "dataset is written once. Bind the result to a new name (e.g. "
                 f"{clash[0]}_clean = ...)."
             )
-        _name_arguments(node, setup_names)
+        name_arguments(node, setup_names)
+        saved = {dataset for dataset, *_ in node.scan.catalog_saves}
+        for output in node.outputs if node.explicit_outputs else ():
+            if identifier(output) not in node.scan.binds and output not in saved:
+                analysis.issues.append(
+                    Issue(
+                        "undefined",
+                        node.cell_index,
+                        None,
+                        f"metadata output {output!r} is never assigned by the cell",
+                        node.name,
+                    )
+                )
         for name, line, kind in node.scan.mutations:
             if name in node.inputs:
-                analysis.issues.append(Issue(
-                    "mutation", node.cell_index, line,
-                    f"changes its input {name!r} in place ({kind}); copy it first "
-                    f"({name} = {name}.copy()) so reruns and other readers see the original",
-                    node.name,
-                ))  # fmt: skip
+                analysis.issues.append(
+                    Issue(
+                        "mutation",
+                        node.cell_index,
+                        line,
+                        f"changes its input {name!r} in place ({kind}); copy it first "
+                        f"({name} = {name}.copy()) so reruns and other readers see the original",
+                        node.name,
+                    )
+                )
     _check_setup(analysis, setup_names, exploration, set(producers))
     analysis.issues.sort(key=lambda i: (i.cell_index, i.line or 0, i.kind))
 
@@ -392,31 +385,3 @@ def _check_setup(
             else:
                 text = f"setup code reads {name!r}, which is never defined"
                 analysis.issues.append(Issue("undefined", definition.cell_index, line, text))
-
-
-def _name_arguments(node: NodeCell, setup_names: set[str]) -> None:
-    """Give every input a function argument and record the source rewrites that use them."""
-    taken = set(node.scan.binds) | set(node.scan.reads) | setup_names
-    args: list[str] = []
-    for dataset in node.inputs:
-        if dataset.startswith(PARAMS_PREFIX):
-            key = dataset[len(PARAMS_PREFIX) :]
-            arg = identifier(key.split(".")[-1])
-            if arg in taken or arg in args:
-                arg = identifier(key.replace(".", "_"))
-            while arg in taken or arg in args:
-                arg = "param_" + arg
-            for span in node.scan.param_refs.get(key, []):
-                node.rewrites.append(Rewrite(span, arg))
-        elif dataset == ALL_PARAMETERS and dataset not in node.scan.reads:
-            arg = PARAMS_NAME
-        else:
-            arg = identifier(dataset)
-            for span in node.scan.catalog_loads.get(dataset, []):
-                node.rewrites.append(Rewrite(span, arg))
-        args.append(arg)
-    node.args = args
-    for dataset, call, value, _line in node.scan.catalog_saves:
-        text = segment(node.scan.source, value)
-        node.rewrites.append(Rewrite(call, f"{identifier(dataset)} = {text}"))
-    node.rewrites.sort(key=lambda r: (r.span.line, r.span.col))

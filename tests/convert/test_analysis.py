@@ -148,6 +148,11 @@ def test_metadata_overrides_inputs_and_outputs():
         ]
     )
     assert nodes(analysis) == {"first": ([], ["y"]), "second": (["y", "params:rate"], ["z"])}
+    assert kinds(analysis) == [("undefined", 1, 1)]  # x_hidden
+    analysis = analyze([code("x = 1", "first", outputs=["x", "nope"])])
+    assert [(i.kind, i.message) for i in analysis.issues] == [
+        ("undefined", "metadata output 'nope' is never assigned by the cell")
+    ]
 
 
 def test_pipelines_group_by_metadata_and_default_to_the_notebook_name():
