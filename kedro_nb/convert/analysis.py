@@ -290,7 +290,7 @@ def _resolve(
                 later = next(n for n in analysis.nodes[position + 1 :] if name in n.scan.binds)
                 raise ForwardReferenceError(
                     f"Node {node.name!r} (cell {node.cell_index}, line {line}) reads {name!r}, "
-                    f"which only the later node {later.name!r} (cell {later.cell_index}) produces. "
+                    f"which the later node {later.name!r} (cell {later.cell_index}) produces. "
                     "Move the producing cell above, or declare the dataset in the catalog."
                 )
             elif name in exploration:

@@ -92,6 +92,11 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
             continue
         for issue in conversion.issues:
             print(f"{notebook}: warning: {issue}", file=sys.stderr)
+        if not conversion.groups:
+            print(
+                f"{notebook}: no node cells: tag the cells of the pipeline 'node:<name>'",
+                file=sys.stderr,
+            )
         for name, nodes in conversion.groups.items():
             print(
                 f"{notebook}: pipeline {name!r} ({len(nodes)} nodes) -> "

@@ -204,3 +204,10 @@ def test_execute_picks_parquet_for_dataframes_and_pickle_otherwise(write_noteboo
     assert entries["frame"]["type"] == "pandas.ParquetDataset"
     assert entries["rows"]["type"] == "pickle.PickleDataset"
     assert sorted(p.name for p in path.parent.iterdir() if p.suffix in (".pkl", ".parquet")) == []
+
+
+def test_a_notebook_without_node_cells_says_how_to_tag(write_notebook, capsys):
+    path = write_notebook([code("a = 1"), md("notes")])
+    assert cli.convert_main([str(path)]) == 0
+    assert "no node cells: tag the cells of the pipeline 'node:<name>'" in capsys.readouterr().err
+    assert sorted(p.name for p in path.parent.iterdir()) == ["analysis.ipynb"]
