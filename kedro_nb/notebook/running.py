@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,9 +134,15 @@ def _user_frames(error: BaseException) -> list[str]:
     return traceback.format_list(frames)
 
 
-def failure_report(error: Any, request: RunRequest) -> str:
+def failure_report(
+    error: Any, request: RunRequest, scrub: Callable[[str], str] = lambda text: text
+) -> str:
     """The text shown when a node failed: which node, where in the user's code, what error, and
-    the ``%run_pipeline`` line that resumes the run. ``error`` is the runner's ``NodeRunError``."""
+    the ``%run_pipeline`` line that resumes the run. ``error`` is the runner's ``NodeRunError``.
+
+    ``scrub`` (the session's) masks credential values in everything but the resume line, which
+    repeats what the user typed.
+    """
     cause = error.__cause__ or error
     lines = [f"Node {error.node_name!r} failed: {type(cause).__name__}: {cause}"]
     location = None
@@ -165,13 +171,11 @@ def failure_report(error: Any, request: RunRequest) -> str:
     )
     if error.resume_from:
         lines.append("Resume with:")
-        lines.append(
-            "  " + request.magic_line(**{"--from-nodes": shlex.quote(",".join(error.resume_from))})
-        )
+        resume = request.magic_line(**{"--from-nodes": shlex.quote(",".join(error.resume_from))})
     else:
         lines.append("No node completed: fix the error and run the same line again:")
-        lines.append("  " + request.magic_line(**_slicing_flags(request.slicing)))
-    return "\n".join(lines)
+        resume = request.magic_line(**_slicing_flags(request.slicing))
+    return scrub("\n".join(lines)) + "\n  " + resume
 
 
 _FLAGS = {"node_names": "nodes", "node_namespaces": "namespaces"}  # session keyword -> option

@@ -162,6 +162,16 @@ def test_only_missing_outputs_skips_what_exists(ip, capsys) -> None:
     assert "Run of pipeline 'data_processing': 0 nodes" in capsys.readouterr().out
 
 
+def test_failure_report_masks_credential_values(ip) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing")
+    with pytest.raises(PipelineRunFailed) as caught:
+        ip.run_line_magic("run_pipeline", f"--params model_options.features=[{SECRET}]")
+    *error, resume = caught.value.report.splitlines()
+    assert "KeyError" in error[0] and "***" in error[0]
+    assert SECRET not in "\n".join(error)
+    assert SECRET in resume  # the line repeats what was typed, so it still resumes
+
+
 def test_async_run_returns_then_finishes(ip, capsys) -> None:
     ip.run_line_magic("run_pipeline", "data_processing --async")
     assert "started in the background" in capsys.readouterr().out

@@ -126,7 +126,7 @@ class RunMagics(KedroNbMagics):
             try:
                 record = run_with_progress(session, request, progress)
             except Exception as exc:
-                raise self._failure(exc, request) from None
+                raise self._failure(exc, request, session) from None
         finally:
             if not handed_to_thread:
                 self.project.run_lock.release()
@@ -231,13 +231,14 @@ class RunMagics(KedroNbMagics):
         )
 
     # -- after the run ---------------------------------------------------------------------
-    def _failure(self, exc: Exception, request: RunRequest) -> Exception:
+    @staticmethod
+    def _failure(exc: Exception, request: RunRequest, session: Any) -> Exception:
         from kedro_nb.notebook.running import failure_report
         from kedro_nb.runner import NodeRunError
 
         if isinstance(exc, NodeRunError):
-            return PipelineRunFailed(failure_report(exc, request))
-        return UsageError(f"%{M}: {type(exc).__name__}: {exc}")
+            return PipelineRunFailed(failure_report(exc, request, session.scrub))
+        return UsageError(session.scrub(f"%{M}: {type(exc).__name__}: {exc}"))
 
     def _finish(
         self,
@@ -282,7 +283,7 @@ class RunMagics(KedroNbMagics):
             record = run_with_progress(session, request, progress)
             self._finish(session, request, record, progress, handle, into_namespace)
         except Exception as exc:
-            report = str(self._failure(exc, request))
+            report = str(self._failure(exc, request, session))
             if handle is not None:
                 handle.update(
                     {
