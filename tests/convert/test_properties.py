@@ -92,3 +92,55 @@ def test_pipeline_matches_top_to_bottom_and_conversion_is_stable(cells):
         assert drift(plan_conversion(path)) == ""
         for text in first.values():
             compile(text, "generated.py", "exec")
+
+
+SNIPPETS = [
+    "x = a + 1",
+    "%time y = x * 2",
+    "!echo hi",
+    "files = !ls",
+    "%matplotlib inline",
+    "for i in range(3):\n    total = i + x",
+    "with open('f') as handle:\n    text = handle.read()",
+    "try:\n    z = 1 / x\nexcept ZeroDivisionError as err:\n    z = str(err)",
+    "squares = {k: v ** 2 for k, v in pairs.items() if v > limit}",
+    "fn = lambda q, r=x: q + r + outer",
+    "class Box:\n    size = x\n    def area(self):\n        return self.size * scale",
+    "def helper(m, *args, **kw):\n    global counter\n    counter = m\n    return m + hidden",
+    "match x:\n    case [first, *rest]:\n        w = first\n    case _:\n        w = None",
+    "if (n := len(x)) > 1:\n    params_used = params['a']['b'] + params.c",
+    "catalog.save('out', catalog.load('src'))",
+    "del x[0]\nx.append(1)\nx.sort()\nx.drop(columns=['a'], inplace=True)",
+    "async def later():\n    await thing",
+    "'''docstring\n   with %time inside'''",
+    "f'{x!r:>{width}}'",
+    "df['a'] += 1\ndf.attr = 2",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=4), min_size=1, max_size=5),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+)
+def test_analysis_and_codegen_never_crash_on_varied_python(cell_snippets, tagged):
+    from kedro_nb.convert.analysis import analyze_notebook
+    from kedro_nb.convert.build import node_function
+    from kedro_nb.convert.codegen import generate
+    from kedro_nb.convert.errors import ConvertError
+
+    cells = [
+        code("\n".join(parts), f"node_{i}" if tagged[i] else None)
+        for i, parts in enumerate(cell_snippets)
+    ]
+    try:
+        analysis = analyze_notebook(build_notebook(cells), catalog={"a", "pairs"})
+    except ConvertError:
+        return
+    for node in analysis.nodes:
+        function = node_function(node, {"__name__": "fuzz"}, "nb.ipynb")
+        assert function.__code__.co_argcount == len(node.inputs)
+    for name, group in analysis.pipelines().items():
+        files = generate(analysis, group, notebook="nb.ipynb", name=name, target="kedro_nb").files
+        for text in files.values():
+            compile(text, "generated.py", "exec")
