@@ -141,6 +141,18 @@ def _reverse_line(line: str, original: dict[str, str], saves: dict[str, str]) ->
     return line
 
 
+def _outside_functions(text: str) -> str:
+    """``text`` without the marked node functions (what setup cells generate)."""
+    try:
+        functions = _functions_in(text)
+    except SyntaxError:
+        return text
+    lines = text.split("\n")
+    for function in sorted(functions, key=lambda f: f.node.lineno, reverse=True):
+        del lines[function.node.lineno - 2 : function.node.end_lineno]
+    return "\n".join(line for line in lines if line.strip())
+
+
 def cell_from_function(node: NodeCell, function: GeneratedFunction) -> tuple[str, list[str]]:
     """The new cell source for an edited generated function, and notes."""
     new_lines, notes = _function_body(function, node)
@@ -179,7 +191,14 @@ def sync_notebook(notebook: str | os.PathLike[str], **options: Any) -> SyncResul
     by_id = {node.cell_id: node for nodes in plan.groups.values() for node in nodes}
     for name in plan.groups:
         nodes_file = plan.package_dir(name) / "nodes.py"
-        for function in generated_functions(nodes_file):
+        functions = generated_functions(nodes_file)
+        on_disk = nodes_file.read_text(encoding="utf-8")
+        if _outside_functions(on_disk) != _outside_functions(plan.sources[nodes_file]):
+            result.notes.append(
+                f"{nodes_file.name}: edits outside the node functions (imports, setup code) are "
+                "not carried back; make them in the notebook's setup cells"
+            )
+        for function in functions:
             node = by_id.get(function.cell_id)
             if node is None:
                 result.notes.append(

@@ -89,3 +89,12 @@ def test_sync_before_convert_says_to_convert_first(write_notebook):
     path = write_notebook(CELLS)
     with pytest.raises(GeneratedFileError, match="kedro-nb convert"):
         sync_notebook(path)
+
+
+def test_edits_outside_node_functions_are_reported_not_lost_silently(converted, capsys):
+    notebook, nodes = converted
+    _edit(nodes, "import numpy as np\n", "import numpy as np\n\nLIMIT = 3\n")
+    assert cli.sync_main([str(notebook)]) == 0
+    captured = capsys.readouterr()
+    assert "nothing to sync" in captured.out
+    assert "edits outside the node functions" in captured.err
