@@ -159,7 +159,9 @@ def test_only_missing_outputs_skips_what_exists(ip, capsys) -> None:
     ip.run_line_magic("run_pipeline", "data_processing")
     capsys.readouterr()
     ip.run_line_magic("run_pipeline", "data_processing --only-missing-outputs")
-    assert "Run of pipeline 'data_processing': 0 nodes" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Run of pipeline 'data_processing': 0 nodes" in out
+    assert "skipped, outputs already exist: " in out and "preprocess_companies_node" in out
 
 
 def test_failure_report_masks_credential_values(ip) -> None:

@@ -17,6 +17,7 @@ class RunSummary:
     node_timings: dict[str, float]
     saved: Sequence[str]
     injected: Sequence[str] = field(default_factory=list)
+    skipped: Sequence[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -31,6 +32,8 @@ class RunSummary:
 
     def _footer(self) -> list[str]:
         lines = [f"datasets written: {', '.join(self.saved) or 'none'}"]
+        if self.skipped:
+            lines.append(f"skipped, outputs already exist: {', '.join(self.skipped)}")
         if self.injected:
             lines.append(f"now in the notebook namespace: {', '.join(self.injected)}")
         return lines

@@ -259,7 +259,14 @@ class RunMagics(KedroNbMagics):
             values = memory_outputs(session.catalog, names)
             self.shell.push(values)
             injected = list(values)
-        summary = RunSummary(request.title, dict(record.node_timings), list(record.saved), injected)
+        result = getattr(session, "last_result", None)  # the runner's result: what was skipped
+        summary = RunSummary(
+            request.title,
+            dict(record.node_timings),
+            list(record.saved),
+            injected,
+            list(getattr(result, "skipped", [])) if request.only_missing_outputs else [],
+        )
         bundle = {"text/html": summary.html(), "text/plain": summary.text()}
         if handle is not None:
             handle.update(bundle, raw=True)
