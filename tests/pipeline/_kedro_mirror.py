@@ -80,9 +80,15 @@ def _shape(draw: Any, names: list[str], kind: str) -> Any:
 
 @st.composite
 def pipe_specs(
-    draw: Any, *, invalid: bool = False, prefix: str = "d", max_nodes: int = 8
+    draw: Any,
+    *,
+    invalid: bool = False,
+    prefix: str = "d",
+    max_nodes: int = 8,
+    transcode_one_in: int = 3,
 ) -> PipeSpec:
-    """Random DAG-shaped pipelines; ``invalid`` lets cycles, clashes and bad names in."""
+    """Random DAG-shaped pipelines; ``invalid`` lets cycles, clashes and bad names in;
+    about one dataset in ``transcode_one_in`` is used with ``@format`` suffixes."""
     count = draw(st.integers(1, max_nodes))
     transcoded: dict[str, bool] = {}
     produced: list[str] = []
@@ -90,7 +96,7 @@ def pipe_specs(
     for i in range(count):
         outs = [f"{prefix}{i}_{k}" for k in range(draw(st.integers(0, 3)))]
         for out in outs:
-            transcoded[out] = draw(st.booleans()) if draw(st.integers(0, 3)) == 0 else False
+            transcoded[out] = draw(st.integers(1, transcode_one_in)) == 1
         pool = produced + FREE + PARAMS
         if invalid and draw(st.integers(0, 3)) == 0:
             pool = pool + [f"{prefix}{j}_0" for j in range(count)] + ["free_a@pandas"]
