@@ -213,3 +213,16 @@ def test_rebinding_an_input_that_is_read_later_is_an_error():
 def test_reading_the_output_of_a_later_cell_is_an_error():
     with pytest.raises(ForwardReferenceError, match="later node 'make'"):
         analyze([code("y = x + 1", "use"), code("x = 1", "make")])
+
+
+def test_skipped_cells_are_neither_nodes_nor_setup():
+    analysis = analyze(
+        [
+            code("import math", cell_tags=["kedro_nb:skip"]),
+            code("a = 1", "one", cell_tags=["kedro_nb:skip"]),
+            code("b = a + math.pi", "two"),
+        ]
+    )
+    assert [n.name for n in analysis.nodes] == ["two"]
+    assert analysis.setup_cells == []
+    assert [(i.kind, i.line) for i in analysis.issues] == [("hidden-state", 1)] * 2
