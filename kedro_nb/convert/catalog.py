@@ -102,14 +102,19 @@ def dataset_entry(name: str, value: Any = None, *, folder: str = "data") -> dict
 
 
 def merge_entries(
-    path: Path, proposals: Mapping[str, dict[str, Any]], *, skip: Iterable[str] = ()
+    path: Path,
+    proposals: Mapping[str, dict[str, Any]],
+    *,
+    skip: Iterable[str] = (),
+    informed: Iterable[str] = (),
 ) -> str | None:
     """The new text of ``path`` with ``proposals`` added, or None when nothing changes.
 
-    Entries already in the file with the same content are kept; with other content they are a
-    conflict (the user's entry is never overwritten). Names in ``skip`` (declared elsewhere) are
-    not proposed.
+    An entry already in the file is never overwritten: it is kept as is, except that a proposal
+    made from a runtime value (names in ``informed``) that disagrees with it is a conflict. Names
+    in ``skip`` (declared elsewhere) are not proposed.
     """
+    informed = set(informed)
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     existing = _read(path) if text else {}
     skipped = set(skip)
@@ -118,7 +123,7 @@ def merge_entries(
         if name in skipped:
             continue
         if name in existing:
-            if existing[name] != entry:
+            if name in informed and existing[name] != entry:
                 raise CatalogConflictError(
                     f"Catalog entry {name!r} in {path} is {existing[name]!r}, but the conversion "
                     f"proposes {entry!r}. Remove the entry from {path.name} to let kedro-nb "

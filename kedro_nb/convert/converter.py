@@ -152,7 +152,10 @@ def _plan_catalog(
         for node in nodes
         for output in node.outputs
     }
-    text = merge_entries(target, proposals, skip=[o for o in proposals if o in elsewhere])
+    skip = [o for o in proposals if o in elsewhere]
+    text = merge_entries(
+        target, proposals, skip=skip, informed=[o for o in proposals if o in values]
+    )
     if text is not None:
         conversion.catalogs[target] = text
 

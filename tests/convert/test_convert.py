@@ -164,6 +164,8 @@ def test_catalog_entries_use_runtime_values_and_merge_without_overwriting(notebo
     assert entries["clean"]["type"] == "pandas.ParquetDataset"
     assert entries["tail"]["type"] == "pickle.PickleDataset"
     target.write_text("clean:\n  type: pandas.CSVDataset\n  filepath: mine.csv\n")
+    convert_notebook(notebook)  # no runtime value: the user's entry stands
+    assert yaml.safe_load(target.read_text())["clean"]["type"] == "pandas.CSVDataset"
     before = {p: p.read_text() for p in notebook.parent.rglob("*.py")}
     with pytest.raises(CatalogConflictError, match="'clean'"):
         convert_notebook(notebook, values={"clean": pd.DataFrame({"a": [1]})})
@@ -203,6 +205,8 @@ def test_execute_picks_parquet_for_dataframes_and_pickle_otherwise(write_noteboo
     entries = yaml.safe_load((path.parent / "catalog_analysis.yml").read_text())
     assert entries["frame"]["type"] == "pandas.ParquetDataset"
     assert entries["rows"]["type"] == "pickle.PickleDataset"
+    assert cli.convert_main([str(path), "--pipeline", "analysis"]) == 0  # static run keeps them
+    assert yaml.safe_load((path.parent / "catalog_analysis.yml").read_text()) == entries
     assert sorted(p.name for p in path.parent.iterdir() if p.suffix in (".pkl", ".parquet")) == []
 
 
