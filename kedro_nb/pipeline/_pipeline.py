@@ -1,8 +1,10 @@
 """``Pipeline``: a set of nodes linked by dataset names, with Kedro 1.7's API.
 
-Construction validates (unique names and outputs, transcoding, no cycle) in linear time; the
-execution order is computed on first use and cached. Slicing returns sub-pipelines of an already
-validated graph, so they skip validation. ``a + b`` reuses the bigger side's indexes.
+``Pipeline()`` validates (unique names and outputs, transcoding) while indexing the nodes, then
+orders them once: that ordering is also the cycle check, and its result is cached. Slices are
+sub-pipelines of an already validated graph, so they skip validation, and ``a + b`` reuses the
+bigger side's indexes and only searches for cycles from the inserted nodes; both order their
+nodes lazily, on the first read of ``nodes``/``grouped_nodes``.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._graph import (
-    EMPTY,
     Graph,
     GraphBuilder,
     check_acyclic_from,
     topological_groups,
     trusted_graph,
 )
+from ._modular import map_nodes
 from ._namespaces import warn_interrupted_namespaces
 from ._node import Node, to_name_list
 from ._slicing import SlicingMixin
@@ -67,8 +69,6 @@ class Pipeline(SlicingMixin):
         if isinstance(nodes, Pipeline):
             nodes = nodes.nodes
         if any([inputs, outputs, parameters, namespace]):
-            from ._modular import map_nodes
-
             nodes = map_nodes(
                 Pipeline(nodes, tags=tags),
                 inputs=inputs,
@@ -327,4 +327,4 @@ def pipeline(
     )
 
 
-__all__ = ["EMPTY", "GroupedNodes", "Pipeline", "pipeline"]
+__all__ = ["GroupedNodes", "Pipeline", "pipeline"]
