@@ -45,3 +45,23 @@ def test_cycle_is_named():
     with pytest.raises(CircularDependencyError, match=r"'a' -\[x\]-> 'b' -\[y\]-> 'a'") as err:
         Pipeline([node(identity, "y", "x", name="a"), node(identity, "x", "y", name="b")])
     assert isinstance(err.value, PipelineError)
+
+
+def test_import_stays_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kedro_nb.pipeline; "
+        "heavy = {'pandas', 'kedro', 'numpy'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sum_of_pipelines_and_lazy_order():
+    parts = [Pipeline([node(identity, f"d{i}", f"d{i + 1}", name=f"n{i}")]) for i in range(5)]
+    total = sum(reversed(parts))
+    assert [n.name for n in total.nodes] == [f"n{i}" for i in range(5)]
+    assert total.inputs() == {"d0"} and total.outputs() == {"d5"}
+    assert [[n.name for n in g] for g in total.grouped_nodes] == [[f"n{i}"] for i in range(5)]
