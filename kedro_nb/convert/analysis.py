@@ -219,6 +219,9 @@ def analyze_notebook(
             issues.extend(
                 Issue("ipython", index, line, text, node_name) for line, text in scan.notes
             )
+            issues.extend(
+                Issue("catalog", index, line, text, node_name) for line, text in scan.catalog_notes
+            )
             continue
         scan = _scan(source, index, strict=False)
         if isinstance(scan, Issue):

@@ -18,7 +18,7 @@ from kedro_nb.convert.analysis import Issue
 from kedro_nb.hooks import hook_impl
 
 #: issue kinds that make ``kedro-nb check`` fail (the others are informational notes)
-PROBLEM_KINDS = frozenset({"mutation", "undefined", "hidden-state", "syntax"})
+PROBLEM_KINDS = frozenset({"mutation", "undefined", "hidden-state", "syntax", "catalog"})
 
 
 @dataclass(frozen=True)

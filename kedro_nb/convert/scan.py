@@ -74,6 +74,7 @@ class CellScan:
     catalog_saves: list[tuple[str, Span, Span, int]] = field(default_factory=list)
     mutations: list[tuple[str, int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    catalog_notes: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _param_chain(node: ast.AST) -> list[str] | None:
@@ -343,7 +344,9 @@ class _Scanner(ast.NodeVisitor):
                     )
                     self.visit(node.args[1])
                     return
-                self.scan.notes.append((node.lineno, f"catalog.{method}(...) is not converted"))
+                self.scan.catalog_notes.append(
+                    (node.lineno, f"catalog.{method}(...) cannot become a node input or output")
+                )
             if method in MUTATING_METHODS:
                 self._mutation(owner, node.lineno, f".{method}()")
         if any(

@@ -226,3 +226,9 @@ def test_skipped_cells_are_neither_nodes_nor_setup():
     assert [n.name for n in analysis.nodes] == ["two"]
     assert analysis.setup_cells == []
     assert [(i.kind, i.line) for i in analysis.issues] == [("hidden-state", 1)] * 2
+
+
+def test_other_catalog_calls_are_reported():
+    analysis = analyze([code("if catalog.exists('x'):\n    y = catalog.load('x')", "maybe")])
+    assert analysis.nodes[0].inputs == ["x"]
+    assert [(i.kind, i.line) for i in analysis.issues] == [("catalog", 1)]
