@@ -199,13 +199,14 @@ def _create_pipeline(nodes: list[NodeCell], notebook: str, name: str) -> str:
     return "\n".join([*lines, "        ]", "    )"])
 
 
-def _pipeline_import(target: str) -> ast.ImportFrom:
-    return ast.parse(f"from {TARGETS[target]} import Pipeline, node").body[0]  # type: ignore[return-value]
+def _pipeline_import(target: str, nodes: list[NodeCell]) -> ast.ImportFrom:
+    names = "Pipeline, node" if nodes else "Pipeline"
+    return ast.parse(f"from {TARGETS[target]} import {names}").body[0]  # type: ignore[return-value]
 
 
 def render_pipeline(nodes: list[NodeCell], notebook: str, name: str, target: str) -> str:
     """The ``pipeline.py`` text defining ``create_pipeline(**kwargs)``."""
-    statements: list[ast.Import | ast.ImportFrom] = [_pipeline_import(target)]
+    statements: list[ast.Import | ast.ImportFrom] = [_pipeline_import(target, nodes)]
     names = sorted(n.name for n in nodes)
     if names:
         statements.append(ast.parse(f"from .nodes import {', '.join(names)}").body[0])  # type: ignore[arg-type]
@@ -218,7 +219,7 @@ def render_module(
     analysis: NotebookAnalysis, nodes: list[NodeCell], notebook: str, name: str, target: str
 ) -> str:
     """One self-contained module: the node functions followed by ``create_pipeline()``."""
-    text = render_nodes(analysis, nodes, notebook, name, extra=(_pipeline_import(target),))
+    text = render_nodes(analysis, nodes, notebook, name, extra=(_pipeline_import(target, nodes),))
     first, second, rest = text.split("\n", 2)
     second = "# Edit the notebook and export again (or use `kedro-nb convert` for a package)."
     return (

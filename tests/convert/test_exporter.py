@@ -43,3 +43,18 @@ def test_jupyter_nbconvert_command_line(write_notebook):
         [jupyter, "nbconvert", "--to", "kedro_nb", str(path)], check=True, capture_output=True
     )
     assert "def create_pipeline(**kwargs) -> Pipeline:" in path.with_suffix(".py").read_text()
+
+
+def test_a_notebook_without_nodes_exports_an_empty_pipeline(write_notebook, tmp_path):
+    path = write_notebook([code("a = 1")])
+    source, _ = get_exporter("kedro_nb")().from_filename(str(path))
+    target = tmp_path / "empty.py"
+    target.write_text(source)
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run(
+        [ruff, "check", "--isolated", "--no-cache", str(target)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout
+    namespace: dict = {}
+    exec(compile(source, "empty.py", "exec"), namespace)
+    assert namespace["create_pipeline"]().nodes == []
