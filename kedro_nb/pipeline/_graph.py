@@ -231,12 +231,12 @@ def topological_groups(graph: Graph) -> list[list[Node]]:
     ready: list[Node] = []
     for node in graph.by_name.values():
         ins = node._in_bases
-        if not ins:
-            ready.append(node)
-            continue
-        parents = {id(p) for base in ins if (p := producer.get(base)) is not None}
-        if parents:
-            pending[id(node)] = len(parents)
+        if len(ins) == 1:  # the common case, without building a set
+            count = 1 if ins[0] in producer else 0
+        else:
+            count = len({id(p) for base in ins if (p := producer.get(base)) is not None})
+        if count:
+            pending[id(node)] = count
         else:
             ready.append(node)
     groups: list[list[Node]] = []
@@ -249,9 +249,10 @@ def topological_groups(graph: Graph) -> list[list[Node]]:
         following: list[Node] = []
         for node in ready:
             outs = node._out_bases
-            children = [c for base in outs for c in consumers.get(base, ())]
-            if len(outs) > 1:
-                children = list({id(c): c for c in children}.values())
+            if len(outs) == 1:
+                children: Iterable[Node] = consumers.get(outs[0], ())
+            else:
+                children = {id(c): c for base in outs for c in consumers.get(base, ())}.values()
             for child in children:
                 key = id(child)
                 left = pending[key] - 1
