@@ -11,6 +11,7 @@ the fastest repetition beside it (less sensitive to a busy machine).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "spaceflights"
 WORK = ROOT / "bench" / ".data" / "session"
 BIN = Path(sys.executable).parent
+
+# kedro run loads the kedro-telemetry plugin, which would otherwise try the network.
+_ENV = {**os.environ, "DO_NOT_TRACK": "1", "KEDRO_DISABLE_TELEMETRY": "1"}
 
 SCENARIOS = [
     ("CLI start-up (run --help)", ["run", "--help"]),
@@ -42,7 +46,9 @@ def _time(command: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
     samples = []
     for i in range(repeat + 1):
         start = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, check=False, env=_ENV
+        )
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
