@@ -198,7 +198,6 @@ class _Scanner(ast.NodeVisitor):
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.visit(node.value)
         if isinstance(node.target, ast.Name):
-            self._mutation(node.target.id, node.lineno, "augmented assignment")
             self._load(node.target.id, node.lineno)
             self._bind(node.target.id, node.lineno)
         else:
