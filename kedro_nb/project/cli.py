@@ -138,6 +138,9 @@ def run_main(argv: Sequence[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
+    if args.pipeline and args.pipelines:
+        print("kedro-nb run: give --pipeline or --pipelines, not both.", file=sys.stderr)
+        return EXIT_USAGE
     _configure_logging(args.verbose)
     session = None
     started = time.perf_counter()
@@ -145,8 +148,6 @@ def run_main(argv: Sequence[str]) -> int:
         from kedro_nb.config import parse_params
         from kedro_nb.project.session import KedroNbSession
 
-        if args.pipeline and args.pipelines:
-            parser.error("give --pipeline or --pipelines, not both")
         session = KedroNbSession.create(
             args.project,
             env=args.env,

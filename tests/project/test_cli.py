@@ -88,6 +88,7 @@ def test_resume_command_after_a_fix_completes(spaceflights: Path, capsys) -> Non
         (["--load-versions", "regressor"], "dataset:version"),
         (["--runner", "sequentail"], "sequential"),
         (["--frm-nodes", "x"], "unrecognized arguments"),
+        (["-p", "data_science", "--pipelines", "data_processing"], "not both"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(spaceflights: Path, capsys, argv, expected) -> None:
@@ -205,3 +206,11 @@ def test_async_and_runner_flags(spaceflights: Path, capsys) -> None:
     assert run_main([*project, "-r", "thread", "--async", "-t", "science"]) == 0
     out = capsys.readouterr().out
     assert "ThreadRunner" in out and "train_model_node" in out
+
+
+def test_several_pipelines_run_together(spaceflights: Path, capsys) -> None:
+    argv = ["--project", str(spaceflights), "--pipelines", "data_processing,data_science"]
+    assert run_main(argv) == 0
+    assert "6 node(s)" in capsys.readouterr().out
+    assert runs_main(["--project", str(spaceflights), "--limit", "1"]) == 0
+    assert "data_processing,data_science" in capsys.readouterr().out
