@@ -118,6 +118,27 @@ def test_construction_matches_kedro(spec):
     assert_same_outcome(attempt(spec.build, np_), attempt(spec.build, kp))
 
 
+@settings(SETTINGS, max_examples=100)
+@given(
+    specs=st.lists(pipe_specs(max_nodes=4), min_size=1, max_size=3),
+    tags=st.sampled_from([None, "t1", ["t2", "t3"]]),
+)
+def test_nested_construction_with_tags_matches_kedro(specs, tags):
+    """Pipeline([pipeline, pipeline, node...], tags=...): nodes are taken over and tagged;
+    the same node reached twice is a duplicate in both libraries."""
+
+    def build(lib: Any) -> Any:
+        parts = [s.build(lib) for s in specs]
+        return lib.Pipeline([*parts, *parts[0].nodes[:1]], tags=tags)
+
+    assert_same_outcome(attempt(build, np_), attempt(build, kp))
+
+    def build_distinct(lib: Any) -> Any:
+        return lib.Pipeline([s.build(lib) for s in specs[:1]], tags=tags)
+
+    assert_same_outcome(attempt(build_distinct, np_), attempt(build_distinct, kp))
+
+
 @SETTINGS
 @given(spec=pipe_specs(), data=st.data())
 def test_slicing_chains_match_kedro(spec, data):
@@ -278,8 +299,9 @@ def modular_args(draw: Any, pipe: Any) -> dict[str, Any]:
     def strip(name: str) -> str:
         return name.split("@")[0]
 
-    free = sorted({strip(i) for i in pipe.inputs() if not i.startswith("param")})
-    produced = sorted({strip(o) for o in pipe.all_outputs()})
+    raw = draw(st.booleans())  # names as written ('a@pandas') or as datasets ('a')
+    free = sorted({i if raw else strip(i) for i in pipe.inputs() if not i.startswith("param")})
+    produced = sorted({o if raw else strip(o) for o in pipe.all_outputs()})
     params = sorted(
         {
             i[len("params:") :] if draw(st.booleans()) else i
