@@ -25,7 +25,6 @@ from kedro_nb.convert.analysis import (
     identifier,
     notebook_name,
 )
-from kedro_nb.convert.catalog import DeclaredDatasets, catalog_files
 from kedro_nb.convert.cells import cell_source, read_notebook
 from kedro_nb.convert.errors import SetupCellError, UnknownPipelineError
 from kedro_nb.convert.scan import apply_rewrites
@@ -84,7 +83,7 @@ def node_function(node: NodeCell, namespace: dict[str, Any], label: str) -> type
     function = ast.parse(f"def {node.name}({', '.join(node.args)}):\n    pass").body[0]
     function.body = body  # type: ignore[attr-defined]
     for statement in body[-1:]:
-        if not hasattr(statement, "lineno"):
+        if getattr(statement, "lineno", None) is None:
             for part in ast.walk(statement):
                 part.lineno = part.end_lineno = last_line  # type: ignore[attr-defined]
                 part.col_offset = part.end_col_offset = 0  # type: ignore[attr-defined]
@@ -110,15 +109,12 @@ def notebook_pipeline(
     to tell inputs and outputs apart is the one a conversion would use (the project's, or the
     ``catalog*.yml`` beside the notebook).
     """
-    from kedro_nb.convert.converter import find_layout
+    from kedro_nb.convert.converter import declared_datasets, find_layout
     from kedro_nb.pipeline import Pipeline, node
 
     path = Path(path).resolve()
     nb = read_notebook(path)
-    layout = find_layout(path, project)
-    declared = DeclaredDatasets.from_files(
-        catalog_files(layout.catalog_folders, recursive=layout.is_project)
-    )
+    declared = declared_datasets(find_layout(path, project))
     analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=declared)
     cells = analysis.nodes
     if pipeline is not None:

@@ -92,7 +92,8 @@ class Conversion:
         return self.layout.pipelines_dir / name
 
 
-def _declared(layout: Layout, exclude: Path | None = None) -> DeclaredDatasets:
+def declared_datasets(layout: Layout, exclude: Path | None = None) -> DeclaredDatasets:
+    """Dataset names the layout's catalog files declare (``exclude`` one file)."""
     files = catalog_files(layout.catalog_folders, recursive=layout.is_project)
     return DeclaredDatasets.from_files(f for f in files if f != exclude)
 
@@ -119,7 +120,9 @@ def plan_conversion(
     path = Path(notebook).resolve()
     nb = read_notebook(path) if nb is None else nb
     layout = find_layout(path, project)
-    analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=_declared(layout))
+    analysis = analyze_notebook(
+        nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
+    )
     if pipeline is not None:
         selected = [n for n in analysis.nodes if n.pipeline in (None, pipeline)]
         if not selected:
@@ -145,7 +148,7 @@ def _plan_catalog(
     conversion: Conversion, name: str, nodes: list[NodeCell], values: Mapping[str, Any]
 ) -> None:
     target = conversion.layout.catalog_dir / f"catalog_{name}.yml"
-    elsewhere = _declared(conversion.layout, exclude=target)
+    elsewhere = declared_datasets(conversion.layout, exclude=target)
     folder = f"data/{name}"
     proposals = {
         output: dataset_entry(output, values.get(output), folder=folder)
@@ -203,7 +206,9 @@ def module_source(
 
     path = Path(path).resolve()
     layout = find_layout(path)
-    analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=_declared(layout))
+    analysis = analyze_notebook(
+        nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
+    )
     nodes = [n for n in analysis.nodes if pipeline is None or n.pipeline in (None, pipeline)]
     name = identifier(pipeline) if pipeline else analysis.name
     return render_module(analysis, nodes, path.name, name, target)
