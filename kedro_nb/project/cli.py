@@ -106,13 +106,22 @@ def _is_user_error(exc: BaseException) -> bool:
     )
 
 
-def _configure_logging(verbose: bool) -> None:
+def _configure_output(verbose: bool) -> None:
+    """Logging to stderr (INFO with --verbose), and warnings on one line each unless verbose."""
     import logging
+    import warnings
 
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not verbose:
+
+        def one_line(message: Any, category: type, *_: Any, **__: Any) -> None:
+            first = str(message).strip().splitlines()[0] if str(message).strip() else ""
+            print(f"kedro-nb run: {category.__name__}: {first}", file=sys.stderr)
+
+        warnings.showwarning = one_line
 
 
 def _print_summary(session: Any, record: Any, elapsed: float) -> None:
@@ -141,7 +150,7 @@ def run_main(argv: Sequence[str]) -> int:
     if args.pipeline and args.pipelines:
         print("kedro-nb run: give --pipeline or --pipelines, not both.", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(args.verbose)
+    _configure_output(args.verbose)
     session = None
     started = time.perf_counter()
     try:

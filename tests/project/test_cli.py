@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +17,8 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
 
 
 def console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     return subprocess.run(
-        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, check=False
     )
 
 
@@ -214,3 +212,12 @@ def test_several_pipelines_run_together(spaceflights: Path, capsys) -> None:
     assert "6 node(s)" in capsys.readouterr().out
     assert runs_main(["--project", str(spaceflights), "--limit", "1"]) == 0
     assert "data_processing,data_science" in capsys.readouterr().out
+
+
+def test_a_broken_pipeline_warns_on_one_line_and_the_rest_runs(mini: Path, write) -> None:
+    write(mini, "src/mini/pipelines/broken/pipeline.py", "import not_a_module_anywhere\n")
+    done = console("run", "--project", str(mini), cwd=mini)
+    assert done.returncode == 0, done.stderr
+    warning_lines = [line for line in done.stderr.splitlines() if "PipelineImportWarning" in line]
+    assert len(warning_lines) == 1 and "not_a_module_anywhere" in warning_lines[0]
+    assert "3 node(s)" in done.stdout
