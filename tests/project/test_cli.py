@@ -221,3 +221,19 @@ def test_a_broken_pipeline_warns_on_one_line_and_the_rest_runs(mini: Path, write
     warning_lines = [line for line in done.stderr.splitlines() if "PipelineImportWarning" in line]
     assert len(warning_lines) == 1 and "not_a_module_anywhere" in warning_lines[0]
     assert "3 node(s)" in done.stdout
+
+
+_IMPORT_PROBE = """
+import sys
+import kedro_nb.project
+from kedro_nb.project.cli import run_main
+assert run_main(["--help"]) == 0
+print(sorted({m.split(".")[0] for m in sys.modules} & {"pandas", "omegaconf", "kedro", "numpy"}))
+"""
+
+
+def test_import_and_help_stay_light() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
