@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -107,10 +108,21 @@ class RunStore:
         """The store at ``<root>/.kedro_nb/runs.sqlite``."""
         return cls(Path(root) / RECORDS_DIR / RECORDS_FILE)
 
+    def _make_folder(self) -> None:
+        """Create the records folder with a ``.gitignore`` of ``*`` (as pytest does for its
+        cache), so run records are not committed by accident."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if folder.name == RECORDS_DIR and not ignore.exists():
+            temporary = folder / f".gitignore.{os.getpid()}.tmp"
+            temporary.write_text("# created by kedro-nb: run records stay out of git\n*\n")
+            os.replace(temporary, ignore)
+
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         if write:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder()
         elif not self.path.exists():
             raise FileNotFoundError(self.path)
         try:

@@ -34,6 +34,7 @@ def test_save_list_and_get_round_trip(tmp_path: Path) -> None:
     store.save(first)
     store.save(record("2026-01-02T10.00.00.000Z", "2026-01-02T10:00:00+00:00", status="failed"))
     assert store.path == tmp_path / ".kedro_nb" / "runs.sqlite"
+    assert (tmp_path / ".kedro_nb" / ".gitignore").read_text().splitlines()[-1] == "*"
     listed = store.list()
     assert [r.run_id for r in listed] == ["2026-01-02T10.00.00.000Z", "2026-01-01T10.00.00.000Z"]
     assert store.list(limit=1)[0].status == "failed"
