@@ -144,3 +144,29 @@ def test_analysis_and_codegen_never_crash_on_varied_python(cell_snippets, tagged
         files = generate(analysis, group, notebook="nb.ipynb", name=name, target="kedro_nb").files
         for text in files.values():
             compile(text, "generated.py", "exec")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notebooks(), st.data())
+def test_sync_carries_any_inserted_line_back_and_leaves_no_drift(cells, data):
+    from kedro_nb.convert.cells import cell_source, read_notebook
+    from kedro_nb.convert.sync import generated_functions, sync_notebook
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "chain.ipynb"
+        nbformat.write(build_notebook(cells), path)
+        (Path(folder) / "catalog.yml").write_text("raw:\n  type: MemoryDataset\n")
+        convert_notebook(path)
+        nodes = Path(folder) / "pipelines" / "chain" / "nodes.py"
+        function = data.draw(st.sampled_from(generated_functions(nodes)))
+        lines = nodes.read_text().split("\n")
+        body = range(function.node.body[0].lineno, function.node.end_lineno - 1)
+        where = data.draw(st.sampled_from(list(body) or [function.node.end_lineno - 1]))
+        lines.insert(where, "    marker_value = 42")
+        nodes.write_text("\n".join(lines))
+        result = sync_notebook(path)
+        assert result.updated == [function.name]
+        sources = [cell_source(c) for c in read_notebook(path)["cells"]]
+        assert sum("marker_value = 42" in s for s in sources) == 1
+        assert drift(plan_conversion(path)) == ""
+        assert "    marker_value = 42\n" in nodes.read_text()
