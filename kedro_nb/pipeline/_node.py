@@ -126,6 +126,14 @@ def _bind_order(func: Callable[..., Any], inputs: DatasetSpec) -> list[str]:
     return [*bound.args, *bound.kwargs.values()]
 
 
+def _copied(spec: DatasetSpec) -> DatasetSpec:
+    if isinstance(spec, list):
+        return list(spec)
+    if isinstance(spec, dict):
+        return dict(spec)
+    return spec
+
+
 def _hashable(spec: DatasetSpec) -> Any:
     if isinstance(spec, dict):
         return tuple(sorted(spec.items()))
@@ -179,8 +187,8 @@ class Node:
                     f"{tag!r} is not a valid node tag: use only letters, digits, '_', '-' and '.'."
                 )
         self._func = func
-        self._inputs = inputs
-        self._outputs = outputs
+        self._inputs = _copied(inputs)  # the caller may mutate its list/dict later
+        self._outputs = _copied(outputs)
         self._name = name
         self._namespace = namespace
         self._tags = tag_set

@@ -259,3 +259,12 @@ def test_lambda_node_runs_in_a_spawned_worker_process():
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         assert pool.submit(_run_pickled, payload, {"a": 1}).result(timeout=60) == {"b": 6}
+
+
+def test_node_does_not_follow_later_changes_to_the_callers_lists():
+    inputs, outputs = ["a", "b"], {"k": "c"}
+    n = node(star, inputs, outputs, name="n")
+    inputs.append("z")
+    outputs["j"] = "d"
+    assert n.inputs == ["a", "b"] and n.outputs == ["c"]
+    assert n == node(star, ["a", "b"], {"k": "c"}, name="n")
