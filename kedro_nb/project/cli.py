@@ -46,9 +46,53 @@ def _run_parser() -> argparse.ArgumentParser:
     add("--load-versions", "-lv", type=_names, default=[], help="dataset:version pairs to load")
     add("--conf-source", help="configuration folder (default: <project>/conf)")
     add("--only-missing-outputs", action="store_true", help="skip nodes whose outputs exist")
+    add("--config", "-c", help="YAML file whose 'run:' section sets defaults for these options")
     add("--project", help="project folder (default: found from the working directory)")
     add("--verbose", "-v", action="store_true", help="show tracebacks and INFO logs")
     return parser
+
+
+#: keys of a run config file's ``run:`` section (Kedro's option names) -> argparse dest
+_CONFIG_KEYS = {
+    "pipeline": "pipeline", "pipelines": "pipelines", "node_names": "node_names",
+    "nodes": "node_names", "from_nodes": "from_nodes", "to_nodes": "to_nodes",
+    "from_inputs": "from_inputs", "to_outputs": "to_outputs", "tags": "tags",
+    "namespaces": "namespaces", "runner": "runner", "is_async": "is_async", "async": "is_async",
+    "env": "env", "params": "params", "load_versions": "load_versions",
+    "conf_source": "conf_source", "only_missing_outputs": "only_missing_outputs",
+}  # fmt: skip
+_LIST_DESTS = {"pipelines", "node_names", "from_nodes", "to_nodes", "from_inputs", "to_outputs",
+               "tags", "namespaces", "load_versions"}  # fmt: skip
+
+
+def _config_defaults(path: str) -> dict[str, Any]:
+    """Option defaults from a Kedro run config file (``kedro run --config run.yml``): a YAML
+    mapping whose ``run:`` section uses ``kedro run``'s option names. Raises ValueError."""
+    import difflib
+
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml.safe_load(stream) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"cannot read run config {path}: {exc}") from exc
+    section = data.get("run") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        raise ValueError(f"run config {path} needs a 'run:' mapping of option names to values.")
+    defaults: dict[str, Any] = {}
+    for key, value in section.items():
+        dest = _CONFIG_KEYS.get(str(key))
+        if dest is None:
+            close = difflib.get_close_matches(str(key), _CONFIG_KEYS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown key {key!r} in the 'run:' section of {path}.{hint}")
+        if dest == "load_versions" and isinstance(value, dict):
+            value = [f"{name}:{version}" for name, version in value.items()]
+        if dest in _LIST_DESTS and isinstance(value, str):
+            value = _names(value)
+        defaults[dest] = value
+    return defaults
 
 
 def _load_versions(pairs: list[str]) -> dict[str, str]:
@@ -145,8 +189,14 @@ def run_main(argv: Sequence[str]) -> int:
     parser = _run_parser()
     try:
         args = parser.parse_args(argv)
+        if args.config:
+            parser.set_defaults(**_config_defaults(args.config))
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
+    except ValueError as exc:
+        print(f"kedro-nb run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.pipeline and args.pipelines:
         print("kedro-nb run: give --pipeline or --pipelines, not both.", file=sys.stderr)
         return EXIT_USAGE
@@ -161,7 +211,9 @@ def run_main(argv: Sequence[str]) -> int:
             args.project,
             env=args.env,
             conf_source=args.conf_source,
-            runtime_params=parse_params(args.params),
+            runtime_params=args.params
+            if isinstance(args.params, dict)
+            else parse_params(args.params),
         )
         if not session.is_project:
             raise _no_project_error(args.project)

@@ -237,3 +237,31 @@ def test_import_and_help_stay_light() -> None:
         [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_run_config_file_sets_defaults_and_flags_override(
+    spaceflights: Path, capsys, write
+) -> None:
+    config = write(
+        spaceflights,
+        "run.yml",
+        """\
+        run:
+          pipeline: data_processing
+          tags: processing
+          params:
+            model_options:
+              seed: 3
+          only_missing_outputs: false
+        """,
+    )
+    project = ["--project", str(spaceflights), "--config", str(config)]
+    assert run_main(project) == 0
+    assert "pipeline data_processing" in capsys.readouterr().out
+    assert run_main([*project, "--pipeline", "__default__", "--tags", "science"]) == 0
+    assert "train_model_node" in capsys.readouterr().out
+    record = runs_main(["--project", str(spaceflights), "--json", "--limit", "1"])
+    assert record == 0 and '"seed": 3' in capsys.readouterr().out
+    write(spaceflights, "bad.yml", "run:\n  pipline: x\n")
+    assert run_main(["--project", str(spaceflights), "-c", str(spaceflights / "bad.yml")]) == 2
+    assert "Did you mean 'pipeline'" in capsys.readouterr().err
