@@ -208,6 +208,25 @@ def check_acyclic_from(graph: Graph, starts: Iterable[Node]) -> None:
                 stack.pop()
 
 
+def check_acyclic_after_insert(graph: Graph, added: list[Node]) -> None:
+    """Like :func:`check_acyclic_from` for ``added`` nodes inserted into an acyclic graph,
+    but free when data flows only one way between the old and the new nodes (a new cycle
+    needs an edge old -> new and an edge new -> old), as in ``sum()`` over a chain."""
+    if not added:
+        return
+    new = {id(n) for n in added}
+    producer, consumers = graph.producer, graph.consumers
+    old_to_new = any(
+        (p := producer.get(base)) is not None and id(p) not in new
+        for n in added
+        for base in n._in_bases
+    )
+    if old_to_new and any(
+        id(c) not in new for n in added for base in n._out_bases for c in consumers.get(base, ())
+    ):
+        check_acyclic_from(graph, added)
+
+
 def _spell_cycle(
     stack: list[tuple[Node, Iterator[tuple[str, Node]], str]], back_to: Node, dataset: str
 ) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from ._graph import (
     Graph,
     GraphBuilder,
-    check_acyclic_from,
+    check_acyclic_after_insert,
     topological_groups,
     trusted_graph,
 )
@@ -210,7 +210,7 @@ class Pipeline(SlicingMixin):
             for n in mine.by_name.values():
                 builder.add(n, dedup=True, prefer_new=True)
         graph = builder.build()
-        check_acyclic_from(graph, builder.added)
+        check_acyclic_after_insert(graph, builder.added)
         return Pipeline._from_graph(graph)
 
     def __radd__(self, other: Any) -> Pipeline:
