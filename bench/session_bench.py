@@ -1,4 +1,6 @@
-"""Start-up and run time of ``kedro-nb run`` against ``kedro run`` on the same Kedro project.
+"""Start-up and run time of ``kedro-nb run`` against ``kedro run`` on the same Kedro project,
+and a notebook's start (session, catalog, parameters, pipeline names) against Kedro's
+``bootstrap_project`` + ``KedroSession.create().load_context()``.
 
 The project is tests/fixtures/spaceflights (Kedro layout, 6 nodes, small CSVs), copied to
 bench/.data/ so each tool writes its own outputs. Each figure is the median wall-clock time of
@@ -32,6 +34,23 @@ SCENARIOS = [
     ("run one pipeline (data_processing, 3 nodes)", ["run", "--pipeline", "data_processing"]),
     ("run __default__ (6 nodes)", ["run"]),
 ]
+
+
+# A notebook's start: open a session, build the catalog, read params, list pipelines.
+_NB_START = (
+    "from kedro_nb.project import KedroNbSession\n"
+    "s = KedroNbSession.create()\n"
+    "s.catalog, s.params, list(s.pipelines)\n"
+)
+_KEDRO_START = (
+    "from pathlib import Path\n"
+    "from kedro.framework.startup import bootstrap_project\n"
+    "from kedro.framework.session import KedroSession\n"
+    "bootstrap_project(Path.cwd())\n"
+    "context = KedroSession.create(Path.cwd()).load_context()\n"
+    "from kedro.framework.project import pipelines\n"
+    "context.catalog, context.params, list(pipelines)\n"
+)
 
 
 def _copy(name: str) -> Path:
@@ -75,6 +94,10 @@ def main() -> None:
         nb, nb_min = _time([str(BIN / "kedro-nb"), *argv], ours, args.repeat)
         kd, kd_min = _time([str(BIN / "kedro"), *argv], theirs, args.repeat)
         print(f"{label:<46} {nb:7.3f}s ({nb_min:.3f}s) {kd:7.3f}s ({kd_min:.3f}s) {kd / nb:5.2f}x")
+    label = "notebook start (session, catalog, params)"
+    nb, nb_min = _time([sys.executable, "-c", _NB_START], ours, args.repeat)
+    kd, kd_min = _time([sys.executable, "-c", _KEDRO_START], theirs, args.repeat)
+    print(f"{label:<46} {nb:7.3f}s ({nb_min:.3f}s) {kd:7.3f}s ({kd_min:.3f}s) {kd / nb:5.2f}x")
     print("\nmedian (fastest); ratio = kedro median / kedro-nb median (above 1: kedro-nb faster)")
 
 
