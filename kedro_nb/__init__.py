@@ -6,7 +6,9 @@ start here, so nothing heavy (pandas, nbformat, the engine) is imported until it
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # importing typing costs the git filter (a process per file) milliseconds
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

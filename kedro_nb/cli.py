@@ -8,8 +8,11 @@ git filter starts once per file, pays only for the stripper's own imports.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from importlib import import_module
+
+TYPE_CHECKING = False  # collections.abc costs the git filter (a process per file) milliseconds
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # subcommand -> ("module", "function", "one-line help"); the function takes argv and returns an exit code.
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {

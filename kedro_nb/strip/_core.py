@@ -19,15 +19,17 @@ metadata makes keeping the default, and a cell's ``"keep_output": false`` then o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from kedro_nb.strip.errors import (
     ConflictingKeepOutputError,
     InvalidOptionError,
     NotANotebookError,
     UnsupportedFormatError,
 )
+
+TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
 
 #: Keys removed by default: ``metadata.X`` is notebook metadata, ``cell.metadata.X`` cell metadata.
 DEFAULT_REMOVED_KEYS: tuple[str, ...] = (

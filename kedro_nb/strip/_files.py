@@ -9,10 +9,8 @@ it was.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-from typing import Any
 
 from kedro_nb.strip import _layout
 from kedro_nb.strip._core import StripOptions, strip_with
@@ -25,6 +23,10 @@ from kedro_nb.strip.errors import (
     NotebookWriteError,
     UnsupportedFormatError,
 )
+
+TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
+if TYPE_CHECKING:
+    from typing import Any
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -137,8 +139,10 @@ def write_atomic(path: str, data: bytes, *, before: os.stat_result | None = None
         os.replace(temp, real)
     except OSError as exc:
         if temp is not None:
-            with contextlib.suppress(OSError):
+            try:  # noqa: SIM105 - contextlib would cost the git filter its import
                 os.unlink(temp)
+            except OSError:
+                pass
         reason = exc.strerror or str(exc)
         raise NotebookWriteError(f"{path}: cannot write the stripped notebook ({reason})") from exc
 

@@ -16,22 +16,46 @@ to the standard library).
 
 from __future__ import annotations
 
-import json
 import sys
-from json.encoder import encode_basestring as _encode_str  # C-accelerated when available
-from typing import Any
 
 from kedro_nb.strip.errors import InvalidJSONError, NotANotebookError
 
+try:  # the C half of the json package: importing json itself would also load re and friends
+    from _json import encode_basestring as _encode_str
+    from _json import make_scanner as _make_scanner
+except ImportError:  # pragma: no cover - other interpreters
+    from json.encoder import encode_basestring as _encode_str
+    from json.scanner import make_scanner as _make_scanner
+
+TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
+if TYPE_CHECKING:
+    from typing import Any
+
 #: From this size on, parsing with orjson repays its ~15 ms import (it parses ~2.5x faster than
 #: json; see bench/strip_bench.py). Once imported, it parses every file.
-ORJSON_MIN_BYTES = 8 << 20
+ORJSON_MIN_BYTES = 4 << 20
 
 _INF = float("inf")
+_WHITESPACE = " \t\n\r"
+
+
+class _ScanContext:
+    """The attributes the json scanner reads from its decoder: those of ``json.loads``."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"NaN": float("nan"), "Infinity": _INF, "-Infinity": -_INF}.__getitem__
+    memo: dict = {}
+
+
+_scan_once = _make_scanner(_ScanContext())
 
 
 def loads(data: bytes, source: str) -> Any:
-    """Parse UTF-8 JSON ``data``; errors name ``source`` with the line and column."""
+    """Parse UTF-8 JSON ``data`` as ``json.loads`` does; errors name ``source``, line and column."""
     if len(data) >= ORJSON_MIN_BYTES or "orjson" in sys.modules:
         try:
             import orjson
@@ -45,15 +69,29 @@ def loads(data: bytes, source: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InvalidJSONError(source, line, column, f"not UTF-8: {exc.reason}") from exc
+        raise _error(source, data, exc.start, f"not UTF-8: {exc.reason}") from exc
+    start = len(text) - len(text.lstrip(_WHITESPACE))
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidJSONError(source, exc.lineno, exc.colno, exc.msg) from exc
+        value, end = _scan_once(text, start)
+    except StopIteration as exc:
+        raise _error(source, text, exc.value, "Expecting value") from None
     except RecursionError as exc:
         raise NotANotebookError(f"{source}: JSON nested too deeply to be a notebook") from exc
+    except ValueError as exc:  # json.JSONDecodeError, raised by the C scanner
+        pos = getattr(exc, "pos", start)
+        raise _error(source, text, pos, getattr(exc, "msg", str(exc))) from exc
+    finally:
+        _ScanContext.memo.clear()
+    if text[end:].strip(_WHITESPACE):
+        raise _error(source, text, len(text) - len(text[end:].lstrip(_WHITESPACE)), "Extra data")
+    return value
+
+
+def _error(source: str, text: str | bytes, pos: int, reason: str) -> InvalidJSONError:
+    newline = "\n" if isinstance(text, str) else b"\n"
+    line = text.count(newline, 0, pos) + 1
+    column = pos - text.rfind(newline, 0, pos)
+    return InvalidJSONError(source, line, column, reason)
 
 
 def dumps(obj: Any) -> str:

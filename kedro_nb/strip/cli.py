@@ -9,12 +9,16 @@ Only ``argparse`` and the stripper itself are imported here: a git filter runs t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
 
 from kedro_nb.strip._core import DEFAULT_KEEP_OUTPUT_TAG, DEFAULT_REMOVED_KEYS, StripOptions
 from kedro_nb.strip._files import _strip_bytes, _strip_file
 from kedro_nb.strip.errors import StripError
+
+TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 PROG = "kedro-nb strip"
 
@@ -36,13 +40,33 @@ examples:
 exit codes: 0 ok, 1 --check found work (or --status: filter not installed), 2 error."""
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps our line breaks; sizes itself without ``shutil`` (argparse imports it to measure the
+    terminal each time an argument is added, a cost every git-filter process would pay)."""
+
+    def __init__(self, prog: str, **kwargs: object) -> None:
+        kwargs.setdefault("width", _terminal_width() - 2)
+        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+
+
+def _terminal_width() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for ``%strip``'s help text)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("files", nargs="*", metavar="FILES", help="notebooks to strip in place")
     mode = parser.add_mutually_exclusive_group()
