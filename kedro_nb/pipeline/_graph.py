@@ -75,66 +75,61 @@ class GraphBuilder:
 
     def add(self, node: Node, *, dedup: bool = False, prefer_new: bool = False) -> None:
         """Insert ``node``. With ``dedup``, a node equal to one already present is skipped
-        (or swapped in when ``prefer_new``); any other name clash is an error."""
-        name = node._qualified_name
-        existing = self.by_name.get(name)
+        (or swapped in when ``prefer_new``); any other name clash is an error. After an
+        error the builder is left half-updated and must be discarded."""
+        existing = self.by_name.get(node._qualified_name)
         if existing is not None:
             if dedup and existing == node:
                 if prefer_new and existing is not node:
                     self._swap(existing, node)
                 return
-            raise DuplicateNodeNameError(
-                f"Two nodes are named '{name}': {existing} and {node}. Node names must be "
-                "unique in a pipeline: pass name=... to node(), or namespace the pipelines "
-                "with pipeline(..., namespace=...)."
-                if existing != node
-                else f"Node '{name}' is listed more than once ({node}). List each node once."
-            )
-        producer, ref_kind = self.producer, self.ref_kind
-        outs = node._out_bases
-        for base in outs:
-            other = producer.get(base)
-            if other is not None:
+            _name_clash(existing, node)
+        self.add_all((node,))
+
+    def add_all(self, nodes: Iterable[Node]) -> None:
+        """Insert nodes that must all be new (the hot loop of ``Pipeline()``)."""
+        by_name, producer, consumers = self.by_name, self.producer, self.consumers
+        ref_kind, owned, added = self.ref_kind, self._owned, self.added
+        for node in nodes:
+            name = node._qualified_name
+            if name in by_name:
+                _name_clash(by_name[name], node)
+            by_name[name] = node
+            outs = node._out_bases
+            for base in outs:
+                if base in producer:
+                    _output_clash(producer[base], node, base)
+                producer[base] = node
+            if len(outs) > 1 and len(set(outs)) != len(outs):
                 raise OutputNotUniqueError(
-                    f"Dataset '{base}' is written by two nodes: '{other.name}' ({other}) and "
-                    f"'{name}' ({node}). Each dataset must have one producer: rename one "
-                    "output."
+                    f"Node '{name}' writes one dataset twice through transcoding: "
+                    f"{list(node._output_list)}. Keep one output per dataset."
                 )
-        if len(outs) > 1 and len(set(outs)) != len(outs):
-            raise OutputNotUniqueError(
-                f"Node '{name}' writes one dataset twice through transcoding: "
-                f"{list(node._output_list)}. Keep one output per dataset."
-            )
-        for base, kind in node._refs:
-            if (ref_kind.get(base, 0) | kind) == _MIXED:
-                raise TranscodingError(
-                    f"Dataset '{base}' is used with transcoding ('{base}@...') and without it "
-                    f"(node '{name}' reads {list(node._input_list)} and writes "
-                    f"{list(node._output_list)}). Use one form everywhere or rename."
-                )
-        confirms = [strip_transcoding(c) for c in node.confirms] if node._confirms else ()
-        for base in confirms:
+            for base, kind in node._refs:
+                seen = ref_kind.get(base, 0)
+                if seen != kind:
+                    if (seen | kind) == _MIXED:
+                        _mixed_transcoding(node, base)
+                    ref_kind[base] = kind
+            for base in node._in_bases:
+                if base in owned:
+                    consumers[base].append(node)
+                else:
+                    consumers[base] = [*consumers.get(base, ()), node]
+                    owned.add(base)
+            if node._confirms:
+                self._add_confirms(node)
+            added.append(node)
+
+    def _add_confirms(self, node: Node) -> None:
+        for base in map(strip_transcoding, node.confirms):
             other = self.confirmer.get(base)
             if other is not None:
                 raise ConfirmNotUniqueError(
                     f"Dataset '{base}' is confirmed by two nodes: '{other.name}' and "
-                    f"'{name}'. Only one node may confirm a dataset."
+                    f"'{node.name}'. Only one node may confirm a dataset."
                 )
-        self.by_name[name] = node
-        for base, kind in node._refs:
-            ref_kind[base] = ref_kind.get(base, 0) | kind
-        for base in outs:
-            producer[base] = node
-        owned, consumers = self._owned, self.consumers
-        for base in node._in_bases:
-            if base in owned:
-                consumers[base].append(node)
-            else:
-                consumers[base] = [*consumers.get(base, ()), node]
-                owned.add(base)
-        for base in confirms:
             self.confirmer[base] = node
-        self.added.append(node)
 
     def _swap(self, old: Node, new: Node) -> None:
         self.by_name[new._qualified_name] = new
@@ -149,6 +144,32 @@ class GraphBuilder:
     def build(self) -> Graph:
         """Freeze the indexes (cycles are checked by the caller)."""
         return Graph(self.by_name, self.producer, self.consumers, self.ref_kind, self.confirmer)
+
+
+def _name_clash(existing: Node, node: Node) -> None:
+    name = node._qualified_name
+    raise DuplicateNodeNameError(
+        f"Two nodes are named '{name}': {existing} and {node}. Node names must be unique in "
+        "a pipeline: pass name=... to node(), or namespace the pipelines with "
+        "pipeline(..., namespace=...)."
+        if existing != node
+        else f"Node '{name}' is listed more than once ({node}). List each node once."
+    )
+
+
+def _output_clash(other: Node, node: Node, base: str) -> None:
+    raise OutputNotUniqueError(
+        f"Dataset '{base}' is written by two nodes: '{other.name}' ({other}) and "
+        f"'{node.name}' ({node}). Each dataset must have one producer: rename one output."
+    )
+
+
+def _mixed_transcoding(node: Node, base: str) -> None:
+    raise TranscodingError(
+        f"Dataset '{base}' is used with transcoding ('{base}@...') and without it (node "
+        f"'{node.name}' reads {list(node._input_list)} and writes "
+        f"{list(node._output_list)}). Use one form everywhere or rename."
+    )
 
 
 def trusted_graph(nodes: Iterable[Node]) -> Graph:

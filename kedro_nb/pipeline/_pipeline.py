@@ -10,7 +10,7 @@ nodes lazily, on the first read of ``nodes``/``grouped_nodes``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,19 +78,9 @@ class Pipeline(SlicingMixin):
                 prefix_datasets_with_namespace=prefix_datasets_with_namespace,
             )
         tag_set = set(to_name_list(tags))
+        members = _flatten(nodes)
         builder = GraphBuilder()
-        for item in nodes:
-            if isinstance(item, Pipeline):
-                members: Iterable[Node] = item._graph.by_name.values()
-            elif isinstance(item, Node):
-                members = (item,)
-            else:
-                raise TypeError(
-                    f"Pipeline() takes nodes and pipelines, got {type(item).__name__} "
-                    f"({item!r}). Wrap functions with node(func, inputs, outputs)."
-                )
-            for member in members:
-                builder.add(member.tag(tag_set) if tag_set else member)
+        builder.add_all((m.tag(tag_set) for m in members) if tag_set else members)
         self._set_graph(builder.build())
         # ordering all nodes is the cycle check; keep the order it yields
         self._groups = topological_groups(self._graph)
@@ -286,6 +276,19 @@ class Pipeline(SlicingMixin):
             shown.append("...")
         inner = "[\n" + ",\n".join(shown) + "\n]" if shown else "[]"
         return f"{type(self).__name__}({inner})"
+
+
+def _flatten(items: Iterable[Node | Pipeline]) -> Iterator[Node]:
+    for item in items:
+        if isinstance(item, Node):
+            yield item
+        elif isinstance(item, Pipeline):
+            yield from item._graph.by_name.values()
+        else:
+            raise TypeError(
+                f"Pipeline() takes nodes and pipelines, got {type(item).__name__} "
+                f"({item!r}). Wrap functions with node(func, inputs, outputs)."
+            )
 
 
 def pipeline(
