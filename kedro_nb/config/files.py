@@ -53,9 +53,11 @@ def read_config_file(path: Path) -> Any:
             else "Fix the syntax at that line (check indentation, unclosed brackets or "
             "quotes, a missing ':')."
         )
-        raise ConfigSyntaxError(f"Malformed YAML in {path}, {where}: {problem}. {fix}") from exc
+        # ``from None``: the YAML error's own text quotes the offending line, which in a
+        # credentials file may hold a secret; file, line, column and problem say enough.
+        raise ConfigSyntaxError(f"Malformed YAML in {path}, {where}: {problem}. {fix}") from None
     except yaml.YAMLError as exc:
-        raise ConfigSyntaxError(f"Malformed YAML in {path}: {exc}") from exc
+        raise ConfigSyntaxError(f"Malformed YAML in {path}: {type(exc).__name__}.") from None
     except UnicodeDecodeError as exc:
         raise ConfigSyntaxError(f"Cannot read {path}: not UTF-8 text ({exc.reason}).") from exc
     if not isinstance(config, DictConfig):

@@ -219,3 +219,14 @@ def test_custom_resolvers_from_loader_args(conf: Path) -> None:
     write(conf, "local/parameters.yml", "total: ${knb_test_add:2,3}\n")
     loader = ConfigLoader(conf, custom_resolvers={"knb_test_add": lambda a, b: a + b})
     assert loader["parameters"]["total"] == 5
+
+
+def test_malformed_credentials_never_quote_the_line(conf: Path) -> None:
+    import traceback
+
+    write(conf, "local/credentials.yml", "db:\n  password: s3cr3t-pw: [oops\n")
+    with pytest.raises(ConfigSyntaxError) as info:
+        ConfigLoader(conf)["credentials"]
+    shown = "".join(traceback.format_exception(info.value))
+    assert "credentials.yml, line 2" in shown
+    assert "s3cr3t-pw" not in shown
