@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from kedro_nb.notebook.kernel_project import NotebookProject
+from kedro_nb.notebook.names import RELOAD_PROJECT_MAGIC
 from kedro_nb.notebook.plain_text_guard import PlainTextGuard
 
 _POST_RUN_CELL = "post_run_cell"
@@ -49,7 +50,7 @@ def load_ipython_extension(ipython: Any) -> None:
     except Exception as exc:  # the magics must stay usable to fix the project
         warnings.warn(
             f"kedro-nb could not load a project from {project.start_dir()}: "
-            f"{type(exc).__name__}: {exc}. Fix it, then run %reload_project.",
+            f"{type(exc).__name__}: {exc}. Fix it, then run %{RELOAD_PROJECT_MAGIC}.",
             ProjectLoadWarning,
             stacklevel=2,
         )

@@ -65,7 +65,7 @@ def install_kernelspec(
     overrides = {
         "argv": kernel_argv(python),
         "display_name": display_name or default_display_name(),
-        "metadata": {"debugger": True, "kedro_nb": {"extension": EXTENSION_NAME}},
+        "metadata": {"debugger": True, EXTENSION_NAME: {"extension": EXTENSION_NAME}},
     }
     with tempfile.TemporaryDirectory(suffix="_kernels") as staging:
         source = write_kernel_spec(Path(staging) / name, overrides=overrides)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kedro_nb.notebook.errors import NodeSourceError
+from kedro_nb.notebook.names import LOAD_NODE_MAGIC
 
 PARAMS_PREFIX = "params:"
 
@@ -63,7 +64,7 @@ def _body_source(func: Any, node_name: str) -> str:
     if definition is None:  # a lambda, or a callable object
         raise NodeSourceError(
             f"Cannot show the code of node {node_name!r}: its function is not a 'def' "
-            "(a lambda or callable object); write it as a def to debug it with %load_node."
+            f"(a lambda or callable object); write it as a def to debug it with %{LOAD_NODE_MAGIC}."
         )
     body = list(definition.body)
     if len(body) > 1 and _is_docstring(body[0]):
