@@ -6,7 +6,6 @@ from kedro_nb.io.core import AbstractDataset, is_dataset
 from kedro_nb.io.errors import (
     CatalogConfigError,
     CredentialsNotFoundError,
-    DatasetAlreadyExistsError,
     DatasetError,
     DatasetFileNotFoundError,
     DatasetNotFoundError,
@@ -24,7 +23,6 @@ __all__ = [
     "CatalogConfigError",
     "CredentialsNotFoundError",
     "DataCatalog",
-    "DatasetAlreadyExistsError",
     "DatasetError",
     "DatasetFileNotFoundError",
     "DatasetNotFoundError",

@@ -9,7 +9,6 @@ from __future__ import annotations
 __all__ = [
     "CatalogConfigError",
     "CredentialsNotFoundError",
-    "DatasetAlreadyExistsError",
     "DatasetError",
     "DatasetFileNotFoundError",
     "DatasetNotFoundError",
@@ -29,10 +28,6 @@ class DatasetError(Exception):
 
 class DatasetNotFoundError(DatasetError):
     """Raised by ``DataCatalog`` when a name is neither registered nor matched by a factory."""
-
-
-class DatasetAlreadyExistsError(DatasetError):
-    """Raised when a dataset name is registered twice where replacing is not allowed."""
 
 
 class DatasetFileNotFoundError(DatasetError):
