@@ -52,5 +52,5 @@ class VersionNotFoundError(DatasetError):
 
 
 class VersionAlreadyExistsError(DatasetError):
-    """Raised when saving would overwrite an existing version, or when two datasets in a
-    catalog disagree on the save version."""
+    """Raised by versioned datasets when saving would overwrite an existing version
+    (versions are immutable)."""
