@@ -128,3 +128,23 @@ def test_split_equals_whole_parse_on_generated_catalogs(catalog: dict, flow: boo
     if entries is None:
         return
     assert _parsed(entries) == yaml.safe_load(text)
+
+
+def test_block_scalars_comments_and_blank_lines_stay_with_their_entry() -> None:
+    text = textwrap.dedent("""\
+        notes:
+          type: text.TextDataset
+          filepath: notes.txt
+          metadata:
+            description: |
+              first: line
+
+              second: line
+        # a comment at column 0 between entries
+
+        other:   # comment after the key
+          type: MemoryDataset
+        """)
+    entries = split_catalog_yaml(text)
+    assert entries is not None
+    assert _parsed(entries) == yaml.safe_load(text)
