@@ -8,6 +8,7 @@ respect (node order, groups, names, str(), inputs/outputs, datasets, describe(),
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any
 
 import kedro.pipeline as kp
@@ -20,7 +21,11 @@ from kedro_nb.pipeline import PipelineError
 
 from ._kedro_mirror import NAMESPACES, TAGS, attempt, pipe_specs, pipeline_view
 
-SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# KEDRO_NB_PARITY_SCALE=20 runs twenty times more random examples (a deeper, slower check)
+SCALE = float(os.environ.get("KEDRO_NB_PARITY_SCALE", "1"))
+SETTINGS = settings(
+    max_examples=int(250 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 SLICES = [
     "only_nodes",
     "from_nodes",
@@ -118,7 +123,7 @@ def test_construction_matches_kedro(spec):
     assert_same_outcome(attempt(spec.build, np_), attempt(spec.build, kp))
 
 
-@settings(SETTINGS, max_examples=100)
+@settings(SETTINGS, max_examples=int(100 * SCALE))
 @given(
     specs=st.lists(pipe_specs(max_nodes=4), min_size=1, max_size=3),
     tags=st.sampled_from([None, "t1", ["t2", "t3"]]),
@@ -145,7 +150,7 @@ def test_slicing_chains_match_kedro(spec, data):
     check_slicing_chain(spec, data)
 
 
-@settings(SETTINGS, max_examples=40)
+@settings(SETTINGS, max_examples=int(40 * SCALE))
 @given(spec=pipe_specs(max_nodes=40), data=st.data())
 def test_slicing_chains_on_larger_pipelines_match_kedro(spec, data):
     check_slicing_chain(spec, data)
@@ -154,7 +159,7 @@ def test_slicing_chains_on_larger_pipelines_match_kedro(spec, data):
 DATASET_SLICES = ["from_inputs", "to_outputs", "only_nodes_with_inputs", "only_nodes_with_outputs"]
 
 
-@settings(SETTINGS, max_examples=150)
+@settings(SETTINGS, max_examples=int(150 * SCALE))
 @given(spec=pipe_specs(transcode_one_in=1), data=st.data())
 def test_dataset_slicing_with_transcoding_matches_kedro(spec, data):
     theirs, ours = spec.build(kp), spec.build(np_)
@@ -348,7 +353,7 @@ def test_modular_pipelines_match_kedro(spec, data):
         theirs, ours = result_theirs[1], result_ours[1]
 
 
-@settings(SETTINGS, max_examples=80)
+@settings(SETTINGS, max_examples=int(80 * SCALE))
 @given(spec=pipe_specs())
 def test_to_json_carries_kedros_node_records(spec):
     import json

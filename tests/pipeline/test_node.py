@@ -4,6 +4,7 @@ with Kedro 1.7 on random arguments."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -28,7 +29,11 @@ from kedro_nb.pipeline import (
 
 from ._kedro_mirror import attempt, node_view
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# KEDRO_NB_PARITY_SCALE=20 runs twenty times more random examples (a deeper, slower check)
+SCALE = float(os.environ.get("KEDRO_NB_PARITY_SCALE", "1"))
+SETTINGS = settings(
+    max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def one(a):
