@@ -61,7 +61,15 @@ class StripOptions:
     source is only whitespace.
     """
 
-    __slots__ = ("cell_keys", "drop_empty_cells", "keep_count", "keep_output_tag", "notebook_keys")
+    __slots__ = (
+        "cell_keys",
+        "cell_metadata_names",
+        "cell_paths",
+        "drop_empty_cells",
+        "keep_count",
+        "keep_output_tag",
+        "notebook_keys",
+    )
 
     def __init__(
         self,
@@ -103,6 +111,13 @@ class StripOptions:
                 self.notebook_keys.append(tuple(rest.split(".")))
             else:
                 self.cell_keys.append(tuple(rest.split(".")))
+        # the common case, a top-level cell metadata key, is a plain membership test per cell
+        self.cell_metadata_names = list(_TRANSIENT_CELL_KEYS) + [
+            path[1] for path in self.cell_keys if len(path) == 2 and path[0] == "metadata"
+        ]
+        self.cell_paths = [
+            path for path in self.cell_keys if not (len(path) == 2 and path[0] == "metadata")
+        ]
 
     @classmethod
     def from_kwargs(cls, options: Mapping[str, Any]) -> StripOptions:
@@ -207,9 +222,10 @@ def _strip_cell(
         elif key not in ("outputs", "execution_count"):
             new[key] = _copy(value)
     metadata = new.get("metadata")
-    if isinstance(metadata, dict):
-        for transient in _TRANSIENT_CELL_KEYS:
-            metadata.pop(transient, None)
+    if isinstance(metadata, dict) and metadata:
+        for name in opts.cell_metadata_names:
+            if name in metadata:
+                del metadata[name]
     if "execution_count" in cell:
         new["execution_count"] = cell["execution_count"] if opts.keep_count else None
     if "outputs" in cell:
@@ -218,7 +234,7 @@ def _strip_cell(
             new["outputs"] = [_normalise_output(output, opts.keep_count) for output in outputs]
         else:
             new["outputs"] = []
-    for path in opts.cell_keys:
+    for path in opts.cell_paths:
         _pop_path(new, path)
     return new
 

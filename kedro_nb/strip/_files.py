@@ -55,13 +55,15 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     body = data[3:] if bom else data
     first_newline = body.find(b"\n")
     crlf = first_newline > 0 and body[first_newline - 1 : first_newline] == b"\r"
-    try:
-        stripped = strip_with(_layout.loads(body, source), opts)
-    except (NotANotebookError, UnsupportedFormatError, ConflictingKeepOutputError) as exc:
-        raise type(exc)(f"{source}: {exc}") from exc
+    nb, exact = _layout.loads(body, source)
+    stripped = _strip(nb, source, opts)
+    floats: list[float] = []
+    text = _layout.dumps(stripped, floats)
+    if floats and not exact:  # a float in what we keep may be a big integer orjson rounded
+        stripped = _strip(_layout.loads(body, source, fast=False)[0], source, opts)
+        text = _layout.dumps(stripped)
     if validate:
         validate_notebook(stripped, source)
-    text = _layout.dumps(stripped)
     if crlf:
         text = text.replace("\n", "\r\n")  # JSON strings escape newlines: every "\n" is layout
     try:
@@ -75,6 +77,13 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     if bom:
         result = _BOM + result
     return data if result == data else result
+
+
+def _strip(nb: Any, source: str, opts: StripOptions) -> dict[str, Any]:
+    try:
+        return strip_with(nb, opts)
+    except (NotANotebookError, UnsupportedFormatError, ConflictingKeepOutputError) as exc:
+        raise type(exc)(f"{source}: {exc}") from exc
 
 
 def _strip_file(path: str, opts: StripOptions, validate: bool) -> bool:

@@ -54,16 +54,30 @@ class _ScanContext:
 _scan_once = _make_scanner(_ScanContext())
 
 
-def loads(data: bytes, source: str) -> Any:
-    """Parse UTF-8 JSON ``data`` as ``json.loads`` does; errors name ``source``, line and column."""
-    if len(data) >= ORJSON_MIN_BYTES or "orjson" in sys.modules:
+def prefer_orjson() -> bool:
+    """Parse every file with orjson from now on (worth it when many files are stripped)."""
+    try:
+        import orjson  # noqa: F401
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return False
+    return True
+
+
+def loads(data: bytes, source: str, *, fast: bool = True) -> tuple[Any, bool]:
+    """Parse UTF-8 JSON ``data`` as ``json.loads`` does; errors name ``source``, line and column.
+
+    Returns ``(value, exact)``. ``exact`` is False when orjson parsed it: orjson turns integers
+    beyond 64 bits into floats, so a caller that finds floats in what it keeps parses again with
+    ``fast=False`` (floats are rare in notebooks outside outputs, which are dropped).
+    """
+    if fast and (len(data) >= ORJSON_MIN_BYTES or "orjson" in sys.modules):
         try:
             import orjson
         except ImportError:  # pragma: no cover - orjson is a dependency
             pass
         else:
             try:
-                return orjson.loads(data)
+                return orjson.loads(data), False
             except ValueError:
                 pass  # the standard library accepts NaN, big integers and lone surrogates
     try:
@@ -84,7 +98,7 @@ def loads(data: bytes, source: str) -> Any:
         _ScanContext.memo.clear()
     if text[end:].strip(_WHITESPACE):
         raise _error(source, text, len(text) - len(text[end:].lstrip(_WHITESPACE)), "Extra data")
-    return value
+    return value, True
 
 
 def _error(source: str, text: str | bytes, pos: int, reason: str) -> InvalidJSONError:
@@ -94,15 +108,18 @@ def _error(source: str, text: str | bytes, pos: int, reason: str) -> InvalidJSON
     return InvalidJSONError(source, line, column, reason)
 
 
-def dumps(obj: Any) -> str:
-    """Serialise ``obj`` exactly as ``nbformat.writes`` lays out JSON (only the layout)."""
+def dumps(obj: Any, floats: list[float] | None = None) -> str:
+    """Serialise ``obj`` exactly as ``nbformat.writes`` lays out JSON (only the layout).
+
+    The floats met on the way are appended to ``floats`` when given (see :func:`loads`).
+    """
     out: list[str] = []
-    _write(obj, "\n", out)
+    _write(obj, "\n", out, [] if floats is None else floats)
     out.append("\n")
     return "".join(out)
 
 
-def _write(obj: Any, newline: str, out: list[str]) -> None:
+def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
     kind = type(obj)
     if kind is str:
         out.append(_encode_str(obj))
@@ -120,7 +137,7 @@ def _write(obj: Any, newline: str, out: list[str]) -> None:
             if type(value) is str:
                 out.append(_encode_str(value))
             else:
-                _write(value, inner, out)
+                _write(value, inner, out, floats)
             separator = "," + inner
         out.append(newline + "}")
     elif kind is list:
@@ -134,7 +151,7 @@ def _write(obj: Any, newline: str, out: list[str]) -> None:
             separator = "[" + inner
             for item in obj:
                 out.append(separator)
-                _write(item, inner, out)
+                _write(item, inner, out, floats)
                 separator = "," + inner
             out.append(newline + "]")
     elif obj is None:
@@ -146,6 +163,7 @@ def _write(obj: Any, newline: str, out: list[str]) -> None:
     elif kind is int:
         out.append(int.__repr__(obj))
     elif kind is float:
+        floats.append(obj)
         if obj != obj:
             out.append("NaN")
         elif obj == _INF:

@@ -201,7 +201,14 @@ def _run_textconv(files: list[str], opts: StripOptions, args: argparse.Namespace
 
 
 def _run_files(files: list[str], opts: StripOptions, args: argparse.Namespace) -> int:
+    import gc
+
     from kedro_nb.strip._files import _read
+    from kedro_nb.strip._layout import prefer_orjson
+
+    if len(files) > 1:
+        prefer_orjson()  # its import is paid once for many files
+    gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time
 
     changed, failed = [], False
     for path in files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -173,3 +174,20 @@ def test_validate_flags_an_invalid_notebook(tmp_path: Path):
         strip_file(path, validate=True)
     assert path.read_bytes() == content
     assert strip_file(path) is True  # without validation the layout is still fixed
+
+
+def test_numbers_survive_the_orjson_fast_path():
+    """orjson (used for big files, or once imported) rounds integers beyond 64 bits to floats."""
+    import orjson  # noqa: F401  - from now on strip_bytes parses with orjson first
+
+    nb = {
+        "cells": [],
+        "metadata": {"big": 2**70, "neg": -(2**63) - 1, "small": 1e-05, "nan": float("nan")},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    raw = json.dumps(nb).encode()
+    expected = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False, separators=(",", ": "))
+    assert strip_bytes(raw).decode() == expected + "\n"
+    del nb["metadata"]["nan"]  # orjson rejects NaN outright; without it orjson parses the file
+    assert '"big": 1180591620717411303424' in strip_bytes(json.dumps(nb).encode()).decode()
