@@ -71,6 +71,20 @@ def test_load_node_of_a_notebook_cell(lone, shell) -> None:
     assert shell.user_ns["numbers"] == [1, 2, 3, 4]
 
 
+def test_load_node_says_how_to_produce_missing_inputs(lone, shell) -> None:
+    shell.run_line_magic("run_pipeline", "--notebook")  # 'numbers' is freed once 'total' ran
+    shell.run_line_magic("load_node", "total")
+    header = shell.rl_next_input.splitlines()[:3]
+    assert header == [
+        "# %load_node total: inputs loaded: none",
+        "# not loaded, no data yet: numbers; produce them, then %load_node again:",
+        "#   %run_pipeline --notebook --to-outputs numbers",
+    ]
+    shell.run_line_magic("run_pipeline", "--notebook --to-outputs numbers")
+    shell.run_line_magic("load_node", "total")
+    assert shell.rl_next_input.startswith("# %load_node total: inputs loaded: numbers\n")
+
+
 def test_failure_in_a_notebook_cell(shell, tmp_path: Path, monkeypatch, capsys) -> None:
     path = tmp_path / "failing_notebook.ipynb"
     shutil.copy(FIXTURES / path.name, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 
 from kedro_nb.notebook.errors import NodeSourceError
 from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
-from kedro_nb.notebook.names import LOAD_NODE_MAGIC
+from kedro_nb.notebook.names import LOAD_NODE_MAGIC, RUN_PIPELINE_MAGIC
 
 if TYPE_CHECKING:
     from kedro_nb.notebook.node_source import DebugCell
@@ -53,9 +54,11 @@ class NodeMagics(KedroNbMagics):
         cell = None if args.notebook is not None else self._project_cell(session, args.node)
         known = [] if args.notebook is not None else self._project_node_names(session)
         notebook = self._notebook(args.notebook)
+        run_line = f"%{RUN_PIPELINE_MAGIC}"
         if cell is None and notebook is not None:
             cell = notebook_node_cell(notebook, args.node)
             known += notebook_node_names(notebook)
+            run_line += " --notebook" + (f" {shlex.quote(args.notebook)}" if args.notebook else "")
         if cell is None:
             where = "the project's pipelines" + (f" or {notebook.name}" if notebook else "")
             raise UsageError(f"%{M}: {unknown_names('node', [args.node], known, where)}")
@@ -65,7 +68,11 @@ class NodeMagics(KedroNbMagics):
             self.shell.push(cell.bound)
             header += f"\n# set as functools.partial fixes them: {', '.join(cell.bound)}"
         if missing:
-            header += f"\n# not loaded (no data yet; run the nodes before it): {', '.join(missing)}"
+            datasets = ",".join(missing.values())
+            header += (
+                f"\n# not loaded, no data yet: {', '.join(missing)}; produce them, then "
+                f"%{M} again:\n#   {run_line} --to-outputs {shlex.quote(datasets)}"
+            )
         self.shell.set_next_input(f"{header}\n{cell.source}", replace=False)
 
     def _project_node_names(self, session: Any) -> list[str]:
@@ -109,12 +116,14 @@ class NodeMagics(KedroNbMagics):
             )
         return found
 
-    def _load_inputs(self, catalog: Any, cell: DebugCell) -> tuple[list[str], list[str]]:
-        values, missing = {}, []
+    def _load_inputs(self, catalog: Any, cell: DebugCell) -> tuple[list[str], dict[str, str]]:
+        """Push the inputs that load; returns their variable names, and the others
+        (variable -> dataset): in-memory data no run has kept."""
+        values, missing = {}, {}
         for variable, dataset in cell.inputs.items():
             try:
                 values[variable] = catalog.load(dataset)
             except Exception:
-                missing.append(f"{variable} ({dataset})" if variable != dataset else dataset)
+                missing[variable] = dataset
         self.shell.push(values)
         return list(values), missing
