@@ -265,3 +265,15 @@ def test_run_config_file_sets_defaults_and_flags_override(
     write(spaceflights, "bad.yml", "run:\n  pipline: x\n")
     assert run_main(["--project", str(spaceflights), "-c", str(spaceflights / "bad.yml")]) == 2
     assert "Did you mean 'pipeline'" in capsys.readouterr().err
+
+
+def test_concurrent_runs_are_all_recorded(mini: Path) -> None:
+    command = [str(CONSOLE_SCRIPT), "run", "--project", str(mini), "--pipeline", "scale"]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
+    ]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0, 0]
+    done = console("runs", "--json", "--project", str(mini), cwd=mini)
+    records = json.loads(done.stdout)
+    assert len(records) == 3 and {r["status"] for r in records} == {"success"}
+    assert len({r["run_id"] for r in records}) == 3
