@@ -56,8 +56,8 @@ class RunProgress:
     def before_pipeline_run(self, pipeline: Any) -> None:
         with self._lock:
             self.states = {node.name: (PENDING, None) for node in pipeline.nodes}
-        if self.sink is not None and self.states:
-            self._set(next(iter(self.states)), PENDING)
+            if self.sink is not None and self.states:  # show every node as pending
+                self.sink(self, next(iter(self.states)))
 
     @hook_impl
     def before_node_run(self, node: Any) -> None:

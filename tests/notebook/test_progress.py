@@ -1,0 +1,63 @@
+"""Run progress as a hook implementation, driven by the real runners."""
+
+from __future__ import annotations
+
+import io
+import pickle
+
+import pytest
+
+from kedro_nb.hooks import create_hook_manager, register_hooks
+from kedro_nb.io import DataCatalog
+from kedro_nb.notebook.progress import DONE, FAILED, RunProgress, line_sink, progress_html
+from kedro_nb.pipeline import Pipeline, node
+from kedro_nb.runner import NodeRunError, SequentialRunner, ThreadRunner
+
+
+def _double(x):
+    return x * 2
+
+
+def _fail(x):
+    raise ValueError("bad input")
+
+
+@pytest.mark.parametrize("runner", [SequentialRunner(), ThreadRunner(max_workers=2)])
+def test_each_node_is_reported_running_then_done(runner) -> None:
+    pipeline = Pipeline(
+        [
+            node(_double, "a", "b", name="first"),
+            node(_double, "a", "c", name="second"),
+            node(_double, "b", "d", name="third"),
+        ]
+    )
+    out = io.StringIO()
+    progress = RunProgress(line_sink(out), "Run of test")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    runner.run(pipeline, DataCatalog({"a": 1}), manager)
+    assert {name: state for name, (state, _) in progress.states.items()} == dict.fromkeys(
+        ("first", "second", "third"), DONE
+    )
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 6 and lines[-1].startswith("[3/3] \u2713 ")
+    assert "3/3 nodes done" in progress_html(progress)
+
+
+def test_a_failing_node_is_marked_failed() -> None:
+    progress = RunProgress(line_sink(io.StringIO()), "Run")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    pipeline = Pipeline([node(_double, "a", "b", name="ok"), node(_fail, "b", "c", name="boom")])
+    with pytest.raises(NodeRunError):
+        SequentialRunner().run(pipeline, DataCatalog({"a": 1}), manager)
+    assert progress.states["boom"][0] == FAILED
+    assert "1 failed" in progress_html(progress)
+
+
+def test_a_pickled_copy_for_worker_processes_is_inert() -> None:
+    progress = RunProgress(line_sink(io.StringIO()), "Run")
+    copy = pickle.loads(pickle.dumps(progress))
+    assert copy.sink is None and copy.title == "Run"
+    copy.before_node_run(node(_double, "a", "b", name="n"))  # records, displays nothing
+    assert copy.states == {"n": ("running", None)}
