@@ -16,6 +16,7 @@ from kedro_nb.strip import _layout
 from kedro_nb.strip._core import StripOptions, strip_with
 from kedro_nb.strip.errors import (
     ConflictingKeepOutputError,
+    InvalidJSONError,
     NotANotebookError,
     NotebookEncodingError,
     NotebookReadError,
@@ -55,7 +56,7 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     body = data[3:] if bom else data
     first_newline = body.find(b"\n")
     crlf = first_newline > 0 and body[first_newline - 1 : first_newline] == b"\r"
-    nb, exact = _layout.loads(body, source)
+    nb, exact = _load(body, source, opts, crlf)
     stripped = _strip(nb, source, opts)
     floats: list[float] = []
     text = _layout.dumps(stripped, floats)
@@ -77,6 +78,42 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     if bom:
         result = _BOM + result
     return data if result == data else result
+
+
+def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any, bool]:
+    """Parse the notebook, leaving out the outputs that will be dropped when the layout allows."""
+    cut = None if crlf else _layout.cut_outputs(data)
+    if cut is None:
+        return _layout.loads(data, source)
+    trimmed, cuts = cut
+    try:
+        nb, exact = _layout.loads(trimmed, source)
+    except InvalidJSONError:  # report the position in the file as it is
+        return _layout.loads(data, source)
+    try:
+        cells = nb["cells"]
+        keep_all = nb.get("metadata", {}).get("keep_output") is True
+        for index, raw in cuts:
+            cell = cells[index]
+            if cell["outputs"] != []:
+                raise LookupError(index)
+            metadata = cell.get("metadata")
+            if keep_all or (isinstance(metadata, dict) and _may_keep(metadata, opts)):
+                cell["outputs"], exact_outputs = _layout.loads(raw, source)
+                exact = exact and exact_outputs
+    except (LookupError, TypeError, AttributeError):  # not the structure the cut assumed
+        return _layout.loads(data, source)
+    return nb, exact
+
+
+def _may_keep(metadata: dict[str, Any], opts: StripOptions) -> bool:
+    """Whether a cell may keep its outputs (the stripper decides; this only avoids parsing them)."""
+    if "keep_output" in metadata:
+        return True
+    tags = metadata.get("tags")
+    return (
+        opts.keep_output_tag is not None and isinstance(tags, list) and opts.keep_output_tag in tags
+    )
 
 
 def _strip(nb: Any, source: str, opts: StripOptions) -> dict[str, Any]:

@@ -174,3 +174,49 @@ def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
             out.append(float.__repr__(obj))
     else:
         raise TypeError(f"cannot write {kind.__name__} as notebook JSON")
+
+
+_CELLS_OPEN = b'{\n "cells": [\n'
+_OUTPUTS_OPEN = b'\n   "outputs": [\n'
+_OUTPUTS_CLOSE = b"\n   ]"
+_CELL_OPEN = b"\n  {"
+_CELLS_CLOSE = b"\n ]"
+
+
+def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
+    """Cut the non-empty ``outputs`` arrays out of a notebook in Jupyter's layout, unparsed.
+
+    Returns the notebook with each such array emptied and, per cut, the cell's index and the
+    array's bytes; or None when ``data`` is not in that layout (or has nothing to cut). In the
+    layout Jupyter writes (indent=1, sorted keys) a cell's keys sit at three spaces inside the
+    ``cells`` list, and as JSON strings hold no raw newline, the first line ``   ]`` after
+    ``   "outputs": [`` closes that array. Outputs are most of a notebook's bytes, so not parsing
+    what is dropped anyway is the stripper's main saving; a corruption inside a dropped output is
+    then dropped with it rather than reported.
+    """
+    if not data.startswith(_CELLS_OPEN):
+        return None
+    pieces: list[bytes] = []
+    cuts: list[tuple[int, bytes]] = []
+    done, written, index = len(_CELLS_OPEN) - 1, 0, -1
+    find = data.find
+    while True:
+        opening = find(_OUTPUTS_OPEN, done)
+        # the cells list closes at one space (nothing nests there): past it, "outputs" is metadata
+        cells_end = find(_CELLS_CLOSE, done, len(data) if opening < 0 else opening)
+        if opening < 0 or cells_end >= 0:
+            break
+        first = opening + len(_OUTPUTS_OPEN) - 2  # the "["
+        closing = find(_OUTPUTS_CLOSE, first)
+        if closing < 0:
+            return None
+        closing += len(_OUTPUTS_CLOSE)  # just past the "]"
+        index += data.count(_CELL_OPEN, done, opening)
+        pieces.append(data[written:first])
+        pieces.append(b"[]")
+        cuts.append((index, data[first:closing]))
+        done = written = closing
+    if not cuts:
+        return None
+    pieces.append(data[written:])
+    return b"".join(pieces), cuts

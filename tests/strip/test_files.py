@@ -191,3 +191,37 @@ def test_numbers_survive_the_orjson_fast_path():
     assert strip_bytes(raw).decode() == expected + "\n"
     del nb["metadata"]["nan"]  # orjson rejects NaN outright; without it orjson parses the file
     assert '"big": 1180591620717411303424' in strip_bytes(json.dumps(nb).encode()).decode()
+
+
+def test_outputs_cut_unparsed_keep_errors_positions_and_kept_outputs(notebook_file: Path):
+    """Jupyter-layout outputs are cut out unparsed; errors still point into the file as it is."""
+    text = notebook_file.read_text(encoding="utf-8")
+    broken = text.replace('"cell_type": "raw"', '"cell_type" "raw"')
+    notebook_file.write_text(broken, encoding="utf-8")
+    line = broken[: broken.index('"cell_type" "raw"')].count("\n") + 1
+    with pytest.raises(InvalidJSONError, match=rf"analysis\.ipynb:{line}:"):
+        strip_file(notebook_file)
+    tagged = text.replace('"node:area"', '"node:area",\n     "keep_output"')
+    notebook_file.write_text(tagged, encoding="utf-8")
+    strip_file(notebook_file)
+    kept = json.loads(notebook_file.read_bytes())["cells"][1]["outputs"]
+    assert [output["output_type"] for output in kept] == [
+        "stream",
+        "execute_result",
+        "display_data",
+    ]
+
+
+def test_cut_outputs_leaves_the_notebook_without_its_outputs(notebook_file: Path):
+    from kedro_nb.strip._layout import cut_outputs
+
+    data = notebook_file.read_bytes()
+    trimmed, cuts = cut_outputs(data)
+    original = json.loads(data)
+    assert [index for index, _ in cuts] == [1, 2]
+    for index, raw in cuts:
+        assert json.loads(raw) == original["cells"][index]["outputs"]
+        original["cells"][index]["outputs"] = []
+    assert json.loads(trimmed) == original
+    assert cut_outputs(data.replace(b"\n", b"\r\n")) is None
+    assert cut_outputs(json.dumps(original).encode()) is None
