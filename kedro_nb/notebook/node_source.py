@@ -121,7 +121,7 @@ def _read_cells(notebook: Path) -> list[dict[str, Any]]:
 
 def notebook_node_cell(notebook: Path, node_name: str) -> DebugCell | None:
     """The debug cell of node cell ``node_name`` of ``notebook``, or ``None`` if it has none."""
-    from kedro_nb.convert.analysis import analyze_notebook
+    from kedro_nb.convert import analyze_notebook
 
     analysis = analyze_notebook({"cells": _read_cells(notebook)}, name=notebook.stem)
     for node in analysis.nodes:
@@ -137,6 +137,6 @@ def notebook_node_cell(notebook: Path, node_name: str) -> DebugCell | None:
 
 def notebook_node_names(notebook: Path) -> list[str]:
     """Names of the node cells of ``notebook`` (for "did you mean")."""
-    from kedro_nb.convert.analysis import analyze_notebook
+    from kedro_nb.convert import analyze_notebook
 
     return [n.name for n in analyze_notebook({"cells": _read_cells(notebook)}).nodes]

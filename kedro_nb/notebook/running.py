@@ -147,7 +147,7 @@ def failure_report(
     lines = [f"Node {error.node_name!r} failed: {type(cause).__name__}: {cause}"]
     location = None
     if request.notebook is not None:
-        from kedro_nb.convert.build import cell_location
+        from kedro_nb.convert import cell_location
 
         location = cell_location(cause)
     if location is not None:

@@ -151,7 +151,7 @@ class RunMagics(KedroNbMagics):
             warning = notebook_staleness(request.notebook, self.project.last_cell_executed_at)
             if warning:
                 print(warning, file=sys.stderr)
-            from kedro_nb.convert.build import notebook_pipeline
+            from kedro_nb.convert import notebook_pipeline
 
             try:
                 request.pipeline = notebook_pipeline(request.notebook)
