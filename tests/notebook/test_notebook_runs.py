@@ -41,6 +41,9 @@ def test_notebook_run_repeats_and_fills_the_namespace(lone, shell, capsys) -> No
     assert shell.user_ns["total"] == 100
     assert shell.user_ns["catalog"].load("total") == 100
     assert [r.status for r in shell.user_ns["session"].runs(limit=5)] == ["success", "success"]
+    data, _ = shell.display_formatter.format(shell.user_ns["session"])
+    assert "embedded default" in data["text/plain"]
+    assert data["text/plain"].count("(pipeline object)  success") == 2
 
 
 def test_notebook_run_warns_when_the_file_is_older_than_the_last_cell(lone, shell, capsys) -> None:

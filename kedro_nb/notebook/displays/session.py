@@ -45,7 +45,7 @@ def run_row(record: Any) -> tuple[str, ...]:
     return (
         str(record.run_id)[:19],
         _when(record.started_at),
-        record.pipeline_name or "__default__",
+        record.pipeline_name or "(pipeline object)",  # a notebook or an unregistered pipeline
         record.status,
         str(len(record.node_timings or {})),
         _seconds(record),
