@@ -202,6 +202,13 @@ def calibrate(target: float = 1.0) -> int:
         iterations *= 2
 
 
+def _pool_map(iterations: int, branches: int) -> None:
+    import multiprocessing
+
+    with multiprocessing.Pool(os.cpu_count()) as pool:
+        pool.map(busy, [iterations] * branches)
+
+
 def parallel_table(branches: int, repeats: int) -> list[str]:
     from kedro_nb.io import DataCatalog
     from kedro_nb.pipeline import Pipeline, node
@@ -211,14 +218,19 @@ def parallel_table(branches: int, repeats: int) -> list[str]:
     pipeline = Pipeline([node(busy, "iterations", f"out{i}", name=f"branch{i}")
                          for i in range(branches)])
     rows = ["| runner | wall time | speed-up |", "|---|---:|---:|"]
-    runners = {"SequentialRunner": SequentialRunner(),
-               f"ParallelRunner (max_workers={os.cpu_count()})": ParallelRunner()}
+    runners: dict[str, Callable[[], Any]] = {
+        "SequentialRunner": lambda: SequentialRunner().run(
+            pipeline, DataCatalog({"iterations": iterations})),
+        f"ParallelRunner (max_workers={os.cpu_count()})": lambda: ParallelRunner().run(
+            pipeline, DataCatalog({"iterations": iterations})),
+        f"reference: bare multiprocessing.Pool({os.cpu_count()}).map": lambda: _pool_map(
+            iterations, branches),
+    }
     timings: dict[str, float] = dict.fromkeys(runners, float("inf"))
-    for _ in range(repeats):  # alternate, so a change in machine load hits both alike
-        for label, runner in runners.items():
-            catalog = DataCatalog({"iterations": iterations})
+    for _ in range(repeats):  # alternate, so a change in machine load hits all alike
+        for label, run in runners.items():
             start = time.perf_counter()
-            runner.run(pipeline, catalog)
+            run()
             timings[label] = min(timings[label], time.perf_counter() - start)
     base = timings["SequentialRunner"]
     for label, seconds in timings.items():
@@ -233,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,3000,10000")
     parser.add_argument("--kedro-max", type=int, default=3000)
     parser.add_argument("--handler", choices=("stream", "rich"), default="stream")
-    parser.add_argument("--repeats", type=int, default=5, help="best of N for kedro-nb "
+    parser.add_argument("--repeats", type=int, default=9, help="best of N for kedro-nb "
                         "(Kedro runs once per size)")
     parser.add_argument("--quick", action="store_true", help="small sizes, no process bench")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -260,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(hook_overhead(max(s for s in sizes if s <= 3000), args.repeats)))
     if not args.quick:
         print("\n## Processes: 4 independent CPU-bound branches\n")
-        print("\n".join(parallel_table(4, args.repeats)))
+        print("\n".join(parallel_table(4, min(args.repeats, 5))))
     print(f"\nload average at end {os.getloadavg()[0]:.1f}")
     return 0
 
