@@ -8,7 +8,6 @@ Only ``argparse`` and the stripper itself are imported here: a git filter runs t
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -18,6 +17,7 @@ from kedro_nb.strip.errors import StripError
 
 TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
 PROG = "kedro-nb strip"
@@ -40,15 +40,6 @@ examples:
 exit codes: 0 ok, 1 --check found work (or --status: filter not installed), 2 error."""
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps our line breaks; sizes itself without ``shutil`` (argparse imports it to measure the
-    terminal each time an argument is added, a cost every git-filter process would pay)."""
-
-    def __init__(self, prog: str, **kwargs: object) -> None:
-        kwargs.setdefault("width", _terminal_width() - 2)
-        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
-
-
 def _terminal_width() -> int:
     try:
         return int(os.environ["COLUMNS"])
@@ -62,6 +53,16 @@ def _terminal_width() -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for ``%strip``'s help text)."""
+    import argparse
+
+    class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+        """Keeps our line breaks; sized without ``shutil``, which argparse imports to measure the
+        terminal each time an argument is added (a cost every git-filter process would pay)."""
+
+        def __init__(self, prog: str, **kwargs: object) -> None:
+            kwargs.setdefault("width", _terminal_width() - 2)
+            super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description=DESCRIPTION,
@@ -141,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-nb strip`` with ``argv``; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--stdin"]:  # the git clean filter as --install sets it up: spare it argparse's
+        return _run_stdin(
+            StripOptions(), check=False, validate=False
+        )  # import, a third of its time
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -163,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_usage(sys.stderr)
             print(f"{PROG}: error: --stdin reads no FILES", file=sys.stderr)
             return 2
-        return _run_stdin(opts, args)
+        return _run_stdin(opts, check=args.check, validate=args.validate)
     if not args.files:
         parser.print_usage(sys.stderr)
         print(f"{PROG}: error: no notebooks given: pass FILES, or --stdin", file=sys.stderr)
@@ -173,13 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run_files(args.files, opts, args)
 
 
-def _run_stdin(opts: StripOptions, args: argparse.Namespace) -> int:
+def _run_stdin(opts: StripOptions, *, check: bool, validate: bool) -> int:
     data = sys.stdin.buffer.read()
     try:
-        result = _strip_bytes(data, "<stdin>", opts, args.validate)
+        result = _strip_bytes(data, "<stdin>", opts, validate)
     except StripError as exc:
         return _fail(exc)
-    if args.check:
+    if check:
         return 0 if result is data else 1
     sys.stdout.buffer.write(result)
     sys.stdout.buffer.flush()

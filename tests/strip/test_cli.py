@@ -127,3 +127,16 @@ def test_strip_imports_no_heavy_modules(sh):
     )
     done = sh([sys.executable, "-c", code, str(FIXTURES / "empty_notebook.expected")])
     assert done.stdout.decode().strip() == "[]", done.stderr
+
+
+def test_git_filter_command_skips_argparse(sh):
+    import sys
+
+    code = (
+        "import sys; from kedro_nb.cli import main; code = main(['strip', '--stdin']);"
+        "print(code, 'argparse' in sys.modules, file=sys.stderr)"
+    )
+    raw = (FIXTURES / "keep_output.ipynb").read_bytes()
+    done = sh([sys.executable, "-c", code], stdin=raw)
+    assert done.stderr.decode().strip() == "0 False"
+    assert done.stdout == (FIXTURES / "keep_output.expected").read_bytes()
