@@ -8,6 +8,7 @@ Workloads (node objects are built beforehand; only the pipeline work is timed):
   * from_nodes / to_outputs at the middle of that chain, order included
   * chains of 1,000 / 3,000 / 10,000 nodes (linear scaling), and a 10,000-node chain spread
     over 100 namespaces (Kedro's namespace check is quadratic there, so it runs once)
+  * from_inputs("params:x") on a 2,000-node chain whose every node reads that parameter
 Each figure is the best of 5 runs (3 for the slow Kedro sums, 1 for its namespaced chain).
 """
 
@@ -26,6 +27,10 @@ import kedro_nb.pipeline as ours
 
 
 def step(x: Any) -> Any:
+    return x
+
+
+def pair(x: Any, param: Any) -> Any:
     return x
 
 
@@ -58,6 +63,10 @@ def workloads(lib: Any, quick: bool) -> dict[str, tuple[Callable[[], Any], int]]
     nodes = chain_nodes(lib, chain)
     big = lib.Pipeline(nodes)
     spread = chain_nodes(lib, chain, namespaces=100)
+    hub_size = chain // 5  # every node also reads one parameter (Kedro: quadratic from_inputs)
+    hub = lib.Pipeline(
+        [lib.node(pair, [f"d{i}", "params:x"], f"d{i + 1}", name=f"n{i}") for i in range(hub_size)]
+    )
     mid_node, mid_ds = f"n{chain // 2}", f"d{chain // 2}"
     jobs: dict[str, tuple[Callable[[], Any], int]] = {
         f"sum of {n_pipes} pipelines x {per_pipe} nodes": (lambda: sum(pipes), 3),
@@ -77,6 +86,10 @@ def workloads(lib: Any, quick: bool) -> dict[str, tuple[Callable[[], Any], int]]
                 3,
             ),
             f"to_outputs (middle of {chain:,}) + .nodes": (lambda: big.to_outputs(mid_ds).nodes, 3),
+            f"from_inputs(shared param), {hub_size:,} chain": (
+                lambda: hub.from_inputs("params:x").nodes,
+                1,
+            ),
             f"node() x {chain:,} (construction only)": (lambda: chain_nodes(lib, chain), 3),
         }
     )
