@@ -106,3 +106,13 @@ def test_no_hook_manager_and_empty_manager_behave_the_same():
     for manager in (None, create_hook_manager()):
         result = SequentialRunner().run(_pipeline(), DataCatalog({"a": 1}), manager)
         assert result.load("c") == 3
+
+
+def test_missing_inputs_reach_on_pipeline_error_and_no_node_hook():
+    from kedro_nb.runner import MissingInputsError
+
+    hooks = RecordingHooks()
+    with pytest.raises(MissingInputsError) as info:
+        SequentialRunner().run(_pipeline(), DataCatalog(), _manager(hooks))
+    assert hooks.names() == ["before_pipeline_run", "on_pipeline_error"]
+    assert hooks.calls[-1][1]["error"] is info.value
