@@ -188,8 +188,15 @@ class SlicingMixin:
         for sub in selections:
             keep &= sub._graph.by_name.keys()
         if not keep:
+            given = {
+                "tags": tags, "from_nodes": from_nodes, "to_nodes": to_nodes,
+                "node_names": node_names, "from_inputs": from_inputs,
+                "to_outputs": to_outputs, "node_namespaces": node_namespaces,
+            }  # fmt: skip
+            used = ", ".join(f"{k}={list(v)!r}" for k, v in given.items() if v) or "none"
             raise EmptyPipelineError(
-                "No node meets all the given filters together; each filter is applied to the "
-                "whole pipeline and the results intersected. Loosen one of the filters."
+                f"No node meets all the given filters together ({used}); each filter is "
+                "applied to the whole pipeline and the results intersected. Loosen one of "
+                "the filters."
             )
         return self._from_trusted(n for k, n in self._graph.by_name.items() if k in keep)

@@ -119,7 +119,7 @@ def test_unknown_dataset_suggests_close_names(pipe):
 def test_unknown_namespace_and_empty_filter(pipe):
     with pytest.raises(UnknownNamespaceError, match=r"\['d'\].*\['ds'\]"):
         pipe.only_nodes_with_namespaces(["d"])
-    with pytest.raises(EmptyPipelineError, match="Loosen"):
+    with pytest.raises(EmptyPipelineError, match=r"\(tags=\[.nothing.\]\).*Loosen"):
         pipe.filter(tags=["nothing"])
 
 
