@@ -103,3 +103,18 @@ def test_failure_in_a_notebook_cell(shell, tmp_path: Path, monkeypatch, capsys) 
     ]
     assert lines[-1] == f"  %run_pipeline --notebook {path.name} --from-nodes prepare"
     assert "\u2717 divide failed" in capsys.readouterr().out
+
+
+def test_vscode_notebook_variable_locates_the_project(shell, tmp_path: Path, capsys) -> None:
+    """VS Code names the notebook in the namespace; the working directory is elsewhere."""
+    folder = tmp_path / "analysis"
+    folder.mkdir()
+    path = folder / "lone_notebook.ipynb"
+    shutil.copy(FIXTURES / path.name, path)
+    (folder / "parameters.yml").write_text("factor: 3\n")
+    shell.user_ns["__vsc_ipynb_file__"] = str(path)
+    shell.run_line_magic("load_ext", "kedro_nb")
+    assert f"embedded default from {folder}" in capsys.readouterr().out
+    assert shell.user_ns["params"] == {"factor": 3}
+    shell.run_line_magic("run_pipeline", "--notebook --into-namespace")
+    assert shell.user_ns["total"] == 30
