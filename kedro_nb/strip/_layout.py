@@ -54,15 +54,6 @@ class _ScanContext:
 _scan_once = _make_scanner(_ScanContext())
 
 
-def prefer_orjson() -> bool:
-    """Parse every file with orjson from now on (worth it when many files are stripped)."""
-    try:
-        import orjson  # noqa: F401
-    except ImportError:  # pragma: no cover - orjson is a dependency
-        return False
-    return True
-
-
 def loads(data: bytes, source: str, *, fast: bool = True) -> tuple[Any, bool]:
     """Parse UTF-8 JSON ``data`` as ``json.loads`` does; errors name ``source``, line and column.
 
@@ -136,6 +127,14 @@ def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
             value = obj[key]
             if type(value) is str:
                 out.append(_encode_str(value))
+            elif type(value) is list and value:  # a source: lines of text, one C-level join
+                deeper = inner + " "
+                try:
+                    out.append(
+                        "[" + deeper + ("," + deeper).join(map(_encode_str, value)) + inner + "]"
+                    )
+                except TypeError:
+                    _write(value, inner, out, floats)
             else:
                 _write(value, inner, out, floats)
             separator = "," + inner

@@ -210,10 +210,7 @@ def _run_files(files: list[str], opts: StripOptions, args: argparse.Namespace) -
     import gc
 
     from kedro_nb.strip._files import _read
-    from kedro_nb.strip._layout import prefer_orjson
 
-    if len(files) > 1:
-        prefer_orjson()  # its import is paid once for many files
     gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time
 
     changed, failed = [], False
