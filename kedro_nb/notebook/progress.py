@@ -97,10 +97,23 @@ def progress_text(progress: RunProgress) -> str:
     return f"{progress.title}: {counts[DONE]}/{len(progress.states)} nodes done"
 
 
-def display_sink(handle: Any) -> Callable[[RunProgress, str], None]:
-    """A sink redrawing ``handle`` (an IPython ``DisplayHandle``) with the table."""
+#: Least time between two redraws of the live table: each redraw sends the whole table, so big
+#: pipelines of quick nodes would otherwise flood the front end.
+MIN_REDRAW_SECONDS = 0.1
 
-    def redraw(progress: RunProgress, _name: str) -> None:
+
+def display_sink(handle: Any) -> Callable[[RunProgress, str], None]:
+    """A sink redrawing ``handle`` (an IPython ``DisplayHandle``) with the table; redraws come
+    at most every :data:`MIN_REDRAW_SECONDS`, but a failure and the last node always show."""
+    last = [float("-inf")]
+
+    def redraw(progress: RunProgress, name: str) -> None:
+        now = time.monotonic()
+        state, _ = progress.states[name]
+        finished = progress.counts[DONE] == len(progress.states)
+        if now - last[0] < MIN_REDRAW_SECONDS and state != FAILED and not finished:
+            return
+        last[0] = now
         handle.update(
             {"text/html": progress_html(progress), "text/plain": progress_text(progress)},
             raw=True,

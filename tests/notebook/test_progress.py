@@ -9,7 +9,15 @@ import pytest
 
 from kedro_nb.hooks import create_hook_manager, register_hooks
 from kedro_nb.io import DataCatalog
-from kedro_nb.notebook.progress import DONE, FAILED, RunProgress, line_sink, progress_html
+from kedro_nb.notebook import progress as progress_module
+from kedro_nb.notebook.progress import (
+    DONE,
+    FAILED,
+    RunProgress,
+    display_sink,
+    line_sink,
+    progress_html,
+)
 from kedro_nb.pipeline import Pipeline, node
 from kedro_nb.runner import NodeRunError, SequentialRunner, ThreadRunner
 
@@ -61,3 +69,24 @@ def test_a_pickled_copy_for_worker_processes_is_inert() -> None:
     assert copy.sink is None and copy.title == "Run"
     copy.before_node_run(node(_double, "a", "b", name="n"))  # records, displays nothing
     assert copy.states == {"n": ("running", None)}
+
+
+class _Handle:
+    """Stands in for IPython's DisplayHandle: records what the live display would show."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    def update(self, bundle: dict[str, str], raw: bool) -> None:
+        self.shown.append(bundle["text/plain"])
+
+
+def test_live_display_is_throttled_but_shows_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress_module, "MIN_REDRAW_SECONDS", 3600.0)  # no time-based redraw
+    pipeline = Pipeline([node(_double, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(50)])
+    handle = _Handle()
+    progress = RunProgress(display_sink(handle), "Run of chain")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    SequentialRunner().run(pipeline, DataCatalog({"d0": 1}), manager)
+    assert handle.shown == ["Run of chain: 0/50 nodes done", "Run of chain: 50/50 nodes done"]
