@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=9, help="best of N for kedro-nb "
                         "(Kedro runs once per size)")
     parser.add_argument("--quick", action="store_true", help="small sizes, no process bench")
+    parser.add_argument("--sections", default="chain,hooks,parallel",
+                        help="comma-separated subset of: chain, hooks, parallel")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -264,13 +266,16 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging("silenced", args.handler)
     measure(build_ours, run_ours, 50, 1)  # warm-up for the in-process sections below
 
+    sections = set(args.sections.split(","))
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), handler={args.handler}, "
           f"load average at start {os.getloadavg()[0]:.1f}\n")
-    print("## Linear chain, SequentialRunner\n")
-    print("\n".join(chain_table(sizes, args.kedro_max, args.handler, args.repeats)))
-    print("\n## Hook overhead (kedro-nb, silenced logging)\n")
-    print("\n".join(hook_overhead(max(s for s in sizes if s <= 3000), args.repeats)))
-    if not args.quick:
+    if "chain" in sections:
+        print("## Linear chain, SequentialRunner\n")
+        print("\n".join(chain_table(sizes, args.kedro_max, args.handler, args.repeats)))
+    if "hooks" in sections:
+        print("\n## Hook overhead (kedro-nb, silenced logging)\n")
+        print("\n".join(hook_overhead(max(s for s in sizes if s <= 3000), args.repeats)))
+    if "parallel" in sections and not args.quick:
         print("\n## Processes: 4 independent CPU-bound branches\n")
         print("\n".join(parallel_table(4, min(args.repeats, 5))))
     print(f"\nload average at end {os.getloadavg()[0]:.1f}")
