@@ -56,6 +56,11 @@ def test_notebook_run_warns_when_the_file_is_older_than_the_last_cell(lone, shel
     )
 
 
+def test_without_a_project_a_pipeline_run_points_to_notebook_runs(lone, shell) -> None:
+    with pytest.raises(UsageError, match=r"no project found\); run this notebook's node cells"):
+        shell.run_line_magic("run_pipeline", "")
+
+
 def test_notebook_node_names_are_checked(lone, shell) -> None:
     with pytest.raises(
         UsageError, match=r"unknown node 'totl' \(did you mean total\?\) in notebook"

@@ -161,6 +161,12 @@ class RunMagics(KedroNbMagics):
         else:
             name = args.name or DEFAULT_PIPELINE
             known = list(session.pipelines)
+            if not known:
+                raise UsageError(
+                    f"%{M}: no pipelines are registered here ("
+                    + ("the project has none" if session.is_project else "no project found")
+                    + f"); run this notebook's node cells with %{M} --notebook"
+                )
             message = unknown_names("pipeline", [name], known, "this project")
             if message:
                 raise UsageError(f"%{M}: {message}")
