@@ -61,6 +61,13 @@ def test_without_a_project_a_pipeline_run_points_to_notebook_runs(lone, shell) -
         shell.run_line_magic("run_pipeline", "")
 
 
+def test_a_notebook_without_node_cells_says_how_to_make_one(lone, shell) -> None:
+    empty = lone.parent / "empty.ipynb"
+    empty.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    with pytest.raises(UsageError, match=r"empty.ipynb has no node cells; tag a code cell 'node:"):
+        shell.run_line_magic("run_pipeline", "--notebook empty.ipynb")
+
+
 def test_notebook_node_names_are_checked(lone, shell) -> None:
     with pytest.raises(
         UsageError, match=r"unknown node 'totl' \(did you mean total\?\) in notebook"

@@ -158,6 +158,13 @@ class RunMagics(KedroNbMagics):
             except Exception as exc:
                 raise UsageError(f"%{M}: cannot read {request.notebook.name}: {exc}") from None
             pipeline, where = request.pipeline, f"notebook {request.notebook.name}"
+            if not pipeline.nodes:
+                from kedro_nb.convert.cells import NODE_TAG_PREFIX
+
+                raise UsageError(
+                    f"%{M}: {request.notebook.name} has no node cells; tag a code cell "
+                    f"'{NODE_TAG_PREFIX}<name>' to make it a node (and save the notebook)."
+                )
         else:
             name = args.name or DEFAULT_PIPELINE
             known = list(session.pipelines)
