@@ -109,4 +109,4 @@ class DaskRunner(AbstractRunner):
         def finish(index: int, future: Any) -> float:
             return tasks.finish(index, future.result())
 
-        schedule(state, submit, wait_some, finish, slots)
+        schedule(state, submit, wait_some, finish, slots, abort=client.cancel)

@@ -44,4 +44,15 @@ class ParallelRunner(AbstractRunner):
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             schedule(state, lambda index: pool.submit(run_task, tasks.payload(index)),
                      lambda futures: wait(futures, return_when=FIRST_COMPLETED),
-                     lambda index, future: tasks.finish(index, future.result()), workers)
+                     lambda index, future: tasks.finish(index, future.result()), workers,
+                     abort=lambda futures: _stop_workers(pool))
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """On an interrupt, end the worker processes now rather than after their running nodes
+    (the executor has no public way to do this: its process table is read defensively)."""
+    processes = dict(getattr(pool, "_processes", None) or {})
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        if process.is_alive():
+            process.terminate()

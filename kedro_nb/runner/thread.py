@@ -39,40 +39,47 @@ class ReadyQueue:
                 self.ready.append(child)
 
 
-def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any,
-             max_in_flight: int) -> None:
+def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_flight: int,
+             abort: Any = None) -> None:
     """Drive a pool: submit ready nodes (up to ``max_in_flight``), collect finished ones,
     release data, and on the first failure wait for the nodes still running, so their
     outputs are saved and counted, before raising ``NodeRunError``.
 
     ``submit(index) -> future``; ``wait_some(futures) -> (done, pending)``;
-    ``finish(index, future) -> seconds`` raises the node's error or applies its outputs here.
+    ``finish(index, future) -> seconds`` raises the node's error or applies its outputs here;
+    ``abort(futures)``, on an interrupt (Ctrl-C, a notebook's stop button), stops the nodes
+    still running instead of waiting for them.
     """
     queue = ReadyQueue(state)
     in_flight: dict[Any, int] = {}
     first_error: tuple[int, BaseException] | None = None
-    while True:
-        while first_error is None and queue.ready and len(in_flight) < max_in_flight:
-            index = queue.ready.pop()
-            try:
-                in_flight[submit(index)] = index
-            except Exception as error:  # e.g. an input that cannot be loaded or pickled
-                first_error = (index, error)
-        if not in_flight:
-            break
-        done, _ = wait_some(list(in_flight))
-        for future in done:
-            index = in_flight.pop(future)
-            try:
-                seconds = finish(index, future)
-            except Exception as error:
-                if first_error is None:
+    try:
+        while True:
+            while first_error is None and queue.ready and len(in_flight) < max_in_flight:
+                index = queue.ready.pop()
+                try:
+                    in_flight[submit(index)] = index
+                except Exception as error:  # e.g. an input that cannot be loaded or pickled
                     first_error = (index, error)
-                continue
-            state.complete(index, seconds)
-            state.release_after(index)
-            queue.done(index)
-            logger.debug("Completed node %s", state.graph.nodes[index].name)
+            if not in_flight:
+                break
+            done, _ = wait_some(list(in_flight))
+            for future in done:
+                index = in_flight.pop(future)
+                try:
+                    seconds = finish(index, future)
+                except Exception as error:
+                    if first_error is None:
+                        first_error = (index, error)
+                    continue
+                state.complete(index, seconds)
+                state.release_after(index)
+                queue.done(index)
+                logger.debug("Completed node %s", state.graph.nodes[index].name)
+    except BaseException as interrupt:
+        if abort is not None and in_flight and not isinstance(interrupt, Exception):
+            abort(list(in_flight))
+        raise
     if first_error is not None:
         index, error = first_error
         raise state.failure(index, error) from error

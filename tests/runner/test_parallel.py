@@ -208,3 +208,30 @@ def test_input_that_cannot_travel_fails_its_node_cleanly(runner):
     assert info.value.node_name == "needs_lock" and info.value.completed == ["fine"]
     assert isinstance(info.value.__cause__, NodeNotPicklableError)
     assert "input data of node 'needs_lock' (b, lock)" in str(info.value)
+
+
+def _sleep_then_mark(folder: str) -> int:
+    import os
+    import time
+
+    time.sleep(2)
+    open(os.path.join(folder, "slow_done"), "w").close()
+    return 1
+
+
+def test_interrupt_stops_running_workers(tmp_path):
+    from kedro_nb.io import MemoryDataset
+
+    class Interrupting(MemoryDataset):
+        def _save(self, data):
+            raise KeyboardInterrupt  # as if the user pressed stop while this output arrived
+
+    catalog = DataCatalog({"folder": str(tmp_path), "x": 1, "boom": Interrupting()})
+    pipeline = Pipeline([node(_sleep_then_mark, "folder", "slow_out", name="slow"),
+                         node(lambda x: x, "x", "boom", name="fast")])
+    with pytest.raises(KeyboardInterrupt):
+        ParallelRunner(max_workers=2).run(pipeline, catalog)
+    import time
+
+    time.sleep(2.5)  # the slow node would have finished by now, had it not been stopped
+    assert not (tmp_path / "slow_done").exists()
