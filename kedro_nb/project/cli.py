@@ -12,6 +12,7 @@ import shlex
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,6 +49,11 @@ def _run_parser() -> argparse.ArgumentParser:
     add("--only-missing-outputs", action="store_true", help="skip nodes whose outputs exist")
     add("--config", "-c", help="YAML file whose 'run:' section sets defaults for these options")
     add("--project", help="project folder (default: found from the working directory)")
+    add(
+        "--notebook",
+        help="run the node cells of this notebook (its project, or the catalog.yml and "
+        "parameters.yml beside it, supply the data)",
+    )
     add("--verbose", "-v", action="store_true", help="show tracebacks and INFO logs")
     return parser
 
@@ -131,6 +137,7 @@ def _resume_command(argv: Sequence[str], resume_from: list[str]) -> str:
 
 def _is_user_error(exc: BaseException) -> bool:
     from kedro_nb.config import ConfigError
+    from kedro_nb.convert.errors import ConvertError
     from kedro_nb.hooks import HookRegistrationError
     from kedro_nb.io import DatasetError
     from kedro_nb.pipeline import PipelineError
@@ -141,6 +148,7 @@ def _is_user_error(exc: BaseException) -> bool:
         exc,
         (
             ConfigError,
+            ConvertError,
             ProjectError,
             PipelineError,
             DatasetError,
@@ -172,7 +180,8 @@ def _print_summary(session: Any, record: Any, elapsed: float) -> None:
     timings = record.node_timings
     width = max((len(name) for name in timings), default=0)
     print(
-        f"Run {record.run_id}: pipeline {record.pipeline_name}, env {record.env}, {record.runner}"
+        f"Run {record.run_id}: pipeline {record.pipeline_name}, "
+        f"{f'env {record.env}' if record.env else 'embedded default config'}, {record.runner}"
     )
     for name, seconds in timings.items():
         print(f"  {name:<{width}}  {seconds:8.3f} s")
@@ -209,16 +218,24 @@ def run_main(argv: Sequence[str]) -> int:
 
         session = KedroNbSession.create(
             args.project,
+            start_dir=_notebook_folder(args.notebook),
             env=args.env,
             conf_source=args.conf_source,
             runtime_params=args.params
             if isinstance(args.params, dict)
             else parse_params(args.params),
         )
-        if not session.is_project:
+        if not session.is_project and not args.notebook:
             raise _no_project_error(args.project)
         pipeline, name = None, args.pipeline
-        if args.pipelines:
+        if args.notebook:
+            from kedro_nb.convert import notebook_pipeline
+
+            pipeline = notebook_pipeline(
+                args.notebook, pipeline=args.pipeline, project=args.project
+            )
+            name = f"notebook:{Path(args.notebook).name}"
+        elif args.pipelines:
             from kedro_nb.pipeline import Pipeline
 
             pipeline = sum((session.pipelines[p] for p in args.pipelines), Pipeline([]))
@@ -253,6 +270,18 @@ def run_main(argv: Sequence[str]) -> int:
         return _report_failure(exc, session, argv, args.verbose)
     _print_summary(session, record, time.perf_counter() - started)
     return EXIT_OK
+
+
+def _notebook_folder(notebook: str | None) -> Path | None:
+    """Where a notebook's session starts looking for its project (or embedded default)."""
+    if notebook is None:
+        return None
+    path = Path(notebook)
+    if not path.is_file():
+        from kedro_nb.project.errors import ProjectError
+
+        raise ProjectError(f"--notebook {notebook}: no such file.")
+    return path.resolve().parent
 
 
 def _no_project_error(project: str | None) -> Exception:

@@ -1,0 +1,68 @@
+"""``kedro-nb run --notebook``: a notebook's node cells run as a pipeline from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
+CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
+
+
+def console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def examples(tmp_path: Path) -> Path:
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("output", ".kedro_nb"))
+    return folder
+
+
+def test_notebook_pipeline_runs_on_the_embedded_default_and_is_recorded(examples: Path) -> None:
+    done = console("run", "--notebook", "spaceflights.ipynb", cwd=examples)
+    assert done.returncode == 0, done.stderr
+    assert "6 node(s)" in done.stdout and "embedded default config" in done.stdout
+    assert "datasets written: metrics" in done.stdout
+    metrics = json.loads((examples / "data/output/metrics.json").read_text())
+    assert set(metrics) >= {"r2"}
+    listed = console("runs", "--json", cwd=examples)
+    records = json.loads(listed.stdout)
+    assert records[0]["pipeline_name"] == "notebook:spaceflights.ipynb"
+    assert records[0]["status"] == "success"
+
+
+def test_notebook_run_from_another_folder_reads_the_catalog_beside_the_notebook(
+    examples: Path, tmp_path: Path
+) -> None:
+    done = console("run", "--notebook", str(examples / "support_tickets.ipynb"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (examples / "data/output/channel_summary.csv").is_file()
+
+
+def test_failing_notebook_node_names_the_node_and_the_resume_command(examples: Path) -> None:
+    path = examples / "spaceflights.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if "node:evaluate_model" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = ['raise RuntimeError("broken metric")\n', *cell["source"]]
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    done = console("run", "--notebook", "spaceflights.ipynb", cwd=examples)
+    assert done.returncode == 1
+    assert "node 'evaluate_model' failed: RuntimeError: broken metric" in done.stderr
+    assert "resume with: kedro-nb run --notebook spaceflights.ipynb --from-nodes " in done.stderr
+    assert not (examples / "data/output/metrics.json").exists()
+
+
+def test_missing_notebook_is_a_one_line_usage_error(examples: Path) -> None:
+    done = console("run", "--notebook", "missing.ipynb", cwd=examples)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == "kedro-nb run: --notebook missing.ipynb: no such file."
