@@ -12,8 +12,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-PARAMS_PREFIX = "params:"
-
 
 def base_name(dataset: str) -> str:
     """``"df@pandas"`` -> ``"df"``: the dataset a transcoded name stands for."""
@@ -126,6 +124,8 @@ class RunGraph:
         produces it. Everything downstream of those is re-run, and the answer is the first
         topological layer of that set.
         """
+        from kedro_nb.io import PARAMS_PREFIX
+
         todo = set(unfinished)
         if not todo:
             return []

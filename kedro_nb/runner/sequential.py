@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,7 +26,7 @@ class SequentialRunner(AbstractRunner):
         release = catalog.release
         complete = state.complete
         clock = time.perf_counter
-        debug = logger.isEnabledFor(10)
+        debug = logger.isEnabledFor(logging.DEBUG)
         pool = ThreadPoolExecutor(thread_name_prefix="kedro_nb-io") if self._is_async else None
         try:
             plain = pool is None and not hooks.any_node_or_dataset
