@@ -72,8 +72,7 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     except UnicodeEncodeError as exc:
         raise NotebookEncodingError(
             f"{source}: text holds {text[exc.start : exc.end]!r} (a lone surrogate), which "
-            "cannot be "
-            "written as UTF-8; replace it in the notebook."
+            "cannot be written as UTF-8; replace it in the notebook."
         ) from exc
     if bom:
         result = _BOM + result

@@ -120,21 +120,33 @@ def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
             return
         inner = newline + " "
         separator = "{" + inner
+        append = out.append
         for key in sorted(obj):
-            out.append(separator)
-            out.append(_encode_str(key))
-            out.append(": ")
+            append(separator + _encode_str(key) + ": ")
             value = obj[key]
-            if type(value) is str:
-                out.append(_encode_str(value))
-            elif type(value) is list and value:  # a source: lines of text, one C-level join
-                deeper = inner + " "
-                try:
-                    out.append(
-                        "[" + deeper + ("," + deeper).join(map(_encode_str, value)) + inner + "]"
-                    )
-                except TypeError:
-                    _write(value, inner, out, floats)
+            # the values of a stripped cell, written here rather than through a call each
+            kind = type(value)
+            if kind is str:
+                append(_encode_str(value))
+            elif kind is list:
+                if not value:
+                    append("[]")
+                else:  # a source: lines of text, one C-level join
+                    deeper = inner + " "
+                    try:
+                        append(
+                            "["
+                            + deeper
+                            + ("," + deeper).join(map(_encode_str, value))
+                            + inner
+                            + "]"
+                        )
+                    except TypeError:
+                        _write(value, inner, out, floats)
+            elif value is None:
+                append("null")
+            elif kind is dict and not value:
+                append("{}")
             else:
                 _write(value, inner, out, floats)
             separator = "," + inner
