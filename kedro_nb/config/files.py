@@ -82,14 +82,17 @@ def check_no_duplicates(per_file: dict[Path, Any], *, nested: bool) -> None:
 
     Top-level keys are compared, or, with ``nested`` (parameters), the full dotted keys, so two
     files may each add entries to one parameter group. Keys starting with ``_`` are exempt.
+    The configs are plain dicts or OmegaConf ``DictConfig``s.
     """
-    from omegaconf import OmegaConf
-
     seen: dict[str, Path] = {}
     clashes: list[str] = []
     for path, config in per_file.items():
         if nested:
-            keys = _leaf_keys(OmegaConf.to_container(config, resolve=False))
+            if not isinstance(config, dict):
+                from omegaconf import OmegaConf
+
+                config = OmegaConf.to_container(config, resolve=False)
+            keys = _leaf_keys(config)
         else:
             keys = (str(key) for key in config)
         for key in keys:

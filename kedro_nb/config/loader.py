@@ -29,6 +29,7 @@ from kedro_nb.config.errors import (
 )
 from kedro_nb.config.files import check_no_duplicates, find_config_files, read_config_file
 from kedro_nb.config.params import deep_merge, nest_dotted
+from kedro_nb.config.plain import copy_plain, is_plain, merge_plain, read_plain
 
 #: Kedro's default file patterns per configuration key.
 DEFAULT_CONFIG_PATTERNS: dict[str, list[str]] = {
@@ -191,6 +192,9 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         return folders
 
     def _load(self, key: str) -> dict[str, Any]:
+        plain = self._load_plain(key)
+        if plain is not None:
+            return plain
         from omegaconf import OmegaConf
 
         patterns = self.config_patterns[key]
@@ -207,12 +211,47 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                 origins.update({str(k): path for k in config})
             merged = OmegaConf.unsafe_merge(*per_file.values()) if per_file else OmegaConf.create()
             layers.append(OmegaConf.to_container(merged, resolve=False))  # type: ignore[arg-type]
+        self._check_any_file(key, any_file)
+        resolved = self._resolve(key, self._combine(key, layers), origins)
+        return self._drop_helpers(key, resolved)
+
+    def _load_plain(self, key: str) -> dict[str, Any] | None:
+        """``_load`` without OmegaConf, for configuration with nothing for it to do (no
+        ``${...}``, see :mod:`kedro_nb.config.plain`); None when OmegaConf is needed. Same
+        checks in the same order, hence the same errors, as the OmegaConf path."""
+        patterns = self.config_patterns[key]
+        layers: list[dict[str, Any]] = []
+        any_file = False
+        for folder in self.existing_folders():
+            per_file: dict[Path, dict[str, Any]] = {}
+            for path in find_config_files(folder, patterns):
+                config = read_plain(path)
+                if config is None:
+                    return None
+                per_file[path] = config
+            any_file = any_file or bool(per_file)
+            check_no_duplicates(per_file, nested=key == "parameters")
+            layers.append(merge_plain(*per_file.values()))
+        self._check_any_file(key, any_file)
+        combined = self._combine(key, layers)
+        if not is_plain(combined):  # runtime params holding ${...} or other types
+            return None
+        if key != "globals" and self._globals is None:
+            self._globals = self["globals"]  # read as the OmegaConf path does, same errors
+        return self._drop_helpers(key, copy_plain(combined))
+
+    def _check_any_file(self, key: str, any_file: bool) -> None:
         if not any_file and key != "globals":
+            patterns = self.config_patterns[key]
             folders = ", ".join(str(f) for f in self.env_folders())
             raise MissingConfigError(
                 f"No {key} configuration: no .yml/.yaml/.json file in {folders} matches "
                 f"{patterns}. Create e.g. {self.env_folders()[0] / (key + '.yml')}."
             )
+
+    def _combine(self, key: str, layers: list[dict[str, Any]]) -> dict[str, Any]:
+        """Environment layers laid over each other by the key's merge strategy, then runtime
+        params merged into parameters."""
         combined: dict[str, Any] = {}
         for layer in layers:
             if self.merge_strategy.get(key, "destructive") == "soft":
@@ -221,7 +260,10 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                 combined.update(layer)
         if key == "parameters":
             combined = deep_merge(combined, self.runtime_params)
-        resolved = self._resolve(key, combined, origins)
+        return combined
+
+    @staticmethod
+    def _drop_helpers(key: str, resolved: dict[str, Any]) -> dict[str, Any]:
         if key in ("parameters", "globals"):
             return resolved
         return {k: v for k, v in resolved.items() if not str(k).startswith("_")}
