@@ -91,7 +91,8 @@ class PipelineSpecs:
         pipeline: Any,
         catalog: Any,
     ) -> None:
-        """Called after the last node; ``run_result`` maps free outputs to their data."""
+        """Called after the last node; ``run_result`` maps the free outputs (outputs no catalog
+        entry declares) to their in-memory datasets, as Kedro passes them."""
 
     @hook_spec
     def on_pipeline_error(
