@@ -217,6 +217,8 @@ def _strip_cell(
     for key, value in cell.items():
         if key == "source":
             new[key] = _split_text(value)
+        elif type(value) is str:  # cell_type, id: nothing to copy
+            new[key] = value
         elif key == "attachments" and isinstance(value, dict):
             new[key] = {name: _normalise_bundle(bundle) for name, bundle in value.items()}
         elif key not in ("outputs", "execution_count"):
@@ -293,10 +295,11 @@ def _normalise_bundle(bundle: Any) -> Any:
 
 def _split_text(value: Any) -> Any:
     """Join a list of lines and split it again at line ends, as nbformat does for sources."""
-    if isinstance(value, list):
-        if not all(type(line) is str for line in value):
+    if type(value) is list:
+        try:
+            return "".join(value).splitlines(True)
+        except TypeError:  # not all text: leave it to validation to complain
             return _copy(value)
-        value = "".join(value)
     return value.splitlines(True) if isinstance(value, str) else _copy(value)
 
 
