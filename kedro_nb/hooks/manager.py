@@ -83,7 +83,13 @@ def _unknown_message(manager: pluggy.PluginManager, hook: Any, unknown: list[str
 
 def register_plugins(manager: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[str]:
     """Load hooks offered by installed distributions, except those named in ``disabled``
-    (distribution names, as Kedro's ``DISABLE_HOOKS_FOR_PLUGINS``). Returns the names loaded."""
+    (distribution names, as Kedro's ``DISABLE_HOOKS_FOR_PLUGINS``). Returns the names loaded.
+
+    ``importlib.metadata`` (slow to import, and parsing every distribution's metadata) is used
+    only when a quick look at the installed distributions' ``entry_points.txt`` files finds
+    the group named at all, which in most environments it is not."""
+    if not _may_offer_plugins():
+        return []
     from importlib.metadata import entry_points
 
     skipped = set(disabled)
@@ -100,3 +106,58 @@ def register_plugins(manager: pluggy.PluginManager, disabled: Iterable[str] = ()
         register_hooks(manager, [plugin])
         loaded.append(dist)
     return loaded
+
+
+# (sys.path, sys.meta_path, each path folder's mtime) -> whether a plugin may be offered
+_scan_cache: dict[tuple[Any, ...], bool] = {}
+
+
+def _may_offer_plugins() -> bool:
+    """False only when no distribution ``importlib.metadata`` would find can declare the
+    plugin group: every ``*.dist-info``/``*.egg-info`` folder directly in a ``sys.path``
+    folder is checked for the group's name in its ``entry_points.txt``. Anything this quick
+    look does not cover (zip or egg path entries, other distribution finders) answers True.
+    Cached per process while ``sys.path`` and its folders' modification times stay the same
+    (installing or removing a distribution changes its folder's time)."""
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    finders = tuple(
+        finder for finder in sys.meta_path if getattr(finder, "find_distributions", None)
+    )
+    if finders != (PathFinder,):
+        return True
+    folders: list[tuple[str, int]] = []
+    for entry in sys.path:
+        try:
+            found = os.stat(entry or ".")
+        except (OSError, ValueError):
+            continue  # missing entries hold no distribution
+        if not os.path.isdir(entry or ".") or entry.endswith(".egg"):
+            return True
+        folders.append((entry or ".", found.st_mtime_ns))
+    key = (tuple(sys.path), tuple(folders))
+    if key not in _scan_cache:
+        _scan_cache.clear()
+        _scan_cache[key] = any(_folder_offers_plugins(folder) for folder, _ in folders)
+    return _scan_cache[key]
+
+
+def _folder_offers_plugins(folder: str) -> bool:
+    import os
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    for name in names:
+        if not name.lower().endswith((".dist-info", ".egg-info")):
+            continue
+        try:
+            with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
+                if PLUGIN_ENTRY_POINT_GROUP in f.read():
+                    return True
+        except (OSError, UnicodeDecodeError):
+            continue  # no entry points (or an egg-info file): nothing offered
+    return False

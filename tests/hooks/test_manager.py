@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -138,3 +140,81 @@ def test_plugins_load_from_entry_points(plugin_distributions: Path, caplog) -> N
 def test_disabled_plugins_are_skipped(plugin_distributions: Path) -> None:
     manager = create_hook_manager()
     assert register_plugins(manager, disabled=["good-plugin", "bad-plugin"]) == []
+
+
+def write_plugin(folder: Path, module: str, dist: str) -> None:
+    """An installed distribution ``dist`` whose module ``module`` offers catalog hooks."""
+    (folder / f"{module}.py").write_text(
+        textwrap.dedent(
+            """\
+            from kedro_nb.hooks import hook_impl
+
+            class Hooks:
+                catalogs = []
+
+                @hook_impl
+                def after_catalog_created(self, catalog):
+                    Hooks.catalogs.append(catalog)
+
+            hooks = Hooks()
+            """
+        )
+    )
+    info = folder / f"{dist.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        f"[console_scripts]\nx = {module}:main\n\n"
+        f"[{PLUGIN_ENTRY_POINT_GROUP}]\nh = {module}:hooks\n"
+    )
+
+
+def test_plugin_installed_while_running_is_found_by_the_next_manager(tmp_path: Path) -> None:
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert register_plugins(create_hook_manager()) == []
+        before = os.stat(tmp_path).st_mtime_ns
+        write_plugin(tmp_path, "late_plugin", "late-plugin")
+        # installing changes the folder's modification time; make sure it differs even on a
+        # file system with coarse timestamps
+        os.utime(tmp_path, ns=(before + 10**9, before + 10**9))
+        manager = create_hook_manager()
+        assert register_plugins(manager) == ["late-plugin"]
+        manager.hook.after_catalog_created(
+            catalog="cat",
+            conf_catalog={},
+            conf_creds={},
+            parameters={},
+            save_version=None,
+            load_versions=None,
+        )
+        assert sys.modules["late_plugin"].Hooks.catalogs == ["cat"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("late_plugin", None)
+
+
+def test_no_plugin_offered_skips_importlib_metadata(tmp_path: Path) -> None:
+    """Where no distribution declares the group, register_plugins finds what importlib.metadata
+    would (nothing) without importing it; with one declared, it loads it."""
+    code = textwrap.dedent(
+        """\
+        import sys
+        from kedro_nb.hooks import PLUGIN_ENTRY_POINT_GROUP, create_hook_manager, register_plugins
+        loaded = register_plugins(create_hook_manager())
+        imported = "importlib.metadata" in sys.modules
+        from importlib.metadata import entry_points
+        print(loaded, imported, len(entry_points(group=PLUGIN_ENTRY_POINT_GROUP)))
+        """
+    )
+
+    def run(*extra: str) -> str:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(extra)}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        return done.stdout.strip()
+
+    assert run() == "[] False 0"
+    write_plugin(tmp_path, "some_plugin", "some-plugin")
+    assert run(str(tmp_path)) == "['some-plugin'] True 1"
