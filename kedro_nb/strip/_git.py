@@ -1,10 +1,11 @@
 """Set up, remove and report the git filter that strips notebooks as they are staged.
 
 ``git add`` runs the clean filter on each notebook, so the committed blob has no outputs while the
-working copy keeps them; the smudge filter is ``cat``; the ``ipynb`` diff driver's textconv makes
-``git diff`` compare stripped text. ``required`` makes git refuse to stage a notebook the filter
-cannot read (invalid JSON) rather than silently commit its outputs. Every key is spelled once,
-below.
+working copy keeps them; the smudge filter is ``cat``; ``process`` serves both from one process for
+all files (git's long-running filter protocol; ``clean``/``smudge`` remain for older git); the
+``ipynb`` diff driver's textconv makes ``git diff`` compare stripped text. ``required`` makes git
+refuse to stage a notebook the filter cannot read (invalid JSON) rather than silently commit its
+outputs. Every key is spelled once, below.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ FILTER_DRIVER = "kedro-nb"
 DIFF_DRIVER = "ipynb"
 CLEAN_KEY = f"filter.{FILTER_DRIVER}.clean"
 SMUDGE_KEY = f"filter.{FILTER_DRIVER}.smudge"
+PROCESS_KEY = f"filter.{FILTER_DRIVER}.process"
 REQUIRED_KEY = f"filter.{FILTER_DRIVER}.required"
 TEXTCONV_KEY = f"diff.{DIFF_DRIVER}.textconv"
-CONFIG_KEYS = (CLEAN_KEY, SMUDGE_KEY, REQUIRED_KEY, TEXTCONV_KEY)
+CONFIG_KEYS = (CLEAN_KEY, SMUDGE_KEY, PROCESS_KEY, REQUIRED_KEY, TEXTCONV_KEY)
 ATTRIBUTES_LINE = f"*.ipynb filter={FILTER_DRIVER} diff={DIFF_DRIVER}"
 
 SCOPES = ("local", "global")
@@ -75,6 +77,7 @@ def install(
     values = {
         CLEAN_KEY: f"{command} --stdin",
         SMUDGE_KEY: "cat",
+        PROCESS_KEY: f"{command} --filter-process",  # one process for all files (git >= 2.11)
         REQUIRED_KEY: "true",
         TEXTCONV_KEY: f"{command} --textconv",
     }

@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write FILES stripped to stdout, files unchanged (git diff textconv)",
     )
+    mode.add_argument(
+        "--filter-process",
+        action="store_true",
+        help="serve git's long-running filter protocol on stdin/stdout (set up by --install)",
+    )
     mode.add_argument("--install", action="store_true", help="set up the git filter and attributes")
     mode.add_argument(
         "--uninstall", action="store_true", help="remove the git filter and attributes"
@@ -143,10 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-nb strip`` with ``argv``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv == ["--stdin"]:  # the git clean filter as --install sets it up: spare it argparse's
-        return _run_stdin(
-            StripOptions(), check=False, validate=False
-        )  # import, a third of its time
+    # the git filter commands as --install sets them up: spare them argparse's import, a third
+    # of the start-up of a process that git may start once per notebook
+    if argv == ["--stdin"]:
+        return _run_stdin(StripOptions(), check=False, validate=False)
+    if argv == ["--filter-process"]:
+        return _run_filter_process(StripOptions())
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -164,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except StripError as exc:
         return _fail(exc)
+    if args.filter_process:
+        return _run_filter_process(opts)
     if args.stdin:
         if args.files:
             parser.print_usage(sys.stderr)
@@ -190,6 +199,17 @@ def _run_stdin(opts: StripOptions, *, check: bool, validate: bool) -> int:
     sys.stdout.buffer.write(result)
     sys.stdout.buffer.flush()
     return 0
+
+
+def _run_filter_process(opts: StripOptions) -> int:
+    from kedro_nb.strip._process import serve
+
+    try:
+        return serve(opts, sys.stdin.buffer, sys.stdout.buffer, on_error=_fail)
+    except StripError as exc:
+        return _fail(exc)
+    except BrokenPipeError:
+        return 0  # git went away: nothing left to answer
 
 
 def _run_textconv(files: list[str], opts: StripOptions, args: argparse.Namespace) -> int:
@@ -293,5 +313,5 @@ def _baked_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def _fail(exc: StripError) -> int:
-    print(f"{PROG}: error: {exc}", file=sys.stderr)
+    print(f"{PROG}: error: {exc}", file=sys.stderr, flush=True)
     return 2

@@ -13,6 +13,7 @@ from kedro_nb.strip import GitError
 from kedro_nb.strip._git import (
     ATTRIBUTES_LINE,
     CLEAN_KEY,
+    PROCESS_KEY,
     REQUIRED_KEY,
     SMUDGE_KEY,
     TEXTCONV_KEY,
@@ -164,3 +165,43 @@ def test_outside_a_repository_is_a_clear_error(tmp_path: Path, monkeypatch, caps
         install(cwd=outside)
     assert main(["--install"]) == 2
     assert "git init" in capsys.readouterr().err
+
+
+def test_one_filter_process_cleans_every_notebook(repo: Path, monkeypatch):
+    """git starts `strip --filter-process` once for all notebooks (long-running filter protocol)."""
+    install(cwd=repo)
+    assert git(repo, "config", PROCESS_KEY).strip().endswith("strip --filter-process")
+    names = ["a.ipynb", "b.ipynb", "c.ipynb"]
+    for name in names:
+        shutil.copyfile(FIXTURES / "outputs_and_counts.ipynb", repo / name)
+    trace = repo.parent / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    git(repo, "add", *names)
+    monkeypatch.delenv("GIT_TRACE")
+    started = [line for line in trace.read_text().splitlines() if "--filter-process" in line]
+    assert len(started) == 1, started
+    assert not any("strip --stdin" in line for line in trace.read_text().splitlines())
+    git(repo, "commit", "-q", "-m", "three notebooks")
+    expected = (FIXTURES / "outputs_and_counts.expected").read_bytes()
+    for name in names:
+        blob = subprocess.run(
+            ["git", "show", f"HEAD:{name}"], cwd=repo, capture_output=True, check=True
+        ).stdout
+        assert blob == expected
+    # checkout goes through the same process (smudge passes content through)
+    (repo / "a.ipynb").unlink()
+    git(repo, "checkout", "--", "a.ipynb")
+    assert (repo / "a.ipynb").read_bytes() == expected
+
+
+def test_filter_process_refuses_a_broken_notebook_and_keeps_serving(repo: Path):
+    install(cwd=repo)
+    shutil.copyfile(FIXTURES / "keep_output.ipynb", repo / "good.ipynb")
+    (repo / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
+    done = subprocess.run(
+        ["git", "add", "good.ipynb", "broken.ipynb"], cwd=repo, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "broken.ipynb:1:12: not valid JSON" in done.stderr
+    git(repo, "add", "good.ipynb")
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["good.ipynb"]
