@@ -12,7 +12,6 @@ Two situations:
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
@@ -71,30 +70,41 @@ class _ShimModule(types.ModuleType):
         return value
 
 
-class _KedroShimFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
-        if fullname not in _SHIM_MODULES:
+def _make_finder() -> Any:
+    """The meta-path finder serving the shim modules. Built on first need: ``importlib.abc``
+    is slow to import, and with Kedro installed the shim is never used."""
+    import importlib.abc
+
+    class _KedroShimFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+            if fullname not in _SHIM_MODULES:
+                return None
+            return importlib.machinery.ModuleSpec(
+                fullname, self, is_package=fullname in _PACKAGES, origin="kedro-nb-shim"
+            )
+
+        def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+            module = _ShimModule(spec.name)
+            if spec.name == "kedro":
+                module.__version__ = SHIM_VERSION  # type: ignore[attr-defined]
+            return module
+
+        def exec_module(self, module: types.ModuleType) -> None:
             return None
-        return importlib.machinery.ModuleSpec(
-            fullname, self, is_package=fullname in _PACKAGES, origin="kedro-nb-shim"
-        )
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
-        module = _ShimModule(spec.name)
-        if spec.name == "kedro":
-            module.__version__ = SHIM_VERSION  # type: ignore[attr-defined]
-        return module
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        return None
+    return _KedroShimFinder()
 
 
-_FINDER = _KedroShimFinder()
+_FINDER: Any = None  # the finder, once made
+
+
+def _shim_installed() -> bool:
+    return _FINDER is not None and _FINDER in sys.meta_path
 
 
 def real_kedro_available() -> bool:
     """True when an actual ``kedro`` distribution is importable (the shim excluded)."""
-    if _FINDER in sys.meta_path:
+    if _shim_installed():
         return False
     try:
         return importlib.util.find_spec("kedro") is not None
@@ -105,10 +115,13 @@ def real_kedro_available() -> bool:
 def install_kedro_shim() -> bool:
     """Serve ``kedro.*`` imports from kedro-nb when Kedro itself is not installed.
     Returns True when the shim is active after the call (installed now or before)."""
-    if _FINDER in sys.meta_path:
+    global _FINDER
+    if _shim_installed():
         return True
     if real_kedro_available():
         return False
+    if _FINDER is None:
+        _FINDER = _make_finder()
     sys.meta_path.insert(0, _FINDER)
     return True
 

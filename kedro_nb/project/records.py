@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.project.errors import RunRecordError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 RECORDS_DIR = ".kedro_nb"
 RECORDS_FILE = "runs.sqlite"
@@ -125,6 +127,8 @@ class RunStore:
             self._make_folder()
         elif not self.path.exists():
             raise FileNotFoundError(self.path)
+        import sqlite3  # here, not at import: a session that records nothing never needs it
+
         try:
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
@@ -170,6 +174,8 @@ class RunStore:
             except RunRecordError as exc:
                 # Switching to WAL or creating the schema can meet a lock that SQLite's busy
                 # handler does not wait for; another attempt a moment later succeeds.
+                import sqlite3
+
                 locked = isinstance(exc.__cause__, sqlite3.OperationalError) and (
                     "locked" in str(exc.__cause__) or "busy" in str(exc.__cause__)
                 )
