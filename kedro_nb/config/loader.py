@@ -15,7 +15,6 @@ refer to values defined in base; only local folders are read (no ``s3://`` or ar
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -119,6 +118,8 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
     def __getitem__(self, key: str) -> dict[str, Any]:
         if key not in self._cache:
             if key not in self.config_patterns:
+                import difflib  # error path only
+
                 close = difflib.get_close_matches(key, self.config_patterns, n=3)
                 hint = f" Did you mean: {', '.join(close)}?" if close else ""
                 raise KeyError(
@@ -183,6 +184,8 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                 folders.append(folder)
             elif self._explicit_env and folder.name == self.env:
                 present = sorted(p.name for p in self.conf_source.iterdir() if p.is_dir())
+                import difflib  # error path only
+
                 close = difflib.get_close_matches(folder.name, present, n=3)
                 hint = f" Did you mean: {', '.join(close)}?" if close else ""
                 raise ConfigSourceError(

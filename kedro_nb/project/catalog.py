@@ -3,7 +3,6 @@ paths, credential values collected for masking, ``params:`` inputs checked befor
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -64,6 +63,8 @@ def check_parameters(pipeline: Any, catalog: Any, parameters: Mapping[str, Any])
         for name in node.inputs:
             if name.startswith("params:") and name not in catalog:
                 key = name.partition(":")[2]
+                import difflib  # error path only
+
                 close = difflib.get_close_matches(key, known, n=3)
                 hint = f" (closest: {', '.join(close)})" if close else ""
                 problems.append(f"node '{node.name}' reads '{name}'{hint}")

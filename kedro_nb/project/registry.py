@@ -11,7 +11,6 @@ A module that fails to import warns and is left out; asking for it by name raise
 from __future__ import annotations
 
 import contextvars
-import difflib
 import importlib
 import sys
 import traceback
@@ -294,6 +293,8 @@ class ProjectPipelines(Mapping[str, Any]):
         return _Activation(_Discovery(self.package_name, self._pipelines_dir, requested))
 
     def _not_found(self, name: str, known: list[str]) -> PipelineNotFoundError:
+        import difflib  # error path only
+
         close = difflib.get_close_matches(name, known, n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         where = (

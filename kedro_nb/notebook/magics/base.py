@@ -4,7 +4,6 @@ and name checks that answer with the closest names."""
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -73,6 +72,8 @@ def unknown_names(kind: str, given: Iterable[str], known: Iterable[str], where: 
         return None
     parts = []
     for name in missing:
+        import difflib  # error path only
+
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         parts.append(f"{name!r}{hint}")
