@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         "IPYTHONDIR": tempfile.mkdtemp(prefix="ipython-bench-"),
     }
     env.pop("JPY_SESSION_NAME", None)
+    # the warm-up runs must be able to write bytecode caches, as a user's first start does
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "spaceflights"
         shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".kedro_nb", "__pycache__"))
