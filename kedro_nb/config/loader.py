@@ -11,6 +11,9 @@ What Kedro's ``OmegaConfigLoader`` does and this loader keeps:
 
 What differs: interpolation is resolved after base and env are combined, so an env file may
 refer to values defined in base; only local folders are read (no ``s3://`` or archive sources).
+
+Configuration with nothing for OmegaConf to do (no ``${...}``) is read and merged as plain dicts
+(:mod:`kedro_nb.config.plain`), with the same result, so most loads never import OmegaConf.
 """
 
 from __future__ import annotations
