@@ -14,7 +14,9 @@ from kedro_nb.strip._layout import dumps
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-text = st.text(max_size=40)
+text = st.one_of(
+    st.text(max_size=40), st.sampled_from(["]", "\n   ]", "[\n", '"outputs": [', "}\n ]"])
+)
 lines = st.lists(st.text(max_size=15).map(lambda s: s + "\n"), max_size=5).map(
     lambda ls: "".join(ls)
 )
@@ -123,10 +125,17 @@ def test_strip_is_idempotent_and_keeps_sources_tags_ids(nb):
             assert after["execution_count"] is None
 
 
+JUPYTER_LAYOUT = {"sort_keys": True, "indent": 1, "ensure_ascii": False, "separators": (",", ": ")}
+
+
 @SETTINGS
-@given(notebooks())
-def test_result_validates_and_is_byte_identical_to_a_jupyter_save(nb):
-    raw = json.dumps(nb, indent=2).encode()
+@given(notebooks(), st.sampled_from(["indent2", "jupyter"]))
+def test_result_validates_and_is_byte_identical_to_a_jupyter_save(nb, layout):
+    """Both parse paths: Jupyter's layout (outputs cut out unparsed) and any other (full parse)."""
+    if layout == "jupyter":
+        raw = (json.dumps(nb, **JUPYTER_LAYOUT) + "\n").encode()
+    else:
+        raw = json.dumps(nb, indent=2).encode()
     data = strip_bytes(raw)
     assert strip_bytes(data) is data
     stripped = strip_notebook(nb)
