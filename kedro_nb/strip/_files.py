@@ -18,9 +18,13 @@ from kedro_nb.strip.errors import (
     ConflictingKeepOutputError,
     InvalidJSONError,
     NotANotebookError,
+    NotebookChangedError,
     NotebookEncodingError,
+    NotebookNotFoundError,
     NotebookReadError,
+    NotebookReadOnlyError,
     NotebookValidationError,
+    NotebookVanishedError,
     NotebookWriteError,
     UnsupportedFormatError,
 )
@@ -136,7 +140,7 @@ def _read(path: str) -> tuple[bytes, os.stat_result]:
         with open(path, "rb") as handle:
             return handle.read(), os.fstat(handle.fileno())
     except FileNotFoundError as exc:
-        raise NotebookReadError(f"{path}: no such file (was it moved or deleted?)") from exc
+        raise NotebookNotFoundError(f"{path}: no such file (was it moved or deleted?)") from exc
     except IsADirectoryError as exc:
         raise NotebookReadError(f"{path}: is a directory, expected a .ipynb file") from exc
     except PermissionError as exc:
@@ -156,20 +160,20 @@ def write_atomic(path: str, data: bytes, *, before: os.stat_result | None = None
     try:
         info = os.stat(real)
     except FileNotFoundError as exc:
-        raise NotebookWriteError(
+        raise NotebookVanishedError(
             f"{path}: the file vanished while it was being stripped; nothing was written"
         ) from exc
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
         real, os.W_OK
     ):
-        raise NotebookWriteError(
+        raise NotebookReadOnlyError(
             f"{path}: the file is read-only; make it writable (chmod u+w) to strip it"
         )
     if before is not None and (info.st_size, info.st_mtime_ns) != (
         before.st_size,
         before.st_mtime_ns,
     ):
-        raise NotebookWriteError(
+        raise NotebookChangedError(
             f"{path}: the file changed while it was being stripped; nothing was written, run again"
         )
     import tempfile  # only paid when a file is written

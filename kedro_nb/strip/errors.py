@@ -44,11 +44,27 @@ class NotebookEncodingError(StripError):
 
 
 class NotebookReadError(StripError):
-    """Raised when a notebook file cannot be read (vanished, unreadable, a directory)."""
+    """Raised when a notebook file cannot be read (unreadable, a directory)."""
+
+
+class NotebookNotFoundError(NotebookReadError):
+    """Raised when a notebook named to the stripper does not exist (moved or deleted)."""
 
 
 class NotebookWriteError(StripError):
     """Raised when a stripped notebook cannot be written back; the file is left as it was."""
+
+
+class NotebookReadOnlyError(NotebookWriteError):
+    """Raised instead of replacing a notebook whose permissions make it read-only."""
+
+
+class NotebookVanishedError(NotebookWriteError):
+    """Raised when a notebook is deleted between reading and writing it (it is not re-created)."""
+
+
+class NotebookChangedError(NotebookWriteError):
+    """Raised when a notebook is saved by someone else while it is being stripped (kept as is)."""
 
 
 class NotebookValidationError(StripError):

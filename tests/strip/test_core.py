@@ -148,3 +148,16 @@ def test_bad_options_are_explained(nb, options, message):
 def test_not_a_notebook(value, error, message):
     with pytest.raises(error, match=message):
         strip_notebook(value)
+
+
+def test_every_error_is_a_strip_error_and_exported():
+    import kedro_nb.strip as package
+    from kedro_nb.strip import StripError, errors
+
+    classes = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, Exception)
+    }
+    assert all(issubclass(getattr(errors, name), StripError) for name in classes)
+    assert classes <= set(package.__all__)

@@ -14,9 +14,13 @@ import pytest
 from kedro_nb.strip import (
     InvalidJSONError,
     NotANotebookError,
+    NotebookChangedError,
     NotebookEncodingError,
+    NotebookNotFoundError,
     NotebookReadError,
+    NotebookReadOnlyError,
     NotebookValidationError,
+    NotebookVanishedError,
     NotebookWriteError,
     UnsupportedFormatError,
     strip_bytes,
@@ -106,7 +110,7 @@ def test_bad_input_is_a_specific_error_and_the_file_is_untouched(tmp_path, conte
 
 
 def test_missing_file_and_directory(tmp_path: Path):
-    with pytest.raises(NotebookReadError, match="no such file"):
+    with pytest.raises(NotebookNotFoundError, match="no such file"):
         strip_file(tmp_path / "gone.ipynb")
     with pytest.raises(NotebookReadError, match="is a directory"):
         strip_file(tmp_path)
@@ -115,7 +119,7 @@ def test_missing_file_and_directory(tmp_path: Path):
 def test_read_only_file_is_refused_and_unchanged(notebook_file: Path):
     before = notebook_file.read_bytes()
     notebook_file.chmod(0o444)
-    with pytest.raises(NotebookWriteError, match="read-only"):
+    with pytest.raises(NotebookReadOnlyError, match="read-only"):
         strip_file(notebook_file)
     assert notebook_file.read_bytes() == before
 
@@ -123,7 +127,7 @@ def test_read_only_file_is_refused_and_unchanged(notebook_file: Path):
 def test_file_vanishing_before_the_write_is_not_recreated(notebook_file: Path):
     _, before = _read(str(notebook_file))
     notebook_file.unlink()
-    with pytest.raises(NotebookWriteError, match="vanished"):
+    with pytest.raises(NotebookVanishedError, match="vanished"):
         write_atomic(str(notebook_file), b"{}", before=before)
     assert not notebook_file.exists()
 
@@ -131,7 +135,7 @@ def test_file_vanishing_before_the_write_is_not_recreated(notebook_file: Path):
 def test_file_edited_meanwhile_is_not_overwritten(notebook_file: Path):
     data, before = _read(str(notebook_file))
     notebook_file.write_bytes(data + b" ")
-    with pytest.raises(NotebookWriteError, match="changed while"):
+    with pytest.raises(NotebookChangedError, match="changed while"):
         write_atomic(str(notebook_file), b"{}", before=before)
     assert notebook_file.read_bytes() == data + b" "
 
