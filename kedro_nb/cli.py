@@ -14,22 +14,25 @@ TYPE_CHECKING = False  # collections.abc costs the git filter (a process per fil
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# subcommand -> ("module", "function", "one-line help"); the function takes argv and returns an exit code.
+# subcommand -> (module, function, one-line help); the function takes argv, returns an exit code.
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
-    "run": ("kedro_nb.project.cli", "run_main", "run a pipeline of the project"),
+    "run": ("kedro_nb.project.cli", "run_main", "run a pipeline of the project or a notebook"),
     "runs": ("kedro_nb.project.cli", "runs_main", "list and show the project's run records"),
-    "strip": ("kedro_nb.strip.cli", "main", "strip outputs from notebooks (also git filter / pre-commit)"),
-    "convert": ("kedro_nb.convert.cli", "convert_main", "turn a notebook's node cells into pipeline source"),
-    "check": ("kedro_nb.convert.cli", "check_main", "check that node cells are isolated from hidden state"),
-    "sync": ("kedro_nb.convert.cli", "sync_main", "carry edits of generated nodes.py back into the notebook"),
-    "jupyter": ("kedro_nb.notebook.cli", "jupyter_main", "Jupyter set-up (kernelspec that loads kedro-nb)"),
+    "strip": ("kedro_nb.strip.cli", "main", "strip outputs (also as git filter, pre-commit hook)"),
+    "convert": ("kedro_nb.convert.cli", "convert_main", "turn node cells into pipeline source"),
+    "check": ("kedro_nb.convert.cli", "check_main", "check node cells for hidden state"),
+    "sync": ("kedro_nb.convert.cli", "sync_main", "carry edits of nodes.py back into the notebook"),
+    "jupyter": ("kedro_nb.notebook.cli", "jupyter_main", "install a kernel that loads kedro-nb"),
 }
 
 
 def _usage() -> str:
     width = max(len(name) for name in SUBCOMMANDS)
     rows = "\n".join(f"  {name:<{width}}  {help_}" for name, (_, _, help_) in SUBCOMMANDS.items())
-    return f"usage: kedro-nb <command> [options]\n\ncommands:\n{rows}\n\n'kedro-nb <command> --help' for a command's options."
+    return (
+        f"usage: kedro-nb <command> [options]\n\ncommands:\n{rows}\n\n"
+        "'kedro-nb <command> --help' for a command's options."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
