@@ -1,6 +1,7 @@
 """Datasets and the data catalog: Kedro's catalog YAML, dataset protocol and on-disk
 versioning, built lazily so notebooks start fast."""
 
+from kedro_nb.io._redact import secret_values
 from kedro_nb.io.catalog import PARAMS_PREFIX, DataCatalog, is_parameter
 from kedro_nb.io.core import AbstractDataset, is_dataset
 from kedro_nb.io.errors import (
@@ -35,4 +36,5 @@ __all__ = [
     "is_dataset",
     "is_ephemeral",
     "is_parameter",
+    "secret_values",
 ]

@@ -7,7 +7,7 @@ these helpers when it could carry a secret.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 MASK = "***"
@@ -16,12 +16,13 @@ _URL_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<rest>[^\s'\"<>
 
 
 def secret_values(credentials: Any) -> tuple[str, ...]:
-    """Every string leaf of a credentials structure, longest first (so replacing one never
-    leaves part of a longer one behind)."""
+    """Every text or number leaf (4+ characters) of a credentials structure, longest first
+    (so replacing one never leaves part of a longer one behind). Booleans are flags, not
+    secrets: masking "True"/"False" would only mangle messages."""
     found: set[str] = set()
 
     def walk(value: Any) -> None:
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             for item in value.values():
                 walk(item)
         elif isinstance(value, (list, tuple, set)):
@@ -31,7 +32,11 @@ def secret_values(credentials: Any) -> tuple[str, ...]:
             text = value.decode(errors="replace") if isinstance(value, bytes) else value
             if len(text) >= _MIN_SECRET_LEN:
                 found.add(text)
-        elif isinstance(value, (int, float)) and len(str(value)) >= _MIN_SECRET_LEN:
+        elif (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and len(str(value)) >= _MIN_SECRET_LEN
+        ):
             found.add(str(value))
 
     walk(credentials)

@@ -1,5 +1,5 @@
 """Building a run's catalog from configuration the way Kedro's context does: absolute data
-paths, credential values collected for masking, ``params:`` inputs checked before a run."""
+paths, ``params:`` inputs checked before a run."""
 
 from __future__ import annotations
 
@@ -32,26 +32,6 @@ def absolute_paths(root: Path, config: Mapping[str, Any]) -> dict[str, Any]:
         else:
             result[key] = value
     return result
-
-
-def secret_values(credentials: Any) -> tuple[str, ...]:
-    """Every string leaf (4+ characters) of the credentials, longest first."""
-    found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, Mapping):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (list, tuple, set)):
-            for item in value:
-                walk(item)
-        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            text = str(value)
-            if len(text) >= 4:
-                found.add(text)
-
-    walk(credentials)
-    return tuple(sorted(found, key=len, reverse=True))
 
 
 def check_parameters(pipeline: Any, catalog: Any, parameters: Mapping[str, Any]) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.project.catalog import absolute_paths, check_parameters, secret_values
+from kedro_nb.project.catalog import absolute_paths, check_parameters
 from kedro_nb.project.discovery import find_project_root, read_metadata
 from kedro_nb.project.errors import SessionError
 from kedro_nb.project.records import RunRecord, RunStore, params_hash
@@ -183,6 +183,7 @@ class KedroNbSession:
 
     def _credentials(self) -> dict[str, Any]:
         from kedro_nb.config import MissingConfigError
+        from kedro_nb.io import secret_values
 
         try:
             credentials = self.config_loader["credentials"]

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kedro_nb.io import AbstractDataset, CredentialsNotFoundError, DataCatalog, DatasetError
+from kedro_nb.io import (
+    AbstractDataset,
+    CredentialsNotFoundError,
+    DataCatalog,
+    DatasetError,
+    secret_values,
+)
 
 SECRET_KEY = "AKIAVERYSECRETKEY123"
 SECRET_TOKEN = "s3cr3t-t0ken-value-xyz"
@@ -162,3 +168,19 @@ def test_missing_credentials_in_a_factory_pattern_fail_at_build() -> None:
         DataCatalog.from_config({"{name}_s3": {"type": "pandas.CSVDataset",
                                                "filepath": "s3://b/{name}.csv",
                                                "credentials": "prod"}}, CREDENTIALS)
+
+
+def test_secret_values_are_text_and_number_leaves_longest_first() -> None:
+    credentials = {
+        "db": {"password": "hunter2-long", "port": 54321, "ssl": True, "region": "eu"},
+        "keys": ["abcd", b"raw-bytes-key"],
+        "ratio": 3.14159,
+        "verify": False,
+    }
+    assert secret_values(credentials) == (
+        "raw-bytes-key",
+        "hunter2-long",
+        "3.14159",
+        "54321",
+        "abcd",
+    )
