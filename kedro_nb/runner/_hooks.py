@@ -45,6 +45,31 @@ class HookRelay:
         return list(found.values())
 
 
+def call_node(node: Any, data: dict[str, Any], hooks: HookRelay, catalog: Any, is_async: bool,
+              run_id: str) -> dict[str, Any]:
+    """Run ``node`` on its loaded inputs ``data`` between its node hooks, in Kedro's order:
+    ``before_node_run`` (whose dicts replace inputs), the node, then ``after_node_run``, or
+    ``on_node_error`` before the error propagates. Returns the node's outputs.
+
+    Used in the calling process and in workers alike (there ``catalog`` is ``None``).
+    """
+    if hooks.before_node_run is not None:
+        responses = hooks.before_node_run(node=node, catalog=catalog, inputs=dict(data),
+                                          is_async=is_async, run_id=run_id)
+        data = merge_hook_inputs(responses, data)
+    try:
+        outputs = node.run(data)
+    except Exception as exc:
+        if hooks.on_node_error is not None:
+            hooks.on_node_error(error=exc, node=node, catalog=catalog, inputs=data,
+                                is_async=is_async, run_id=run_id)
+        raise
+    if hooks.after_node_run is not None:
+        hooks.after_node_run(node=node, catalog=catalog, inputs=data, outputs=outputs,
+                             is_async=is_async, run_id=run_id)
+    return outputs
+
+
 def merge_hook_inputs(responses: list[Any] | None, inputs: dict[str, Any]) -> dict[str, Any]:
     """Apply ``before_node_run`` answers: each is ``None`` or a dict replacing named inputs."""
     for response in responses or ():

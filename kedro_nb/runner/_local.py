@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor
 from typing import Any
 
-from kedro_nb.runner._hooks import HookRelay, merge_hook_inputs
+from kedro_nb.runner._hooks import HookRelay, call_node
 
 
 def run_node(node: Any, inputs: tuple[str, ...], catalog: Any, hooks: HookRelay, run_id: str,
@@ -30,20 +30,7 @@ def run_node(node: Any, inputs: tuple[str, ...], catalog: Any, hooks: HookRelay,
         return
     is_async = pool is not None
     data = _load_inputs(node, inputs, catalog, hooks, pool)
-    if hooks.before_node_run is not None:
-        responses = hooks.before_node_run(node=node, catalog=catalog, inputs=dict(data),
-                                          is_async=is_async, run_id=run_id)
-        data = merge_hook_inputs(responses, data)
-    try:
-        outputs = node.run(data)
-    except Exception as exc:
-        if hooks.on_node_error is not None:
-            hooks.on_node_error(error=exc, node=node, catalog=catalog, inputs=data,
-                                is_async=is_async, run_id=run_id)
-        raise
-    if hooks.after_node_run is not None:
-        hooks.after_node_run(node=node, catalog=catalog, inputs=data, outputs=outputs,
-                             is_async=is_async, run_id=run_id)
+    outputs = call_node(node, data, hooks, catalog, is_async, run_id)
     _save_outputs(node, catalog, hooks, outputs, pool)
 
 

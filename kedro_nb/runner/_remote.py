@@ -22,7 +22,7 @@ from typing import Any
 
 import cloudpickle
 
-from kedro_nb.runner._hooks import HookRelay, merge_hook_inputs
+from kedro_nb.runner._hooks import HookRelay, call_node
 from kedro_nb.runner._local import iter_output_chunks
 from kedro_nb.runner.base import RunState
 from kedro_nb.runner.errors import NodeNotPicklableError
@@ -178,20 +178,7 @@ def _run_here(node: Any, inputs: list[tuple[str, int, Any]], outputs: dict[str, 
         data[name] = cloudpickle.loads(value).load() if kind == _DATASET else value
         if hooks.after_dataset_loaded is not None:
             hooks.after_dataset_loaded(dataset_name=name, data=data[name], node=node)
-    if hooks.before_node_run is not None:
-        responses = hooks.before_node_run(node=node, catalog=None, inputs=dict(data),
-                                          is_async=False, run_id=run_id)
-        data = merge_hook_inputs(responses, data)
-    try:
-        results = node.run(data)
-    except Exception as exc:
-        if hooks.on_node_error is not None:
-            hooks.on_node_error(error=exc, node=node, catalog=None, inputs=data,
-                                is_async=False, run_id=run_id)
-        raise
-    if hooks.after_node_run is not None:
-        hooks.after_node_run(node=node, catalog=None, inputs=data, outputs=results,
-                             is_async=False, run_id=run_id)
+    results = call_node(node, data, hooks, None, False, run_id)
     datasets: dict[str, Any] = {}
     returned: dict[str, Any] = {}
     for name, chunk in iter_output_chunks(node, results):
