@@ -2,7 +2,8 @@
 
 Implementations may accept any subset of a spec's arguments (pluggy passes only those they name).
 Every spec here is called by keyword, by the runner (node, pipeline and dataset hooks) or the
-session (catalog and context hooks).
+session (catalog and context hooks). :class:`RunProgressSpecs` are kedro-nb's own, not Kedro's:
+they follow a run from the process that called ``runner.run``, whichever runner it is.
 """
 
 from __future__ import annotations
@@ -125,4 +126,41 @@ class DatasetSpecs:
         """Called after ``dataset_name`` was saved as an output of ``node``."""
 
 
-ALL_SPECS = (ContextSpecs, DataCatalogSpecs, NodeSpecs, PipelineSpecs, DatasetSpecs)
+class RunProgressSpecs:
+    """kedro-nb's own hooks (Kedro has no such specs) following a run's nodes as the runner
+    schedules them, for progress displays and monitoring.
+
+    Kedro's node hooks run wherever the node runs: with ``ParallelRunner`` or ``DaskRunner``,
+    in worker processes, on copies of the hook objects, so the original object never hears of
+    them. These specs always run in the process, and the thread, that called ``runner.run``,
+    never in a worker and never concurrently with each other, with every runner (sequential,
+    thread, parallel, Dask): an implementation needs no lock and may update a display.
+    Objects implementing only these specs are not sent to worker processes.
+
+    For each node that starts, ``on_node_started`` comes first and ``on_node_finished`` once
+    afterwards (success or failure), unless the run is interrupted (Ctrl-C). Nodes that never
+    start, because an earlier node failed, get neither. With no implementation registered
+    the runner does not call them at all.
+    """
+
+    @hook_spec
+    def on_node_started(self, node: Any, run_id: str) -> None:
+        """Called when ``node`` starts: just before its inputs are loaded with the sequential
+        runner, and when it is handed to a thread, worker process or Dask task otherwise."""
+
+    @hook_spec
+    def on_node_finished(
+        self,
+        node: Any,
+        run_id: str,
+        duration: float,
+        error: BaseException | None,
+    ) -> None:
+        """Called when ``node`` is over. ``error`` is ``None`` when it succeeded (its outputs
+        are saved by then) and ``duration`` is then its time as reported in
+        ``RunResult.node_timings``; otherwise ``error`` is the node's exception (the run then
+        raises ``NodeRunError``) and ``duration`` the seconds since ``on_node_started``."""
+
+
+ALL_SPECS = (ContextSpecs, DataCatalogSpecs, NodeSpecs, PipelineSpecs, DatasetSpecs,
+             RunProgressSpecs)

@@ -3,6 +3,9 @@
 The relay holds, per spec name, pluggy's caller when at least one implementation is
 registered and ``None`` otherwise, so the hot loop skips unimplemented hooks without building
 keyword dictionaries. Hooks registered while a run is in flight are seen by the next run.
+
+The progress hooks (``on_node_started``/``on_node_finished``, kedro-nb's own) are called by the
+scheduling loop of every runner, in the calling process; they are never shipped to workers.
 """
 
 from __future__ import annotations
@@ -15,17 +18,20 @@ NODE_HOOKS = ("before_node_run", "after_node_run", "on_node_error")
 DATASET_HOOKS = ("before_dataset_loaded", "after_dataset_loaded",
                  "before_dataset_saved", "after_dataset_saved")
 PIPELINE_HOOKS = ("before_pipeline_run", "after_pipeline_run", "on_pipeline_error")
+PROGRESS_HOOKS = ("on_node_started", "on_node_finished")
 
 
 class HookRelay:
-    """The registered implementations of the node, dataset and pipeline hooks of one manager."""
+    """The registered implementations of the node, dataset, pipeline and progress hooks of one
+    manager."""
 
-    __slots__ = (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, "any_node_or_dataset", "manager")
+    __slots__ = (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, *PROGRESS_HOOKS,
+                 "any_node_or_dataset", "manager")
 
     def __init__(self, manager: Any | None) -> None:
         self.manager = manager
         relay = manager.hook if manager is not None else None
-        for name in (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS):
+        for name in (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, *PROGRESS_HOOKS):
             caller = getattr(relay, name, None)
             setattr(self, name, caller if caller is not None and caller.get_hookimpls() else None)
         self.any_node_or_dataset = any(getattr(self, name) is not None

@@ -5,7 +5,8 @@ The main process schedules. For each node it sends one self-contained task: the 
 either the data itself (memory datasets, and datasets that must stay in this process) or the
 pickled dataset object for the worker to load. Persisted outputs are saved by the worker;
 memory outputs come back by value and are saved here. Node and dataset hooks run in the worker,
-on copies of the registered hook objects.
+on copies of the registered hook objects; the progress hooks (``on_node_started``,
+``on_node_finished``) run here, in the scheduling loop.
 
 A dataset stays in the main process when it is memory-only, declares itself single-process
 (``_SINGLE_PROCESS``/``single_process``), or cannot be pickled (e.g. a filesystem holding a

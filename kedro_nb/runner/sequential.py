@@ -16,7 +16,8 @@ class SequentialRunner(AbstractRunner):
     The loop is precomputed: the order, and after which node each dataset is released
     (its last reader), so each node costs its loads, its call and its saves, plus two clock
     reads; hooks nobody implements are not called. ``is_async=True`` loads a node's inputs
-    and saves its outputs in threads.
+    and saves its outputs in threads. The progress hooks bracket each node, around its loads
+    and saves.
     """
 
     def _execute(self, state: RunState) -> None:
@@ -31,7 +32,10 @@ class SequentialRunner(AbstractRunner):
         try:
             plain = pool is None and not hooks.any_node_or_dataset
             load, save = catalog.load, catalog.save
+            node_started, node_finished = hooks.on_node_started, hooks.on_node_finished
             for index, node in enumerate(graph.nodes):
+                if node_started is not None:
+                    node_started(node=node, run_id=run_id)
                 started = clock()
                 try:
                     if plain and not is_generator_node(node):
@@ -41,8 +45,14 @@ class SequentialRunner(AbstractRunner):
                     else:
                         run_node(node, inputs[index], catalog, hooks, run_id, pool)
                 except Exception as error:
+                    if node_finished is not None:
+                        node_finished(node=node, run_id=run_id, duration=clock() - started,
+                                      error=error)
                     raise state.failure(index, error) from error
-                complete(index, clock() - started)
+                seconds = clock() - started
+                complete(index, seconds)
+                if node_finished is not None:
+                    node_finished(node=node, run_id=run_id, duration=seconds, error=None)
                 for name in schedule[index]:
                     release(name)
                 if debug:

@@ -43,7 +43,9 @@ def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_f
              abort: Any = None) -> None:
     """Drive a pool: submit ready nodes (up to ``max_in_flight``), collect finished ones,
     release data, and on the first failure wait for the nodes still running, so their
-    outputs are saved and counted, before raising ``NodeRunError``.
+    outputs are saved and counted, before raising ``NodeRunError``. The progress hooks are
+    called here, in the calling thread: ``on_node_started`` as a node is submitted,
+    ``on_node_finished`` once its result (or error) is in.
 
     ``submit(index) -> future``; ``wait_some(futures) -> (done, pending)``;
     ``finish(index, future) -> seconds`` raises the node's error or applies its outputs here;
@@ -51,16 +53,32 @@ def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_f
     still running instead of waiting for them.
     """
     queue = ReadyQueue(state)
+    nodes, run_id = state.graph.nodes, state.run_id
+    node_started, node_finished = state.hooks.on_node_started, state.hooks.on_node_finished
+    dispatched: dict[int, float] = {}
     in_flight: dict[Any, int] = {}
     first_error: tuple[int, BaseException] | None = None
+
+    def failed(index: int, error: BaseException) -> None:
+        nonlocal first_error
+        if first_error is None:
+            first_error = (index, error)
+        if node_finished is not None:
+            node_finished(node=nodes[index], run_id=run_id,
+                          duration=time.perf_counter() - dispatched.pop(index), error=error)
+
     try:
         while True:
             while first_error is None and queue.ready and len(in_flight) < max_in_flight:
                 index = queue.ready.pop()
+                if node_started is not None:
+                    node_started(node=nodes[index], run_id=run_id)
+                if node_finished is not None:
+                    dispatched[index] = time.perf_counter()
                 try:
                     in_flight[submit(index)] = index
                 except Exception as error:  # e.g. an input that cannot be loaded or pickled
-                    first_error = (index, error)
+                    failed(index, error)
             if not in_flight:
                 break
             done, _ = wait_some(list(in_flight))
@@ -69,13 +87,16 @@ def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_f
                 try:
                     seconds = finish(index, future)
                 except Exception as error:
-                    if first_error is None:
-                        first_error = (index, error)
+                    failed(index, error)
                     continue
                 state.complete(index, seconds)
                 state.release_after(index)
                 queue.done(index)
-                logger.debug("Completed node %s", state.graph.nodes[index].name)
+                if node_finished is not None:
+                    dispatched.pop(index, None)
+                    node_finished(node=nodes[index], run_id=run_id, duration=seconds,
+                                  error=None)
+                logger.debug("Completed node %s", nodes[index].name)
     except BaseException as interrupt:
         if abort is not None and in_flight and not isinstance(interrupt, Exception):
             abort(list(in_flight))

@@ -83,6 +83,29 @@ def test_unknown_argument_names_hook_and_argument() -> None:
     assert "Extra" in message and "after_catalog_created" in message and "bogus" in message
 
 
+def test_progress_hooks_are_known_and_checked_like_the_others() -> None:
+    class Progress:
+        @hook_impl
+        def on_node_started(self, node, run_id):
+            pass
+
+        @hook_impl
+        def on_node_finished(self, node, run_id, duration, error):
+            pass
+
+    class Typo:
+        @hook_impl
+        def on_node_finish(self, node):
+            pass
+
+    manager = create_hook_manager()
+    register_hooks(manager, [Progress()])
+    assert len(manager.hook.on_node_started.get_hookimpls()) == 1
+    assert len(manager.hook.on_node_finished.get_hookimpls()) == 1
+    with pytest.raises(HookRegistrationError, match="did you mean 'on_node_finished'"):
+        register_hooks(manager, [Typo()])
+
+
 def test_kedro_marked_hooks_are_recognised() -> None:
     from kedro.framework.hooks import hook_impl as kedro_hook_impl
 

@@ -4,6 +4,7 @@ what the runner does, and generated pipelines built both with kedro-nb and with 
 from __future__ import annotations
 
 import json
+import os
 import random
 import threading
 from dataclasses import dataclass, field
@@ -237,3 +238,46 @@ def build_kedro(spec: PipelineSpec, root: Path):
         datasets[name] = MemoryDataset(1)
     datasets["params:factor"] = MemoryDataset(3)
     return Pipeline(nodes), DataCatalog(datasets)
+
+
+class ProgressRecorder:
+    """Implements only kedro-nb's progress hooks and records each call with the process and
+    thread it arrived in. It holds a lock, so a copy of it could not travel to a worker."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    @hook_impl
+    def on_node_started(self, node, run_id):
+        self._record("started", node, run_id)
+
+    @hook_impl
+    def on_node_finished(self, node, run_id, duration, error):
+        self._record("finished", node, run_id, duration=duration, error=error)
+
+    def _record(self, event: str, node: Any, run_id: str, **extra: Any) -> None:
+        with self._lock:
+            self.events.append({"event": event, "node": node.name, "run_id": run_id,
+                                "pid": os.getpid(), "thread": threading.get_ident(), **extra})
+
+    def order(self) -> list[tuple[str, str]]:
+        return [(e["event"], e["node"]) for e in self.events]
+
+    def check_order(self, pipeline: Any) -> None:
+        """Every started node finishes exactly once, after it started, and no node starts
+        before all the nodes producing its inputs have finished."""
+        producers = {out: n.name for n in pipeline.nodes for out in n.outputs}
+        parents = {n.name: {producers[i] for i in n.inputs if i in producers}
+                   for n in pipeline.nodes}
+        started: list[str] = []
+        finished: list[str] = []
+        for event, name in self.order():
+            if event == "started":
+                assert name not in started, f"{name} started twice"
+                assert parents[name] <= set(finished), f"{name} started before its inputs"
+                started.append(name)
+            else:
+                assert name in started and name not in finished, f"{name} finished oddly"
+                finished.append(name)
+        assert sorted(started) == sorted(finished)

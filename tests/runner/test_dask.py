@@ -89,3 +89,26 @@ def test_unreachable_scheduler_is_a_clear_error():
     runner = DaskRunner(f"tcp://127.0.0.1:{port}", connect_timeout=1)
     with pytest.raises(RunnerError, match="Cannot reach the Dask scheduler"):
         runner.run(Pipeline([node(_square, "x", "y", name="sq")]), DataCatalog({"x": 1}))
+
+
+def test_progress_hooks_run_in_the_scheduling_process(cluster):
+    from kedro_nb.hooks import create_hook_manager, register_hooks
+
+    from .test_progress_hooks import check_failure, check_success, diamond, failing
+
+    with DaskRunner(client=distributed.Client(cluster)) as runner:
+        recorder = _helpers.ProgressRecorder()
+        manager = create_hook_manager()
+        register_hooks(manager, [recorder])
+        pipeline = diamond()
+        result = runner.run(pipeline, DataCatalog({"a": 1}), manager, run_id="dask-progress")
+        assert result.load("e") == 6
+        check_success(recorder, pipeline, result, "dask-progress")
+
+        manager.unregister(recorder)
+        recorder = _helpers.ProgressRecorder()
+        register_hooks(manager, [recorder])
+        with pytest.raises(NodeRunError) as info:
+            runner.run(failing(), DataCatalog({"a": 1}), manager)
+        check_failure(recorder, failing(), info.value)
+        runner.client.close()
