@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from kedro_nb.io._redact import secret_values, url_secrets
 from kedro_nb.io.errors import DatasetError
 
-__all__ = ["LOCAL_PROTOCOLS", "atomic_local_open", "join_protocol", "make_filesystem",
-           "split_protocol"]
+__all__ = ["LOCAL_PROTOCOLS", "FileSystemMixin", "atomic_local_open", "join_protocol",
+           "make_filesystem", "split_protocol"]
 
 LOCAL_PROTOCOLS = frozenset({"file", "local"})
 HTTP_PROTOCOLS = frozenset({"http", "https"})
@@ -73,6 +74,40 @@ def make_filesystem(protocol: str, credentials: dict[str, Any] | None,
             raise DatasetError(f"Unknown file system protocol '{protocol}'. Check the "
                                "filepath's 'protocol://' prefix.") from None
         raise
+
+
+class FileSystemMixin:
+    """For datasets living on an fsspec location. ``__init__`` sets ``_protocol``,
+    ``_credentials``, ``_fs_args`` and ``_fs = None``; the file system is built on first use,
+    dropped when pickled (rebuilt in the receiving process) and never shown."""
+
+    _protocol: str
+    _credentials: dict[str, Any]
+    _fs_args: dict[str, Any]
+    _fs: Any
+
+    @property
+    def fs(self) -> Any:
+        """The fsspec file system, created on first use."""
+        if self._fs is None:
+            self._fs = make_filesystem(self._protocol, self._credentials, self._fs_args)
+        return self._fs
+
+    def _location_secrets(self, url: str) -> tuple[str, ...]:
+        """Values to mask in messages: credentials, ``fs_args`` and the secret parts of
+        ``url``."""
+        return secret_values([self._credentials, self._fs_args]) + url_secrets(url)
+
+    def _invalidate_fs_cache(self, path: str) -> None:
+        """Forget the file system's listing cache for ``path`` (when one was built)."""
+        if self._fs is not None:
+            with contextlib.suppress(Exception):
+                self._fs.invalidate_cache(path)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_fs"] = None
+        return state
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -127,3 +128,13 @@ def test_unknown_inner_type_is_named(tmp_path: Path) -> None:
     assert message.startswith("Catalog entry 'parts': PartitionedDataset 'dataset': unknown "
                               "dataset type 'pandas.CSVDataSet'")
     assert "Did you mean: pandas.CSVDataset" in message
+
+
+def test_pickled_dataset_rebuilds_its_file_system(tmp_path: Path) -> None:
+    dataset = _catalog(str(tmp_path / "parts"))["parts"]
+    dataset.save({"a": pd.DataFrame({"x": [1]})})
+    assert dataset.fs is not None
+    copy = pickle.loads(pickle.dumps(dataset))
+    assert copy._fs is None
+    assert list(copy.load()) == ["a"]
+    assert copy.load()["a"]()["x"].tolist() == [1]

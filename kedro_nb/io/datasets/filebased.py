@@ -12,9 +12,15 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
-from kedro_nb.io._redact import redact_urls, secret_values, url_secrets
+from kedro_nb.io._redact import redact_urls
 from kedro_nb.io.errors import DatasetError, DatasetFileNotFoundError
-from kedro_nb.io.fs import atomic_local_open, join_protocol, make_filesystem, split_protocol
+from kedro_nb.io.fs import (
+    HTTP_PROTOCOLS,
+    FileSystemMixin,
+    atomic_local_open,
+    join_protocol,
+    split_protocol,
+)
 from kedro_nb.io.versioning import AbstractVersionedDataset
 
 __all__ = ["FileDataset"]
@@ -23,7 +29,7 @@ __all__ = ["FileDataset"]
 _PROTOCOLS_WITH_FOLDERS = frozenset({"sftp", "ssh", "ftp", "smb", "hdfs", "webhdfs", "dbfs"})
 
 
-class FileDataset(AbstractVersionedDataset):
+class FileDataset(FileSystemMixin, AbstractVersionedDataset):
     """A dataset stored as one file at ``filepath`` (local path or any fsspec URL).
 
     Args:
@@ -62,13 +68,6 @@ class FileDataset(AbstractVersionedDataset):
 
     # -- file system -------------------------------------------------------------------
     @property
-    def fs(self) -> Any:
-        """The fsspec file system, created on first use."""
-        if self._fs is None:
-            self._fs = make_filesystem(self._protocol, self._credentials, self._fs_args)
-        return self._fs
-
-    @property
     def protocol(self) -> str:
         """``file`` for local paths, else the URL scheme (``s3``, ``memory``...)."""
         return self._protocol
@@ -90,14 +89,13 @@ class FileDataset(AbstractVersionedDataset):
         return list(self.fs.glob(pattern))
 
     def _secrets(self) -> tuple[str, ...]:
-        return secret_values([self._credentials, self._fs_args]) + url_secrets(
-            f"{self._protocol}://{self._filepath}")
+        return self._location_secrets(f"{self._protocol}://{self._filepath}")
 
     # -- reading and writing -------------------------------------------------------------
     def _fs_path(self, path: PurePosixPath | str) -> str:
         """Path string to hand to ``self.fs`` (HTTP file systems need the full URL)."""
         path = str(path)
-        return f"{self._protocol}://{path}" if self._protocol in {"http", "https"} else path
+        return f"{self._protocol}://{path}" if self._protocol in HTTP_PROTOCOLS else path
 
     def _open_read(self, path: str) -> IO[Any]:
         mode = "rb" if self.BINARY else "r"
@@ -160,9 +158,7 @@ class FileDataset(AbstractVersionedDataset):
         return self._fs_exists(self._fs_path(self._get_load_path()))
 
     def _invalidate_cache(self) -> None:
-        if self._fs is not None:
-            with contextlib.suppress(Exception):
-                self._fs.invalidate_cache(self._fs_path(self._filepath))
+        self._invalidate_fs_cache(self._fs_path(self._filepath))
 
     def _release(self) -> None:
         self._invalidate_cache()
@@ -170,8 +166,3 @@ class FileDataset(AbstractVersionedDataset):
     def _describe(self) -> dict[str, Any]:
         return {"filepath": self.filepath, "protocol": self._protocol,
                 "load_args": self._load_args, "save_args": self._save_args}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_fs"] = None  # rebuilt lazily in the receiving process
-        return state

@@ -8,21 +8,20 @@ A partition id is the file's path relative to ``path`` without ``filename_suffix
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-from kedro_nb.io._redact import redact_urls, secret_values, url_secrets
+from kedro_nb.io._redact import redact_urls
 from kedro_nb.io.core import AbstractDataset, type_path
 from kedro_nb.io.errors import CatalogConfigError, DatasetError
-from kedro_nb.io.fs import join_protocol, make_filesystem, split_protocol
+from kedro_nb.io.fs import FileSystemMixin, join_protocol, split_protocol
 from kedro_nb.io.registry import resolve_type
 
 __all__ = ["PartitionedDataset"]
 
 
-class PartitionedDataset(AbstractDataset):
+class PartitionedDataset(FileSystemMixin, AbstractDataset):
     """Partitions under ``path``, each one file read/written by ``dataset``.
 
     Args:
@@ -74,19 +73,12 @@ class PartitionedDataset(AbstractDataset):
         self.metadata = metadata
 
     @property
-    def fs(self) -> Any:
-        """The folder's fsspec file system, created on first use."""
-        if self._fs is None:
-            self._fs = make_filesystem(self._protocol, self._credentials, self._fs_args)
-        return self._fs
-
-    @property
     def filepath(self) -> str:
         """The folder as a URL (plain path when local)."""
         return join_protocol(self._protocol, self._path)
 
     def _secrets(self) -> tuple[str, ...]:
-        return secret_values([self._credentials, self._fs_args]) + url_secrets(self.filepath)
+        return self._location_secrets(self.filepath)
 
     def _root(self) -> str:
         return str(self.fs._strip_protocol(self.filepath)).rstrip("/")
@@ -98,20 +90,18 @@ class PartitionedDataset(AbstractDataset):
         return sorted(p for p in self.fs.find(root, **self._load_args)
                       if p.endswith(self._suffix))
 
-    def _partition_id(self, full_path: str) -> str:
-        relative = str(PurePosixPath(full_path).relative_to(self._root()))
-        return relative[: -len(self._suffix)] if self._suffix else relative
-
-    def _partition(self, relative: str) -> Any:
-        full = join_protocol(self._protocol, f"{self._root()}/{relative}")
+    def _partition(self, root: str, relative: str) -> Any:
+        full = join_protocol(self._protocol, f"{root}/{relative}")
         return self._dataset_type(**{**self._dataset_config, self._filepath_arg: full})
 
     def _load(self) -> dict[str, Callable[[], Any]]:
         partitions: dict[str, Callable[[], Any]] = {}
+        root = self._root()
+        cut = len(self._suffix)
         for path in self._list_partitions():
-            partition_id = self._partition_id(path)
-            partitions[partition_id] = self._partition(
-                str(PurePosixPath(path).relative_to(self._root()))).load
+            relative = str(PurePosixPath(path).relative_to(root))
+            partition_id = relative[:-cut] if cut else relative
+            partitions[partition_id] = self._partition(root, relative).load
         if not partitions:
             raise DatasetError(
                 f"No partitions found in '{redact_urls(self.filepath)}'"
@@ -123,18 +113,18 @@ class PartitionedDataset(AbstractDataset):
         if not isinstance(data, dict):
             raise DatasetError("PartitionedDataset saves a dict {partition_id: data}, got "
                                f"{type(data).__name__}.")
-        if self._overwrite and self.fs.exists(self._root()):
-            self.fs.rm(self._root(), recursive=True)
+        root = self._root()
+        if self._overwrite and self.fs.exists(root):
+            self.fs.rm(root, recursive=True)
         for partition_id, partition_data in sorted(data.items()):
             value = (partition_data() if callable(partition_data) and self._save_lazily
                      else partition_data)
-            self._partition(f"{partition_id}{self._suffix}").save(value)
+            self._partition(root, f"{partition_id}{self._suffix}").save(value)
         self._invalidate()
 
     def _invalidate(self) -> None:
         if self._fs is not None:
-            with contextlib.suppress(Exception):
-                self._fs.invalidate_cache(self._root())
+            self._invalidate_fs_cache(self._root())
 
     def _exists(self) -> bool:
         return bool(self._list_partitions())
@@ -148,9 +138,3 @@ class PartitionedDataset(AbstractDataset):
         return {"path": self.filepath, "dataset_type": type_path(self._dataset_type),
                 "dataset_config": dataset_args or None,
                 "filename_suffix": self._suffix or None}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_fs"] = None
-        return state
-
