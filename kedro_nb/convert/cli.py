@@ -15,10 +15,23 @@ from kedro_nb.convert.codegen import TARGETS
 from kedro_nb.convert.errors import ConvertError
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _project_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", metavar="DIR", help="project root (default: found upward)")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    _project_option(parser)
     parser.add_argument(
         "--pipeline", metavar="NAME", help="only cells of this pipeline (default: every pipeline)"
+    )
+
+
+def _target_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target",
+        choices=sorted(TARGETS),
+        default="kedro_nb",
+        help="import nodes from kedro_nb.pipeline (default) or kedro.pipeline",
     )
 
 
@@ -37,12 +50,7 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
     _common(parser)
-    parser.add_argument(
-        "--target",
-        choices=sorted(TARGETS),
-        default="kedro_nb",
-        help="import nodes from kedro_nb.pipeline (default) or kedro.pipeline",
-    )
+    _target_option(parser)
     parser.add_argument(
         "--execute",
         action="store_true",
@@ -116,7 +124,7 @@ def check_main(argv: Sequence[str] | None = None) -> int:
         "holding only its declared inputs. Exit code 1 when a problem is found.",
     )
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
-    parser.add_argument("--project", metavar="DIR", help="project root (default: found upward)")
+    _project_option(parser)
     parser.add_argument("--execute", action="store_true", help="run each node in isolation")
     parser.add_argument("--runner", default="sequential", help="runner for --execute")
     args = parser.parse_args(argv)
@@ -146,7 +154,7 @@ def sync_main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
     _common(parser)
-    parser.add_argument("--target", choices=sorted(TARGETS), default="kedro_nb")
+    _target_option(parser)
     args = parser.parse_args(argv)
     from kedro_nb.convert.sync import sync_notebook
 
