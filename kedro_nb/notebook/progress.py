@@ -1,10 +1,12 @@
 """Live per-node progress of a run, as a hook implementation.
 
-:class:`RunProgress` implements the runner's node and pipeline hooks and redraws through a *sink*:
-an updatable display (``DisplayHandle``) in Jupyter, plain lines in a terminal. The runner never
-prints; this is the only place run progress becomes visible. Hook calls may come from worker
-threads (``ThreadRunner``), so state changes hold a lock. Pickled into worker processes (process
-runners ship node hooks), a copy keeps no sink and does nothing.
+:class:`RunProgress` implements ``before_pipeline_run`` and kedro-nb's progress hooks
+(``on_node_started``/``on_node_finished``), and redraws through a *sink*: an updatable display
+(``DisplayHandle``) in Jupyter, plain lines in a terminal. The runner never prints; this is the
+only place run progress becomes visible. Every runner (sequential, thread, parallel, Dask) calls
+the progress hooks in the process that started the run, as nodes start and finish, so the live
+view follows worker processes and Dask tasks too; the object itself never travels to a worker.
+A ``--async`` run updates it from its background thread, so state changes hold a lock.
 """
 
 from __future__ import annotations
@@ -29,14 +31,7 @@ class RunProgress:
         self.sink = sink
         self.title = title
         self.states: dict[str, tuple[str, float | None]] = {}
-        self._started: dict[str, float] = {}
         self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"title": self.title}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(None, state["title"])  # type: ignore[misc]
 
     def _set(self, name: str, state: str, seconds: float | None = None) -> None:
         with self._lock:
@@ -60,19 +55,12 @@ class RunProgress:
                 self.sink(self, next(iter(self.states)))
 
     @hook_impl
-    def before_node_run(self, node: Any) -> None:
-        self._started[node.name] = time.perf_counter()
+    def on_node_started(self, node: Any) -> None:
         self._set(node.name, RUNNING)
 
     @hook_impl
-    def after_node_run(self, node: Any) -> None:
-        started = self._started.pop(node.name, None)
-        self._set(node.name, DONE, None if started is None else time.perf_counter() - started)
-
-    @hook_impl
-    def on_node_error(self, node: Any) -> None:
-        started = self._started.pop(node.name, None)
-        self._set(node.name, FAILED, None if started is None else time.perf_counter() - started)
+    def on_node_finished(self, node: Any, duration: float, error: BaseException | None) -> None:
+        self._set(node.name, DONE if error is None else FAILED, duration)
 
 
 def progress_html(progress: RunProgress) -> str:

@@ -46,6 +46,20 @@ def test_notebook_run_repeats_and_fills_the_namespace(lone, shell, capsys) -> No
     assert data["text/plain"].count("(pipeline object)  success") == 2
 
 
+def test_notebook_run_in_worker_processes_shows_each_cell_node_live(lone, shell, capsys) -> None:
+    capsys.readouterr()
+    shell.run_line_magic("run_pipeline", "--notebook --runner parallel --into-namespace")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" (")[0] for line in lines[:4]] == [
+        "[0/2] \u25b6 make_numbers running",
+        "[1/2] \u2713 make_numbers done",
+        "[1/2] \u25b6 total running",
+        "[2/2] \u2713 total done",
+    ]
+    assert lines[4].startswith("Run of notebook lone_notebook.ipynb (parallel runner): 2 nodes")
+    assert shell.user_ns["total"] == 100
+
+
 def test_notebook_run_warns_when_the_file_is_older_than_the_last_cell(lone, shell, capsys) -> None:
     old = time.time() - 120
     os.utime(lone, (old, old))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import pickle
 
 import pytest
 
@@ -19,7 +18,7 @@ from kedro_nb.notebook.progress import (
     progress_html,
 )
 from kedro_nb.pipeline import Pipeline, node
-from kedro_nb.runner import NodeRunError, SequentialRunner, ThreadRunner
+from kedro_nb.runner import NodeRunError, ParallelRunner, SequentialRunner, ThreadRunner
 
 
 def _double(x):
@@ -63,12 +62,20 @@ def test_a_failing_node_is_marked_failed() -> None:
     assert "1 failed" in progress_html(progress)
 
 
-def test_a_pickled_copy_for_worker_processes_is_inert() -> None:
-    progress = RunProgress(line_sink(io.StringIO()), "Run")
-    copy = pickle.loads(pickle.dumps(progress))
-    assert copy.sink is None and copy.title == "Run"
-    copy.before_node_run(node(_double, "a", "b", name="n"))  # records, displays nothing
-    assert copy.states == {"n": ("running", None)}
+def test_worker_processes_report_each_node_as_it_starts_and_ends() -> None:
+    pipeline = Pipeline([node(_double, "a", "b", name="ok"), node(_fail, "b", "c", name="boom")])
+    out = io.StringIO()
+    progress = RunProgress(line_sink(out), "Run")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    with pytest.raises(NodeRunError):
+        ParallelRunner(max_workers=2).run(pipeline, DataCatalog({"a": 1}), manager)
+    assert out.getvalue().splitlines() == [
+        "[0/2] \u25b6 ok running",
+        f"[1/2] \u2713 ok done ({progress.states['ok'][1]:.2f} s)",
+        "[1/2] \u25b6 boom running",
+        f"[1/2] \u2717 boom failed ({progress.states['boom'][1]:.2f} s)",
+    ]
 
 
 class _Handle:

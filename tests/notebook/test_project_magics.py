@@ -111,6 +111,23 @@ def test_run_pipeline_shows_progress_and_summary_and_outputs_are_loadable(ip, ca
     assert ip.user_ns["session"].runs(limit=1)[0].status == "success"
 
 
+def test_run_pipeline_in_worker_processes_shows_each_node_live(ip, capsys) -> None:
+    capsys.readouterr()
+    ip.run_line_magic("run_pipeline", "data_processing --runner parallel")
+    lines = capsys.readouterr().out.splitlines()
+    title = "Run of pipeline 'data_processing' (parallel runner): 3 nodes"
+    summary = next(i for i, line in enumerate(lines) if line.startswith(title))
+    events = [line for line in lines[:summary] if line.startswith("[")]
+    assert len(events) == 6  # each node: running, then done, before the summary
+    for name in ("preprocess_companies_node", "preprocess_shuttles_node",
+                 "create_model_input_table_node"):
+        running = events.index(next(e for e in events if e.endswith(f"{name} running")))
+        done = events.index(next(e for e in events if f"\u2713 {name} done (" in e))
+        assert running < done
+    assert events[-1].startswith("[3/3] \u2713 create_model_input_table_node done")
+    assert ip.user_ns["session"].runs(limit=1)[0].runner == "ParallelRunner"
+
+
 def test_run_pipeline_slices_and_puts_memory_outputs_in_the_namespace(ip, capsys) -> None:
     ip.run_line_magic("run_pipeline", "data_processing")
     capsys.readouterr()
