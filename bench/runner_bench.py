@@ -11,8 +11,9 @@
      /dev/null console.
    - silenced: the same handler, every logger at WARNING.
    Kedro is skipped above ``--kedro-max`` nodes (default 3,000): it is quadratic.
-2. Hook overhead: kedro-nb at 3,000 nodes with no hook manager, an empty one, and one no-op
-   ``after_node_run`` implementation.
+2. Hook overhead: kedro-nb at 3,000 nodes with no hook manager, an empty one, one no-op
+   ``after_node_run`` implementation, and no-op progress hooks (``on_node_started`` and
+   ``on_node_finished``, kedro-nb's own).
 3. ParallelRunner vs SequentialRunner on 4 independent CPU-bound branches (~1 s each).
 
 Run: ``.venv/bin/python bench/runner_bench.py`` (``--quick`` for a short smoke run).
@@ -171,11 +172,23 @@ def hook_overhead(n: int, repeats: int) -> list[str]:
         def after_node_run(self, node: Any) -> None:
             return None
 
+    class NoOpProgress:
+        @hook_impl
+        def on_node_started(self, node: Any) -> None:
+            return None
+
+        @hook_impl
+        def on_node_finished(self, node: Any, error: Any) -> None:
+            return None
+
     with_impl = create_hook_manager()
     register_hooks(with_impl, [NoOp()])
+    with_progress = create_hook_manager()
+    register_hooks(with_progress, [NoOpProgress()])
     rows = ["| hook manager | run | per node |", "|---|---:|---:|"]
     for label, manager in (("none", None), ("empty", create_hook_manager()),
-                           ("one no-op after_node_run", with_impl)):
+                           ("one no-op after_node_run", with_impl),
+                           ("no-op on_node_started + on_node_finished", with_progress)):
         _, seconds = measure(build_ours,
                              lambda p, c, k, m=manager: run_ours(p, c, k, m), n, repeats)
         rows.append(f"| {label} | {seconds * 1000:.0f} ms | {seconds / n * 1e6:.1f} µs |")
