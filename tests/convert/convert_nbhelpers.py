@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 Cell = tuple  # ("code", source, tags, metadata) / ("md", source)
+
+# generated sources must pass these rules whatever configuration surrounds them; add the path
+RUFF_GENERATED = [
+    str(Path(sys.executable).parent / "ruff"),
+    "check",
+    "--no-cache",
+    "--isolated",
+    "--line-length",
+    "100",
+    "--select",
+    "E,F,W,I,B,UP,SIM,RUF",
+]
 
 
 def code(source: str, node: str | None = None, *, cell_tags: list[str] | None = None, **meta: Any):

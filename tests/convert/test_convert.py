@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from convert_nbhelpers import code, md
+from convert_nbhelpers import RUFF_GENERATED, code, md
 
 from kedro_nb.convert import cli
 from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 from kedro_nb.convert.errors import CatalogConflictError, DuplicateOutputError
 
-RUFF = Path(sys.executable).parent / "ruff"
 CATALOG = "companies:\n  type: pandas.CSVDataset\n  filepath: data/companies.csv\n"
 CELLS = [
     code(
@@ -87,21 +86,7 @@ def test_without_project_writes_a_package_beside_the_notebook(notebook):
 def test_generated_code_is_ruff_clean_and_importable(notebook):
     convert_notebook(notebook)
     package = notebook.parent / "pipelines"
-    result = subprocess.run(
-        [
-            RUFF,
-            "check",
-            "--no-cache",
-            "--isolated",
-            "--line-length",
-            "100",
-            "--select",
-            "E,F,W,I,B,UP,SIM,RUF",
-            str(package),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = subprocess.run([*RUFF_GENERATED, str(package)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     sys.path.insert(0, str(notebook.parent))
     try:

@@ -18,6 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from convert_nbhelpers import RUFF_GENERATED
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
@@ -121,20 +122,7 @@ def test_converted_pipeline_reproduces_the_notebook_with_kedro_nb_run(
     _run([BIN / "kedro-nb", "convert", "--check", str(copy.relative_to(tmp_path))], tmp_path)
     name = notebook_name(notebook.stem)
     assert (tmp_path / "src" / "examples" / "pipelines" / name / "nodes.py").is_file()
-    _run(
-        [
-            BIN / "ruff",
-            "check",
-            "--no-cache",
-            "--isolated",
-            "--line-length",
-            "100",
-            "--select",
-            "E,F,W,I,B,UP,SIM,RUF",
-            "src",
-        ],
-        tmp_path,
-    )
+    _run([*RUFF_GENERATED, "src"], tmp_path)
     _run([BIN / "kedro-nb", "run", "--pipeline", name], tmp_path)
     for output, value in _load_outputs(tmp_path, sorted(expected)).items():
         _assert_same(output, expected[output], value)
