@@ -285,6 +285,7 @@ class KedroNbSession:
         }
         filtered = chosen.filter(**slicing) if slicing else chosen
         runner = self._runner(runner)
+        parameters = self.params
         record = RunRecord(
             run_id="",
             started_at="",
@@ -296,7 +297,7 @@ class KedroNbSession:
             | ({"only_missing_outputs": True} if only_missing_outputs else {}),
             runner=type(runner).__name__,
             git_sha=self._git_sha(),
-            params_hash=params_hash(self.params),
+            params_hash=params_hash(parameters),
             env=self.env,
             runtime_params=dict(self.config_loader.runtime_params),
         )
@@ -308,7 +309,7 @@ class KedroNbSession:
         try:
             if catalog is None:
                 catalog = self.build_catalog(load_versions=load_versions, save_version=run_id)
-            check_parameters(filtered, catalog, self.params)
+            check_parameters(filtered, catalog, parameters)
             result = runner.run(
                 filtered,
                 catalog,
