@@ -135,7 +135,9 @@ class AbstractRunner(ABC):
         """Run ``pipeline`` against ``catalog`` and return a :class:`RunResult`.
 
         ``hook_manager`` (from :func:`kedro_nb.hooks.create_hook_manager`) receives the
-        pipeline, node and dataset hooks; ``run_params`` (e.g. the session's slicing) is merged
+        pipeline, node and dataset hooks, and kedro-nb's progress hooks (``on_node_started``,
+        ``on_node_finished``), which every runner calls here, in the calling thread;
+        ``run_params`` (e.g. the session's slicing) is merged
         into the ``run_params`` the pipeline hooks get. With ``only_missing_outputs``, nodes
         whose persisted outputs all exist are skipped (Kedro 1.7's rules).
 

@@ -158,6 +158,55 @@ class FileLoggingHooks:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+# -- progress hook checks ---------------------------------------------------------------------
+
+def diamond() -> Any:
+    """Two branches from ``a`` joining in ``last``; ``e`` ends up 6 when ``a`` is 1."""
+    from kedro_nb.pipeline import Pipeline, node
+
+    return Pipeline([node(increment, "a", "b", name="first"),
+                     node(double, "b", "c", name="second"),
+                     node(increment, "a", "d", name="side"),
+                     node(add, ["c", "d"], "e", name="last")])
+
+
+def failing() -> Any:
+    """A chain whose middle node ``boom`` raises, so ``after_boom`` never starts."""
+    from kedro_nb.pipeline import Pipeline, node
+
+    return Pipeline([node(increment, "a", "b", name="first"),
+                     node(explode, "b", "c", name="boom"),
+                     node(double, "c", "d", name="after_boom")])
+
+
+def check_success(recorder: ProgressRecorder, pipeline: Any, result: Any, run_id: str) -> None:
+    """A successful run: every node reported, in this process and thread, with its timing."""
+    recorder.check_order(pipeline)
+    names = {n.name for n in pipeline.nodes}
+    assert {name for event, name in recorder.order() if event == "started"} == names
+    assert {e["pid"] for e in recorder.events} == {os.getpid()}
+    assert {e["thread"] for e in recorder.events} == {threading.get_ident()}
+    assert {e["run_id"] for e in recorder.events} == {run_id}
+    finished = [e for e in recorder.events if e["event"] == "finished"]
+    assert all(e["error"] is None for e in finished)
+    assert {e["node"]: e["duration"] for e in finished} == result.node_timings
+
+
+def check_failure(recorder: ProgressRecorder, pipeline: Any, raised: Any) -> None:
+    """A run of :func:`failing`: ``boom`` finishes with the error the run raised as cause."""
+    recorder.check_order(pipeline)
+    assert raised.node_name == "boom"
+    assert {e["pid"] for e in recorder.events} == {os.getpid()}
+    assert {e["thread"] for e in recorder.events} == {threading.get_ident()}
+    by_node = {(e["event"], e["node"]): e for e in recorder.events}
+    assert ("started", "after_boom") not in by_node
+    assert by_node["finished", "first"]["error"] is None
+    error = by_node["finished", "boom"]["error"]
+    assert isinstance(error, ValueError) and "exploded on purpose" in str(error)
+    assert error is raised.__cause__
+    assert by_node["finished", "boom"]["duration"] >= 0
+
+
 # -- generated pipelines ----------------------------------------------------------------------
 
 @dataclass

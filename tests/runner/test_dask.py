@@ -94,7 +94,7 @@ def test_unreachable_scheduler_is_a_clear_error():
 def test_progress_hooks_run_in_the_scheduling_process(cluster):
     from kedro_nb.hooks import create_hook_manager, register_hooks
 
-    from .test_progress_hooks import check_failure, check_success, diamond, failing
+    from ._helpers import check_failure, check_success, diamond, failing
 
     with DaskRunner(client=distributed.Client(cluster)) as runner:
         recorder = _helpers.ProgressRecorder()

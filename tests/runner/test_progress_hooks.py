@@ -4,7 +4,6 @@ succeeding and failing nodes alike, while Kedro's node hooks keep running where 
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -14,7 +13,14 @@ from kedro_nb.io import DataCatalog, MemoryDataset
 from kedro_nb.pipeline import Pipeline, node
 from kedro_nb.runner import NodeRunError, ParallelRunner, SequentialRunner, ThreadRunner
 
-from ._helpers import FileLoggingHooks, ProgressRecorder, add, double, explode, increment
+from ._helpers import (
+    FileLoggingHooks,
+    ProgressRecorder,
+    check_failure,
+    check_success,
+    diamond,
+    failing,
+)
 
 RUNNERS = {
     "sequential": SequentialRunner,
@@ -24,49 +30,10 @@ RUNNERS = {
 }
 
 
-def diamond() -> Pipeline:
-    return Pipeline([node(increment, "a", "b", name="first"),
-                     node(double, "b", "c", name="second"),
-                     node(increment, "a", "d", name="side"),
-                     node(add, ["c", "d"], "e", name="last")])
-
-
-def failing() -> Pipeline:
-    return Pipeline([node(increment, "a", "b", name="first"),
-                     node(explode, "b", "c", name="boom"),
-                     node(double, "c", "d", name="after_boom")])
-
-
 def _manager(*hooks):
     manager = create_hook_manager()
     register_hooks(manager, hooks)
     return manager
-
-
-def check_success(recorder: ProgressRecorder, pipeline: Pipeline, result, run_id: str) -> None:
-    recorder.check_order(pipeline)
-    names = {n.name for n in pipeline.nodes}
-    assert {name for event, name in recorder.order() if event == "started"} == names
-    assert {e["pid"] for e in recorder.events} == {os.getpid()}
-    assert {e["thread"] for e in recorder.events} == {threading.get_ident()}
-    assert {e["run_id"] for e in recorder.events} == {run_id}
-    finished = [e for e in recorder.events if e["event"] == "finished"]
-    assert all(e["error"] is None for e in finished)
-    assert {e["node"]: e["duration"] for e in finished} == result.node_timings
-
-
-def check_failure(recorder: ProgressRecorder, pipeline: Pipeline, raised: NodeRunError) -> None:
-    recorder.check_order(pipeline)
-    assert raised.node_name == "boom"
-    assert {e["pid"] for e in recorder.events} == {os.getpid()}
-    assert {e["thread"] for e in recorder.events} == {threading.get_ident()}
-    by_node = {(e["event"], e["node"]): e for e in recorder.events}
-    assert ("started", "after_boom") not in by_node
-    assert by_node["finished", "first"]["error"] is None
-    error = by_node["finished", "boom"]["error"]
-    assert isinstance(error, ValueError) and "exploded on purpose" in str(error)
-    assert error is raised.__cause__
-    assert by_node["finished", "boom"]["duration"] >= 0
 
 
 @pytest.mark.parametrize("name", list(RUNNERS))
