@@ -312,30 +312,35 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                     OmegaConf.clear_resolver("oc.env")
 
     def _globals_value(self, name: str, default: Any = _NO_DEFAULT) -> Any:
-        from omegaconf import OmegaConf
-
-        value = OmegaConf.select(OmegaConf.create(self._globals or {}), name, default=_NO_DEFAULT)
-        if value is not _NO_DEFAULT:
-            return value
-        if default is not _NO_DEFAULT:
-            return default
-        raise ConfigInterpolationError(
+        return _select(
+            self._globals or {},
+            name,
+            default,
             f"globals key {name!r} is not defined in globals.yml and the reference has no "
-            f"default; define it or write ${{globals:{name}, <default>}}"
+            f"default; define it or write ${{globals:{name}, <default>}}",
         )
 
     def _runtime_value(self, name: str, default: Any = _NO_DEFAULT) -> Any:
-        from omegaconf import OmegaConf
-
-        value = OmegaConf.select(OmegaConf.create(self.runtime_params), name, default=_NO_DEFAULT)
-        if value is not _NO_DEFAULT:
-            return value
-        if default is not _NO_DEFAULT:
-            return default
-        raise ConfigInterpolationError(
+        return _select(
+            self.runtime_params,
+            name,
+            default,
             f"runtime parameter {name!r} was not given and the reference has no default; pass "
-            f"--params {name}=<value> or write ${{runtime_params:{name}, <default>}}"
+            f"--params {name}=<value> or write ${{runtime_params:{name}, <default>}}",
         )
+
+
+def _select(source: dict[str, Any], name: str, default: Any, missing: str) -> Any:
+    """The value at dotted ``name`` in ``source``, else ``default``; with neither, a
+    ``ConfigInterpolationError`` saying ``missing``."""
+    from omegaconf import OmegaConf
+
+    value = OmegaConf.select(OmegaConf.create(source), name, default=_NO_DEFAULT)
+    if value is not _NO_DEFAULT:
+        return value
+    if default is not _NO_DEFAULT:
+        return default
+    raise ConfigInterpolationError(missing)
 
 
 def _register(name: str, resolver: Callable[..., Any]) -> None:

@@ -134,6 +134,15 @@ def test_missing_runtime_param_without_default_says_how_to_fix(conf: Path) -> No
     assert "local/parameters.yml" in str(info.value)
 
 
+def test_missing_globals_key_without_default_says_how_to_fix(conf: Path) -> None:
+    write(conf, "base/globals.yml", "folder: data\n")
+    write(conf, "local/parameters.yml", "path: ${globals:bucket}\n")
+    with pytest.raises(ConfigInterpolationError) as info:
+        ConfigLoader(conf)["parameters"]
+    assert "bucket" in str(info.value) and "globals.yml" in str(info.value)
+    assert "${globals:bucket, <default>}" in str(info.value)
+
+
 def test_runtime_params_merge_into_parameters_with_dotted_keys(conf: Path) -> None:
     loader = ConfigLoader(conf, runtime_params={"model.alpha": 0.9, "new": {"x": 1}})
     params = loader["parameters"]
