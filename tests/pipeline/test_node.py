@@ -106,21 +106,16 @@ def test_node_construction_matches_kedro(func, inputs, outputs, name, tags, name
     assert ours[1].namespace_prefixes == theirs[1].namespace_prefixes
 
 
-@SETTINGS
-@given(
-    left=st.tuples(
-        st.sampled_from([one, star]),
-        st.sampled_from(["a", ["a"], ["b"]]),
-        st.sampled_from(["o", ["o"], {"k": "o"}]),
-        st.sampled_from([None, "n"]),
-    ),
-    right=st.tuples(
-        st.sampled_from([one, star]),
-        st.sampled_from(["a", ["a"], ["b"]]),
-        st.sampled_from(["o", ["o"], {"k": "o"}]),
-        st.sampled_from([None, "n"]),
-    ),
+_NODE_SPECS = st.tuples(  # (func, inputs, outputs, name)
+    st.sampled_from([one, star]),
+    st.sampled_from(["a", ["a"], ["b"]]),
+    st.sampled_from(["o", ["o"], {"k": "o"}]),
+    st.sampled_from([None, "n"]),
 )
+
+
+@SETTINGS
+@given(left=_NODE_SPECS, right=_NODE_SPECS)
 def test_equality_and_hash_match_kedro(left, right):
     def build(lib: Any, spec: tuple) -> Any:
         return lib.node(spec[0], spec[1], spec[2], name=spec[3])
