@@ -345,7 +345,6 @@ def runs_main(argv: Sequence[str]) -> int:
         return int(exit_.code or 0) and EXIT_USAGE
     import json
     from dataclasses import asdict
-    from pathlib import Path
 
     from kedro_nb.project.discovery import find_project_root
     from kedro_nb.project.errors import ProjectError

@@ -271,7 +271,8 @@ class KedroNbSession:
         if pipeline is not None:
             chosen = as_pipeline(pipeline)
         else:
-            chosen = self.pipelines[pipeline_name or DEFAULT_PIPELINE]
+            pipeline_name = pipeline_name or DEFAULT_PIPELINE
+            chosen = self.pipelines[pipeline_name]
         if isinstance(tags, str) or isinstance(node_names, str):
             raise SessionError("tags and node_names take a list of names, not one string.")
         slicing = {
@@ -289,9 +290,7 @@ class KedroNbSession:
         record = RunRecord(
             run_id="",
             started_at="",
-            pipeline_name=(pipeline_name or DEFAULT_PIPELINE)
-            if pipeline is None
-            else pipeline_name,
+            pipeline_name=pipeline_name,
             slicing=slicing
             | ({"load_versions": load_versions} if load_versions else {})
             | ({"only_missing_outputs": True} if only_missing_outputs else {}),
