@@ -1,4 +1,4 @@
-"""Hook specifications (pluggy) with Kedro's names, and the plugin manager that calls them."""
+"""Hook specifications (pluggy): Kedro's, with its names, plus kedro-nb's own run-progress hooks."""
 
 from kedro_nb.hooks.manager import (
     PLUGIN_ENTRY_POINT_GROUP,
