@@ -21,9 +21,7 @@ from typing import TYPE_CHECKING, Any
 from kedro_nb.convert.analysis import (
     NodeCell,
     NotebookAnalysis,
-    analyze_notebook,
     identifier,
-    notebook_name,
 )
 from kedro_nb.convert.cells import cell_source, read_notebook
 from kedro_nb.convert.errors import SetupCellError, UnknownPipelineError
@@ -109,16 +107,15 @@ def notebook_pipeline(
     to tell inputs and outputs apart is the one a conversion would use (the project's, or the
     ``catalog*.yml`` beside the notebook).
     """
-    from kedro_nb.convert.converter import declared_datasets, find_layout
+    from kedro_nb.convert.converter import analyze_file, in_pipeline
     from kedro_nb.pipeline import Pipeline, node
 
     path = Path(path).resolve()
     nb = read_notebook(path)
-    declared = declared_datasets(find_layout(path, project))
-    analysis = analyze_notebook(nb, name=notebook_name(path.stem), catalog=declared)
+    _, analysis = analyze_file(path, nb, project)
     cells = analysis.nodes
     if pipeline is not None:
-        cells = [n for n in cells if n.pipeline in (None, pipeline)]
+        cells = in_pipeline(cells, pipeline)
         if not cells:
             raise UnknownPipelineError(f"No node cell of {path.name} belongs to {pipeline!r}.")
     namespace = _setup_globals(nb, analysis, path.name)

@@ -98,6 +98,26 @@ def declared_datasets(layout: Layout, exclude: Path | None = None) -> DeclaredDa
     return DeclaredDatasets.from_files(f for f in files if f != exclude)
 
 
+def analyze_file(
+    path: Path, nb: dict[str, Any], project: str | os.PathLike[str] | None = None
+) -> tuple[Layout, NotebookAnalysis]:
+    """The layout of notebook ``path`` (resolved) and the analysis of its content ``nb``
+    against the datasets that layout's catalog declares."""
+    layout = find_layout(path, project)
+    analysis = analyze_notebook(
+        nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
+    )
+    return layout, analysis
+
+
+def in_pipeline(nodes: list[NodeCell], pipeline: str | None) -> list[NodeCell]:
+    """The node cells of ``pipeline``: those naming it and those naming none (every cell
+    when ``pipeline`` is None)."""
+    if pipeline is None:
+        return list(nodes)
+    return [n for n in nodes if n.pipeline in (None, pipeline)]
+
+
 def plan_conversion(
     notebook: str | os.PathLike[str],
     *,
@@ -119,12 +139,9 @@ def plan_conversion(
         raise ValueError(f"Unknown target {target!r}: expected one of {sorted(TARGETS)}.")
     path = Path(notebook).resolve()
     nb = read_notebook(path) if nb is None else nb
-    layout = find_layout(path, project)
-    analysis = analyze_notebook(
-        nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
-    )
+    layout, analysis = analyze_file(path, nb, project)
     if pipeline is not None:
-        selected = [n for n in analysis.nodes if n.pipeline in (None, pipeline)]
+        selected = in_pipeline(analysis.nodes, pipeline)
         if not selected:
             raise UnknownPipelineError(
                 f"No node cell of {path.name} belongs to pipeline {pipeline!r}: cells without "
@@ -205,10 +222,7 @@ def module_source(
     from kedro_nb.convert.codegen import render_module
 
     path = Path(path).resolve()
-    layout = find_layout(path)
-    analysis = analyze_notebook(
-        nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
-    )
-    nodes = [n for n in analysis.nodes if pipeline is None or n.pipeline in (None, pipeline)]
+    _, analysis = analyze_file(path, nb)
+    nodes = in_pipeline(analysis.nodes, pipeline)
     name = identifier(pipeline) if pipeline else analysis.name
     return render_module(analysis, nodes, path.name, name, target)
