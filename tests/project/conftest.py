@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
 SECRET = "FAKE-SECRET-4f1c9a"  # the value in tests/fixtures/spaceflights/conf/local/credentials.yml
 
 
@@ -47,6 +49,18 @@ def _write(root: Path, rel: str, text: str) -> Path:
 def write() -> Callable[[Path, str, str], Path]:
     """``write(root, relative_path, text)``: create a file (dedented) with its folders."""
     return _write
+
+
+def _console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def console() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``console(*args, cwd=folder)``: run the installed ``kedro-nb`` script, output captured."""
+    return _console
 
 
 @pytest.fixture

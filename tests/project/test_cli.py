@@ -16,13 +16,7 @@ SECRET = "FAKE-SECRET-4f1c9a"
 CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
 
 
-def console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
-
-
-def test_console_script_runs_the_kedro_project_end_to_end(spaceflights: Path) -> None:
+def test_console_script_runs_the_kedro_project_end_to_end(spaceflights: Path, console) -> None:
     done = console("run", cwd=spaceflights)
     assert done.returncode == 0, done.stderr
     assert "6 node(s)" in done.stdout
@@ -214,7 +208,7 @@ def test_several_pipelines_run_together(spaceflights: Path, capsys) -> None:
     assert "data_processing,data_science" in capsys.readouterr().out
 
 
-def test_a_broken_pipeline_warns_on_one_line_and_the_rest_runs(mini: Path, write) -> None:
+def test_a_broken_pipeline_warns_on_one_line_and_the_rest_runs(mini: Path, write, console) -> None:
     write(mini, "src/mini/pipelines/broken/pipeline.py", "import not_a_module_anywhere\n")
     done = console("run", "--project", str(mini), cwd=mini)
     assert done.returncode == 0, done.stderr
@@ -267,7 +261,7 @@ def test_run_config_file_sets_defaults_and_flags_override(
     assert "Did you mean 'pipeline'" in capsys.readouterr().err
 
 
-def test_concurrent_runs_are_all_recorded(mini: Path) -> None:
+def test_concurrent_runs_are_all_recorded(mini: Path, console) -> None:
     command = [str(CONSOLE_SCRIPT), "run", "--project", str(mini), "--pipeline", "scale"]
     processes = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
-CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
-
-
-def console(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CONSOLE_SCRIPT), *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
 
 
 @pytest.fixture
@@ -27,7 +18,9 @@ def examples(tmp_path: Path) -> Path:
     return folder
 
 
-def test_notebook_pipeline_runs_on_the_embedded_default_and_is_recorded(examples: Path) -> None:
+def test_notebook_pipeline_runs_on_the_embedded_default_and_is_recorded(
+    examples: Path, console
+) -> None:
     done = console("run", "--notebook", "spaceflights.ipynb", cwd=examples)
     assert done.returncode == 0, done.stderr
     assert "6 node(s)" in done.stdout and "embedded default config" in done.stdout
@@ -41,14 +34,16 @@ def test_notebook_pipeline_runs_on_the_embedded_default_and_is_recorded(examples
 
 
 def test_notebook_run_from_another_folder_reads_the_catalog_beside_the_notebook(
-    examples: Path, tmp_path: Path
+    examples: Path, tmp_path: Path, console
 ) -> None:
     done = console("run", "--notebook", str(examples / "support_tickets.ipynb"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (examples / "data/output/channel_summary.csv").is_file()
 
 
-def test_failing_notebook_node_names_the_node_and_the_resume_command(examples: Path) -> None:
+def test_failing_notebook_node_names_the_node_and_the_resume_command(
+    examples: Path, console
+) -> None:
     path = examples / "spaceflights.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
@@ -62,7 +57,7 @@ def test_failing_notebook_node_names_the_node_and_the_resume_command(examples: P
     assert not (examples / "data/output/metrics.json").exists()
 
 
-def test_missing_notebook_is_a_one_line_usage_error(examples: Path) -> None:
+def test_missing_notebook_is_a_one_line_usage_error(examples: Path, console) -> None:
     done = console("run", "--notebook", "missing.ipynb", cwd=examples)
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == "kedro-nb run: --notebook missing.ipynb: no such file."
