@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from config_helpers import write
 
 from kedro_nb.config import (
     ConfigInterpolationError,
@@ -17,13 +17,6 @@ from kedro_nb.config import (
     DuplicateConfigKeyError,
     MissingConfigError,
 )
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    return path
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from config_helpers import write
 from omegaconf import OmegaConf
 
 from kedro_nb.config import ConfigLoader, ConfigSyntaxError, DuplicateConfigKeyError
@@ -38,13 +38,6 @@ empty_map: {}
 empty_list: []
 nested: {a: [1, {b: [2, 3]}], c: {d: {e: null}}}
 """
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 def load_all(loader: ConfigLoader) -> dict[str, str]:
