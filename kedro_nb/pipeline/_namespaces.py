@@ -17,7 +17,8 @@ from ._node import Node
 _Exits = dict[str, tuple[Node, Node]]
 
 
-def _inside(node: Node, namespace: str) -> bool:
+def in_namespace(node: Node, namespace: str) -> bool:
+    """Whether ``node`` sits in ``namespace`` or in a namespace nested in it."""
     ns = node._namespace
     return bool(ns) and (ns == namespace or ns.startswith(f"{namespace}."))
 
@@ -42,13 +43,13 @@ def find_interruptions(graph: Graph, order: list[Node]) -> list[tuple[str, Node,
                 live = {p: how for p, how in inherited.items() if remaining.get(p)}
                 if node._namespace:  # re-entering? report the outermost namespace, once
                     prefix = next((p for p in node.namespace_prefixes if p in live), None)
-                    if prefix and prefix not in found and not _inside(parent, prefix):
+                    if prefix and prefix not in found and not in_namespace(parent, prefix):
                         leaver, outsider = live[prefix]
                         found[prefix] = (prefix, leaver, outsider, node)
                 exits = live if exits is None else {**live, **exits}
             if parent._namespace:
                 for prefix in parent.namespace_prefixes:
-                    if remaining.get(prefix) and not _inside(node, prefix):
+                    if remaining.get(prefix) and not in_namespace(node, prefix):
                         exits = {} if exits is None else exits
                         exits.setdefault(prefix, (parent, node))
         if node._namespace:

@@ -17,6 +17,7 @@ from ._errors import (
     UnknownNodeError,
 )
 from ._graph import closure
+from ._namespaces import in_namespace
 from ._node import Node
 from ._transcoding import strip_transcoding
 
@@ -48,10 +49,10 @@ class SlicingMixin:
         names = list(dict.fromkeys(names))
         missing = [n for n in names if n not in by_name]
         if missing:
-            in_namespace = [k for m in missing for k in by_name if k.endswith(f".{m}")]
+            namespaced = [k for m in missing for k in by_name if k.endswith(f".{m}")]
             hint = (
-                f" Did you mean {in_namespace}? (nodes in a namespace are named 'namespace.name')"
-                if in_namespace
+                f" Did you mean {namespaced}? (nodes in a namespace are named 'namespace.name')"
+                if namespaced
                 else _suggest(missing, by_name)
             )
             raise UnknownNodeError(f"Pipeline does not contain nodes named {missing}.{hint}")
@@ -137,11 +138,7 @@ class SlicingMixin:
         found: dict[int, Node] = {}
         unmatched = []
         for ns in node_namespaces:
-            hits = [
-                n
-                for n in nodes
-                if n.namespace and (n.namespace == ns or n.namespace.startswith(f"{ns}."))
-            ]
+            hits = [n for n in nodes if in_namespace(n, ns)]
             if not hits:
                 unmatched.append(ns)
             found.update((id(n), n) for n in hits)
