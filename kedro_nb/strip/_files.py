@@ -96,13 +96,13 @@ def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any
     try:
         cells = nb["cells"]
         keep_all = nb.get("metadata", {}).get("keep_output") is True
-        for index, raw in cuts:
+        for index, start, end in cuts:
             cell = cells[index]
             if cell["outputs"] != []:
                 raise LookupError(index)
             metadata = cell.get("metadata")
             if keep_all or (isinstance(metadata, dict) and _may_keep(metadata, opts)):
-                cell["outputs"], exact_outputs = _layout.loads(raw, source)
+                cell["outputs"], exact_outputs = _layout.loads(data[start:end], source)
                 exact = exact and exact_outputs
     except (LookupError, TypeError, AttributeError):  # not the structure the cut assumed
         return _layout.loads(data, source)

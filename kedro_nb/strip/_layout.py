@@ -192,13 +192,15 @@ _OUTPUTS_OPEN = b'\n   "outputs": [\n'
 _OUTPUTS_CLOSE = b"\n   ]"
 _CELL_OPEN = b"\n  {"
 _CELLS_CLOSE = b"\n ]"
+_MAX_HOPS = 8
 
 
-def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
+def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, int, int]]] | None:
     """Cut the non-empty ``outputs`` arrays out of a notebook in Jupyter's layout, unparsed.
 
-    Returns the notebook with each such array emptied and, per cut, the cell's index and the
-    array's bytes; or None when ``data`` is not in that layout (or has nothing to cut). In the
+    Returns the notebook with each such array emptied and, per cut, the cell's index and where
+    the array starts and ends in ``data`` (offsets, not a copy: the caller slices the rare
+    outputs it keeps); or None when ``data`` is not in that layout (or has nothing to cut). In the
     layout Jupyter writes (indent=1, sorted keys) a cell's keys sit at three spaces inside the
     ``cells`` list, and as JSON strings hold no raw newline, the first line ``   ]`` after
     ``   "outputs": [`` closes that array. Outputs are most of a notebook's bytes, so not parsing
@@ -208,7 +210,7 @@ def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
     if not data.startswith(_CELLS_OPEN):
         return None
     pieces: list[bytes] = []
-    cuts: list[tuple[int, bytes]] = []
+    cuts: list[tuple[int, int, int]] = []
     done, written, index = len(_CELLS_OPEN) - 1, 0, -1
     find = data.find
     while True:
@@ -224,7 +226,7 @@ def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
         index += data.count(_CELL_OPEN, done, opening)
         pieces.append(data[written:first])
         pieces.append(b"[]")
-        cuts.append((index, data[first:closing]))
+        cuts.append((index, first, closing))
         done = written = closing
     if not cuts:
         return None
@@ -235,15 +237,21 @@ def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
 def _find_close(data: bytes, start: int) -> int:
     """Index just past the first ``]`` that starts a line indented three spaces, or -1.
 
-    Hops from ``]`` to ``]`` (a memchr: base64 images hold none) instead of searching for the
-    whole line, which is several times slower over megabytes of output.
+    Hops from ``]`` to ``]`` (a memchr: base64 images hold none), which is several times faster
+    than searching for the whole line over megabytes of output; after a few ``]`` that are not
+    it (HTML tables, JSON data), searching for the whole line is faster than hopping on.
     """
     find = data.find
     width = len(_OUTPUTS_CLOSE) - 1
     prefix = _OUTPUTS_CLOSE[:-1]
     pos = find(b"]", start)
+    hops = _MAX_HOPS
     while pos >= 0:
         if data[pos - width : pos] == prefix:
             return pos + 1
+        hops -= 1
+        if not hops:
+            pos = find(_OUTPUTS_CLOSE, pos)
+            return pos if pos < 0 else pos + len(_OUTPUTS_CLOSE)
         pos = find(b"]", pos + 1)
     return -1

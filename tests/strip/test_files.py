@@ -222,10 +222,37 @@ def test_cut_outputs_leaves_the_notebook_without_its_outputs(notebook_file: Path
     data = notebook_file.read_bytes()
     trimmed, cuts = cut_outputs(data)
     original = json.loads(data)
-    assert [index for index, _ in cuts] == [1, 2]
-    for index, raw in cuts:
-        assert json.loads(raw) == original["cells"][index]["outputs"]
+    assert [index for index, _, _ in cuts] == [1, 2]
+    for index, start, end in cuts:
+        assert json.loads(data[start:end]) == original["cells"][index]["outputs"]
         original["cells"][index]["outputs"] = []
     assert json.loads(trimmed) == original
     assert cut_outputs(data.replace(b"\n", b"\r\n")) is None
     assert cut_outputs(json.dumps(original).encode()) is None
+
+
+def test_cut_outputs_finds_the_end_of_outputs_full_of_brackets(tmp_path: Path):
+    """Outputs holding many ``]`` (JSON data, bracketed text) are cut where the array closes."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    nested = {"rows": [[i, [i, "]"]] for i in range(30)]}
+    outputs = [
+        new_output("stream", name="stdout", text="".join(f"[{i}] ]\n" for i in range(30))),
+        new_output("display_data", data={"application/json": nested, "text/plain": "]" * 40}),
+    ]
+    nb = new_notebook(cells=[new_code_cell("x", execution_count=1, outputs=outputs) for _ in "abc"])
+    path = tmp_path / "brackets.ipynb"
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    data = path.read_bytes()
+    from kedro_nb.strip._layout import cut_outputs
+
+    _, cuts = cut_outputs(data)
+    assert [json.loads(data[start:end]) for _, start, end in cuts] == [
+        json.loads(nbformat.writes(nb))["cells"][0]["outputs"]
+    ] * 3
+    assert strip_file(path) is True
+    assert json.loads(path.read_bytes())["cells"][2]["outputs"] == []
+    assert (
+        path.read_text(encoding="utf-8")
+        == nbformat.writes(nbformat.from_dict(strip_notebook(nbformat.reads(data, 4)))) + "\n"
+    )
