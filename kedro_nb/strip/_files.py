@@ -121,7 +121,7 @@ def _may_keep(metadata: dict[str, Any], opts: StripOptions) -> bool:
 
 def _strip(nb: Any, source: str, opts: StripOptions) -> dict[str, Any]:
     try:
-        return strip_with(nb, opts)
+        return strip_with(nb, opts, owned=True)
     except (NotANotebookError, UnsupportedFormatError, ConflictingKeepOutputError) as exc:
         raise type(exc)(f"{source}: {exc}") from exc
 

@@ -9,7 +9,7 @@ import nbformat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kedro_nb.strip import strip_bytes, strip_notebook
+from kedro_nb.strip import StripError, strip_bytes, strip_notebook
 from kedro_nb.strip._layout import dumps
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -70,12 +70,14 @@ output = st.one_of(
 
 
 @st.composite
-def notebooks(draw):
+def notebooks(draw, keep_flags=False):
     with_ids = draw(st.booleans())
     cells = []
     for index in range(draw(st.integers(0, 6))):
         kind = draw(st.sampled_from(["code", "markdown", "raw"]))
         cell = {"cell_type": kind, "metadata": draw(cell_metadata), "source": draw(source)}
+        if keep_flags and draw(st.booleans()):
+            cell["metadata"]["keep_output"] = draw(st.booleans())
         if with_ids:
             cell["id"] = f"c{index}-{draw(st.text('abcdef0123456789', min_size=1, max_size=8))}"
         if kind == "code":
@@ -161,3 +163,48 @@ def test_writer_matches_json_dumps_for_any_json_value(value):
     assert dumps(value) == expected + "\n"
     if isinstance(value, float) and math.isnan(value):
         assert dumps(value) == "NaN\n"
+
+
+strip_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "keep_count": st.booleans(),
+        "keep_output_tag": st.sampled_from(["keep_output", "x", ""]),
+        "drop_empty_cells": st.booleans(),
+        "extra_keys": st.lists(
+            st.sampled_from(
+                [
+                    "cell.metadata.keep_output",
+                    "cell.metadata.tags",
+                    "cell.metadata.custom",
+                    "cell.metadata.kedro_nb.inputs",
+                    "metadata.kernelspec.name",
+                    "metadata.extra",
+                ]
+            ),
+            max_size=3,
+        ),
+        "keep_metadata": st.sampled_from([[], ["cell.metadata.scrolled"], ["metadata.widgets"]]),
+    },
+)
+
+
+@SETTINGS
+@given(notebooks(keep_flags=True), strip_options, st.sampled_from(["indent2", "jupyter"]))
+def test_file_layer_strips_as_the_pure_function_with_any_options(nb, options, layout):
+    """strip_bytes strips a notebook it parsed in place; it must agree with the copying one."""
+    if layout == "jupyter":
+        raw = (json.dumps(nb, **JUPYTER_LAYOUT) + "\n").encode()
+    else:
+        raw = json.dumps(nb, indent=2).encode()
+    try:
+        expected = strip_notebook(nb, **options)
+    except StripError as exc:
+        try:
+            strip_bytes(raw, **options)
+        except StripError as again:
+            assert type(again) is type(exc)
+        else:
+            raise AssertionError(f"strip_bytes accepted what strip_notebook refused: {exc}")
+        return
+    assert strip_bytes(raw, **options).decode() == json.dumps(expected, **JUPYTER_LAYOUT) + "\n"
