@@ -88,8 +88,10 @@ class NotebookProject:
         options = options or SessionOptions()
         session = self.create_session(options)
         variables = self.variables(session)
-        self.session, self.options = session, options
+        previous, self.session, self.options = self.session, session, options
         self.shell.push(variables)
+        if previous is not None:
+            previous.close()
         return session
 
     @staticmethod

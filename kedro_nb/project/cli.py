@@ -268,6 +268,9 @@ def run_main(argv: Sequence[str]) -> int:
         return EXIT_FAILED
     except Exception as exc:
         return _report_failure(exc, session, argv, args.verbose)
+    finally:
+        if session is not None:
+            session.close()
     _print_summary(session, record, time.perf_counter() - started)
     return EXIT_OK
 

@@ -86,6 +86,7 @@ class KedroNbSession:
         self.last_result: Any = None
         self._catalog: Any = None
         self._secrets: tuple[str, ...] | None = None
+        self._named_runners: dict[str, Any] = {}
         self.hook_manager.hook.after_context_created(context=self)
 
     # -- construction -----------------------------------------------------------------------
@@ -366,9 +367,13 @@ class KedroNbSession:
 
             return SequentialRunner()
         if isinstance(runner, str):
-            from kedro_nb.runner import runner_from_name
+            # One runner per name for the session's life: a Dask cluster it starts stays warm
+            # for the next run and is shut down by close().
+            if runner not in self._named_runners:
+                from kedro_nb.runner import runner_from_name
 
-            return runner_from_name(runner)
+                self._named_runners[runner] = runner_from_name(runner)
+            return self._named_runners[runner]
         if isinstance(runner, type):
             raise SessionError(
                 f"runner={runner.__name__} is a class; pass an instance: {runner.__name__}()."
@@ -393,7 +398,13 @@ class KedroNbSession:
 
     # -- housekeeping -----------------------------------------------------------------------
     def close(self) -> None:
-        """Nothing to release; kept for ``with`` blocks and Kedro's session API."""
+        """Release what runs started: runners the session built from a name (a Dask runner's
+        local cluster, for one). The session stays usable; a later run starts them anew."""
+        runners, self._named_runners = self._named_runners, {}
+        for runner in runners.values():
+            close = getattr(runner, "close", None)
+            if callable(close):
+                close()
 
     def __enter__(self) -> KedroNbSession:
         return self

@@ -129,7 +129,7 @@ class RunMagics(KedroNbMagics):
                 raise self._failure(exc, request, session) from None
         finally:
             if not handed_to_thread:
-                self.project.run_lock.release()
+                self._release(session)
         self._finish(session, request, record, progress, handle, args.into_namespace)
 
     # -- building the request ------------------------------------------------------------
@@ -314,6 +314,15 @@ class RunMagics(KedroNbMagics):
                 )
             else:
                 print(report, file=sys.stderr)
+        finally:
+            self._release(session)
+
+    def _release(self, session: Any) -> None:
+        """End of a run: a session made for this run's --params releases its runners (a Dask
+        cluster it started), then the next run may start."""
+        try:
+            if session is not self.project.session:
+                session.close()
         finally:
             self.project.run_lock.release()
 
