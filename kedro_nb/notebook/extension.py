@@ -59,7 +59,8 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """Remove the injected variables and the cell callbacks (``%unload_ext kedro_nb``)."""
+    """Remove the injected variables and the cell callbacks, and release what the session's runs
+    started (``%unload_ext kedro_nb``)."""
     project = _project_of(ipython)
     if project is None:
         return
@@ -68,3 +69,5 @@ def unload_ipython_extension(ipython: Any) -> None:
         with contextlib.suppress(ValueError):
             ipython.events.unregister(_POST_RUN_CELL, callback)
     project.cell_callbacks = []
+    if project.session is not None:
+        project.session.close()
