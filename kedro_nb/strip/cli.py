@@ -154,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_stdin(StripOptions(), check=False, validate=False)
     if argv == ["--filter-process"]:
         return _run_filter_process(StripOptions())
+    plain = _plain_files(argv)
+    if plain is not None:  # what pre-commit and a shell glob pass: argparse is a third of a run
+        check, quiet, files = plain
+        return _run_files(files, StripOptions(), check=check, quiet=quiet, validate=False)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -185,7 +189,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.textconv:
         return _run_textconv(args.files, opts, args)
-    return _run_files(args.files, opts, args)
+    return _run_files(args.files, opts, check=args.check, quiet=args.quiet, validate=args.validate)
+
+
+_PLAIN_FLAGS = {"-q": "quiet", "--quiet": "quiet", "--check": "check"}
+
+
+def _plain_files(argv: list[str]) -> tuple[bool, bool, list[str]] | None:
+    """``(check, quiet, files)`` for ``[-q|--quiet|--check]... FILE...``, else None.
+
+    Only that form, which argparse reads the same way: flags first, then at least one file, none
+    starting with ``-``. Anything else goes through argparse, its errors and its help.
+    """
+    start = 0
+    while start < len(argv) and argv[start] in _PLAIN_FLAGS:
+        start += 1
+    files = argv[start:]
+    if not files or any(path.startswith("-") for path in files):
+        return None
+    flags = {_PLAIN_FLAGS[flag] for flag in argv[:start]}
+    return "check" in flags, "quiet" in flags, files
 
 
 def _run_stdin(opts: StripOptions, *, check: bool, validate: bool) -> int:
@@ -226,31 +249,37 @@ def _run_textconv(files: list[str], opts: StripOptions, args: argparse.Namespace
     return code
 
 
-def _run_files(files: list[str], opts: StripOptions, args: argparse.Namespace) -> int:
+def _run_files(
+    files: list[str], opts: StripOptions, *, check: bool, quiet: bool, validate: bool
+) -> int:
     import gc
 
     from kedro_nb.strip._files import _read
 
+    collecting = gc.isenabled()
     gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time
-
     changed, failed = [], False
-    for path in files:
-        try:
-            if args.check:
-                data, _ = _read(path)
-                if _strip_bytes(data, path, opts, args.validate) is not data:
+    try:
+        for path in files:
+            try:
+                if check:
+                    data, _ = _read(path)
+                    if _strip_bytes(data, path, opts, validate) is not data:
+                        changed.append(path)
+                elif _strip_file(path, opts, validate):
                     changed.append(path)
-            elif _strip_file(path, opts, args.validate):
-                changed.append(path)
-        except StripError as exc:
-            failed = True
-            _fail(exc)
-    if changed and (args.check or not args.quiet):
-        verb = "would strip" if args.check else "stripped"
+            except StripError as exc:
+                failed = True
+                _fail(exc)
+    finally:
+        if collecting:  # main() may run inside a longer-lived process (tests, a kernel)
+            gc.enable()
+    if changed and (check or not quiet):
+        verb = "would strip" if check else "stripped"
         sys.stdout.write("".join(f"{verb} {path}\n" for path in changed))
     if failed:
         return 2
-    return 1 if args.check and changed else 0
+    return 1 if check and changed else 0
 
 
 def _git_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

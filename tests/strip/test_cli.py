@@ -140,3 +140,26 @@ def test_git_filter_command_skips_argparse(sh):
     done = sh([sys.executable, "-c", code], stdin=raw)
     assert done.stderr.decode().strip() == "0 False"
     assert done.stdout == (FIXTURES / "keep_output.expected").read_bytes()
+
+
+def test_plain_file_lists_skip_argparse_and_read_as_argparse_would(tmp_path, sh, capsys):
+    import gc
+    import sys
+
+    dirty, clean = _copy(tmp_path, "keep_output", "empty_notebook")
+    code = (
+        "import sys; from kedro_nb.cli import main; code = main(['strip', *sys.argv[1:]]);"
+        "print(code, 'argparse' in sys.modules, file=sys.stderr)"
+    )
+    done = sh([sys.executable, "-c", code, "--check", "-q", str(dirty), str(clean)])
+    assert done.stderr.decode().strip() == "1 False"
+    assert done.stdout.decode() == f"would strip {dirty}\n"
+    done = sh([sys.executable, "-c", code, "--quiet", str(dirty)])
+    assert (done.stderr.decode().strip(), done.stdout) == ("0 False", b"")
+    assert dirty.read_bytes() == (FIXTURES / "keep_output.expected").read_bytes()
+    # a flag after a file, or a name starting with "-": argparse decides, as it always did
+    assert main([str(clean), "-q", str(dirty)]) == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+    assert main(["-q", "--", str(clean)]) == 0
+    assert main([str(clean), "--check"]) == 0
+    assert gc.isenabled()  # the run turned collection off for itself only
