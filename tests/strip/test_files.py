@@ -256,3 +256,33 @@ def test_cut_outputs_finds_the_end_of_outputs_full_of_brackets(tmp_path: Path):
         path.read_text(encoding="utf-8")
         == nbformat.writes(nbformat.from_dict(strip_notebook(nbformat.reads(data, 4)))) + "\n"
     )
+
+
+def test_temporary_names_taken_already_are_skipped_not_followed(notebook_file: Path):
+    """A file or link squatting on the next temporary name is left alone; the next name serves."""
+    from kedro_nb.strip import _files
+
+    upcoming = next(_files._temp_names) + 1
+    folder, pid = notebook_file.parent, os.getpid()
+    target = folder / "elsewhere.txt"
+    target.write_text("keep me")
+    squatters = [folder / f".analysis.ipynb.{pid}-{upcoming + i}.tmp" for i in range(3)]
+    squatters[0].write_text("taken")
+    squatters[1].symlink_to(target)
+    squatters[2].symlink_to(folder / "dangling")
+    assert strip_file(notebook_file) is True
+    assert b'"outputs": []' in notebook_file.read_bytes()
+    assert target.read_text() == "keep me" and squatters[0].read_text() == "taken"
+    assert not (folder / "dangling").exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["analysis.ipynb", "elsewhere.txt", *(p.name for p in squatters)]
+    )
+
+
+@pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 300_001])
+def test_read_returns_the_whole_file_and_its_status(tmp_path: Path, size: int):
+    path = tmp_path / "any.ipynb"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    data, info = _read(str(path))
+    assert data == path.read_bytes() and len(data) == size
+    assert (info.st_size, info.st_mtime_ns) == (size, path.stat().st_mtime_ns)
