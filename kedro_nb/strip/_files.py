@@ -62,10 +62,10 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     body = data[3:] if bom else data
     first_newline = body.find(b"\n")
     crlf = first_newline > 0 and body[first_newline - 1 : first_newline] == b"\r"
-    nb, exact = _load(body, source, opts, crlf)
+    nb, exact, plain = _load(body, source, opts, crlf)
     stripped = _strip(nb, source, opts)
     floats: list[float] = []
-    text = _layout.dumps(stripped, floats)
+    text = _layout.dumps(stripped, floats, ascii_only=plain)
     if floats and not exact:  # a float in what we keep may be a big integer orjson rounded
         stripped = _strip(_layout.loads(body, source, fast=False)[0], source, opts)
         text = _layout.dumps(stripped)
@@ -85,16 +85,21 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     return data if result == data else result
 
 
-def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any, bool]:
-    """Parse the notebook, leaving out the outputs that will be dropped when the layout allows."""
+def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any, bool, bool]:
+    """Parse the notebook, leaving out the outputs that will be dropped when the layout allows.
+
+    Returns ``(notebook, exact, plain)``: ``exact`` as :func:`_layout.loads` says, ``plain`` when
+    the bytes parsed hold only plain ASCII strings (:func:`_layout.plain_ascii`).
+    """
     cut = None if crlf else _layout.cut_outputs(data)
     if cut is None:
-        return _layout.loads(data, source)
+        return _load_whole(data, source)
     trimmed, cuts = cut
     try:
         nb, exact = _layout.loads(trimmed, source)
     except InvalidJSONError:  # report the position in the file as it is
-        return _layout.loads(data, source)
+        return _load_whole(data, source)
+    plain = _layout.plain_ascii(trimmed)
     try:
         cells = nb["cells"]
         keep_all = nb.get("metadata", {}).get("keep_output") is True
@@ -104,11 +109,18 @@ def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any
                 raise LookupError(index)
             metadata = cell.get("metadata")
             if keep_all or (isinstance(metadata, dict) and _may_keep(metadata, opts)):
-                cell["outputs"], exact_outputs = _layout.loads(data[start:end], source)
+                raw = data[start:end]
+                cell["outputs"], exact_outputs = _layout.loads(raw, source)
                 exact = exact and exact_outputs
+                plain = plain and _layout.plain_ascii(raw)
     except (LookupError, TypeError, AttributeError):  # not the structure the cut assumed
-        return _layout.loads(data, source)
-    return nb, exact
+        return _load_whole(data, source)
+    return nb, exact, plain
+
+
+def _load_whole(data: bytes, source: str) -> tuple[Any, bool, bool]:
+    nb, exact = _layout.loads(data, source)
+    return nb, exact, _layout.plain_ascii(data)
 
 
 def _may_keep(metadata: dict[str, Any], opts: StripOptions) -> bool:

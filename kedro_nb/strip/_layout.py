@@ -22,13 +22,16 @@ from kedro_nb.strip.errors import InvalidJSONError, NotANotebookError
 
 try:  # the C half of the json package: importing json itself would also load re and friends
     from _json import encode_basestring as _encode_str
+    from _json import encode_basestring_ascii as _encode_ascii
     from _json import make_scanner as _make_scanner
 except ImportError:  # pragma: no cover - other interpreters
     from json.encoder import encode_basestring as _encode_str
+    from json.encoder import encode_basestring_ascii as _encode_ascii
     from json.scanner import make_scanner as _make_scanner
 
 TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 #: From this size on, parsing with orjson repays its ~15 ms import (it parses ~2.5x faster than
@@ -99,21 +102,46 @@ def _error(source: str, text: str | bytes, pos: int, reason: str) -> InvalidJSON
     return InvalidJSONError(source, line, column, reason)
 
 
-def dumps(obj: Any, floats: list[float] | None = None) -> str:
+def dumps(obj: Any, floats: list[float] | None = None, *, ascii_only: bool = False) -> str:
     """Serialise ``obj`` exactly as ``nbformat.writes`` lays out JSON (only the layout).
 
     The floats met on the way are appended to ``floats`` when given (see :func:`loads`).
+    ``ascii_only``: every string in ``obj`` is ASCII without DEL (see :func:`plain_ascii`), so the
+    C escaper of ``ensure_ascii`` may write them: it gives the same text, faster.
     """
     out: list[str] = []
-    _write(obj, "\n", out, [] if floats is None else floats)
+    _write(
+        obj,
+        "\n",
+        out,
+        [] if floats is None else floats,
+        _encode_ascii if ascii_only else _encode_str,
+    )
     out.append("\n")
     return "".join(out)
 
 
-def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
+def plain_ascii(data: bytes) -> bool:
+    """Whether every string parsed from the JSON ``data`` is ASCII without DEL.
+
+    True when the bytes are ASCII with no DEL and no ``\\u`` escape (a conservative test: an
+    escaped backslash before a ``u`` also says no). For such strings ``ensure_ascii`` escaping,
+    which runs faster, writes exactly what Jupyter's ``ensure_ascii=False`` does.
+    """
+    return data.isascii() and b"\x7f" not in data and b"\\u" not in data
+
+
+# '"key": ' per dict key met, as most notebooks repeat the same few (bounded: keys are data)
+_LABELS: dict[str, str] = {}
+_MAX_LABELS = 1024
+
+
+def _write(
+    obj: Any, newline: str, out: list[str], floats: list[float], encode: Callable[[str], str]
+) -> None:
     kind = type(obj)
     if kind is str:
-        out.append(_encode_str(obj))
+        out.append(encode(obj))
     elif kind is dict:
         if not obj:
             out.append("{}")
@@ -121,34 +149,34 @@ def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
         inner = newline + " "
         separator = "{" + inner
         append = out.append
+        labels = _LABELS
         for key in sorted(obj):
-            append(separator + _encode_str(key) + ": ")
+            label = labels.get(key)
+            if label is None:  # keys are ASCII in plain_ascii notebooks: either escaper agrees
+                label = _encode_str(key) + ": "
+                if len(labels) < _MAX_LABELS:
+                    labels[key] = label
+            append(separator + label)
             value = obj[key]
             # the values of a stripped cell, written here rather than through a call each
             kind = type(value)
             if kind is str:
-                append(_encode_str(value))
+                append(encode(value))
             elif kind is list:
                 if not value:
                     append("[]")
                 else:  # a source: lines of text, one C-level join
                     deeper = inner + " "
                     try:
-                        append(
-                            "["
-                            + deeper
-                            + ("," + deeper).join(map(_encode_str, value))
-                            + inner
-                            + "]"
-                        )
+                        append("[" + deeper + ("," + deeper).join(map(encode, value)) + inner + "]")
                     except TypeError:
-                        _write(value, inner, out, floats)
+                        _write(value, inner, out, floats, encode)
             elif value is None:
                 append("null")
             elif kind is dict and not value:
                 append("{}")
             else:
-                _write(value, inner, out, floats)
+                _write(value, inner, out, floats, encode)
             separator = "," + inner
         out.append(newline + "}")
     elif kind is list:
@@ -157,12 +185,12 @@ def _write(obj: Any, newline: str, out: list[str], floats: list[float]) -> None:
             return
         inner = newline + " "
         try:  # the common case, lines of text: one C-level join
-            out.append("[" + inner + ("," + inner).join(map(_encode_str, obj)) + newline + "]")
+            out.append("[" + inner + ("," + inner).join(map(encode, obj)) + newline + "]")
         except TypeError:
             separator = "[" + inner
             for item in obj:
                 out.append(separator)
-                _write(item, inner, out, floats)
+                _write(item, inner, out, floats, encode)
                 separator = "," + inner
             out.append(newline + "]")
     elif obj is None:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kedro_nb.strip import StripError, strip_bytes, strip_notebook
-from kedro_nb.strip._layout import dumps
+from kedro_nb.strip._layout import dumps, plain_ascii
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -208,3 +208,41 @@ def test_file_layer_strips_as_the_pure_function_with_any_options(nb, options, la
             raise AssertionError(f"strip_bytes accepted what strip_notebook refused: {exc}")
         return
     assert strip_bytes(raw, **options).decode() == json.dumps(expected, **JUPYTER_LAYOUT) + "\n"
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+near_ascii = st.text(st.characters(max_codepoint=0x80), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.integers(), near_ascii),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(near_ascii, inner, max_size=4)
+        ),
+        max_leaves=20,
+    ),
+    st.booleans(),
+)
+def test_plain_ascii_files_are_written_alike_by_the_faster_escaper(value, ensure_ascii):
+    """plain_ascii only says yes when every parsed string is ASCII without DEL; then the
+    ensure_ascii escaper writes exactly what Jupyter writes."""
+    raw = json.dumps(value, ensure_ascii=ensure_ascii).encode()
+    parsed = json.loads(raw)
+    if plain_ascii(raw):
+        assert all(text.isascii() and "\x7f" not in text for text in _strings(parsed))
+        assert dumps(parsed, ascii_only=True) == dumps(parsed)
+    else:
+        assert not raw.isascii() or b"\x7f" in raw or b"\\u" in raw
