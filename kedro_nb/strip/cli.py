@@ -254,19 +254,20 @@ def _run_files(
 ) -> int:
     import gc
 
-    from kedro_nb.strip._files import _read
+    from kedro_nb.strip._files import ReadBuffer, _read
 
     collecting = gc.isenabled()
     gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time
     changed, failed = [], False
+    buffer = ReadBuffer()  # each file is done with before the next is read
     try:
         for path in files:
             try:
                 if check:
-                    data, _ = _read(path)
+                    data, _ = _read(path, buffer)
                     if _strip_bytes(data, path, opts, validate) is not data:
                         changed.append(path)
-                elif _strip_file(path, opts, validate):
+                elif _strip_file(path, opts, validate, buffer):
                     changed.append(path)
             except StripError as exc:
                 failed = True

@@ -286,3 +286,59 @@ def test_read_returns_the_whole_file_and_its_status(tmp_path: Path, size: int):
     data, info = _read(str(path))
     assert data == path.read_bytes() and len(data) == size
     assert (info.st_size, info.st_mtime_ns) == (size, path.stat().st_mtime_ns)
+
+
+def _big_notebook(path: Path, megabytes: float, marker: str) -> bytes:
+    """An executed notebook whose image output weighs about ``megabytes``."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    image = "A" * int(megabytes * (1 << 20))
+    outputs = [new_output("display_data", data={"image/png": image, "text/plain": marker})]
+    nb = new_notebook(cells=[new_code_cell(f"show({marker!r})", outputs=outputs)])
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return path.read_bytes()
+
+
+def test_big_files_in_a_row_read_through_one_buffer(tmp_path: Path, capsys):
+    """Growing, shrinking and far smaller files in one run: each is read and stripped whole."""
+    from kedro_nb.strip._files import ReadBuffer
+    from kedro_nb.strip.cli import main
+
+    sizes = [1.5, 3.0, 1.2, 3.1, 2.9, 0.5, 3.3]
+    paths = [tmp_path / f"nb{i}.ipynb" for i in range(len(sizes))]
+    originals = [
+        _big_notebook(p, mb, f"m{i}") for i, (p, mb) in enumerate(zip(paths, sizes, strict=True))
+    ]
+    buffer = ReadBuffer()
+    for path, original in zip(paths, originals, strict=True):
+        data, info = _read(str(path), buffer)
+        assert data == original and info.st_size == len(original)
+    assert main(["-q", *map(str, paths)]) == 0
+    for i, (path, original) in enumerate(zip(paths, originals, strict=True)):
+        stripped = strip_notebook(nbformat.reads(original, 4))
+        assert (
+            path.read_text(encoding="utf-8") == nbformat.writes(nbformat.from_dict(stripped)) + "\n"
+        )
+        assert f"show('m{i}')" in path.read_text(encoding="utf-8")
+    assert main(["--check", *map(str, paths)]) == 0 and capsys.readouterr().out == ""
+
+
+def test_read_buffer_reads_to_the_end_whatever_the_status_said(tmp_path: Path):
+    """A file that grew or shrank between its status and its read is read as it is."""
+    from kedro_nb.strip._files import ReadBuffer
+
+    path = tmp_path / "moving.ipynb"
+    content = os.urandom(3 << 20)
+    path.write_bytes(content)
+    buffer = ReadBuffer()
+    for claimed in (2 << 20, (3 << 20) - 1, 3 << 20, (3 << 20) + 1, 5 << 20):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            assert bytes(buffer.fill(fd, claimed)) == content, claimed
+        finally:
+            os.close(fd)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert buffer.fill(fd, 1000) is None  # small files are read the ordinary way
+    finally:
+        os.close(fd)
