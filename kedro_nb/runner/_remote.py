@@ -129,7 +129,11 @@ def _revive_error(blob: bytes | None, text: str, remote_tb: str) -> BaseExceptio
             error = None
     if error is None:
         error = RuntimeError(text)
-    error.add_note(f"Traceback in the worker process:\n{remote_tb}")
+    note = f"Traceback in the worker process:\n{remote_tb}"
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+    else:  # Python 3.10: the same __notes__ attribute 3.11's traceback printing shows
+        error.__notes__ = [*getattr(error, "__notes__", []), note]
     return error
 
 
