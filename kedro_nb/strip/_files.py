@@ -9,10 +9,8 @@ it was.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
-from itertools import count
 
 from kedro_nb.strip import _layout
 from kedro_nb.strip._core import StripOptions, strip_with
@@ -155,7 +153,7 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC"
 _TEMP_FLAGS = (
     os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 )
-_temp_names = count()  # with the pid: unique per run; O_EXCL settles the rest
+_temp_serial = [0]  # with the pid: a name unique to each call; O_EXCL settles the rest
 
 
 def _read(path: str, buffer: ReadBuffer | None = None) -> tuple[bytes | bytearray, os.stat_result]:
@@ -305,12 +303,13 @@ def _create_temp(folder: str, name: str) -> tuple[int, str]:
     """
     prefix = os.path.join(folder, f".{name[:60]}.{os.getpid()}-")
     for _ in range(100):
-        temp = f"{prefix}{next(_temp_names)}.tmp"
+        _temp_serial[0] += 1
+        temp = f"{prefix}{_temp_serial[0]}.tmp"
         try:
             return os.open(temp, _TEMP_FLAGS, 0o600), temp
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "no free temporary file name", prefix)
+    raise FileExistsError(f"no free temporary file name like {prefix}N.tmp")
 
 
 def validate_notebook(nb: dict[str, Any], source: str) -> None:

@@ -262,7 +262,7 @@ def test_temporary_names_taken_already_are_skipped_not_followed(notebook_file: P
     """A file or link squatting on the next temporary name is left alone; the next name serves."""
     from kedro_nb.strip import _files
 
-    upcoming = next(_files._temp_names) + 1
+    upcoming = _files._temp_serial[0] + 1
     folder, pid = notebook_file.parent, os.getpid()
     target = folder / "elsewhere.txt"
     target.write_text("keep me")
