@@ -1,6 +1,9 @@
 """Benchmark ``kedro-nb strip`` side by side with nbstripout, nbstripout-fast and nb-clean.
 
 (a) one process over the whole corpus (each tool gets a fresh copy of it), best of REPEAT runs;
+    then again without the notebooks kedro-nb refuses (nbstripout-fast stops at the first
+    notebook it refuses, leaving the files after it unprocessed; without them every tool
+    processes every file);
 (b) one process per file through stdin, as a git clean filter runs, over a sample, with a bare
     ``python -c pass`` as the floor.
 Then it checks that every notebook kedro-nb wrote is byte-identical to what Jupyter's
@@ -40,7 +43,9 @@ TOOLS = {  # name: (argv for many files in place, argv for stdin -> stdout)
 BASELINE = [sys.executable, "-c", "pass"]
 
 
-def one_process(corpus: Path, repeat: int) -> dict[str, tuple[float, int, Path]]:
+def one_process(
+    corpus: Path, repeat: int, skip: frozenset[str] = frozenset()
+) -> dict[str, tuple[float, int, Path]]:
     results = {}
     keep = Path(tempfile.mkdtemp(prefix="strip-bench-"))
     for name, (argv, _) in TOOLS.items():
@@ -48,7 +53,7 @@ def one_process(corpus: Path, repeat: int) -> dict[str, tuple[float, int, Path]]
         for attempt in range(repeat):
             work = keep / f"{name.replace(' ', '_')}-{attempt}"
             shutil.copytree(corpus, work)
-            files = sorted(str(p) for p in work.iterdir())
+            files = sorted(str(p) for p in work.iterdir() if p.name not in skip)
             start = time.perf_counter()
             done = subprocess.run([*argv, *files], cwd=work, capture_output=True)
             times.append(time.perf_counter() - start)
@@ -83,6 +88,28 @@ def _per_file_run(argv: list[str], files: list[Path], *, stdin: bool) -> tuple[f
             failed += done.returncode != 0
         best.append(min(runs))
     return statistics.mean(best) * 1000, failed
+
+
+def refused(corpus: Path) -> frozenset[str]:
+    """Names of the notebooks kedro-nb refuses to strip (each an error, exit 2)."""
+    from kedro_nb.strip import StripError, strip_bytes
+
+    names = set()
+    for path in corpus.iterdir():
+        try:
+            strip_bytes(path.read_bytes())
+        except StripError:
+            names.add(path.name)
+    return frozenset(names)
+
+
+def _table(whole: dict[str, tuple[float, int, Path]], size: float) -> None:
+    ours = whole["kedro-nb strip"][0]
+    print(f"{'tool':<18}{'seconds':>9}{'MB/s':>8}{'vs kedro-nb':>13}  exit")
+    for name, (seconds, code, _) in whole.items():
+        print(
+            f"{name:<18}{seconds:>9.3f}{size / 1e6 / seconds:>8.0f}{seconds / ours:>12.2f}x  {code}"
+        )
 
 
 def verify(corpus: Path, stripped: Path) -> tuple[int, int]:
@@ -136,13 +163,17 @@ def main() -> None:
     print(f"corpus: {len(files)} notebooks, {size / 1e6:.1f} MB ({corpus})")
     print(f"python {version}, {os.cpu_count()} CPUs")
     whole = one_process(corpus, args.repeat)
-    ours = whole["kedro-nb strip"][0]
     print(f"\n(a) one process over the corpus, best of {args.repeat}")
-    print(f"{'tool':<18}{'seconds':>9}{'MB/s':>8}{'vs kedro-nb':>13}  exit")
-    for name, (seconds, code, _) in whole.items():
-        print(
-            f"{name:<18}{seconds:>9.3f}{size / 1e6 / seconds:>8.0f}{seconds / ours:>12.1f}x  {code}"
-        )
+    _table(whole, size)
+    skip = refused(corpus)
+    rest = one_process(corpus, args.repeat, skip)
+    for _, _, work in rest.values():
+        shutil.rmtree(work.parent, ignore_errors=True)
+    print(
+        f"\n(a') the same without the {len(skip)} notebook(s) kedro-nb refuses "
+        f"({', '.join(sorted(skip))}), best of {args.repeat}"
+    )
+    _table(rest, sum(p.stat().st_size for p in files if p.name not in skip))
     sample = per_file(corpus, args.sample)
     floor = sample["python -c pass"][0]
     print(f"\n(b) one process per file via stdin (git filter), mean over {args.sample} notebooks")
