@@ -51,15 +51,15 @@ def test_load_finds_the_project_upward_and_injects_variables(ip, project, capsys
     assert set(ip.user_ns["pipelines"]) >= {"__default__", "data_processing", "data_science"}
 
 
-def test_load_imports_neither_pandas_nor_the_runner(project) -> None:
+def _in_fresh_process(project: Path, body: str) -> subprocess.CompletedProcess[str]:
+    """Run ``body`` in a new Python process whose IPython shell has loaded kedro_nb in the
+    project's notebooks folder (``ip`` and ``sys`` are defined for it)."""
     probe = (
         "import sys\n"
         "from IPython.core.interactiveshell import InteractiveShell\n"
         "ip = InteractiveShell.instance()\n"
         "ip.run_line_magic('load_ext', 'kedro_nb')\n"
-        "heavy = [m for m in ('pandas', 'nbformat', 'kedro_nb.runner') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
-    )
+    ) + body
     env = {"IPYTHONDIR": str(project / ".ipython"), "PATH": "", "DO_NOT_TRACK": "1"}
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -67,6 +67,15 @@ def test_load_imports_neither_pandas_nor_the_runner(project) -> None:
         env=env,
         capture_output=True,
         text=True,
+    )
+    return done
+
+
+def test_load_imports_neither_pandas_nor_the_runner(project) -> None:
+    done = _in_fresh_process(
+        project,
+        "heavy = [m for m in ('pandas', 'nbformat', 'kedro_nb.runner') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n",
     )
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
 
@@ -255,22 +264,11 @@ def test_unload_removes_the_variables(ip) -> None:
 def test_text_displays_survive_kedro_logging_import(project) -> None:
     """Project code importing Kedro's framework configures Kedro's logging, which swaps in
     rich's formatter (a custom pipeline registry does so through kedro.framework.project)."""
-    probe = (
-        "import sys\n"
-        "from IPython.core.interactiveshell import InteractiveShell\n"
-        "ip = InteractiveShell.instance()\n"
-        "ip.run_line_magic('load_ext', 'kedro_nb')\n"
+    done = _in_fresh_process(
+        project,
         "ip.run_cell('import kedro.framework.project')\n"
         "assert 'kedro.logging' in sys.modules\n"
         "data, _ = ip.display_formatter.format(ip.user_ns['session'])\n"
-        "print('TEXT', data['text/plain'].splitlines()[0])\n"
-    )
-    env = {"IPYTHONDIR": str(project / ".ipython"), "PATH": "", "DO_NOT_TRACK": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=project / "notebooks",
-        env=env,
-        capture_output=True,
-        text=True,
+        "print('TEXT', data['text/plain'].splitlines()[0])\n",
     )
     assert "TEXT KedroNbSession: project 'spaceflights'" in done.stdout, done.stdout + done.stderr
