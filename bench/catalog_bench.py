@@ -20,8 +20,11 @@ from typing import Any
 
 import yaml
 
-DATASET_TYPES = {"pandas.CSVDataset": "csv", "pandas.ParquetDataset": "parquet",
-                 "pickle.PickleDataset": "pkl"}
+DATASET_TYPES = {
+    "pandas.CSVDataset": "csv",
+    "pandas.ParquetDataset": "parquet",
+    "pickle.PickleDataset": "pkl",
+}
 
 
 def make_config(entries: int) -> dict[str, Any]:
@@ -29,8 +32,10 @@ def make_config(entries: int) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for i in range(entries):
         dataset_type = list(DATASET_TYPES)[i % 3]
-        entry: dict[str, Any] = {"type": dataset_type, "filepath":
-                                 f"data/01_raw/table_{i}.{DATASET_TYPES[dataset_type]}"}
+        entry: dict[str, Any] = {
+            "type": dataset_type,
+            "filepath": f"data/01_raw/table_{i}.{DATASET_TYPES[dataset_type]}",
+        }
         if dataset_type == "pandas.CSVDataset":
             entry["load_args"] = {"sep": ","}
             entry["save_args"] = {"index": False}
@@ -38,8 +43,10 @@ def make_config(entries: int) -> dict[str, Any]:
             entry["versioned"] = True
         config[f"table_{i}"] = entry
     config["{name}_csv"] = {"type": "pandas.CSVDataset", "filepath": "data/02_int/{name}.csv"}
-    config["{namespace}.{name}"] = {"type": "pickle.PickleDataset",
-                                    "filepath": "data/06_models/{namespace}/{name}.pkl"}
+    config["{namespace}.{name}"] = {
+        "type": "pickle.PickleDataset",
+        "filepath": "data/06_models/{namespace}/{name}.pkl",
+    }
     config["{default}"] = {"type": "MemoryDataset"}
     return config
 
@@ -49,13 +56,19 @@ def make_names(count: int) -> list[str]:
     names = []
     for i in range(count):
         kind = i % 3
-        names.append(f"feature_{i}_csv" if kind == 0 else
-                     f"model_{i % 17}.weights_{i}" if kind == 1 else f"scratch_{i}")
+        names.append(
+            f"feature_{i}_csv"
+            if kind == 0
+            else f"model_{i % 17}.weights_{i}"
+            if kind == 1
+            else f"scratch_{i}"
+        )
     return names
 
 
-def best_pair(repeat: int, theirs: Callable[[], Any], ours: Callable[[], Any]
-              ) -> tuple[float, float]:
+def best_pair(
+    repeat: int, theirs: Callable[[], Any], ours: Callable[[], Any]
+) -> tuple[float, float]:
     """Best time of each, running them alternately so both see the same machine load."""
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
@@ -69,12 +82,14 @@ def best_pair(repeat: int, theirs: Callable[[], Any], ours: Callable[[], Any]
 
 def scenario(catalog_cls: Any, config: dict[str, Any], names: list[str]) -> Callable[[], Any]:
     """Build a catalog from ``config`` (neither library mutates it), then resolve ``names``."""
+
     def run() -> Any:
         catalog = catalog_cls.from_config(config)
         for name in names:
             assert name in catalog
             catalog[name]
         return catalog
+
     return run
 
 
@@ -112,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, float, float]] = []
     for label, build_only in (("build from dict", True), ("build + resolve names", False)):
         picked = [] if build_only else names
-        theirs, ours = best_pair(args.repeat,
-                                 scenario(KedroCatalog, config, picked),
-                                 scenario(DataCatalog, config, picked))
+        theirs, ours = best_pair(
+            args.repeat,
+            scenario(KedroCatalog, config, picked),
+            scenario(DataCatalog, config, picked),
+        )
         rows.append((label, theirs, ours))
 
     def kedro_yaml() -> None:
@@ -129,16 +146,31 @@ def main(argv: list[str] | None = None) -> int:
     def kedro_yaml_c() -> None:
         scenario(KedroCatalog, yaml.load(text, Loader=loader), names)()
 
-    rows.append(("YAML text (safe_load / CSafeLoader) + resolve",
-                 *best_pair(args.repeat, kedro_yaml, ours_yaml)))
-    rows.append(("YAML text, both with CSafeLoader + resolve",
-                 *best_pair(args.repeat, kedro_yaml_c, ours_yaml)))
+    rows.append(
+        (
+            "YAML text (safe_load / CSafeLoader) + resolve",
+            *best_pair(args.repeat, kedro_yaml, ours_yaml),
+        )
+    )
+    rows.append(
+        (
+            "YAML text, both with CSafeLoader + resolve",
+            *best_pair(args.repeat, kedro_yaml_c, ours_yaml),
+        )
+    )
 
-    rows.append(("import the catalog package (fresh interpreter)",
-                 import_time("kedro.io", args.repeat), import_time("kedro_nb.io", args.repeat)))
+    rows.append(
+        (
+            "import the catalog package (fresh interpreter)",
+            import_time("kedro.io", args.repeat),
+            import_time("kedro_nb.io", args.repeat),
+        )
+    )
 
-    print(f"catalog: {args.entries:,} entries + 3 factories; {args.names:,} names resolved "
-          f"through factories; best of {args.repeat}")
+    print(
+        f"catalog: {args.entries:,} entries + 3 factories; {args.names:,} names resolved "
+        f"through factories; best of {args.repeat}"
+    )
     print(f"{'scenario':<48} {'Kedro 1.7':>10} {'kedro-nb':>10} {'speed-up':>9}")
     for label, theirs, ours in rows:
         print(f"{label:<48} {theirs:>9.4f}s {ours:>9.4f}s {theirs / ours:>8.1f}x")

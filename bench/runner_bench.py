@@ -39,6 +39,7 @@ def inc(x: int) -> int:
 
 # -- logging set-ups -------------------------------------------------------------------------
 
+
 def configure_logging(mode: str, handler_kind: str) -> None:
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -51,8 +52,9 @@ def configure_logging(mode: str, handler_kind: str) -> None:
         handler: logging.Handler = RichHandler(console=Console(file=devnull, width=120))
     else:
         handler = logging.StreamHandler(devnull)
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s - %(name)s - %(levelname)s - %(message)s")
+        )
     root.addHandler(handler)
     level = logging.INFO if mode == "default" else logging.WARNING
     root.setLevel(level)
@@ -61,6 +63,7 @@ def configure_logging(mode: str, handler_kind: str) -> None:
 
 
 # -- the two sides ---------------------------------------------------------------------------
+
 
 def build_ours(n: int) -> tuple[Any, Any]:
     from kedro_nb.io import DataCatalog
@@ -95,8 +98,9 @@ def run_kedro(pipeline: Any, catalog: Any, n: int) -> None:
 CPU_RUN: dict[tuple[str, int], float] = {}
 
 
-def measure(build: Callable[[int], Any], run: Callable[..., None], n: int,
-            repeats: int) -> tuple[float, float]:
+def measure(
+    build: Callable[[int], Any], run: Callable[..., None], n: int, repeats: int
+) -> tuple[float, float]:
     """Best wall-clock (construction + run, run alone) seconds over ``repeats``; the best
     process CPU time of the run alone goes to ``CPU_RUN`` (robust to a busy machine)."""
     totals, runs, cpu = [], [], []
@@ -127,19 +131,30 @@ def child_measure(spec: str, handler_kind: str, repeats: int) -> None:
     print(json.dumps({"total": total, "run": run_only, "cpu": CPU_RUN[build.__name__, n]}))
 
 
-def measure_in_child(tool: str, n: int, mode: str, handler_kind: str,
-                     repeats: int) -> dict[str, float]:
-    command = [sys.executable, __file__, "--child", f"{tool}:{n}:{mode}",
-               "--handler", handler_kind, "--repeats", str(repeats)]
+def measure_in_child(
+    tool: str, n: int, mode: str, handler_kind: str, repeats: int
+) -> dict[str, float]:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        f"{tool}:{n}:{mode}",
+        "--handler",
+        handler_kind,
+        "--repeats",
+        str(repeats),
+    ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
 def chain_table(sizes: list[int], kedro_max: int, handler_kind: str, repeats: int) -> list[str]:
-    rows = ["| logging | nodes | kedro-nb build+run | kedro-nb run (wall / CPU) "
-            "| Kedro 1.7 build+run | Kedro 1.7 run (wall / CPU) | speed-up, run (wall / CPU) "
-            "| speed-up, build+run |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| logging | nodes | kedro-nb build+run | kedro-nb run (wall / CPU) "
+        "| Kedro 1.7 build+run | Kedro 1.7 run (wall / CPU) | speed-up, run (wall / CPU) "
+        "| speed-up, build+run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     ratios: list[str] = []
     for mode in ("default", "silenced"):
         ours_by_size: dict[int, dict[str, float]] = {}
@@ -147,20 +162,26 @@ def chain_table(sizes: list[int], kedro_max: int, handler_kind: str, repeats: in
             ours = ours_by_size[n] = measure_in_child("ours", n, mode, handler_kind, repeats)
             if n <= kedro_max:
                 kedro = measure_in_child("kedro", n, mode, handler_kind, 1)
-                cells = (f"{kedro['total']:.2f} s | {kedro['run']:.2f} s / {kedro['cpu']:.2f} s "
-                         f"| {kedro['run'] / ours['run']:.0f}x / {kedro['cpu'] / ours['cpu']:.0f}x "
-                         f"| {kedro['total'] / ours['total']:.0f}x")
+                cells = (
+                    f"{kedro['total']:.2f} s | {kedro['run']:.2f} s / {kedro['cpu']:.2f} s "
+                    f"| {kedro['run'] / ours['run']:.0f}x / {kedro['cpu'] / ours['cpu']:.0f}x "
+                    f"| {kedro['total'] / ours['total']:.0f}x"
+                )
             else:
                 cells = "skipped | skipped | - | -"
-            rows.append(f"| {mode} | {n:,} | {ours['total'] * 1000:.0f} ms | "
-                        f"{ours['run'] * 1000:.0f} ms / {ours['cpu'] * 1000:.0f} ms | {cells} |")
+            rows.append(
+                f"| {mode} | {n:,} | {ours['total'] * 1000:.0f} ms | "
+                f"{ours['run'] * 1000:.0f} ms / {ours['cpu'] * 1000:.0f} ms | {cells} |"
+            )
             print(rows[-1], file=sys.stderr, flush=True)
         if len(sizes) > 1:
             small, large = min(sizes), max(sizes)
             wall = ours_by_size[large]["run"] / ours_by_size[small]["run"]
             cpu = ours_by_size[large]["cpu"] / ours_by_size[small]["cpu"]
-            ratios.append(f"kedro-nb t({large:,}) / t({small:,}), {mode} logging: "
-                          f"wall {wall:.1f}, CPU {cpu:.1f} (linear: {large / small:.0f})")
+            ratios.append(
+                f"kedro-nb t({large:,}) / t({small:,}), {mode} logging: "
+                f"wall {wall:.1f}, CPU {cpu:.1f} (linear: {large / small:.0f})"
+            )
     return [*rows, "", *ratios]
 
 
@@ -186,16 +207,21 @@ def hook_overhead(n: int, repeats: int) -> list[str]:
     with_progress = create_hook_manager()
     register_hooks(with_progress, [NoOpProgress()])
     rows = ["| hook manager | run | per node |", "|---|---:|---:|"]
-    for label, manager in (("none", None), ("empty", create_hook_manager()),
-                           ("one no-op after_node_run", with_impl),
-                           ("no-op on_node_started + on_node_finished", with_progress)):
-        _, seconds = measure(build_ours,
-                             lambda p, c, k, m=manager: run_ours(p, c, k, m), n, repeats)
+    for label, manager in (
+        ("none", None),
+        ("empty", create_hook_manager()),
+        ("one no-op after_node_run", with_impl),
+        ("no-op on_node_started + on_node_finished", with_progress),
+    ):
+        _, seconds = measure(
+            build_ours, lambda p, c, k, m=manager: run_ours(p, c, k, m), n, repeats
+        )
         rows.append(f"| {label} | {seconds * 1000:.0f} ms | {seconds / n * 1e6:.1f} µs |")
     return rows
 
 
 # -- processes ---------------------------------------------------------------------------------
+
 
 def busy(iterations: int) -> int:
     total = 0
@@ -228,16 +254,20 @@ def parallel_table(branches: int, repeats: int) -> list[str]:
     from kedro_nb.runner import ParallelRunner, SequentialRunner
 
     iterations = calibrate()
-    pipeline = Pipeline([node(busy, "iterations", f"out{i}", name=f"branch{i}")
-                         for i in range(branches)])
+    pipeline = Pipeline(
+        [node(busy, "iterations", f"out{i}", name=f"branch{i}") for i in range(branches)]
+    )
     rows = ["| runner | wall time | speed-up |", "|---|---:|---:|"]
     runners: dict[str, Callable[[], Any]] = {
         "SequentialRunner": lambda: SequentialRunner().run(
-            pipeline, DataCatalog({"iterations": iterations})),
+            pipeline, DataCatalog({"iterations": iterations})
+        ),
         f"ParallelRunner (max_workers={os.cpu_count()})": lambda: ParallelRunner().run(
-            pipeline, DataCatalog({"iterations": iterations})),
+            pipeline, DataCatalog({"iterations": iterations})
+        ),
         f"reference: bare multiprocessing.Pool({os.cpu_count()}).map": lambda: _pool_map(
-            iterations, branches),
+            iterations, branches
+        ),
     }
     timings: dict[str, float] = dict.fromkeys(runners, float("inf"))
     for _ in range(repeats):  # alternate, so a change in machine load hits all alike
@@ -248,8 +278,10 @@ def parallel_table(branches: int, repeats: int) -> list[str]:
     base = timings["SequentialRunner"]
     for label, seconds in timings.items():
         rows.append(f"| {label} | {seconds:.2f} s | {base / seconds:.2f}x |")
-    rows.append(f"\n{branches} branches of a ~1 s pure-Python loop each, {os.cpu_count()} CPU(s), "
-                f"best of {repeats}.")
+    rows.append(
+        f"\n{branches} branches of a ~1 s pure-Python loop each, {os.cpu_count()} CPU(s), "
+        f"best of {repeats}."
+    )
     return rows
 
 
@@ -258,11 +290,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,3000,10000")
     parser.add_argument("--kedro-max", type=int, default=3000)
     parser.add_argument("--handler", choices=("stream", "rich"), default="stream")
-    parser.add_argument("--repeats", type=int, default=9, help="best of N for kedro-nb "
-                        "(Kedro runs once per size)")
+    parser.add_argument(
+        "--repeats", type=int, default=9, help="best of N for kedro-nb (Kedro runs once per size)"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, no process bench")
-    parser.add_argument("--sections", default="chain,hooks,parallel",
-                        help="comma-separated subset of: chain, hooks, parallel")
+    parser.add_argument(
+        "--sections",
+        default="chain,hooks,parallel",
+        help="comma-separated subset of: chain, hooks, parallel",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -280,8 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     measure(build_ours, run_ours, 50, 1)  # warm-up for the in-process sections below
 
     sections = set(args.sections.split(","))
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), handler={args.handler}, "
-          f"load average at start {os.getloadavg()[0]:.1f}\n")
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), handler={args.handler}, "
+        f"load average at start {os.getloadavg()[0]:.1f}\n"
+    )
     if "chain" in sections:
         print("## Linear chain, SequentialRunner\n")
         print("\n".join(chain_table(sizes, args.kedro_max, args.handler, args.repeats)))

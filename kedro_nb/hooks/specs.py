@@ -162,5 +162,11 @@ class RunProgressSpecs:
         raises ``NodeRunError``) and ``duration`` the seconds since ``on_node_started``."""
 
 
-ALL_SPECS = (ContextSpecs, DataCatalogSpecs, NodeSpecs, PipelineSpecs, DatasetSpecs,
-             RunProgressSpecs)
+ALL_SPECS = (
+    ContextSpecs,
+    DataCatalogSpecs,
+    NodeSpecs,
+    PipelineSpecs,
+    DatasetSpecs,
+    RunProgressSpecs,
+)

@@ -15,8 +15,13 @@ from kedro_nb.io.errors import CatalogConfigError, CredentialsNotFoundError, Dat
 from kedro_nb.io.registry import resolve_type
 from kedro_nb.io.versioning import Version
 
-__all__ = ["CREDENTIALS_KEY", "build_dataset", "check_entry", "missing_credentials_error",
-           "resolve_credentials"]
+__all__ = [
+    "CREDENTIALS_KEY",
+    "build_dataset",
+    "check_entry",
+    "missing_credentials_error",
+    "resolve_credentials",
+]
 
 CREDENTIALS_KEY = "credentials"
 _logger = logging.getLogger(__name__)
@@ -28,24 +33,29 @@ def check_entry(name: str, config: Any) -> None:
         raise CatalogConfigError(
             f"Catalog entry '{name}' must be a mapping with a 'type' key, got "
             f"{type(config).__name__}. Hint: keys used only for YAML anchors or interpolation "
-            "must start with '_'.")
+            "must start with '_'."
+        )
     if "type" not in config:
         raise CatalogConfigError(
             f"Catalog entry '{name}' has no 'type' (keys: {sorted(config)}). Add e.g. "
-            "'type: pandas.CSVDataset'.")
+            "'type: pandas.CSVDataset'."
+        )
 
 
-def missing_credentials_error(entry: str, key: str, credentials: dict[str, Any]
-                         ) -> CredentialsNotFoundError:
+def missing_credentials_error(
+    entry: str, key: str, credentials: dict[str, Any]
+) -> CredentialsNotFoundError:
     available = ", ".join(sorted(map(str, credentials))) or "none"
     return CredentialsNotFoundError(
         f"Catalog entry '{entry}' refers to credentials '{key}', which are not in the "
         f"credentials config (available keys: {available}). Add '{key}' to credentials.yml "
-        "(usually conf/local/credentials.yml).")
+        "(usually conf/local/credentials.yml)."
+    )
 
 
-def resolve_credentials(entry: str, config: dict[str, Any],
-                        credentials: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def resolve_credentials(
+    entry: str, config: dict[str, Any], credentials: dict[str, Any]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Copy of ``config`` where every ``credentials: <name>`` (at any depth, as Kedro) is
     replaced by ``credentials[<name>]``; also returns the secret strings to scrub."""
     used: list[Any] = []
@@ -67,8 +77,9 @@ def resolve_credentials(entry: str, config: dict[str, Any],
 
 
 def _is_kedro_class(cls: type) -> bool:
-    return any(b.__module__.startswith("kedro.io") and b.__name__ == "AbstractDataset"
-               for b in cls.__mro__)
+    return any(
+        b.__module__.startswith("kedro.io") and b.__name__ == "AbstractDataset" for b in cls.__mro__
+    )
 
 
 def _version_for(cls: type, load: str | None, save: str | None) -> Any:
@@ -89,22 +100,31 @@ def _accepted_args(cls: type) -> str:
     return ", ".join(p for p in params if p not in ("self", "args", "kwargs"))
 
 
-def build_dataset(name: str, config: dict[str, Any], *, credentials: dict[str, Any],
-                  load_version: str | None = None, save_version: str | None = None
-                  ) -> tuple[Any, tuple[str, ...]]:
+def build_dataset(
+    name: str,
+    config: dict[str, Any],
+    *,
+    credentials: dict[str, Any],
+    load_version: str | None = None,
+    save_version: str | None = None,
+) -> tuple[Any, tuple[str, ...]]:
     """Instantiate the dataset of catalog entry ``name``; returns it with its secrets."""
     check_entry(name, config)
     resolved, secrets = resolve_credentials(name, config, credentials)
     dataset_type = resolved.pop("type")
     cls = resolve_type(dataset_type, entry=name)
     if "version" in resolved:
-        _logger.warning("Catalog entry '%s': 'version' is reserved and was ignored; use "
-                        "'versioned: true' and load_versions instead.", name)
+        _logger.warning(
+            "Catalog entry '%s': 'version' is reserved and was ignored; use "
+            "'versioned: true' and load_versions instead.",
+            name,
+        )
         del resolved["version"]
     versioned = resolved.pop("versioned", False)
     if not isinstance(versioned, bool):
-        raise CatalogConfigError(f"Catalog entry '{name}': 'versioned' must be true or false, "
-                                 f"got {versioned!r}.")
+        raise CatalogConfigError(
+            f"Catalog entry '{name}': 'versioned' must be true or false, got {versioned!r}."
+        )
     missing = sorted(getattr(cls, "__abstractmethods__", ()))
     if missing:
         raise CatalogConfigError(
@@ -112,7 +132,8 @@ def build_dataset(name: str, config: dict[str, Any], *, credentials: dict[str, A
             f"{', '.join(missing)}. kedro-nb datasets implement the private methods (_load, "
             "_save, _describe); the public load/save/exists/release come from "
             "AbstractDataset. Classes written for Kedro can subclass kedro.io.AbstractDataset "
-            "instead.")
+            "instead."
+        )
     if versioned or getattr(cls, "versioned", None) is True:
         resolved["version"] = _version_for(cls, load_version, save_version)
     try:
@@ -122,13 +143,16 @@ def build_dataset(name: str, config: dict[str, Any], *, credentials: dict[str, A
         if "version" in resolved and "'version'" in message:
             raise CatalogConfigError(
                 f"Catalog entry '{name}': {dataset_type} does not support versioning; remove "
-                "'versioned: true'.") from None
+                "'versioned: true'."
+            ) from None
         raise CatalogConfigError(
             f"Catalog entry '{name}' ({dataset_type}): invalid arguments: {message}. "
-            f"Accepted: {_accepted_args(cls)}.") from (None if secrets else exc)
+            f"Accepted: {_accepted_args(cls)}."
+        ) from (None if secrets else exc)
     except DatasetError as exc:
-        raise type(exc)(f"Catalog entry '{name}': {scrub(str(exc), secrets)}"
-                        ) from (None if secrets else exc)
+        raise type(exc)(f"Catalog entry '{name}': {scrub(str(exc), secrets)}") from (
+            None if secrets else exc
+        )
     except Exception as exc:
         raise CatalogConfigError(
             f"Catalog entry '{name}' ({dataset_type}) could not be created: "

@@ -52,9 +52,13 @@ class DataCatalog(CatalogViews):
     #: used by ``get(name, fallback_to_runtime_pattern=True)`` for undeclared datasets
     default_runtime_patterns: dict[str, dict[str, Any]] = {"{default}": {"type": "MemoryDataset"}}
 
-    def __init__(self, datasets: dict[str, Any] | None = None, *,
-                 load_versions: dict[str, str] | None = None,
-                 save_version: str | None = None) -> None:
+    def __init__(
+        self,
+        datasets: dict[str, Any] | None = None,
+        *,
+        load_versions: dict[str, str] | None = None,
+        save_version: str | None = None,
+    ) -> None:
         self._datasets: dict[str, Any] = {}
         self._configs: dict[str, dict[str, Any]] = {}
         self._credentials: dict[str, Any] = {}
@@ -70,11 +74,15 @@ class DataCatalog(CatalogViews):
 
     # -- construction --------------------------------------------------------------------
     @classmethod
-    def from_config(cls, catalog: dict[str, Any] | None,
-                    credentials: dict[str, Any] | None = None,
-                    load_versions: dict[str, str] | None = None,
-                    save_version: str | None = None, *,
-                    parameters: dict[str, Any] | None = None) -> DataCatalog:
+    def from_config(
+        cls,
+        catalog: dict[str, Any] | None,
+        credentials: dict[str, Any] | None = None,
+        load_versions: dict[str, str] | None = None,
+        save_version: str | None = None,
+        *,
+        parameters: dict[str, Any] | None = None,
+    ) -> DataCatalog:
         """Build a catalog from Kedro catalog config (parsed ``catalog.yml``).
 
         Nothing is imported or instantiated here: entries are checked for shape (a mapping
@@ -94,8 +102,10 @@ class DataCatalog(CatalogViews):
         configs, known_credentials = self._configs, self._credentials
         for name, config in (catalog or {}).items():
             if type(name) is not str:
-                raise CatalogConfigError(f"Catalog keys must be strings, got {name!r} "
-                                         f"({type(name).__name__}); quote it in the YAML.")
+                raise CatalogConfigError(
+                    f"Catalog keys must be strings, got {name!r} "
+                    f"({type(name).__name__}); quote it in the YAML."
+                )
             if name.startswith("_"):
                 continue
             if type(config) is RawEntry:
@@ -113,11 +123,15 @@ class DataCatalog(CatalogViews):
                 raise missing_credentials_error(name, key, known_credentials)
             configs[name] = config
         self._factories = FactoryResolver(patterns, self.default_runtime_patterns)
-        missing = sorted(n for n in (load_versions or {})  # as Kedro: not via the catch-all
-                         if n not in configs and self._factories.match(n, catch_all=False) is None)
+        missing = sorted(
+            n
+            for n in (load_versions or {})  # as Kedro: not via the catch-all
+            if n not in configs and self._factories.match(n, catch_all=False) is None
+        )
         if missing:
-            raise DatasetNotFoundError(f"load_versions names datasets that are not in the "
-                                       f"catalog: {', '.join(missing)}.")
+            raise DatasetNotFoundError(
+                f"load_versions names datasets that are not in the catalog: {', '.join(missing)}."
+            )
         self._load_versions = dict(load_versions or {})
         if parameters is not None:
             self.add_parameters(parameters)
@@ -135,16 +149,18 @@ class DataCatalog(CatalogViews):
             try:
                 parsed = config.parse()
             except Exception as exc:
-                raise CatalogConfigError(f"Catalog entry '{name}' is not valid YAML: {exc}"
-                                         ) from exc
+                raise CatalogConfigError(
+                    f"Catalog entry '{name}' is not valid YAML: {exc}"
+                ) from exc
             check_entry(name, parsed)
             self._check_credentials_name(name, parsed)
             self._configs[name] = config = parsed
         return config
 
     @classmethod
-    def from_yaml(cls, source: str | Path, credentials: dict[str, Any] | None = None,
-                  **kwargs: Any) -> DataCatalog:
+    def from_yaml(
+        cls, source: str | Path, credentials: dict[str, Any] | None = None, **kwargs: Any
+    ) -> DataCatalog:
         """``from_config`` on YAML text, or on a ``.yml``/``.yaml`` file when given a Path.
 
         Plain catalog files are split into per-entry snippets parsed on first use (see
@@ -171,8 +187,7 @@ class DataCatalog(CatalogViews):
         for key, value in parameters.items():
             walk(str(key), value)
 
-    def to_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str | None],
-                                 str | None]:
+    def to_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str | None], str | None]:
         """``(catalog, credentials, load_versions, save_version)`` that ``from_config`` turns
         back into an equivalent catalog: declared entries (credentials still by name) and
         factory patterns; in-memory datasets and instances registered directly are left out
@@ -200,8 +215,9 @@ class DataCatalog(CatalogViews):
 
         collect(catalog)
         credentials = {k: copy.deepcopy(v) for k, v in self._credentials.items() if k in used}
-        load_versions = {name: self._load_versions.get(name) for name in catalog
-                         if not is_pattern(name)}
+        load_versions = {
+            name: self._load_versions.get(name) for name in catalog if not is_pattern(name)
+        }
         return catalog, credentials, load_versions, self._save_version
 
     # -- mapping protocol ------------------------------------------------------------------
@@ -209,8 +225,11 @@ class DataCatalog(CatalogViews):
         """Registered, or matched by a factory pattern (runtime patterns excluded)."""
         if not isinstance(name, str):
             return False
-        return (name in self._datasets or name in self._configs
-                or self._factories.match(name) is not None)
+        return (
+            name in self._datasets
+            or name in self._configs
+            or self._factories.match(name) is not None
+        )
 
     def keys(self) -> list[str]:
         """Names of declared and registered datasets (not names that factories could make)."""
@@ -251,8 +270,11 @@ class DataCatalog(CatalogViews):
             self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)
 
     def __repr__(self) -> str:
-        lines = [f"'{name}': {self._lazy_type(name)} (not loaded)"
-                 for name in self._configs if name not in self._datasets]
+        lines = [
+            f"'{name}': {self._lazy_type(name)} (not loaded)"
+            for name in self._configs
+            if name not in self._datasets
+        ]
         lines += [f"'{name}': {ds!r}" for name, ds in self._datasets.items()]
         return "DataCatalog(\n  " + ",\n  ".join(lines) + "\n)" if lines else "DataCatalog()"
 
@@ -279,8 +301,9 @@ class DataCatalog(CatalogViews):
         return DatasetNotFoundError(f"Dataset '{name}' not found in the catalog.{hint}")
 
     # -- resolution ------------------------------------------------------------------------
-    def get(self, name: str, fallback_to_runtime_pattern: bool = False,
-            version: Version | None = None) -> Any:
+    def get(
+        self, name: str, fallback_to_runtime_pattern: bool = False, version: Version | None = None
+    ) -> Any:
         """The dataset called ``name`` (materialised on first use), or None when it is not
         declared and no factory matches. ``fallback_to_runtime_pattern`` creates a
         ``MemoryDataset`` for undeclared names. ``version`` returns a copy pinned to it."""
@@ -310,11 +333,16 @@ class DataCatalog(CatalogViews):
             self._origin[name] = pattern
             self._declared_types[name] = config.get("type")
             if pattern == self._factories.catch_all:
-                _logger.warning("Dataset '%s' created from the catch-all pattern '%s'.",
-                                name, pattern)
+                _logger.warning(
+                    "Dataset '%s' created from the catch-all pattern '%s'.", name, pattern
+                )
         dataset, secrets = build_dataset(
-            name, config, credentials=self._credentials,
-            load_version=self._load_versions.get(name), save_version=self._save_version)
+            name,
+            config,
+            credentials=self._credentials,
+            load_version=self._load_versions.get(name),
+            save_version=self._save_version,
+        )
         self._datasets[name] = dataset
         if secrets:
             self._secrets[name] = secrets
@@ -330,8 +358,9 @@ class DataCatalog(CatalogViews):
             except Exception:
                 error = DatasetError(f"Dataset '{name}': {message}")
         else:
-            error = DatasetError(f"Dataset '{name}': failed while {action}: "
-                                 f"{type(exc).__name__}: {message}")
+            error = DatasetError(
+                f"Dataset '{name}': failed while {action}: {type(exc).__name__}: {message}"
+            )
         error.__cause__ = exc if message == raw else None
         error.__suppress_context__ = True
         return error
@@ -375,8 +404,9 @@ class DataCatalog(CatalogViews):
         """Call ``confirm()`` on datasets that support it (e.g. incremental datasets)."""
         dataset = self[name]
         if not callable(getattr(dataset, "confirm", None)):
-            raise DatasetError(f"Dataset '{name}' ({type(dataset).__name__}) has no 'confirm' "
-                               "method.")
+            raise DatasetError(
+                f"Dataset '{name}' ({type(dataset).__name__}) has no 'confirm' method."
+            )
         dataset.confirm()
 
     # -- introspection ---------------------------------------------------------------------
@@ -402,5 +432,6 @@ class DataCatalog(CatalogViews):
                 except DatasetError as exc:
                     problems.append(f"- {exc}")
         if problems:
-            raise CatalogConfigError(f"{len(problems)} catalog entries are invalid:\n"
-                                     + "\n".join(problems))
+            raise CatalogConfigError(
+                f"{len(problems)} catalog entries are invalid:\n" + "\n".join(problems)
+            )

@@ -44,14 +44,20 @@ class AbstractDataset(abc.ABC):
         """Constructor-like description used by ``repr``; must never include credentials."""
 
     @classmethod
-    def from_config(cls, name: str, config: dict[str, Any], load_version: str | None = None,
-                    save_version: str | None = None) -> Any:
+    def from_config(
+        cls,
+        name: str,
+        config: dict[str, Any],
+        load_version: str | None = None,
+        save_version: str | None = None,
+    ) -> Any:
         """Create the dataset described by one catalog entry (Kedro's signature). Any
         ``credentials`` in ``config`` must already be values, not names."""
         from kedro_nb.io.builder import build_dataset  # the builder imports this module
 
-        return build_dataset(name, config, credentials={}, load_version=load_version,
-                             save_version=save_version)[0]
+        return build_dataset(
+            name, config, credentials={}, load_version=load_version, save_version=save_version
+        )[0]
 
     def _exists(self) -> bool:
         """Whether there is data to load; datasets that cannot tell return False."""
@@ -88,8 +94,10 @@ class AbstractDataset(abc.ABC):
         """Save ``data``. Saving ``None`` is refused, as in Kedro (it is almost always a node
         that forgot to return)."""
         if data is None:
-            raise DatasetError(f"Saving 'None' to {self!r} is not allowed: return a value "
-                               "from the node that produces it.")
+            raise DatasetError(
+                f"Saving 'None' to {self!r} is not allowed: return a value "
+                "from the node that produces it."
+            )
         try:
             self._save(data)
         except DatasetError:
@@ -115,8 +123,11 @@ class AbstractDataset(abc.ABC):
 
     def describe(self) -> dict[str, Any]:
         """The ``_describe`` dict with URL secrets redacted and ``None`` values dropped."""
-        return {key: redact_value(value) for key, value in (self._describe() or {}).items()
-                if value is not None}
+        return {
+            key: redact_value(value)
+            for key, value in (self._describe() or {}).items()
+            if value is not None
+        }
 
     def __repr__(self) -> str:
         import pprint
@@ -124,13 +135,15 @@ class AbstractDataset(abc.ABC):
 
         args = ", ".join(
             f"{key}={pprint.pformat(value, sort_dicts=False, compact=True, width=sys.maxsize)}"
-            for key, value in self.describe().items())
+            for key, value in self.describe().items()
+        )
         return f"{type(self).__module__}.{type(self).__qualname__}({args})"
 
 
 def _is_kedro_dataset(obj: Any) -> bool:
-    return any(f"{base.__module__}.{base.__qualname__}" == _KEDRO_BASE
-               for base in type(obj).__mro__)
+    return any(
+        f"{base.__module__}.{base.__qualname__}" == _KEDRO_BASE for base in type(obj).__mro__
+    )
 
 
 def is_dataset(obj: Any) -> bool:

@@ -17,8 +17,14 @@ from typing import Any
 
 from kedro_nb.io.errors import CatalogConfigError
 
-__all__ = ["FactoryPattern", "FactoryResolver", "is_pattern", "pattern_rank",
-           "specificity", "substitute"]
+__all__ = [
+    "FactoryPattern",
+    "FactoryResolver",
+    "is_pattern",
+    "pattern_rank",
+    "specificity",
+    "substitute",
+]
 
 _FIELD_RE = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _PLACEHOLDER_RE = re.compile(r"\{.*?\}")
@@ -44,8 +50,13 @@ class FactoryPattern:
 
     __slots__ = ("config", "groups", "pattern", "regex")
 
-    def __init__(self, pattern: str, config: dict[str, Any], regex: re.Pattern[str],
-                 groups: tuple[tuple[str, str], ...]) -> None:
+    def __init__(
+        self,
+        pattern: str,
+        config: dict[str, Any],
+        regex: re.Pattern[str],
+        groups: tuple[tuple[str, str], ...],
+    ) -> None:
         self.pattern = pattern
         self.config = config
         self.regex = regex
@@ -68,7 +79,7 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]
     seen: dict[str, str] = {}
     position = 0
     for token in _FIELD_RE.finditer(pattern):
-        parts.append(re.escape(pattern[position:token.start()]))
+        parts.append(re.escape(pattern[position : token.start()]))
         position = token.end()
         text = token.group()
         if text in ("{{", "}}"):
@@ -78,7 +89,8 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]
         if ":" in field:
             raise CatalogConfigError(
                 f"Dataset factory '{pattern}': typed placeholder '{text}' is not supported; "
-                "use plain '{name}' placeholders.")
+                "use plain '{name}' placeholders."
+            )
         if not field or not field[0].isalpha():
             parts.append("(.+?)")  # anonymous field: matches, but is not a named value
             continue
@@ -126,14 +138,18 @@ class FactoryResolver:
             default ``{default}: MemoryDataset`` for undeclared datasets).
     """
 
-    def __init__(self, patterns: dict[str, dict[str, Any]] | None = None,
-                 runtime_patterns: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        patterns: dict[str, dict[str, Any]] | None = None,
+        runtime_patterns: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         ranked = self._build(patterns or {})
         catch_all = [p for p in ranked if specificity(p.pattern) == 0]
         if len(catch_all) > 1:
             raise CatalogConfigError(
                 "Multiple catch-all dataset factories found: "
-                f"{', '.join(p.pattern for p in catch_all)}. Keep only one.")
+                f"{', '.join(p.pattern for p in catch_all)}. Keep only one."
+            )
         self._catch_all = catch_all[0] if catch_all else None
         self._patterns = tuple(p for p in ranked if p is not self._catch_all)
         self._runtime = self._build(runtime_patterns or {})
@@ -144,14 +160,16 @@ class FactoryResolver:
         for pattern in sorted(patterns, key=pattern_rank):
             config = patterns[pattern]
             if not isinstance(config, dict):
-                raise CatalogConfigError(f"Dataset factory '{pattern}' is not a mapping "
-                                         f"(got {type(config).__name__}).")
+                raise CatalogConfigError(
+                    f"Dataset factory '{pattern}' is not a mapping (got {type(config).__name__})."
+                )
             names = set(_PLACEHOLDER_RE.findall(pattern))
             unknown = _config_placeholders(config, set()) - names
             if unknown:
                 raise CatalogConfigError(
                     f"Dataset factory '{pattern}': placeholders {sorted(unknown)} in its config "
-                    f"do not appear in the pattern (available: {sorted(names)}).")
+                    f"do not appear in the pattern (available: {sorted(names)})."
+                )
             regex, groups = _compile(pattern)
             built.append(FactoryPattern(pattern, config, regex, groups))
         return built
@@ -173,16 +191,18 @@ class FactoryResolver:
         """The user's catch-all pattern, if any."""
         return self._catch_all.pattern if self._catch_all else None
 
-    def _first(self, candidates: Iterable[FactoryPattern],
-               name: str) -> tuple[FactoryPattern, dict[str, str]] | None:
+    def _first(
+        self, candidates: Iterable[FactoryPattern], name: str
+    ) -> tuple[FactoryPattern, dict[str, str]] | None:
         for candidate in candidates:
             values = candidate.match(name)
             if values is not None:
                 return candidate, values
         return None
 
-    def match(self, name: str, *, runtime: bool = False, catch_all: bool = True
-              ) -> tuple[FactoryPattern, dict[str, str]] | None:
+    def match(
+        self, name: str, *, runtime: bool = False, catch_all: bool = True
+    ) -> tuple[FactoryPattern, dict[str, str]] | None:
         """The best pattern for ``name``: user patterns, then (unless ``catch_all=False``)
         the catch-all, then (only with ``runtime=True``) the runtime patterns."""
         found = self._first(self._patterns, name)
@@ -198,8 +218,7 @@ class FactoryResolver:
         found = self.match(name)
         return found[0].pattern if found else None
 
-    def resolve(self, name: str, *, runtime: bool = False
-                ) -> tuple[str, dict[str, Any]] | None:
+    def resolve(self, name: str, *, runtime: bool = False) -> tuple[str, dict[str, Any]] | None:
         """``(pattern, config)`` for ``name`` with placeholders filled, or None."""
         found = self.match(name, runtime=runtime)
         if found is None:
@@ -208,5 +227,7 @@ class FactoryResolver:
         try:
             return factory.pattern, substitute(factory.config, values)
         except (KeyError, ValueError, IndexError) as exc:
-            raise CatalogConfigError(f"Dataset factory '{factory.pattern}' could not fill its "
-                                     f"config for '{name}': {exc!r}.") from exc
+            raise CatalogConfigError(
+                f"Dataset factory '{factory.pattern}' could not fill its "
+                f"config for '{name}': {exc!r}."
+            ) from exc

@@ -15,8 +15,14 @@ from typing import IO, Any
 from kedro_nb.io._redact import secret_values, url_secrets
 from kedro_nb.io.errors import DatasetError
 
-__all__ = ["LOCAL_PROTOCOLS", "FileSystemMixin", "atomic_local_open", "join_protocol",
-           "make_filesystem", "split_protocol"]
+__all__ = [
+    "LOCAL_PROTOCOLS",
+    "FileSystemMixin",
+    "atomic_local_open",
+    "join_protocol",
+    "make_filesystem",
+    "split_protocol",
+]
 
 LOCAL_PROTOCOLS = frozenset({"file", "local"})
 HTTP_PROTOCOLS = frozenset({"http", "https"})
@@ -53,26 +59,32 @@ def join_protocol(protocol: str, path: str | PurePosixPath) -> str:
     return path if protocol in LOCAL_PROTOCOLS else f"{protocol}{_DELIMITER}{path}"
 
 
-def make_filesystem(protocol: str, credentials: dict[str, Any] | None,
-                    fs_args: dict[str, Any] | None) -> Any:
+def make_filesystem(
+    protocol: str, credentials: dict[str, Any] | None, fs_args: dict[str, Any] | None
+) -> Any:
     """An fsspec file system for ``protocol`` with credentials and ``fs_args`` (minus the
     ``open_args_*`` keys, which belong to ``open``). A missing backend is a clear error."""
     import fsspec
 
-    options = {**(credentials or {}),
-               **{k: v for k, v in (fs_args or {}).items() if not k.startswith("open_args_")}}
+    options = {
+        **(credentials or {}),
+        **{k: v for k, v in (fs_args or {}).items() if not k.startswith("open_args_")},
+    }
     if protocol == "file":
         options.setdefault("auto_mkdir", True)
     try:
         return fsspec.filesystem(protocol, **options)
     except ImportError as exc:
-        raise DatasetError(f"No file system backend for protocol '{protocol}': {exc}. "
-                           f"Install the fsspec implementation for it (e.g. s3fs, gcsfs, adlfs)."
-                           ) from exc
+        raise DatasetError(
+            f"No file system backend for protocol '{protocol}': {exc}. "
+            f"Install the fsspec implementation for it (e.g. s3fs, gcsfs, adlfs)."
+        ) from exc
     except ValueError as exc:
         if "Protocol not known" in str(exc):
-            raise DatasetError(f"Unknown file system protocol '{protocol}'. Check the "
-                               "filepath's 'protocol://' prefix.") from None
+            raise DatasetError(
+                f"Unknown file system protocol '{protocol}'. Check the "
+                "filepath's 'protocol://' prefix."
+            ) from None
         raise
 
 
@@ -124,9 +136,16 @@ def atomic_local_open(path: str, mode: str, **open_args: Any) -> Iterator[IO[Any
     os.chmod(tmp, _FILE_MODE)
     binary = "b" in mode
     try:
-        with (open(fd, "wb") if binary else
-              open(fd, "w", encoding=open_args.get("encoding", "utf-8"),
-                   newline=open_args.get("newline"))) as handle:
+        with (
+            open(fd, "wb")
+            if binary
+            else open(
+                fd,
+                "w",
+                encoding=open_args.get("encoding", "utf-8"),
+                newline=open_args.get("newline"),
+            )
+        ) as handle:
             yield handle
         os.replace(tmp, path)
     except BaseException:

@@ -64,8 +64,10 @@ def _closed_on_its_line(line: str) -> bool:
     """Whether a top-level line leaves no flow collection or quoted scalar open (otherwise
     the next lines may continue it at column 0 and must not be split off)."""
     text = line.split(" #", 1)[0]
-    return (text.count("{") + text.count("[") == text.count("}") + text.count("]")
-            and text.count('"') % 2 == 0)
+    return (
+        text.count("{") + text.count("[") == text.count("}") + text.count("]")
+        and text.count('"') % 2 == 0
+    )
 
 
 def split_catalog_yaml(text: str) -> dict[str, Any] | None:

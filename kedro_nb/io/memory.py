@@ -23,11 +23,13 @@ def infer_copy_mode(data: Any) -> CopyMode:
     imported the data cannot be a pandas object, so nothing is imported here."""
     pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")
     if (pandas is not None and isinstance(data, pandas.DataFrame)) or (
-            numpy is not None and isinstance(data, numpy.ndarray)):
+        numpy is not None and isinstance(data, numpy.ndarray)
+    ):
         return "copy"
     ibis = sys.modules.get("ibis")
     if type(data).__name__ == "DataFrame" or (
-            ibis is not None and isinstance(data, getattr(ibis, "Table", ()))):
+        ibis is not None and isinstance(data, getattr(ibis, "Table", ()))
+    ):
         return "assign"
     return "deepcopy"
 
@@ -52,11 +54,17 @@ class MemoryDataset(AbstractDataset):
 
     ephemeral: ClassVar[bool] = True
 
-    def __init__(self, data: Any = _EMPTY, copy_mode: CopyMode | None = None,
-                 metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any = _EMPTY,
+        copy_mode: CopyMode | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
         if copy_mode is not None and copy_mode not in COPY_MODES:
-            raise DatasetError(f"Invalid copy_mode {copy_mode!r} for MemoryDataset: expected "
-                               f"one of {', '.join(COPY_MODES)}.")
+            raise DatasetError(
+                f"Invalid copy_mode {copy_mode!r} for MemoryDataset: expected "
+                f"one of {', '.join(COPY_MODES)}."
+            )
         self._copy_mode = copy_mode
         self._data: Any = _EMPTY
         self.metadata = metadata
@@ -70,8 +78,10 @@ class MemoryDataset(AbstractDataset):
 
     def _load(self) -> Any:
         if self._data is _EMPTY:
-            raise DatasetError("Data for MemoryDataset has not been saved yet: run the node "
-                               "that produces it, or assign it with catalog[name] = value.")
+            raise DatasetError(
+                "Data for MemoryDataset has not been saved yet: run the node "
+                "that produces it, or assign it with catalog[name] = value."
+            )
         return _copy(self._data, self._copy_mode or infer_copy_mode(self._data))
 
     def _save(self, data: Any) -> None:
@@ -95,5 +105,4 @@ class MemoryDataset(AbstractDataset):
 def is_ephemeral(dataset: Any) -> bool:
     """True for datasets whose data lives only in this process: ours (``ephemeral``) and
     Kedro's ``MemoryDataset`` family (they set ``_EPHEMERAL``)."""
-    return bool(getattr(type(dataset), "ephemeral", False)
-                or getattr(dataset, "_EPHEMERAL", False))
+    return bool(getattr(type(dataset), "ephemeral", False) or getattr(dataset, "_EPHEMERAL", False))

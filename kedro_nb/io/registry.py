@@ -32,9 +32,11 @@ BUILTIN_TYPES: dict[str, str] = {
     "partitions.PartitionedDataset": f"{_DS}.partitions:PartitionedDataset",
 }
 # Kedro spells its own memory dataset these ways (default runtime pattern, to_config output).
-_ALIASES = {"kedro.io.MemoryDataset": "MemoryDataset",
-            "kedro.io.memory_dataset.MemoryDataset": "MemoryDataset",
-            "io.MemoryDataset": "MemoryDataset"}
+_ALIASES = {
+    "kedro.io.MemoryDataset": "MemoryDataset",
+    "kedro.io.memory_dataset.MemoryDataset": "MemoryDataset",
+    "io.MemoryDataset": "MemoryDataset",
+}
 _PREFIXES = ("kedro_datasets.", "kedro.io.", "")
 _cache: dict[str, type] = {}
 
@@ -49,8 +51,9 @@ def _is_dataset_class(cls: Any) -> bool:
         return False
     if issubclass(cls, AbstractDataset):
         return True
-    return any(f"{b.__module__}.{b.__qualname__}" == "kedro.io.core.AbstractDataset"
-               for b in cls.__mro__)
+    return any(
+        f"{b.__module__}.{b.__qualname__}" == "kedro.io.core.AbstractDataset" for b in cls.__mro__
+    )
 
 
 def _try_path(path: str, problems: list[str]) -> type | None:
@@ -71,20 +74,24 @@ def _try_path(path: str, problems: list[str]) -> type | None:
         return None
 
 
-def resolve_type(dataset_type: str | type, entry: str | None = None, *,
-                 where: str | None = None) -> type:
+def resolve_type(
+    dataset_type: str | type, entry: str | None = None, *, where: str | None = None
+) -> type:
     """The dataset class for ``dataset_type``. ``entry`` (the catalog name) or ``where``
     (e.g. "PartitionedDataset 'dataset'") only feed error messages. Raises
     ``DatasetTypeError`` listing what was tried and close names."""
     where = where or (f"Catalog entry '{entry}'" if entry is not None else "Dataset")
     if isinstance(dataset_type, type):
         if not _is_dataset_class(dataset_type):
-            raise DatasetTypeError(f"{where}: type {dataset_type!r} is not a "
-                                   "dataset class (subclass kedro_nb.io.AbstractDataset).")
+            raise DatasetTypeError(
+                f"{where}: type {dataset_type!r} is not a "
+                "dataset class (subclass kedro_nb.io.AbstractDataset)."
+            )
         return dataset_type
     if not isinstance(dataset_type, str) or not dataset_type.strip():
-        raise DatasetTypeError(f"{where}: 'type' must be a class path string, "
-                               f"got {dataset_type!r}.")
+        raise DatasetTypeError(
+            f"{where}: 'type' must be a class path string, got {dataset_type!r}."
+        )
     cached = _cache.get(dataset_type)
     if cached is not None:
         return cached
@@ -97,8 +104,7 @@ def resolve_type(dataset_type: str | type, entry: str | None = None, *,
         cls = _import_attr(module_name, attr)
         tried.append(f"{module_name}.{attr}")
     elif name.strip(".") != name:
-        raise DatasetTypeError(f"{where}: type '{name}' must not start or end "
-                               "with a dot.")
+        raise DatasetTypeError(f"{where}: type '{name}' must not start or end with a dot.")
     else:
         for prefix in _PREFIXES:
             tried.append(prefix + name)
@@ -110,21 +116,22 @@ def resolve_type(dataset_type: str | type, entry: str | None = None, *,
     if not _is_dataset_class(cls):
         raise DatasetTypeError(
             f"{where}: '{dataset_type}' resolved to {cls!r}, which is not a "
-            "dataset class: it must subclass kedro_nb.io.AbstractDataset (or Kedro's).")
+            "dataset class: it must subclass kedro_nb.io.AbstractDataset (or Kedro's)."
+        )
     _cache[dataset_type] = cls
     return cls  # type: ignore[no-any-return]
 
 
-def _unknown_message(where: str, dataset_type: str, tried: list[str],
-                     problems: list[str]) -> str:
+def _unknown_message(where: str, dataset_type: str, tried: list[str], problems: list[str]) -> str:
     import difflib  # error path only
 
     close = difflib.get_close_matches(dataset_type, list(BUILTIN_TYPES), n=3, cutoff=0.5)
-    lines = [f"{where}: unknown dataset type '{dataset_type}'.",
-             f"Tried: {', '.join(tried)}."]
+    lines = [f"{where}: unknown dataset type '{dataset_type}'.", f"Tried: {', '.join(tried)}."]
     lines += [f"Import problem: {p}" for p in problems]
     if close:
         lines.append(f"Did you mean: {', '.join(close)}?")
-    lines.append("Built-in types: " + ", ".join(sorted(BUILTIN_TYPES)) + "; any importable "
-                 "'package.module.Class' works too (kedro_datasets types when installed).")
+    lines.append(
+        "Built-in types: " + ", ".join(sorted(BUILTIN_TYPES)) + "; any importable "
+        "'package.module.Class' works too (kedro_datasets types when installed)."
+    )
     return "\n".join(lines)

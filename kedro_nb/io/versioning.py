@@ -18,8 +18,13 @@ from typing import Any, NamedTuple
 from kedro_nb.io.core import AbstractDataset
 from kedro_nb.io.errors import DatasetError, VersionAlreadyExistsError, VersionNotFoundError
 
-__all__ = ["VERSION_FORMAT", "AbstractVersionedDataset", "Version", "generate_timestamp",
-           "validate_version"]
+__all__ = [
+    "VERSION_FORMAT",
+    "AbstractVersionedDataset",
+    "Version",
+    "generate_timestamp",
+    "validate_version",
+]
 
 #: strftime format of version folders; the microseconds are cut to milliseconds afterwards.
 VERSION_FORMAT = "%Y-%m-%dT%H.%M.%S.%fZ"
@@ -41,8 +46,10 @@ class Version(NamedTuple):
 def validate_version(version: str) -> str:
     """Refuse version strings that would escape the dataset folder."""
     if not version or version in {".", ".."} or "/" in version or "\\" in version:
-        raise DatasetError(f"Version string {version!r} is not allowed: it must be one "
-                           "non-empty path component (no '/' or '\\', not '.' or '..').")
+        raise DatasetError(
+            f"Version string {version!r} is not allowed: it must be one "
+            "non-empty path component (no '/' or '\\', not '.' or '..')."
+        )
     return version
 
 
@@ -56,9 +63,13 @@ class AbstractVersionedDataset(AbstractDataset):
         glob_function: ``pattern -> list[str]`` for the dataset's file system.
     """
 
-    def __init__(self, filepath: PurePosixPath, version: Any = None,
-                 exists_function: Callable[[str], bool] | None = None,
-                 glob_function: Callable[[str], list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        filepath: PurePosixPath,
+        version: Any = None,
+        exists_function: Callable[[str], bool] | None = None,
+        glob_function: Callable[[str], list[str]] | None = None,
+    ) -> None:
         self._filepath = PurePosixPath(filepath)
         self._version = Version(*version) if version is not None else None
         self._exists_function = exists_function or os.path.exists
@@ -100,7 +111,8 @@ class AbstractVersionedDataset(AbstractDataset):
             if not versions:
                 raise VersionNotFoundError(
                     f"No versions of {self!r} found under '{self._filepath}'. Save it first "
-                    "(run the node that produces it) or pin an existing version.")
+                    "(run the node that produces it) or pin an existing version."
+                )
             self._cached_load_version = versions[0]
         return self._cached_load_version
 
@@ -126,7 +138,8 @@ class AbstractVersionedDataset(AbstractDataset):
         if self._exists_function(str(path)):
             raise VersionAlreadyExistsError(
                 f"Save path '{path}' of {self!r} already exists: versions are immutable. "
-                "Use a new save version (leave it unset to get a fresh timestamp).")
+                "Use a new save version (leave it unset to get a fresh timestamp)."
+            )
         return path
 
     def save(self, data: Any) -> None:
@@ -137,9 +150,12 @@ class AbstractVersionedDataset(AbstractDataset):
         if self._version is not None:
             self._cached_load_version = None
             if self._version.load and self._version.load != save_version:
-                warnings.warn(f"Save version '{save_version}' does not match the pinned load "
-                              f"version '{self._version.load}' of {self!r}: later loads will "
-                              "not see this save.", stacklevel=2)
+                warnings.warn(
+                    f"Save version '{save_version}' does not match the pinned load "
+                    f"version '{self._version.load}' of {self!r}: later loads will "
+                    "not see this save.",
+                    stacklevel=2,
+                )
 
     def exists(self) -> bool:
         """False when no version exists yet, instead of an error."""

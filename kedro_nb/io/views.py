@@ -26,6 +26,7 @@ class CatalogViews:
     _factories: FactoryResolver
 
     if TYPE_CHECKING:  # provided by DataCatalog
+
         def keys(self) -> list[str]: ...
         def _entry(self, name: str) -> dict[str, Any] | None: ...
         def __getitem__(self, name: str) -> Any: ...
@@ -56,9 +57,12 @@ class CatalogViews:
         cls = self._class_of(name)
         return type_path(cls) if cls is not None else None
 
-    def filter(self, name_regex: re.Pattern[str] | str | None = None,
-               type_regex: re.Pattern[str] | str | None = None,
-               by_type: type | list[type] | None = None) -> list[str]:
+    def filter(
+        self,
+        name_regex: re.Pattern[str] | str | None = None,
+        type_regex: re.Pattern[str] | str | None = None,
+        by_type: type | list[type] | None = None,
+    ) -> list[str]:
         """Dataset names matching ``name_regex`` (searched in the name), ``type_regex``
         (searched in the full class path) and ``by_type`` (class or list of classes)."""
         names = [n for n in self.keys() if not name_regex or re.search(name_regex, n)]
@@ -86,8 +90,10 @@ class CatalogViews:
             return True
         cls = self._class_of(name)
         return bool(getattr(cls, "ephemeral", False)) or any(
-            b.__name__ in {"MemoryDataset", "SharedMemoryDataset"} and
-            b.__module__.startswith("kedro.io") for b in getattr(cls, "__mro__", ()))
+            b.__name__ in {"MemoryDataset", "SharedMemoryDataset"}
+            and b.__module__.startswith("kedro.io")
+            for b in getattr(cls, "__mro__", ())
+        )
 
     def describe_datasets(self, *, check_exists: bool = True) -> list[dict[str, Any]]:
         """One plain dict per declared/registered dataset, for displays.
@@ -103,10 +109,18 @@ class CatalogViews:
 
     def _describe_row(self, name: str, check_exists: bool) -> dict[str, Any]:
         row: dict[str, Any] = {
-            "name": name, "type": None, "class_path": None, "filepath": None,
-            "versioned": False, "exists": None, "ephemeral": False,
-            "loaded": name in self._datasets, "pattern": self._origin.get(name),
-            "metadata": None, "error": None}
+            "name": name,
+            "type": None,
+            "class_path": None,
+            "filepath": None,
+            "versioned": False,
+            "exists": None,
+            "ephemeral": False,
+            "loaded": name in self._datasets,
+            "pattern": self._origin.get(name),
+            "metadata": None,
+            "error": None,
+        }
         try:
             config = self._entry(name) or {}
             declared = config.get("type") or self._declared_types.get(name)
@@ -114,8 +128,11 @@ class CatalogViews:
             dataset = self[name] if check_exists else self._datasets.get(name)
             if dataset is not None:
                 described = describe_dataset(dataset)
-                filepath = (getattr(dataset, "filepath", None) or described.get("filepath")
-                            or described.get("path"))
+                filepath = (
+                    getattr(dataset, "filepath", None)
+                    or described.get("filepath")
+                    or described.get("path")
+                )
                 row["versioned"] = getattr(dataset, "_version", None) is not None
                 row["class_path"] = type_path(dataset)
                 row["metadata"] = getattr(dataset, "metadata", None)

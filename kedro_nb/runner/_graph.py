@@ -33,8 +33,18 @@ class RunGraph:
         load_counts: how many node inputs read each dataset (full names).
     """
 
-    __slots__ = ("children", "datasets", "inputs", "load_counts", "node_inputs", "node_outputs",
-                 "nodes", "outputs", "parent_counts", "producer")
+    __slots__ = (
+        "children",
+        "datasets",
+        "inputs",
+        "load_counts",
+        "node_inputs",
+        "node_outputs",
+        "nodes",
+        "outputs",
+        "parent_counts",
+        "producer",
+    )
 
     def __init__(self, nodes: Sequence[Any]) -> None:
         self.nodes = list(nodes)
@@ -72,8 +82,9 @@ class RunGraph:
         self.load_counts = load_counts
         self.datasets = list(datasets)
         self.inputs = [name for name in load_counts if base_name(name) not in producer]
-        self.outputs = [name for outputs in node_outputs for name in outputs
-                        if base_name(name) not in consumed]
+        self.outputs = [
+            name for outputs in node_outputs for name in outputs if base_name(name) not in consumed
+        ]
 
     def parents(self) -> list[list[int]]:
         """Per node index, the indices of the nodes it reads from (built on demand)."""
@@ -114,8 +125,9 @@ class RunGraph:
                     queue.append(child)
         return seen
 
-    def resume_from(self, unfinished: Iterable[int],
-                    is_persisted: Callable[[str], bool]) -> list[str]:
+    def resume_from(
+        self, unfinished: Iterable[int], is_persisted: Callable[[str], bool]
+    ) -> list[str]:
         """Node names to pass to ``--from-nodes`` so that every unfinished node runs again,
         starting from the nearest ancestors whose inputs are all persisted (Kedro's rule).
 
@@ -130,8 +142,11 @@ class RunGraph:
         if not todo:
             return []
         made_inside = {base_name(out) for i in todo for out in self.node_outputs[i]}
-        starts = [i for i in sorted(todo)
-                  if any(base_name(name) not in made_inside for name in self.node_inputs[i])]
+        starts = [
+            i
+            for i in sorted(todo)
+            if any(base_name(name) not in made_inside for name in self.node_inputs[i])
+        ]
         needed = set(todo)
         seen = set(starts)
         queue = deque(starts)
@@ -150,8 +165,9 @@ class RunGraph:
         first_layer = [i for i in rerun if not any(p in rerun for p in parents[i])]
         return sorted(self.nodes[i].name for i in first_layer)
 
-    def missing_outputs_selection(self, is_persisted: Callable[[str], bool],
-                                  exists: Callable[[str], bool]) -> list[int]:
+    def missing_outputs_selection(
+        self, is_persisted: Callable[[str], bool], exists: Callable[[str], bool]
+    ) -> list[int]:
         """Indices of the nodes ``only_missing_outputs`` runs (Kedro 1.7's rules), in order.
 
         Walking from the last node back: a node runs when it has no outputs, when one of its
@@ -176,10 +192,11 @@ class RunGraph:
             for child in self.children[i]:
                 if not selected[child]:
                     continue
-                if any(base_name(name) in made
-                       and (not is_persisted(made[base_name(name)])
-                            or missing(made[base_name(name)]))
-                       for name in self.node_inputs[child]):
+                if any(
+                    base_name(name) in made
+                    and (not is_persisted(made[base_name(name)]) or missing(made[base_name(name)]))
+                    for name in self.node_inputs[child]
+                ):
                     selected[i] = True
                     break
         return [i for i, keep in enumerate(selected) if keep]

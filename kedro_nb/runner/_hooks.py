@@ -15,8 +15,12 @@ from typing import Any
 from kedro_nb.runner.errors import HookReturnError
 
 NODE_HOOKS = ("before_node_run", "after_node_run", "on_node_error")
-DATASET_HOOKS = ("before_dataset_loaded", "after_dataset_loaded",
-                 "before_dataset_saved", "after_dataset_saved")
+DATASET_HOOKS = (
+    "before_dataset_loaded",
+    "after_dataset_loaded",
+    "before_dataset_saved",
+    "after_dataset_saved",
+)
 PIPELINE_HOOKS = ("before_pipeline_run", "after_pipeline_run", "on_pipeline_error")
 PROGRESS_HOOKS = ("on_node_started", "on_node_finished")
 
@@ -25,8 +29,14 @@ class HookRelay:
     """The registered implementations of the node, dataset, pipeline and progress hooks of one
     manager."""
 
-    __slots__ = (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, *PROGRESS_HOOKS,
-                 "any_node_or_dataset", "manager")
+    __slots__ = (
+        *NODE_HOOKS,
+        *DATASET_HOOKS,
+        *PIPELINE_HOOKS,
+        *PROGRESS_HOOKS,
+        "any_node_or_dataset",
+        "manager",
+    )
 
     def __init__(self, manager: Any | None) -> None:
         self.manager = manager
@@ -34,8 +44,9 @@ class HookRelay:
         for name in (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, *PROGRESS_HOOKS):
             caller = getattr(relay, name, None)
             setattr(self, name, caller if caller is not None and caller.get_hookimpls() else None)
-        self.any_node_or_dataset = any(getattr(self, name) is not None
-                                       for name in (*NODE_HOOKS, *DATASET_HOOKS))
+        self.any_node_or_dataset = any(
+            getattr(self, name) is not None for name in (*NODE_HOOKS, *DATASET_HOOKS)
+        )
 
     def plugins(self) -> list[Any]:
         """The registered plugin objects implementing node or dataset hooks (to ship to
@@ -51,8 +62,9 @@ class HookRelay:
         return list(found.values())
 
 
-def call_node(node: Any, data: dict[str, Any], hooks: HookRelay, catalog: Any, is_async: bool,
-              run_id: str) -> dict[str, Any]:
+def call_node(
+    node: Any, data: dict[str, Any], hooks: HookRelay, catalog: Any, is_async: bool, run_id: str
+) -> dict[str, Any]:
     """Run ``node`` on its loaded inputs ``data`` between its node hooks, in Kedro's order:
     ``before_node_run`` (whose dicts replace inputs), the node, then ``after_node_run``, or
     ``on_node_error`` before the error propagates. Returns the node's outputs.
@@ -60,19 +72,27 @@ def call_node(node: Any, data: dict[str, Any], hooks: HookRelay, catalog: Any, i
     Used in the calling process and in workers alike (there ``catalog`` is ``None``).
     """
     if hooks.before_node_run is not None:
-        responses = hooks.before_node_run(node=node, catalog=catalog, inputs=dict(data),
-                                          is_async=is_async, run_id=run_id)
+        responses = hooks.before_node_run(
+            node=node, catalog=catalog, inputs=dict(data), is_async=is_async, run_id=run_id
+        )
         data = merge_hook_inputs(responses, data)
     try:
         outputs = node.run(data)
     except Exception as exc:
         if hooks.on_node_error is not None:
-            hooks.on_node_error(error=exc, node=node, catalog=catalog, inputs=data,
-                                is_async=is_async, run_id=run_id)
+            hooks.on_node_error(
+                error=exc, node=node, catalog=catalog, inputs=data, is_async=is_async, run_id=run_id
+            )
         raise
     if hooks.after_node_run is not None:
-        hooks.after_node_run(node=node, catalog=catalog, inputs=data, outputs=outputs,
-                             is_async=is_async, run_id=run_id)
+        hooks.after_node_run(
+            node=node,
+            catalog=catalog,
+            inputs=data,
+            outputs=outputs,
+            is_async=is_async,
+            run_id=run_id,
+        )
     return outputs
 
 
@@ -84,6 +104,7 @@ def merge_hook_inputs(responses: list[Any] | None, inputs: dict[str, Any]) -> di
         if not isinstance(response, dict):
             raise HookReturnError(
                 "A 'before_node_run' hook must return None or a dict mapping input names to "
-                f"replacement values, got {type(response).__name__}.")
+                f"replacement values, got {type(response).__name__}."
+            )
         inputs.update(response)
     return inputs

@@ -11,8 +11,14 @@ from typing import Any
 from kedro_nb.runner._hooks import HookRelay, call_node
 
 
-def run_node(node: Any, inputs: tuple[str, ...], catalog: Any, hooks: HookRelay, run_id: str,
-             pool: Executor | None = None) -> None:
+def run_node(
+    node: Any,
+    inputs: tuple[str, ...],
+    catalog: Any,
+    hooks: HookRelay,
+    run_id: str,
+    pool: Executor | None = None,
+) -> None:
     """Run ``node`` (reading datasets ``inputs``) against ``catalog``; ``pool`` (asynchronous
     mode) loads and saves in threads.
 
@@ -69,8 +75,9 @@ def _load_one(name: str, node: Any, catalog: Any, hooks: HookRelay) -> Any:
     return data
 
 
-def _load_inputs(node: Any, names: tuple[str, ...], catalog: Any, hooks: HookRelay,
-                 pool: Executor | None) -> dict[str, Any]:
+def _load_inputs(
+    node: Any, names: tuple[str, ...], catalog: Any, hooks: HookRelay, pool: Executor | None
+) -> dict[str, Any]:
     if pool is None or len(names) < 2:
         return {name: _load_one(name, node, catalog, hooks) for name in names}
     futures = {name: pool.submit(_load_one, name, node, catalog, hooks) for name in names}
@@ -85,13 +92,15 @@ def _save_one(name: str, data: Any, node: Any, catalog: Any, hooks: HookRelay) -
         hooks.after_dataset_saved(dataset_name=name, data=data, node=node)
 
 
-def _save_outputs(node: Any, catalog: Any, hooks: HookRelay, outputs: dict[str, Any],
-                  pool: Executor | None) -> None:
+def _save_outputs(
+    node: Any, catalog: Any, hooks: HookRelay, outputs: dict[str, Any], pool: Executor | None
+) -> None:
     if pool is None or len(outputs) < 2 or is_generator_node(node):
         for name, data in iter_output_chunks(node, outputs):
             _save_one(name, data, node, catalog, hooks)
         return
-    futures = [pool.submit(_save_one, name, data, node, catalog, hooks)
-               for name, data in outputs.items()]
+    futures = [
+        pool.submit(_save_one, name, data, node, catalog, hooks) for name, data in outputs.items()
+    ]
     for future in futures:
         future.result()

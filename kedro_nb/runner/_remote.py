@@ -34,8 +34,9 @@ _DATA, _DATASET = 0, 1
 
 
 def _single_process(dataset: Any) -> bool:
-    return bool(getattr(dataset, "_SINGLE_PROCESS", False)
-                or getattr(dataset, "single_process", False))
+    return bool(
+        getattr(dataset, "_SINGLE_PROCESS", False) or getattr(dataset, "single_process", False)
+    )
 
 
 class RemoteTasks:
@@ -51,8 +52,12 @@ class RemoteTasks:
             try:
                 self.shipped[name] = cloudpickle.dumps(dataset)
             except Exception as exc:
-                logger.info("Dataset '%s' cannot be pickled (%s): it is loaded and saved in "
-                            "the main process and its data sent to workers.", name, exc)
+                logger.info(
+                    "Dataset '%s' cannot be pickled (%s): it is loaded and saved in "
+                    "the main process and its data sent to workers.",
+                    name,
+                    exc,
+                )
         self.node_blobs = [self._pickle_node(node) for node in state.graph.nodes]
         self.hooks_blob = self._pickle_hooks(state.hooks)
 
@@ -65,7 +70,8 @@ class RemoteTasks:
                 f"Node '{node.name}' cannot be sent to a worker process: "
                 f"{type(exc).__name__}: {exc}. Its function (or something it closes over) "
                 "cannot be serialised; move the unpicklable object inside the function, or "
-                "use SequentialRunner or ThreadRunner.") from exc
+                "use SequentialRunner or ThreadRunner."
+            ) from exc
 
     @staticmethod
     def _pickle_hooks(hooks: HookRelay) -> bytes | None:
@@ -74,8 +80,12 @@ class RemoteTasks:
             try:
                 cloudpickle.dumps(plugin)
             except Exception as exc:
-                logger.info("Hook object %s cannot be pickled (%s): its node and dataset hooks "
-                            "do not run in worker processes.", type(plugin).__qualname__, exc)
+                logger.info(
+                    "Hook object %s cannot be pickled (%s): its node and dataset hooks "
+                    "do not run in worker processes.",
+                    type(plugin).__qualname__,
+                    exc,
+                )
                 continue
             plugins.append(plugin)
         return cloudpickle.dumps(plugins) if plugins else None
@@ -84,18 +94,22 @@ class RemoteTasks:
         """The task of node ``index``, loading its main-process inputs now."""
         state = self.state
         shipped, load = self.shipped, state.catalog.load
-        inputs = [(name, _DATASET, shipped[name]) if name in shipped
-                  else (name, _DATA, load(name)) for name in state.graph.node_inputs[index]]
+        inputs = [
+            (name, _DATASET, shipped[name]) if name in shipped else (name, _DATA, load(name))
+            for name in state.graph.node_inputs[index]
+        ]
         outputs = {name: shipped.get(name) for name in state.graph.node_outputs[index]}
         try:
-            return cloudpickle.dumps((self.node_blobs[index], inputs, outputs, self.hooks_blob,
-                                      state.run_id))
+            return cloudpickle.dumps(
+                (self.node_blobs[index], inputs, outputs, self.hooks_blob, state.run_id)
+            )
         except Exception as exc:
             in_memory = sorted(name for name, kind, _ in inputs if kind == _DATA)
             raise NodeNotPicklableError(
                 f"The input data of node '{state.names[index]}' ({', '.join(in_memory)}) cannot "
                 f"be sent to a worker process: {type(exc).__name__}: {exc}. Use "
-                "SequentialRunner or ThreadRunner for this pipeline.") from exc
+                "SequentialRunner or ThreadRunner for this pipeline."
+            ) from exc
 
     def finish(self, index: int, reply: bytes) -> float:
         """Apply node ``index``'s reply: save the outputs it sent back, or raise its error.
@@ -174,8 +188,13 @@ def run_task(payload: bytes) -> bytes:
         return cloudpickle.dumps(("error", (blob, f"{type(exc).__name__}: {exc}", remote_tb)))
 
 
-def _run_here(node: Any, inputs: list[tuple[str, int, Any]], outputs: dict[str, bytes | None],
-              hooks: HookRelay, run_id: str) -> list[tuple[str, Any]]:
+def _run_here(
+    node: Any,
+    inputs: list[tuple[str, int, Any]],
+    outputs: dict[str, bytes | None],
+    hooks: HookRelay,
+    run_id: str,
+) -> list[tuple[str, Any]]:
     data: dict[str, Any] = {}
     for name, kind, value in inputs:
         if hooks.before_dataset_loaded is not None:

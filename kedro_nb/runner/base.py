@@ -44,8 +44,10 @@ def _memory_dataset_factory(catalog: Any) -> Any:
     custom runtime patterns), and the catalog resolves each name itself."""
     from kedro_nb.io import DataCatalog, MemoryDataset
 
-    plain = (isinstance(catalog, DataCatalog)
-             and getattr(catalog, "default_runtime_patterns", None) == _PLAIN_MEMORY_RUNTIME)
+    plain = (
+        isinstance(catalog, DataCatalog)
+        and getattr(catalog, "default_runtime_patterns", None) == _PLAIN_MEMORY_RUNTIME
+    )
     return MemoryDataset if plain else None
 
 
@@ -61,18 +63,20 @@ class RunState:
         node_timings / saved: as reported in :class:`RunResult`.
     """
 
-    def __init__(self, graph: RunGraph, catalog: Any, hooks: HookRelay, run_id: str,
-                 datasets: dict[str, Any]) -> None:
+    def __init__(
+        self, graph: RunGraph, catalog: Any, hooks: HookRelay, run_id: str, datasets: dict[str, Any]
+    ) -> None:
         self.graph = graph
         self.catalog = catalog
         self.hooks = hooks
         self.run_id = run_id
         self.datasets = datasets
-        self.persisted = persisted = {name for name, ds in datasets.items()
-                                      if not is_ephemeral(ds)}
+        self.persisted = persisted = {name for name, ds in datasets.items() if not is_ephemeral(ds)}
         self.names = [node.name for node in graph.nodes]
-        self._writes = [tuple(name for name in outputs if name in persisted) if persisted else ()
-                        for outputs in graph.node_outputs]
+        self._writes = [
+            tuple(name for name in outputs if name in persisted) if persisted else ()
+            for outputs in graph.node_outputs
+        ]
         self._confirms = [tuple(getattr(node, "confirms", None) or ()) for node in graph.nodes]
         self.completed: list[int] = []
         self.node_timings: dict[str, float] = {}
@@ -105,12 +109,18 @@ class RunState:
         """The error to raise for node ``index`` failing with ``error``."""
         done = set(self.completed)
         unfinished = [i for i in range(len(self.graph.nodes)) if i not in done]
-        resume = (self.graph.resume_from(unfinished, self.persisted.__contains__)
-                  if done else [])
+        resume = self.graph.resume_from(unfinished, self.persisted.__contains__) if done else []
         names = [self.graph.nodes[i].name for i in self.completed]
-        failed = NodeRunError(self.graph.nodes[index].name, error, resume_from=resume,
-                              completed=names, remaining=len(unfinished), saved=self.saved,
-                              node_timings=self.node_timings, run_id=self.run_id)
+        failed = NodeRunError(
+            self.graph.nodes[index].name,
+            error,
+            resume_from=resume,
+            completed=names,
+            remaining=len(unfinished),
+            saved=self.saved,
+            node_timings=self.node_timings,
+            run_id=self.run_id,
+        )
         logger.info("%s", failed)
         return failed
 
@@ -147,24 +157,32 @@ class AbstractRunner(ABC):
         """
         run_id = run_id or new_run_id()
         hooks = HookRelay(hook_manager)
-        params = {"session_id": run_id, "run_id": run_id, "runner": type(self).__name__,
-                  "only_missing_outputs": only_missing_outputs, **(run_params or {})}
+        params = {
+            "session_id": run_id,
+            "run_id": run_id,
+            "runner": type(self).__name__,
+            "only_missing_outputs": only_missing_outputs,
+            **(run_params or {}),
+        }
         if hooks.before_pipeline_run is not None:
             hooks.before_pipeline_run(run_params=params, pipeline=pipeline, catalog=catalog)
         try:
             result = self._run(pipeline, catalog, hooks, run_id, only_missing_outputs)
         except Exception as error:
             if hooks.on_pipeline_error is not None:
-                hooks.on_pipeline_error(error=error, run_params=params, pipeline=pipeline,
-                                        catalog=catalog)
+                hooks.on_pipeline_error(
+                    error=error, run_params=params, pipeline=pipeline, catalog=catalog
+                )
             raise
         if hooks.after_pipeline_run is not None:
-            hooks.after_pipeline_run(run_params=params, run_result=result.outputs,
-                                     pipeline=pipeline, catalog=catalog)
+            hooks.after_pipeline_run(
+                run_params=params, run_result=result.outputs, pipeline=pipeline, catalog=catalog
+            )
         return result
 
-    def _run(self, pipeline: Any, catalog: Any, hooks: HookRelay, run_id: str,
-             only_missing_outputs: bool) -> RunResult:
+    def _run(
+        self, pipeline: Any, catalog: Any, hooks: HookRelay, run_id: str, only_missing_outputs: bool
+    ) -> RunResult:
         start = time.perf_counter()
         graph = RunGraph(pipeline.nodes)
         declared = {name: name in catalog for name in graph.datasets}
@@ -190,18 +208,24 @@ class AbstractRunner(ABC):
                     dataset = catalog[name]
                 datasets[name] = dataset
         state = RunState(graph, catalog, hooks, run_id, datasets)
-        logger.info("Running %d node(s) with %s (run %s).", len(graph.nodes),
-                    type(self).__name__, run_id)
+        logger.info(
+            "Running %d node(s) with %s (run %s).", len(graph.nodes), type(self).__name__, run_id
+        )
         self._execute(state)
         duration = time.perf_counter() - start
-        logger.info("Completed %d node(s) in %.3f s (run %s).", len(graph.nodes), duration,
-                    run_id)
-        return RunResult(outputs={name: datasets[name] for name in graph.outputs},
-                         node_timings=state.node_timings, saved=state.saved,
-                         duration=duration, run_id=run_id, skipped=skipped)
+        logger.info("Completed %d node(s) in %.3f s (run %s).", len(graph.nodes), duration, run_id)
+        return RunResult(
+            outputs={name: datasets[name] for name in graph.outputs},
+            node_timings=state.node_timings,
+            saved=state.saved,
+            duration=duration,
+            run_id=run_id,
+            skipped=skipped,
+        )
 
-    def _skip_existing(self, graph: RunGraph, catalog: Any,
-                       declared: dict[str, bool]) -> tuple[RunGraph, list[str]]:
+    def _skip_existing(
+        self, graph: RunGraph, catalog: Any, declared: dict[str, bool]
+    ) -> tuple[RunGraph, list[str]]:
         persisted: dict[str, bool] = {}
 
         def is_persisted(name: str) -> bool:
@@ -214,8 +238,9 @@ class AbstractRunner(ABC):
             return graph, []
         kept = set(keep)
         skipped = [node.name for i, node in enumerate(graph.nodes) if i not in kept]
-        logger.info("Skipping %d node(s) whose outputs exist: %s", len(skipped),
-                    ", ".join(sorted(skipped)))
+        logger.info(
+            "Skipping %d node(s) whose outputs exist: %s", len(skipped), ", ".join(sorted(skipped))
+        )
         return RunGraph([graph.nodes[i] for i in keep]), skipped
 
     @abstractmethod
@@ -231,8 +256,10 @@ def _missing_inputs_message(missing: list[str], catalog: Any) -> str:
         close = difflib.get_close_matches(name, known, n=1)
         if close:
             hints.append(f"'{name}' (did you mean '{close[0]}'?)")
-    text = (f"Pipeline input(s) {missing} are not in the catalog and no node produces them. "
-            "Declare them in catalog.yml or set them with catalog[name] = data before running.")
+    text = (
+        f"Pipeline input(s) {missing} are not in the catalog and no node produces them. "
+        "Declare them in catalog.yml or set them with catalog[name] = data before running."
+    )
     if hints:
         text += " Close names: " + ", ".join(hints) + "."
     return text

@@ -29,19 +29,30 @@ class DaskRunner(AbstractRunner):
     node functions import.
     """
 
-    def __init__(self, address: str | None = None, *, client: Any | None = None,
-                 n_workers: int | None = None, processes: bool = True,
-                 threads_per_worker: int = 1, dashboard_address: str | None = None,
-                 connect_timeout: float = 10.0, is_async: bool = False) -> None:
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        client: Any | None = None,
+        n_workers: int | None = None,
+        processes: bool = True,
+        threads_per_worker: int = 1,
+        dashboard_address: str | None = None,
+        connect_timeout: float = 10.0,
+        is_async: bool = False,
+    ) -> None:
         super().__init__(is_async=False)
         self._address = address
         self._connect_timeout = connect_timeout
         self._client = client
         self._owns_client = client is None
         self._cluster: Any | None = None
-        self._cluster_options = {"n_workers": n_workers, "processes": processes,
-                                 "threads_per_worker": threads_per_worker,
-                                 "dashboard_address": dashboard_address}
+        self._cluster_options = {
+            "n_workers": n_workers,
+            "processes": processes,
+            "threads_per_worker": threads_per_worker,
+            "dashboard_address": dashboard_address,
+        }
 
     @property
     def client(self) -> Any:
@@ -50,8 +61,9 @@ class DaskRunner(AbstractRunner):
             try:
                 from distributed import Client, LocalCluster
             except ImportError as exc:
-                raise RunnerError("DaskRunner needs dask.distributed: "
-                                  "pip install 'kedro-nb[dask]'.") from exc
+                raise RunnerError(
+                    "DaskRunner needs dask.distributed: pip install 'kedro-nb[dask]'."
+                ) from exc
             if self._address is not None:
                 try:
                     self._client = Client(self._address, timeout=self._connect_timeout)
@@ -99,8 +111,12 @@ class DaskRunner(AbstractRunner):
         slots = max(1, sum(client.nthreads().values()))
 
         def submit(index: int) -> Any:
-            return client.submit(run_task, tasks.payload(index), pure=False,
-                                 key=f"kedro_nb-{state.run_id}-{tag}-{index}-{names[index]}")
+            return client.submit(
+                run_task,
+                tasks.payload(index),
+                pure=False,
+                key=f"kedro_nb-{state.run_id}-{tag}-{index}-{names[index]}",
+            )
 
         def wait_some(futures: list[Any]) -> tuple[Any, Any]:
             done, pending = wait(futures, return_when="FIRST_COMPLETED")

@@ -79,14 +79,18 @@ class NodeRunError(RunnerError):
         return f'--from-nodes "{",".join(self.resume_from)}"'
 
     def _message(self, error: BaseException) -> str:
-        head = (f"Node '{self.node_name}' failed: {type(error).__name__}: {error}\n"
-                f"{len(self.completed)} node(s) completed, {self.remaining} did not run or failed.")
+        head = (
+            f"Node '{self.node_name}' failed: {type(error).__name__}: {error}\n"
+            f"{len(self.completed)} node(s) completed, {self.remaining} did not run or failed."
+        )
         if not self.resume_from:
             return f"{head}\nNo node completed: fix the error and repeat the same run."
         argument = self.resume_argument
-        return (f"{head}\nTo resume from the nearest nodes whose inputs are persisted, add "
-                f"{argument} to the same run (kedro-nb run {argument}, "
-                f"or %run_pipeline {argument}).")
+        return (
+            f"{head}\nTo resume from the nearest nodes whose inputs are persisted, add "
+            f"{argument} to the same run (kedro-nb run {argument}, "
+            f"or %run_pipeline {argument})."
+        )
 
     def __reduce__(self):  # keep the attributes when the error crosses a process boundary
         return (_rebuild_node_run_error, (self.args[0], self.__dict__))

@@ -48,12 +48,14 @@ def runner_from_name(name: str, **options: Any) -> Any:
             raise UnknownRunnerError(f"'{text}' is not a runner class (it has no run method).")
         return cls(**options)
     known = [*RUNNER_ALIASES, *_CLASS_NAMES]
-    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.5) or \
-        difflib.get_close_matches(text, known, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.5) or difflib.get_close_matches(
+        text, known, n=1, cutoff=0.5
+    )
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise UnknownRunnerError(
         f"Unknown runner '{name}'. Expected one of {sorted(RUNNER_ALIASES)}, a dask:// "
-        f"scheduler address, or a dotted path to a runner class.{hint}")
+        f"scheduler address, or a dotted path to a runner class.{hint}"
+    )
 
 
 def _load_class(path: str) -> Any:
@@ -61,12 +63,14 @@ def _load_class(path: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise UnknownRunnerError(f"Cannot import module '{module_name}' for runner '{path}': "
-                                 f"{exc}.") from exc
+        raise UnknownRunnerError(
+            f"Cannot import module '{module_name}' for runner '{path}': {exc}."
+        ) from exc
     try:
         return getattr(module, attribute)
     except AttributeError:
         close = difflib.get_close_matches(attribute, dir(module), n=1)
         hint = f" Did you mean '{module_name}.{close[0]}'?" if close else ""
         raise UnknownRunnerError(
-            f"Module '{module_name}' has no runner class '{attribute}'.{hint}") from None
+            f"Module '{module_name}' has no runner class '{attribute}'.{hint}"
+        ) from None

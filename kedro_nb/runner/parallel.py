@@ -26,13 +26,15 @@ class ParallelRunner(AbstractRunner):
     platform's). The pool lives for one run.
     """
 
-    def __init__(self, max_workers: int | None = None, is_async: bool = False,
-                 mp_context: str | None = None) -> None:
+    def __init__(
+        self, max_workers: int | None = None, is_async: bool = False, mp_context: str | None = None
+    ) -> None:
         super().__init__(is_async=False)
         self._max_workers = check_max_workers(max_workers)
         if mp_context is not None and mp_context not in _START_METHODS:
-            raise RunnerOptionError(f"mp_context must be one of {list(_START_METHODS)} or None, "
-                                    f"got {mp_context!r}.")
+            raise RunnerOptionError(
+                f"mp_context must be one of {list(_START_METHODS)} or None, got {mp_context!r}."
+            )
         self._mp_context = mp_context
 
     def _execute(self, state: RunState) -> None:
@@ -42,10 +44,14 @@ class ParallelRunner(AbstractRunner):
         workers = max(1, min(self._max_workers, len(state.graph.nodes)))
         context = multiprocessing.get_context(self._mp_context)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            schedule(state, lambda index: pool.submit(run_task, tasks.payload(index)),
-                     lambda futures: wait(futures, return_when=FIRST_COMPLETED),
-                     lambda index, future: tasks.finish(index, future.result()), workers,
-                     abort=lambda futures: _stop_workers(pool))
+            schedule(
+                state,
+                lambda index: pool.submit(run_task, tasks.payload(index)),
+                lambda futures: wait(futures, return_when=FIRST_COMPLETED),
+                lambda index, future: tasks.finish(index, future.result()),
+                workers,
+                abort=lambda futures: _stop_workers(pool),
+            )
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

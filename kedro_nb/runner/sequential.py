@@ -39,15 +39,17 @@ class SequentialRunner(AbstractRunner):
                 started = clock()
                 try:
                     if plain and not is_generator_node(node):
-                        for name, data in node.run({name: load(name)
-                                                    for name in inputs[index]}).items():
+                        for name, data in node.run(
+                            {name: load(name) for name in inputs[index]}
+                        ).items():
                             save(name, data)
                     else:
                         run_node(node, inputs[index], catalog, hooks, run_id, pool)
                 except Exception as error:
                     if node_finished is not None:
-                        node_finished(node=node, run_id=run_id, duration=clock() - started,
-                                      error=error)
+                        node_finished(
+                            node=node, run_id=run_id, duration=clock() - started, error=error
+                        )
                     raise state.failure(index, error) from error
                 seconds = clock() - started
                 complete(index, seconds)
@@ -56,8 +58,9 @@ class SequentialRunner(AbstractRunner):
                 for name in schedule[index]:
                     release(name)
                 if debug:
-                    logger.debug("Completed node %s (%d/%d)", node.name, index + 1,
-                                 len(graph.nodes))
+                    logger.debug(
+                        "Completed node %s (%d/%d)", node.name, index + 1, len(graph.nodes)
+                    )
         finally:
             if pool is not None:
                 pool.shutdown()

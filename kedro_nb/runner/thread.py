@@ -17,8 +17,9 @@ def check_max_workers(max_workers: int | None) -> int:
     if max_workers is None:
         return os.cpu_count() or 1
     if not isinstance(max_workers, int) or max_workers < 1:
-        raise RunnerOptionError(f"max_workers must be a positive integer or None, "
-                                f"got {max_workers!r}.")
+        raise RunnerOptionError(
+            f"max_workers must be a positive integer or None, got {max_workers!r}."
+        )
     return max_workers
 
 
@@ -39,8 +40,9 @@ class ReadyQueue:
                 self.ready.append(child)
 
 
-def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_flight: int,
-             abort: Any = None) -> None:
+def schedule(
+    state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_flight: int, abort: Any = None
+) -> None:
     """Drive a pool: submit ready nodes (up to ``max_in_flight``), collect finished ones,
     release data, and on the first failure wait for the nodes still running, so their
     outputs are saved and counted, before raising ``NodeRunError``. The progress hooks are
@@ -64,8 +66,12 @@ def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_f
         if first_error is None:
             first_error = (index, error)
         if node_finished is not None:
-            node_finished(node=nodes[index], run_id=run_id,
-                          duration=time.perf_counter() - dispatched.pop(index), error=error)
+            node_finished(
+                node=nodes[index],
+                run_id=run_id,
+                duration=time.perf_counter() - dispatched.pop(index),
+                error=error,
+            )
 
     try:
         while True:
@@ -94,8 +100,7 @@ def schedule(state: RunState, submit: Any, wait_some: Any, finish: Any, max_in_f
                 queue.done(index)
                 if node_finished is not None:
                     dispatched.pop(index, None)
-                    node_finished(node=nodes[index], run_id=run_id, duration=seconds,
-                                  error=None)
+                    node_finished(node=nodes[index], run_id=run_id, duration=seconds, error=None)
                 logger.debug("Completed node %s", nodes[index].name)
     except BaseException as interrupt:
         if abort is not None and in_flight and not isinstance(interrupt, Exception):
@@ -129,7 +134,10 @@ class ThreadRunner(AbstractRunner):
 
         workers = max(1, min(self._max_workers, len(nodes)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro_nb-node") as pool:
-            schedule(state, lambda index: pool.submit(task, index),
-                     lambda futures: wait(futures, return_when=FIRST_COMPLETED),
-                     lambda index, future: future.result(), workers)
-
+            schedule(
+                state,
+                lambda index: pool.submit(task, index),
+                lambda futures: wait(futures, return_when=FIRST_COMPLETED),
+                lambda index, future: future.result(),
+                workers,
+            )

@@ -143,8 +143,11 @@ def test_to_config_round_trips_and_keeps_credentials_by_name(tmp_path: Path) -> 
     from kedro.io import DataCatalog as KedroCatalog
 
     config = {
-        "raw": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "r.pkl"),
-                "credentials": "local"},
+        "raw": {
+            "type": "pickle.PickleDataset",
+            "filepath": str(tmp_path / "r.pkl"),
+            "credentials": "local",
+        },
         "mem": {"type": "MemoryDataset"},
         "{name}_json": {"type": "json.JSONDataset", "filepath": f"{tmp_path}/{{name}}.json"},
     }

@@ -165,9 +165,16 @@ def test_catalog_pickles_for_worker_processes(tmp_path: Path) -> None:
 
 def test_missing_credentials_in_a_factory_pattern_fail_at_build() -> None:
     with pytest.raises(CredentialsNotFoundError, match=r"'\{name\}_s3'.*'prod'"):
-        DataCatalog.from_config({"{name}_s3": {"type": "pandas.CSVDataset",
-                                               "filepath": "s3://b/{name}.csv",
-                                               "credentials": "prod"}}, CREDENTIALS)
+        DataCatalog.from_config(
+            {
+                "{name}_s3": {
+                    "type": "pandas.CSVDataset",
+                    "filepath": "s3://b/{name}.csv",
+                    "credentials": "prod",
+                }
+            },
+            CREDENTIALS,
+        )
 
 
 def test_secret_values_are_text_and_number_leaves_longest_first() -> None:

@@ -254,25 +254,32 @@ def teardown_module() -> None:
 def test_missing_fsspec_backend_names_the_package_to_install() -> None:
     import importlib.util
 
-    protocol, package = next(((p, m) for p, m in [("gcs", "gcsfs"), ("s3", "s3fs"),
-                                                  ("abfs", "adlfs")]
-                              if importlib.util.find_spec(m) is None), (None, None))
+    protocol, package = next(
+        (
+            (p, m)
+            for p, m in [("gcs", "gcsfs"), ("s3", "s3fs"), ("abfs", "adlfs")]
+            if importlib.util.find_spec(m) is None
+        ),
+        (None, None),
+    )
     if protocol is None:
         pytest.skip("every cloud backend is installed here; nothing is missing to report")
-    catalog = DataCatalog.from_config({"d": {"type": "text.TextDataset",
-                                             "filepath": f"{protocol}://bucket/x.txt"}})
+    catalog = DataCatalog.from_config(
+        {"d": {"type": "text.TextDataset", "filepath": f"{protocol}://bucket/x.txt"}}
+    )
     with pytest.raises(DatasetError, match=f"(?s)Dataset 'd'.*'{protocol}'.*{package}"):
         catalog.load("d")
 
 
-@pytest.mark.parametrize(("dataset_type", "filename", "data"), FORMATS,
-                         ids=[f[0] for f in FORMATS])
-def test_used_datasets_pickle_for_worker_processes(tmp_path: Path, dataset_type: str,
-                                                   filename: str, data: Any) -> None:
+@pytest.mark.parametrize(("dataset_type", "filename", "data"), FORMATS, ids=[f[0] for f in FORMATS])
+def test_used_datasets_pickle_for_worker_processes(
+    tmp_path: Path, dataset_type: str, filename: str, data: Any
+) -> None:
     import pickle
 
-    catalog = DataCatalog.from_config({"d": {"type": dataset_type, "versioned": True,
-                                             "filepath": str(tmp_path / filename)}})
+    catalog = DataCatalog.from_config(
+        {"d": {"type": dataset_type, "versioned": True, "filepath": str(tmp_path / filename)}}
+    )
     catalog.save("d", data)
     clone = pickle.loads(pickle.dumps(catalog["d"]))
     assert _equal(clone.load(), data)

@@ -119,14 +119,22 @@ def test_credentials_reach_inner_dataset_but_not_repr(tmp_path: Path) -> None:
 
 
 def test_unknown_inner_type_is_named(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"parts": {
-        "type": "partitions.PartitionedDataset", "path": str(tmp_path),
-        "dataset": "pandas.CSVDataSet"}})
+    catalog = DataCatalog.from_config(
+        {
+            "parts": {
+                "type": "partitions.PartitionedDataset",
+                "path": str(tmp_path),
+                "dataset": "pandas.CSVDataSet",
+            }
+        }
+    )
     with pytest.raises(DatasetError) as info:
         catalog["parts"]
     message = str(info.value)
-    assert message.startswith("Catalog entry 'parts': PartitionedDataset 'dataset': unknown "
-                              "dataset type 'pandas.CSVDataSet'")
+    assert message.startswith(
+        "Catalog entry 'parts': PartitionedDataset 'dataset': unknown "
+        "dataset type 'pandas.CSVDataSet'"
+    )
     assert "Did you mean: pandas.CSVDataset" in message
 
 

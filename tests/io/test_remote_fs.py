@@ -43,10 +43,17 @@ def _registered() -> None:
 
 def test_credentials_and_fs_args_reach_the_file_system() -> None:
     catalog = DataCatalog.from_config(
-        {"cars": {"type": "pandas.CSVDataset", "filepath": "kntest://bucket/cars.csv",
-                  "credentials": "cloud", "fs_args": {"region": "eu-west-1"},
-                  "versioned": True}},
-        credentials={"cloud": {"key": SECRET}})
+        {
+            "cars": {
+                "type": "pandas.CSVDataset",
+                "filepath": "kntest://bucket/cars.csv",
+                "credentials": "cloud",
+                "fs_args": {"region": "eu-west-1"},
+                "versioned": True,
+            }
+        },
+        credentials={"cloud": {"key": SECRET}},
+    )
     frame = pd.DataFrame({"a": [1, 2]})
     catalog.save("cars", frame)
     assert catalog.load("cars").equals(frame)
@@ -57,9 +64,15 @@ def test_credentials_and_fs_args_reach_the_file_system() -> None:
 
 def test_wrong_credentials_error_is_scrubbed() -> None:
     catalog = DataCatalog.from_config(
-        {"cars": {"type": "pandas.CSVDataset", "filepath": "kntest://bucket/cars.csv",
-                  "credentials": "cloud"}},
-        credentials={"cloud": {"key": SECRET[::-1]}})
+        {
+            "cars": {
+                "type": "pandas.CSVDataset",
+                "filepath": "kntest://bucket/cars.csv",
+                "credentials": "cloud",
+            }
+        },
+        credentials={"cloud": {"key": SECRET[::-1]}},
+    )
     with pytest.raises(DatasetError) as info:
         catalog.load("cars")
     rendered = "".join(traceback.format_exception(info.value))

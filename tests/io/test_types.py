@@ -126,8 +126,10 @@ def test_abstract_dataset_from_config_like_kedro(tmp_path: Path) -> None:
     from kedro_nb.io.datasets.json import JSONDataset
 
     dataset = AbstractDataset.from_config(
-        "j", {"type": "json.JSONDataset", "filepath": str(tmp_path / "j.json"),
-              "versioned": True}, save_version="2024-01-01T00.00.00.000Z")
+        "j",
+        {"type": "json.JSONDataset", "filepath": str(tmp_path / "j.json"), "versioned": True},
+        save_version="2024-01-01T00.00.00.000Z",
+    )
     assert isinstance(dataset, JSONDataset)
     dataset.save({"a": 1})
     assert (tmp_path / "j.json" / "2024-01-01T00.00.00.000Z" / "j.json").is_file()

@@ -148,9 +148,14 @@ def test_versioned_memory_protocol() -> None:
 
 
 def test_load_versions_may_name_factory_datasets_but_not_via_catch_all(tmp_path: Path) -> None:
-    config = {"{name}_pkl": {"type": "pickle.PickleDataset", "versioned": True,
-                             "filepath": f"{tmp_path}/{{name}}.pkl"},
-              "{default}": {"type": "MemoryDataset"}}
+    config = {
+        "{name}_pkl": {
+            "type": "pickle.PickleDataset",
+            "versioned": True,
+            "filepath": f"{tmp_path}/{{name}}.pkl",
+        },
+        "{default}": {"type": "MemoryDataset"},
+    }
     catalog = DataCatalog.from_config(config, load_versions={"m_pkl": "v1"})
     assert catalog.load_versions == {"m_pkl": "v1"}
     with pytest.raises(DatasetNotFoundError, match="anything"):
@@ -158,8 +163,9 @@ def test_load_versions_may_name_factory_datasets_but_not_via_catch_all(tmp_path:
 
 
 def test_plain_file_in_the_way_of_versioning_explains_the_fix(tmp_path: Path) -> None:
-    DataCatalog.from_config({"cars": {"type": "pandas.CSVDataset",
-                                      "filepath": str(tmp_path / "cars.csv")}}).save("cars", FRAME)
+    DataCatalog.from_config(
+        {"cars": {"type": "pandas.CSVDataset", "filepath": str(tmp_path / "cars.csv")}}
+    ).save("cars", FRAME)
     with pytest.raises(DatasetError, match=r"plain file with that name exists.*Move it"):
         DataCatalog.from_config(_config(tmp_path)).save("cars", FRAME)
 

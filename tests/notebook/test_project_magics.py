@@ -128,8 +128,11 @@ def test_run_pipeline_in_worker_processes_shows_each_node_live(ip, capsys) -> No
     summary = next(i for i, line in enumerate(lines) if line.startswith(title))
     events = [line for line in lines[:summary] if line.startswith("[")]
     assert len(events) == 6  # each node: running, then done, before the summary
-    for name in ("preprocess_companies_node", "preprocess_shuttles_node",
-                 "create_model_input_table_node"):
+    for name in (
+        "preprocess_companies_node",
+        "preprocess_shuttles_node",
+        "create_model_input_table_node",
+    ):
         running = events.index(next(e for e in events if e.endswith(f"{name} running")))
         done = events.index(next(e for e in events if f"\u2713 {name} done (" in e))
         assert running < done

@@ -70,14 +70,26 @@ class RecordingHooks:
 
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog):
-        self.calls.append(("before_pipeline_run", {"run_params": run_params,
-                                                   "pipeline": pipeline, "catalog": catalog}))
+        self.calls.append(
+            (
+                "before_pipeline_run",
+                {"run_params": run_params, "pipeline": pipeline, "catalog": catalog},
+            )
+        )
 
     @hook_impl
     def after_pipeline_run(self, run_params, run_result, pipeline, catalog):
-        self.calls.append(("after_pipeline_run", {"run_params": run_params,
-                                                  "run_result": run_result,
-                                                  "pipeline": pipeline, "catalog": catalog}))
+        self.calls.append(
+            (
+                "after_pipeline_run",
+                {
+                    "run_params": run_params,
+                    "run_result": run_result,
+                    "pipeline": pipeline,
+                    "catalog": catalog,
+                },
+            )
+        )
 
     @hook_impl
     def on_pipeline_error(self, error, run_params, pipeline, catalog):
@@ -85,21 +97,38 @@ class RecordingHooks:
 
     @hook_impl
     def before_node_run(self, node, catalog, inputs, is_async, run_id):
-        self.calls.append(("before_node_run", {"node": node, "catalog": catalog,
-                                               "inputs": dict(inputs), "is_async": is_async,
-                                               "run_id": run_id}))
+        self.calls.append(
+            (
+                "before_node_run",
+                {
+                    "node": node,
+                    "catalog": catalog,
+                    "inputs": dict(inputs),
+                    "is_async": is_async,
+                    "run_id": run_id,
+                },
+            )
+        )
         wanted = {k: v for k, v in self.replace_inputs.items() if k in inputs}
         return wanted or None
 
     @hook_impl
     def after_node_run(self, node, catalog, inputs, outputs, is_async, run_id):
-        self.calls.append(("after_node_run", {"node": node, "inputs": dict(inputs),
-                                              "outputs": dict(outputs), "run_id": run_id}))
+        self.calls.append(
+            (
+                "after_node_run",
+                {"node": node, "inputs": dict(inputs), "outputs": dict(outputs), "run_id": run_id},
+            )
+        )
 
     @hook_impl
     def on_node_error(self, error, node, catalog, inputs, is_async, run_id):
-        self.calls.append(("on_node_error", {"error": error, "node": node,
-                                             "inputs": dict(inputs), "run_id": run_id}))
+        self.calls.append(
+            (
+                "on_node_error",
+                {"error": error, "node": node, "inputs": dict(inputs), "run_id": run_id},
+            )
+        )
 
     @hook_impl
     def before_dataset_loaded(self, dataset_name, node):
@@ -107,18 +136,21 @@ class RecordingHooks:
 
     @hook_impl
     def after_dataset_loaded(self, dataset_name, data, node):
-        self.calls.append(("after_dataset_loaded", {"dataset_name": dataset_name, "data": data,
-                                                    "node": node}))
+        self.calls.append(
+            ("after_dataset_loaded", {"dataset_name": dataset_name, "data": data, "node": node})
+        )
 
     @hook_impl
     def before_dataset_saved(self, dataset_name, data, node):
-        self.calls.append(("before_dataset_saved", {"dataset_name": dataset_name, "data": data,
-                                                    "node": node}))
+        self.calls.append(
+            ("before_dataset_saved", {"dataset_name": dataset_name, "data": data, "node": node})
+        )
 
     @hook_impl
     def after_dataset_saved(self, dataset_name, data, node):
-        self.calls.append(("after_dataset_saved", {"dataset_name": dataset_name, "data": data,
-                                                   "node": node}))
+        self.calls.append(
+            ("after_dataset_saved", {"dataset_name": dataset_name, "data": data, "node": node})
+        )
 
 
 class FileLoggingHooks:
@@ -160,23 +192,32 @@ class FileLoggingHooks:
 
 # -- progress hook checks ---------------------------------------------------------------------
 
+
 def diamond() -> Any:
     """Two branches from ``a`` joining in ``last``; ``e`` ends up 6 when ``a`` is 1."""
     from kedro_nb.pipeline import Pipeline, node
 
-    return Pipeline([node(increment, "a", "b", name="first"),
-                     node(double, "b", "c", name="second"),
-                     node(increment, "a", "d", name="side"),
-                     node(add, ["c", "d"], "e", name="last")])
+    return Pipeline(
+        [
+            node(increment, "a", "b", name="first"),
+            node(double, "b", "c", name="second"),
+            node(increment, "a", "d", name="side"),
+            node(add, ["c", "d"], "e", name="last"),
+        ]
+    )
 
 
 def failing() -> Any:
     """A chain whose middle node ``boom`` raises, so ``after_boom`` never starts."""
     from kedro_nb.pipeline import Pipeline, node
 
-    return Pipeline([node(increment, "a", "b", name="first"),
-                     node(explode, "b", "c", name="boom"),
-                     node(double, "c", "d", name="after_boom")])
+    return Pipeline(
+        [
+            node(increment, "a", "b", name="first"),
+            node(explode, "b", "c", name="boom"),
+            node(double, "c", "d", name="after_boom"),
+        ]
+    )
 
 
 def check_success(recorder: ProgressRecorder, pipeline: Any, result: Any, run_id: str) -> None:
@@ -208,6 +249,7 @@ def check_failure(recorder: ProgressRecorder, pipeline: Any, raised: Any) -> Non
 
 
 # -- generated pipelines ----------------------------------------------------------------------
+
 
 @dataclass
 class NodeSpec:
@@ -261,11 +303,18 @@ def build_ours(spec: PipelineSpec, root: Path, fail: str | None = None):
     from kedro_nb.io import DataCatalog
     from kedro_nb.pipeline import Pipeline, node
 
-    nodes = [node(spec_function(len(s.outputs), s.name == fail), s.inputs,
-                  s.outputs[0] if len(s.outputs) == 1 else s.outputs, name=s.name)
-             for s in spec.nodes]
-    catalog = DataCatalog({name: PickleDataset(filepath=str(root / f"{name}.pkl"))
-                           for name in sorted(spec.persisted)})
+    nodes = [
+        node(
+            spec_function(len(s.outputs), s.name == fail),
+            s.inputs,
+            s.outputs[0] if len(s.outputs) == 1 else s.outputs,
+            name=s.name,
+        )
+        for s in spec.nodes
+    ]
+    catalog = DataCatalog(
+        {name: PickleDataset(filepath=str(root / f"{name}.pkl")) for name in sorted(spec.persisted)}
+    )
     for name in spec.free_inputs:
         catalog[name] = 1
     catalog["params:factor"] = 3
@@ -278,11 +327,18 @@ def build_kedro(spec: PipelineSpec, root: Path):
     from kedro.pipeline import Pipeline, node
     from kedro_datasets.pickle import PickleDataset as KedroPickle
 
-    nodes = [node(spec_function(len(s.outputs)), s.inputs,
-                  s.outputs[0] if len(s.outputs) == 1 else s.outputs, name=s.name)
-             for s in spec.nodes]
-    datasets: dict[str, Any] = {name: KedroPickle(filepath=str(root / f"{name}.pkl"))
-                                for name in sorted(spec.persisted)}
+    nodes = [
+        node(
+            spec_function(len(s.outputs)),
+            s.inputs,
+            s.outputs[0] if len(s.outputs) == 1 else s.outputs,
+            name=s.name,
+        )
+        for s in spec.nodes
+    ]
+    datasets: dict[str, Any] = {
+        name: KedroPickle(filepath=str(root / f"{name}.pkl")) for name in sorted(spec.persisted)
+    }
     for name in spec.free_inputs:
         datasets[name] = MemoryDataset(1)
     datasets["params:factor"] = MemoryDataset(3)
@@ -307,8 +363,16 @@ class ProgressRecorder:
 
     def _record(self, event: str, node: Any, run_id: str, **extra: Any) -> None:
         with self._lock:
-            self.events.append({"event": event, "node": node.name, "run_id": run_id,
-                                "pid": os.getpid(), "thread": threading.get_ident(), **extra})
+            self.events.append(
+                {
+                    "event": event,
+                    "node": node.name,
+                    "run_id": run_id,
+                    "pid": os.getpid(),
+                    "thread": threading.get_ident(),
+                    **extra,
+                }
+            )
 
     def order(self) -> list[tuple[str, str]]:
         return [(e["event"], e["node"]) for e in self.events]
@@ -317,8 +381,9 @@ class ProgressRecorder:
         """Every started node finishes exactly once, after it started, and no node starts
         before all the nodes producing its inputs have finished."""
         producers = {out: n.name for n in pipeline.nodes for out in n.outputs}
-        parents = {n.name: {producers[i] for i in n.inputs if i in producers}
-                   for n in pipeline.nodes}
+        parents = {
+            n.name: {producers[i] for i in n.inputs if i in producers} for n in pipeline.nodes
+        }
         started: list[str] = []
         finished: list[str] = []
         for event, name in self.order():

@@ -23,9 +23,14 @@ def cluster():
     # worker processes import kedro_nb, not these test modules: send test functions by value
     cloudpickle.register_pickle_by_value(_helpers)
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    local = distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1,
-                                     processes=True, dashboard_address=None,
-                                     scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    local = distributed.LocalCluster(
+        host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
     yield local
     local.close()
     cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
@@ -39,12 +44,17 @@ def _square(x):
 def test_connects_to_a_scheduler_address(cluster, tmp_path):
     address = cluster.scheduler_address
     assert address.startswith("tcp://127.0.0.1:")
-    catalog = DataCatalog.from_config({
-        "sq": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "sq.pkl")}})
+    catalog = DataCatalog.from_config(
+        {"sq": {"type": "pickle.PickleDataset", "filepath": str(tmp_path / "sq.pkl")}}
+    )
     catalog["x"] = 7
-    pipeline = Pipeline([node(_square, "x", "sq", name="square"),
-                         node(lambda s: s + 1, "sq", "out", name="plus_one"),
-                         node(increment, "x", "side", name="side")])
+    pipeline = Pipeline(
+        [
+            node(_square, "x", "sq", name="square"),
+            node(lambda s: s + 1, "sq", "out", name="plus_one"),
+            node(increment, "x", "side", name="side"),
+        ]
+    )
     with runner_from_name("dask://" + address.removeprefix("tcp://")) as runner:
         assert isinstance(runner, DaskRunner)
         result = runner.run(pipeline, catalog)
@@ -57,8 +67,9 @@ def test_connects_to_a_scheduler_address(cluster, tmp_path):
 def test_failure_and_main_process_datasets(cluster, tmp_path):
     locked = LockedPickleDataset(filepath=str(tmp_path / "locked.pkl"))
     catalog = DataCatalog({"a": 1, "locked": locked})
-    pipeline = Pipeline([node(increment, "a", "locked", name="write"),
-                         node(explode, "locked", "c", name="boom")])
+    pipeline = Pipeline(
+        [node(increment, "a", "locked", name="write"), node(explode, "locked", "c", name="boom")]
+    )
     with DaskRunner(client=distributed.Client(cluster)) as runner:
         with pytest.raises(NodeRunError) as info:
             runner.run(pipeline, catalog)
@@ -74,8 +85,9 @@ def test_starts_its_own_loopback_cluster_with_threads():
         assert result.load("y") == 9
         assert runner.client.scheduler.address.startswith("tcp://127.0.0.1:")
         # the cluster stays up for the next run
-        assert runner.run(Pipeline([node(increment, "y", "z", name="inc")]),
-                          catalog).load("z") == 10
+        assert (
+            runner.run(Pipeline([node(increment, "y", "z", name="inc")]), catalog).load("z") == 10
+        )
 
 
 def test_unreachable_scheduler_is_a_clear_error():

@@ -18,15 +18,18 @@ from ._helpers import RecordingHooks, build_kedro, build_ours, double, explode, 
 
 def _chain(tmp_path, persisted: set[str]):
     """a -> n1 -> b -> n2 -> c -> n3 -> d -> boom -> e"""
-    datasets = {name: PickleDataset(filepath=str(tmp_path / f"{name}.pkl"))
-                for name in sorted(persisted)}
+    datasets = {
+        name: PickleDataset(filepath=str(tmp_path / f"{name}.pkl")) for name in sorted(persisted)
+    }
     catalog = DataCatalog({"a": 1, **datasets})
-    pipeline = Pipeline([
-        node(increment, "a", "b", name="n1"),
-        node(double, "b", "c", name="n2"),
-        node(increment, "c", "d", name="n3"),
-        node(explode, "d", "e", name="boom"),
-    ])
+    pipeline = Pipeline(
+        [
+            node(increment, "a", "b", name="n1"),
+            node(double, "b", "c", name="n2"),
+            node(increment, "c", "d", name="n3"),
+            node(explode, "d", "e", name="boom"),
+        ]
+    )
     return pipeline, catalog
 
 
@@ -90,8 +93,9 @@ def test_thread_runner_finishes_running_nodes_before_raising(tmp_path):
         return x + 1
 
     catalog = DataCatalog({"a": 1, "slow_out": PickleDataset(filepath=str(tmp_path / "s.pkl"))})
-    pipeline = Pipeline([node(slow, "a", "slow_out", name="slow"),
-                         node(explode, "a", "never", name="boom")])
+    pipeline = Pipeline(
+        [node(slow, "a", "slow_out", name="slow"), node(explode, "a", "never", name="boom")]
+    )
     with pytest.raises(NodeRunError) as info:
         ThreadRunner(max_workers=2).run(pipeline, catalog)
     assert info.value.node_name == "boom"
@@ -128,4 +132,8 @@ def test_node_run_error_survives_pickling(tmp_path):
     copy = pickle.loads(pickle.dumps(info.value))
     assert str(copy) == str(info.value)
     assert (copy.node_name, copy.resume_from, copy.completed, copy.saved) == (
-        "boom", ["n3"], ["n1", "n2", "n3"], ["c"])
+        "boom",
+        ["n3"],
+        ["n1", "n2", "n3"],
+        ["c"],
+    )

@@ -19,25 +19,38 @@ def _manager(*hooks):
 
 
 def _pipeline():
-    return Pipeline([node(increment, "a", "b", name="first"),
-                     node(add, ["a", "b"], "c", name="second")])
+    return Pipeline(
+        [node(increment, "a", "b", name="first"), node(add, ["a", "b"], "c", name="second")]
+    )
 
 
 def test_hooks_called_in_kedro_order_with_kedro_arguments():
     hooks = RecordingHooks()
     catalog = DataCatalog({"a": 1})
     pipeline = _pipeline()
-    result = SequentialRunner().run(pipeline, catalog, _manager(hooks), run_id="run-7",
-                                    run_params={"pipeline_name": "__default__"})
+    result = SequentialRunner().run(
+        pipeline,
+        catalog,
+        _manager(hooks),
+        run_id="run-7",
+        run_params={"pipeline_name": "__default__"},
+    )
     assert hooks.names() == [
         "before_pipeline_run",
-        "before_dataset_loaded", "after_dataset_loaded",
-        "before_node_run", "after_node_run",
-        "before_dataset_saved", "after_dataset_saved",
-        "before_dataset_loaded", "after_dataset_loaded",
-        "before_dataset_loaded", "after_dataset_loaded",
-        "before_node_run", "after_node_run",
-        "before_dataset_saved", "after_dataset_saved",
+        "before_dataset_loaded",
+        "after_dataset_loaded",
+        "before_node_run",
+        "after_node_run",
+        "before_dataset_saved",
+        "after_dataset_saved",
+        "before_dataset_loaded",
+        "after_dataset_loaded",
+        "before_dataset_loaded",
+        "after_dataset_loaded",
+        "before_node_run",
+        "after_node_run",
+        "before_dataset_saved",
+        "after_dataset_saved",
         "after_pipeline_run",
     ]
     calls = dict(hooks.calls[:1])

@@ -23,13 +23,19 @@ def test_skips_nodes_whose_persisted_outputs_exist(tmp_path):
         def run(x):
             calls.append(name)
             return func(x)
+
         return run
 
-    catalog = DataCatalog({"a": 1, **{n: PickleDataset(filepath=str(tmp_path / f"{n}.pkl"))
-                                      for n in ("b", "d")}})
-    pipeline = Pipeline([node(tracked("n1", increment), "a", "b", name="n1"),
-                         node(tracked("n2", double), "b", "c", name="n2"),
-                         node(tracked("n3", increment), "c", "d", name="n3")])
+    catalog = DataCatalog(
+        {"a": 1, **{n: PickleDataset(filepath=str(tmp_path / f"{n}.pkl")) for n in ("b", "d")}}
+    )
+    pipeline = Pipeline(
+        [
+            node(tracked("n1", increment), "a", "b", name="n1"),
+            node(tracked("n2", double), "b", "c", name="n2"),
+            node(tracked("n3", increment), "c", "d", name="n3"),
+        ]
+    )
     SequentialRunner().run(pipeline, catalog)
     assert calls == ["n1", "n2", "n3"]
 
@@ -64,8 +70,10 @@ def test_selection_matches_kedro_on_generated_pipelines(tmp_path, seed):
 
     kedro_pipeline, kedro_catalog = build_kedro(spec, kedro_dir)
     logging.getLogger("kedro").setLevel(logging.WARNING)
-    kept = KedroSequentialRunner()._filter_pipeline_for_missing_outputs(kedro_pipeline,
-                                                                         kedro_catalog)
+    kept = KedroSequentialRunner()._filter_pipeline_for_missing_outputs(
+        kedro_pipeline, kedro_catalog
+    )
     assert sorted(result.node_timings) == sorted(n.name for n in kept.nodes)
-    assert sorted(result.skipped) == sorted({n.name for n in kedro_pipeline.nodes}
-                                            - {n.name for n in kept.nodes})
+    assert sorted(result.skipped) == sorted(
+        {n.name for n in kedro_pipeline.nodes} - {n.name for n in kept.nodes}
+    )

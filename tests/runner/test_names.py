@@ -15,11 +15,18 @@ from kedro_nb.runner import (
 )
 
 
-@pytest.mark.parametrize(("name", "cls"), [
-    ("sequential", SequentialRunner), ("Thread", ThreadRunner), ("parallel", ParallelRunner),
-    ("dask", DaskRunner), ("ThreadRunner", ThreadRunner), ("sequential_runner", SequentialRunner),
-    ("kedro_nb.runner.ParallelRunner", ParallelRunner),
-])
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("sequential", SequentialRunner),
+        ("Thread", ThreadRunner),
+        ("parallel", ParallelRunner),
+        ("dask", DaskRunner),
+        ("ThreadRunner", ThreadRunner),
+        ("sequential_runner", SequentialRunner),
+        ("kedro_nb.runner.ParallelRunner", ParallelRunner),
+    ],
+)
 def test_known_names(name, cls):
     assert type(runner_from_name(name)) is cls
 

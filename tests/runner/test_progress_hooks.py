@@ -40,8 +40,9 @@ def _manager(*hooks):
 def test_progress_hooks_follow_every_node_in_the_calling_thread(name):
     recorder = ProgressRecorder()
     pipeline = diamond()
-    result = RUNNERS[name]().run(pipeline, DataCatalog({"a": 1}), _manager(recorder),
-                                 run_id="run-progress")
+    result = RUNNERS[name]().run(
+        pipeline, DataCatalog({"a": 1}), _manager(recorder), run_id="run-progress"
+    )
     assert result.load("e") == 6
     check_success(recorder, pipeline, result, "run-progress")
 
@@ -59,9 +60,9 @@ def test_parallel_keeps_node_hooks_in_workers_and_progress_here(tmp_path):
     worker_hooks = FileLoggingHooks(tmp_path / "hooks.jsonl")
     recorder = ProgressRecorder()
     pipeline = diamond()
-    result = ParallelRunner(max_workers=2).run(pipeline, DataCatalog({"a": 1}),
-                                               _manager(worker_hooks, recorder),
-                                               run_id="mixed")
+    result = ParallelRunner(max_workers=2).run(
+        pipeline, DataCatalog({"a": 1}), _manager(worker_hooks, recorder), run_id="mixed"
+    )
     check_success(recorder, pipeline, result, "mixed")
     ran = [r["node"] for r in worker_hooks.records() if r["hook"] == "after_node_run"]
     assert sorted(ran) == ["first", "last", "second", "side"]

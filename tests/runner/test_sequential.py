@@ -27,17 +27,25 @@ def _summarise(df: pd.DataFrame, factor: int) -> dict:
 def csv_project(tmp_path):
     raw = tmp_path / "raw.csv"
     pd.DataFrame({"a": [1, 2, None, 4], "b": [10, 20, 30, 40]}).to_csv(raw, index=False)
-    catalog = DataCatalog.from_config({
-        "raw": {"type": "pandas.CSVDataset", "filepath": str(raw)},
-        "clean": {"type": "pandas.CSVDataset", "filepath": str(tmp_path / "clean.csv"),
-                  "save_args": {"index": False}},
-        "summary": {"type": "json.JSONDataset", "filepath": str(tmp_path / "summary.json")},
-    }, parameters={"factor": 2})
-    pipeline = Pipeline([
-        node(_clean, "raw", "clean", name="clean"),
-        node(_summarise, ["clean", "params:factor"], "summary", name="summarise"),
-        node(len, "clean", "row_count", name="count"),
-    ])
+    catalog = DataCatalog.from_config(
+        {
+            "raw": {"type": "pandas.CSVDataset", "filepath": str(raw)},
+            "clean": {
+                "type": "pandas.CSVDataset",
+                "filepath": str(tmp_path / "clean.csv"),
+                "save_args": {"index": False},
+            },
+            "summary": {"type": "json.JSONDataset", "filepath": str(tmp_path / "summary.json")},
+        },
+        parameters={"factor": 2},
+    )
+    pipeline = Pipeline(
+        [
+            node(_clean, "raw", "clean", name="clean"),
+            node(_summarise, ["clean", "params:factor"], "summary", name="summarise"),
+            node(len, "clean", "row_count", name="count"),
+        ]
+    )
     return pipeline, catalog, tmp_path
 
 
@@ -62,11 +70,13 @@ def test_runs_csv_pipeline_and_writes_every_persisted_output(csv_project):
 def test_free_memory_outputs_are_kept_and_intermediates_released():
     counting = {name: ReleaseCountingDataset() for name in ("b", "c", "d")}
     catalog = DataCatalog({"a": 1, **counting})
-    pipeline = Pipeline([
-        node(increment, "a", "b", name="make_b"),
-        node(double, "b", "c", name="make_c"),
-        node(add, ["b", "c"], "d", name="make_d"),
-    ])
+    pipeline = Pipeline(
+        [
+            node(increment, "a", "b", name="make_b"),
+            node(double, "b", "c", name="make_c"),
+            node(add, ["b", "c"], "d", name="make_d"),
+        ]
+    )
     result = SequentialRunner().run(pipeline, catalog)
 
     assert result.load("d") == 6
@@ -93,13 +103,13 @@ def test_release_happens_right_after_the_last_reader():
         def run(x):
             events.append(f"run {tag}")
             return x + 1
+
         return run
 
     catalog = DataCatalog({"x0": 0, **{f"x{i}": Tracking(f"x{i}") for i in range(1, 5)}})
     pipeline = Pipeline([node(step(i), f"x{i}", f"x{i + 1}", name=f"n{i}") for i in range(4)])
     SequentialRunner().run(pipeline, catalog)
-    assert events == ["run 0", "run 1", "release x1", "run 2", "release x2", "run 3",
-                      "release x3"]
+    assert events == ["run 0", "run 1", "release x1", "run 2", "release x2", "run 3", "release x3"]
 
 
 def test_undeclared_datasets_become_memory_datasets_in_the_catalog():
@@ -121,13 +131,17 @@ def test_missing_inputs_are_reported_before_anything_runs(tmp_path):
 
 
 def test_async_mode_loads_and_saves_in_threads(tmp_path):
-    catalog = DataCatalog.from_config({
-        name: {"type": "pickle.PickleDataset", "filepath": str(tmp_path / f"{name}.pkl")}
-        for name in ("left", "right", "total", "diff")})
+    catalog = DataCatalog.from_config(
+        {
+            name: {"type": "pickle.PickleDataset", "filepath": str(tmp_path / f"{name}.pkl")}
+            for name in ("left", "right", "total", "diff")
+        }
+    )
     catalog.save("left", 5)
     catalog.save("right", 3)
-    pipeline = Pipeline([node(lambda a, b: (a + b, a - b), ["left", "right"],
-                              ["total", "diff"], name="both")])
+    pipeline = Pipeline(
+        [node(lambda a, b: (a + b, a - b), ["left", "right"], ["total", "diff"], name="both")]
+    )
     result = SequentialRunner(is_async=True).run(pipeline, catalog)
     assert catalog.load("total") == 8 and catalog.load("diff") == 2
     assert sorted(result.saved) == ["diff", "total"]
@@ -167,8 +181,9 @@ def test_logs_only_at_debug_and_info(caplog):
     pipeline = Pipeline([node(increment, "a", "b", name="n")])
     with caplog.at_level(logging.DEBUG, logger="kedro_nb.runner"):
         SequentialRunner().run(pipeline, catalog)
-    levels = {record.levelno for record in caplog.records
-              if record.name.startswith("kedro_nb.runner")}
+    levels = {
+        record.levelno for record in caplog.records if record.name.startswith("kedro_nb.runner")
+    }
     assert levels and levels <= {logging.DEBUG, logging.INFO}
 
 
@@ -179,11 +194,19 @@ def test_empty_pipeline_runs(tmp_path):
 
 def test_transcoded_datasets_share_one_file_and_order_the_nodes(tmp_path):
     path = str(tmp_path / "shared.pkl")
-    catalog = DataCatalog({"a": 4,
-                           "shared@writer": PickleDataset(filepath=path),
-                           "shared@reader": PickleDataset(filepath=path)})
-    pipeline = Pipeline([node(double, "shared@reader", "out", name="read"),
-                         node(increment, "a", "shared@writer", name="write")])
+    catalog = DataCatalog(
+        {
+            "a": 4,
+            "shared@writer": PickleDataset(filepath=path),
+            "shared@reader": PickleDataset(filepath=path),
+        }
+    )
+    pipeline = Pipeline(
+        [
+            node(double, "shared@reader", "out", name="read"),
+            node(increment, "a", "shared@writer", name="write"),
+        ]
+    )
     result = SequentialRunner().run(pipeline, catalog)
     assert list(result.node_timings) == ["write", "read"]
     assert result.load("out") == 10 and result.saved == ["shared@writer"]

@@ -49,11 +49,17 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset):
     #: whether the file is opened in binary mode ("rb"/"wb") or text mode ("r"/"w")
     BINARY: ClassVar[bool] = True
 
-    def __init__(self, *, filepath: str, load_args: dict[str, Any] | None = None,
-                 save_args: dict[str, Any] | None = None, version: Any = None,
-                 credentials: dict[str, Any] | None = None,
-                 fs_args: dict[str, Any] | None = None,
-                 metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        filepath: str,
+        load_args: dict[str, Any] | None = None,
+        save_args: dict[str, Any] | None = None,
+        version: Any = None,
+        credentials: dict[str, Any] | None = None,
+        fs_args: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
         self._protocol, path = split_protocol(filepath)
         self._credentials = dict(credentials or {})
         self._fs_args = dict(fs_args or {})
@@ -63,8 +69,12 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset):
         self._load_args = {**self.DEFAULT_LOAD_ARGS, **(load_args or {})}
         self._save_args = {**self.DEFAULT_SAVE_ARGS, **(save_args or {})}
         self.metadata = metadata
-        super().__init__(PurePosixPath(path), version, exists_function=self._fs_exists,
-                         glob_function=self._fs_glob)
+        super().__init__(
+            PurePosixPath(path),
+            version,
+            exists_function=self._fs_exists,
+            glob_function=self._fs_glob,
+        )
 
     # -- file system -------------------------------------------------------------------
     @property
@@ -140,7 +150,8 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset):
         shown = redact_urls(path if "://" in path else join_protocol(self._protocol, path))
         return DatasetFileNotFoundError(
             f"{type(self).__name__}: no file at '{shown}'. Hint: run the node that produces "
-            "this dataset first, or fix 'filepath' in the catalog entry.")
+            "this dataset first, or fix 'filepath' in the catalog entry."
+        )
 
     def _save(self, data: Any) -> None:
         path = self._fs_path(self._get_save_path())
@@ -150,7 +161,8 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset):
                 f"Cannot save a version of '{redact_urls(self.filepath)}': a plain file with "
                 "that name exists (saved before versioning was enabled). Move it to "
                 f"'{name}/<version>/{name}' (e.g. {name}/2024-01-01T00.00.00.000Z/{name}) or "
-                "delete it.")
+                "delete it."
+            )
         self._write(path, data)
         self._invalidate_cache()
 
@@ -164,5 +176,9 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset):
         self._invalidate_cache()
 
     def _describe(self) -> dict[str, Any]:
-        return {"filepath": self.filepath, "protocol": self._protocol,
-                "load_args": self._load_args, "save_args": self._save_args}
+        return {
+            "filepath": self.filepath,
+            "protocol": self._protocol,
+            "load_args": self._load_args,
+            "save_args": self._save_args,
+        }

@@ -36,8 +36,9 @@ class _PandasFileDataset(FileDataset):
 
     def _check(self, data: Any) -> None:
         if not isinstance(data, _pandas().DataFrame):
-            raise DatasetError(f"{type(self).__name__} saves a pandas DataFrame, got "
-                               f"{type(data).__name__}.")
+            raise DatasetError(
+                f"{type(self).__name__} saves a pandas DataFrame, got {type(data).__name__}."
+            )
 
     def _write(self, path: str, data: Any) -> None:
         self._check(data)
@@ -61,8 +62,10 @@ class ParquetDataset(_PandasFileDataset):
 
     def _write(self, path: str, data: Any) -> None:
         if "partition_cols" in self._save_args:
-            raise DatasetError("ParquetDataset does not support save argument "
-                               "'partition_cols': use partitions.PartitionedDataset instead.")
+            raise DatasetError(
+                "ParquetDataset does not support save argument "
+                "'partition_cols': use partitions.PartitionedDataset instead."
+            )
         super()._write(path, data)
 
 
@@ -93,8 +96,7 @@ class ExcelDataset(_PandasFileDataset):
         try:
             import openpyxl  # noqa: F401
         except ImportError as exc:
-            raise DatasetError("pandas.ExcelDataset needs openpyxl: pip install openpyxl"
-                               ) from exc
+            raise DatasetError("pandas.ExcelDataset needs openpyxl: pip install openpyxl") from exc
 
     def _read(self, path: str) -> Any:
         self._require_openpyxl()
@@ -108,8 +110,10 @@ class ExcelDataset(_PandasFileDataset):
             self._check(data)
         writer_args = {k: v for k, v in self._save_args.items() if k == "engine"}
         args = {k: v for k, v in self._save_args.items() if k != "engine"}
-        with self._open_write(path) as handle, pandas.ExcelWriter(
-                handle, engine=writer_args.get("engine", "openpyxl")) as writer:
+        with (
+            self._open_write(path) as handle,
+            pandas.ExcelWriter(handle, engine=writer_args.get("engine", "openpyxl")) as writer,
+        ):
             if sheets is None:
                 data.to_excel(writer, **args)
             else:

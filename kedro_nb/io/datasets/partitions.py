@@ -39,23 +39,34 @@ class PartitionedDataset(FileSystemMixin, AbstractDataset):
         metadata: free-form user metadata.
     """
 
-    def __init__(self, *, path: str, dataset: str | type | dict[str, Any],
-                 filepath_arg: str = "filepath", filename_suffix: str = "",
-                 credentials: dict[str, Any] | None = None,
-                 load_args: dict[str, Any] | None = None,
-                 fs_args: dict[str, Any] | None = None, overwrite: bool = False,
-                 save_lazily: bool = True, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        path: str,
+        dataset: str | type | dict[str, Any],
+        filepath_arg: str = "filepath",
+        filename_suffix: str = "",
+        credentials: dict[str, Any] | None = None,
+        load_args: dict[str, Any] | None = None,
+        fs_args: dict[str, Any] | None = None,
+        overwrite: bool = False,
+        save_lazily: bool = True,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
         config = dict(dataset) if isinstance(dataset, dict) else {"type": dataset}
         if "type" not in config:
             raise CatalogConfigError("PartitionedDataset 'dataset' config needs a 'type'.")
         if config.pop("versioned", False) or "version" in config:
-            raise CatalogConfigError("PartitionedDataset does not support versioning of the "
-                                     "underlying dataset: remove 'versioned' from 'dataset'.")
+            raise CatalogConfigError(
+                "PartitionedDataset does not support versioning of the "
+                "underlying dataset: remove 'versioned' from 'dataset'."
+            )
         if filepath_arg in config:
-            raise CatalogConfigError(f"PartitionedDataset sets '{filepath_arg}' for each "
-                                     "partition: remove it from the 'dataset' config.")
-        self._dataset_type = resolve_type(config.pop("type"),
-                                          where="PartitionedDataset 'dataset'")
+            raise CatalogConfigError(
+                f"PartitionedDataset sets '{filepath_arg}' for each "
+                "partition: remove it from the 'dataset' config."
+            )
+        self._dataset_type = resolve_type(config.pop("type"), where="PartitionedDataset 'dataset'")
         self._dataset_config = config
         self._protocol, self._path = split_protocol(path)
         self._credentials = dict(credentials or {})
@@ -87,8 +98,7 @@ class PartitionedDataset(FileSystemMixin, AbstractDataset):
         root = self._root()
         if not self.fs.isdir(root):
             return []
-        return sorted(p for p in self.fs.find(root, **self._load_args)
-                      if p.endswith(self._suffix))
+        return sorted(p for p in self.fs.find(root, **self._load_args) if p.endswith(self._suffix))
 
     def _partition(self, root: str, relative: str) -> Any:
         full = join_protocol(self._protocol, f"{root}/{relative}")
@@ -106,19 +116,25 @@ class PartitionedDataset(FileSystemMixin, AbstractDataset):
             raise DatasetError(
                 f"No partitions found in '{redact_urls(self.filepath)}'"
                 f"{f' ending with {self._suffix!r}' if self._suffix else ''}. Hint: save "
-                "partitions first, or check 'path' and 'filename_suffix'.")
+                "partitions first, or check 'path' and 'filename_suffix'."
+            )
         return partitions
 
     def _save(self, data: dict[str, Any]) -> None:
         if not isinstance(data, dict):
-            raise DatasetError("PartitionedDataset saves a dict {partition_id: data}, got "
-                               f"{type(data).__name__}.")
+            raise DatasetError(
+                "PartitionedDataset saves a dict {partition_id: data}, got "
+                f"{type(data).__name__}."
+            )
         root = self._root()
         if self._overwrite and self.fs.exists(root):
             self.fs.rm(root, recursive=True)
         for partition_id, partition_data in sorted(data.items()):
-            value = (partition_data() if callable(partition_data) and self._save_lazily
-                     else partition_data)
+            value = (
+                partition_data()
+                if callable(partition_data) and self._save_lazily
+                else partition_data
+            )
             self._partition(root, f"{partition_id}{self._suffix}").save(value)
         self._invalidate()
 
@@ -133,8 +149,12 @@ class PartitionedDataset(FileSystemMixin, AbstractDataset):
         self._invalidate()
 
     def _describe(self) -> dict[str, Any]:
-        dataset_args = {k: v for k, v in self._dataset_config.items()
-                        if k not in ("credentials", "fs_args")}
-        return {"path": self.filepath, "dataset_type": type_path(self._dataset_type),
-                "dataset_config": dataset_args or None,
-                "filename_suffix": self._suffix or None}
+        dataset_args = {
+            k: v for k, v in self._dataset_config.items() if k not in ("credentials", "fs_args")
+        }
+        return {
+            "path": self.filepath,
+            "dataset_type": type_path(self._dataset_type),
+            "dataset_config": dataset_args or None,
+            "filename_suffix": self._suffix or None,
+        }

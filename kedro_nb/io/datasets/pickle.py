@@ -27,11 +27,15 @@ class PickleDataset(FileDataset):
         except ImportError as exc:
             raise CatalogConfigError(
                 f"PickleDataset backend '{backend}' cannot be imported ({exc}). Install it or "
-                "use backend 'pickle' or 'cloudpickle'.") from exc
-        if not (callable(getattr(module, "dump", None)) and callable(getattr(module, "load",
-                                                                              None))):
-            raise CatalogConfigError(f"PickleDataset backend '{backend}' has no dump/load "
-                                     "functions: use 'pickle', 'cloudpickle', 'joblib'...")
+                "use backend 'pickle' or 'cloudpickle'."
+            ) from exc
+        if not (
+            callable(getattr(module, "dump", None)) and callable(getattr(module, "load", None))
+        ):
+            raise CatalogConfigError(
+                f"PickleDataset backend '{backend}' has no dump/load "
+                "functions: use 'pickle', 'cloudpickle', 'joblib'..."
+            )
         self._backend = backend
         self._module = module
         super().__init__(filepath=filepath, **kwargs)

@@ -22,7 +22,9 @@ class TextDataset(FileDataset):
 
     def _write(self, path: str, data: Any) -> None:
         if not isinstance(data, str):
-            raise DatasetError(f"TextDataset saves str, got {type(data).__name__}: convert it "
-                               "first or use pickle.PickleDataset.")
+            raise DatasetError(
+                f"TextDataset saves str, got {type(data).__name__}: convert it "
+                "first or use pickle.PickleDataset."
+            )
         with self._open_write(path) as handle:
             handle.write(data)
