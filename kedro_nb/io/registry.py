@@ -30,6 +30,7 @@ BUILTIN_TYPES: dict[str, str] = {
     "yaml.YAMLDataset": f"{_DS}.yaml:YAMLDataset",
     "text.TextDataset": f"{_DS}.text:TextDataset",
     "partitions.PartitionedDataset": f"{_DS}.partitions:PartitionedDataset",
+    "tracking.MetricsDataset": f"{_DS}.tracking:MetricsDataset",
 }
 # Kedro spells its own memory dataset these ways (default runtime pattern, to_config output).
 _ALIASES = {
