@@ -3,6 +3,10 @@
 SQLite gives atomic writes and safe concurrent writers (several ``kedro-nb run`` processes, or
 a notebook and a terminal): each write is one ``BEGIN IMMEDIATE`` transaction with a generous
 busy timeout, and the database runs in WAL mode so readers never block writers.
+
+The store carries a schema version (SQLite's ``user_version``). A store written by an older
+kedro-nb (version 0 or 1: no version set, fewer columns) is migrated in place on the first
+write, by adding the new columns; its old rows read back with empty values for them.
 """
 
 from __future__ import annotations
@@ -24,9 +28,24 @@ if TYPE_CHECKING:
 
 RECORDS_DIR = ".kedro_nb"
 RECORDS_FILE = "runs.sqlite"
+#: the layout this module writes; 1 is the first release's (which left ``user_version`` at 0)
+SCHEMA_VERSION = 2
 _LOCK_RETRIES = 20
-_JSON_FIELDS = ("slicing", "node_timings", "saved", "runtime_params")
-_SCHEMA = """
+_JSON_FIELDS = (
+    "slicing",
+    "node_timings",
+    "saved",
+    "runtime_params",
+    "params",
+    "metrics",
+    "loaded_versions",
+    "saved_versions",
+    "input_fingerprints",
+    "cells",
+    "packages",
+)
+_BOOL_FIELDS = ("git_dirty",)
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -45,6 +64,19 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at);
 """
+#: columns added by schema version 2 (all nullable, so version-1 rows stay valid)
+_V2_COLUMNS = {
+    "git_dirty": "INTEGER",
+    "params": "TEXT",
+    "metrics": "TEXT",
+    "loaded_versions": "TEXT",
+    "saved_versions": "TEXT",
+    "input_fingerprints": "TEXT",
+    "notebook": "TEXT",
+    "cells": "TEXT",
+    "packages": "TEXT",
+    "like_run": "TEXT",
+}
 
 
 @dataclass
@@ -65,6 +97,20 @@ class RunRecord:
         error: for a failed run, the failing node and error text (credentials masked).
         env: the configuration environment.
         runtime_params: the parameters given for this run (``--params``).
+        git_dirty: whether the work tree had changes (``git status --short`` not empty, as
+            Kedro's ``git.dirty``); None outside git or when ``git`` is not installed.
+        params: the resolved parameter values the nodes saw (credential values masked).
+        metrics: metric name to number, from the metrics datasets the run saved
+            (``<dataset>.<key>``, or ``<dataset>`` for a dataset holding one number).
+        loaded_versions: versioned dataset to the version the run read.
+        saved_versions: versioned dataset to the version the run wrote.
+        input_fingerprints: unversioned local-file inputs to a fingerprint of their size and
+            modification time (so a changed input shows in a comparison).
+        notebook: the notebook whose node cells ran (relative to the project when inside it).
+        cells: node name to the id of the notebook cell it came from.
+        packages: ``python``, ``kedro-nb``, ``pandas`` and the packages the nodes' modules
+            import, to their versions.
+        like_run: the run this one reproduced (``--like``), else None.
     """
 
     run_id: str
@@ -81,6 +127,16 @@ class RunRecord:
     error: str | None = None
     env: str | None = None
     runtime_params: dict[str, Any] = field(default_factory=dict)
+    git_dirty: bool | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    loaded_versions: dict[str, str] = field(default_factory=dict)
+    saved_versions: dict[str, str] = field(default_factory=dict)
+    input_fingerprints: dict[str, str] = field(default_factory=dict)
+    notebook: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)
+    packages: dict[str, str] = field(default_factory=dict)
+    like_run: str | None = None
 
     @property
     def duration(self) -> float | None:
@@ -91,6 +147,25 @@ class RunRecord:
 
         start = datetime.fromisoformat(self.started_at)
         return (datetime.fromisoformat(self.ended_at) - start).total_seconds()
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Versioned dataset to the version this run read or wrote (the written one where
+        both), so ``catalog.load("model", version=record.versions["model"])`` gets it back."""
+        return {**self.loaded_versions, **self.saved_versions}
+
+    def metric(self, name: str) -> float | None:
+        """The metric called ``name``: its full name (``metrics.r2``), or a unique last part
+        (``r2``). None when this run has no such metric; RunRecordError when ambiguous."""
+        if name in self.metrics:
+            return self.metrics[name]
+        found = [key for key in self.metrics if key.endswith("." + name)]
+        if len(found) > 1:
+            raise RunRecordError(
+                f"Metric {name!r} is ambiguous in run {self.run_id}: {', '.join(sorted(found))}. "
+                "Give the full name."
+            )
+        return self.metrics[found[0]] if found else None
 
 
 def params_hash(parameters: Any) -> str:
@@ -104,6 +179,7 @@ class RunStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._schema_checked = False
 
     @classmethod
     def for_root(cls, root: str | Path) -> RunStore:
@@ -123,10 +199,11 @@ class RunStore:
 
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        if write:
+        if not self.path.exists():
+            if not write:
+                raise FileNotFoundError(self.path)
+            self._schema_checked = False  # a new (or deleted) file needs its tables
             self._make_folder()
-        elif not self.path.exists():
-            raise FileNotFoundError(self.path)
         import sqlite3  # here, not at import: a session that records nothing never needs it
 
         try:
@@ -136,11 +213,9 @@ class RunStore:
         try:
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA busy_timeout = 30000")
-            if write:
-                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    connection.execute("PRAGMA journal_mode = WAL")
-                connection.executescript(_SCHEMA)
+            if write and not self._schema_checked:
+                self._prepare(connection)
+                self._schema_checked = True
             yield connection
         except sqlite3.Error as exc:
             raise RunRecordError(
@@ -148,6 +223,40 @@ class RunStore:
             ) from exc
         finally:
             connection.close()
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
+        """WAL mode, the tables, and the migration of older layouts (once per store object)."""
+        if int(db.execute("PRAGMA user_version").fetchone()[0]) >= SCHEMA_VERSION:
+            return
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("BEGIN IMMEDIATE")  # one migrator at a time; the others then see it done
+        try:
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION:
+                for statement in _SCHEMA_V1.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+                for column, kind in _V2_COLUMNS.items():
+                    if column not in present:
+                        db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def schema_version(self) -> int:
+        """The store's schema version (0 when nothing was recorded yet)."""
+        try:
+            with self._connect(write=False) as db:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name='runs'")
+                return version or (1 if tables.fetchone()[0] else 0)
+        except FileNotFoundError:
+            return 0
 
     def save(self, record: RunRecord) -> None:
         """Insert or replace ``record`` atomically."""
@@ -174,25 +283,36 @@ class RunStore:
             except RunRecordError as exc:
                 # Switching to WAL or creating the schema can meet a lock that SQLite's busy
                 # handler does not wait for; another attempt a moment later succeeds.
-                import sqlite3
-
-                locked = isinstance(exc.__cause__, sqlite3.OperationalError) and (
-                    "locked" in str(exc.__cause__) or "busy" in str(exc.__cause__)
-                )
-                if not locked or attempt == _LOCK_RETRIES - 1:
+                if not _is_locked(exc) or attempt == _LOCK_RETRIES - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
         return False  # pragma: no cover - the loop returns or raises
 
-    def list(self, limit: int = 20) -> list[RunRecord]:
-        """The latest ``limit`` records, newest first (empty when nothing ran yet)."""
+    def delete(self, run_ids: list[str]) -> int:
+        """Delete the records of ``run_ids`` in one transaction; returns how many went."""
+        if not run_ids:
+            return 0
+        with self._connect(write=True) as db:
+            db.execute("BEGIN IMMEDIATE")
+            cursor = db.executemany("DELETE FROM runs WHERE run_id = ?", [(r,) for r in run_ids])
+            db.execute("COMMIT")
+        return int(cursor.rowcount)
+
+    def list(self, limit: int | None = 20) -> list[RunRecord]:
+        """The latest ``limit`` records (all when None), newest first (empty when nothing ran
+        yet)."""
         try:
             with self._connect(write=False) as db:
                 rows = db.execute(
-                    "SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?", (limit,)
+                    "SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                    (-1 if limit is None else limit,),
                 ).fetchall()
         except FileNotFoundError:
             return []
+        except RunRecordError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
         return [self._record(dict(row)) for row in rows]
 
     def get(self, run_id: str) -> RunRecord:
@@ -217,13 +337,27 @@ class RunStore:
 
     @staticmethod
     def _record(row: dict[str, Any]) -> RunRecord:
-        known = {f.name for f in fields(RunRecord)}
-        values = {k: v for k, v in row.items() if k in known}
+        values = {k: v for k, v in row.items() if k in _KNOWN}
         for name in _JSON_FIELDS:
-            values[name] = (
-                json.loads(values.get(name) or "null")
-                or type(
-                    RunRecord.__dataclass_fields__[name].default_factory()  # type: ignore[misc]
-                )()
-            )
+            values[name] = json.loads(values.get(name) or "null") or _EMPTY[name]()
+        for name in _BOOL_FIELDS:
+            if values.get(name) is not None:
+                values[name] = bool(values[name])
         return RunRecord(**values)
+
+
+_KNOWN = frozenset(f.name for f in fields(RunRecord))
+_EMPTY = {
+    f.name: f.default_factory  # type: ignore[misc]
+    for f in fields(RunRecord)
+    if f.name in _JSON_FIELDS
+}
+
+
+def _is_locked(exc: RunRecordError) -> bool:
+    import sqlite3
+
+    cause = exc.__cause__
+    return isinstance(cause, sqlite3.OperationalError) and (
+        "locked" in str(cause) or "busy" in str(cause)
+    )

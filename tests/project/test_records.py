@@ -113,3 +113,79 @@ def test_git_commit_of_a_work_tree(tmp_path: Path) -> None:
     assert git_commit(tmp_path) == sha
     run("checkout", "-q", "--detach")
     assert git_commit(tmp_path) == sha
+
+
+_V1_ROW = (
+    "2026-01-01T10.00.00.000Z", "2026-01-01T10:00:00+00:00", "2026-01-01T10:00:01+00:00",
+    "ds", "{}", "SequentialRunner", "abc", "h", '{"n1": 0.5}', '["out"]', "success", None,
+    "local", '{"x": 1}',
+)  # fmt: skip
+
+
+def _v1_store(path: Path) -> None:
+    """A store as the first release wrote it: no user_version, the first release's columns."""
+    import sqlite3
+
+    from kedro_nb.project.records import _SCHEMA_V1
+
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)
+    db.executescript(_SCHEMA_V1)
+    db.execute(f"INSERT INTO runs VALUES ({', '.join('?' * len(_V1_ROW))})", _V1_ROW)
+    db.commit()
+    db.close()
+
+
+def test_a_store_of_the_first_release_is_read_and_migrated(tmp_path: Path) -> None:
+    store = RunStore.for_root(tmp_path)
+    _v1_store(store.path)
+    assert store.schema_version() == 1
+    old = store.get("2026-01-01")
+    assert (old.status, old.node_timings, old.runtime_params) == ("success", {"n1": 0.5}, {"x": 1})
+    assert (old.metrics, old.params, old.git_dirty) == ({}, {}, None)
+    store.save(record("2026-01-02", "2026-01-02T00:00:00", metrics={"m.r2": 0.5}, git_dirty=True))
+    assert store.schema_version() == 2
+    assert [r.run_id for r in RunStore(store.path).list()] == ["2026-01-02", old.run_id]
+    assert store.get("2026-01-02").metrics == {"m.r2": 0.5}
+    assert store.get("2026-01-02").git_dirty is True
+    assert store.get(old.run_id) == old
+
+
+def test_new_fields_round_trip_and_versions_merge(tmp_path: Path) -> None:
+    store = RunStore.for_root(tmp_path)
+    full = record(
+        "r1",
+        "2026-01-01T00:00:00",
+        params={"model": {"alpha": 0.1}},
+        metrics={"metrics.r2": 0.9, "metrics.mae": 1.5, "loss": 0.2},
+        loaded_versions={"raw": "v0", "model": "v0"},
+        saved_versions={"model": "v1"},
+        input_fingerprints={"companies": "f00"},
+        notebook="notebooks/analysis.ipynb",
+        cells={"train": "cell-1"},
+        packages={"python": "3.11.7"},
+        git_dirty=False,
+        like_run="r0",
+    )
+    store.save(full)
+    again = store.get("r1")
+    assert again == full
+    assert again.versions == {"raw": "v0", "model": "v1"}
+    assert again.metric("r2") == 0.9
+    assert again.metric("metrics.mae") == 1.5
+    assert again.metric("loss") == 0.2
+    assert again.metric("missing") is None
+
+
+def test_an_ambiguous_short_metric_name_says_which_names_exist() -> None:
+    run = record("r", "t", metrics={"train.r2": 0.9, "test.r2": 0.8})
+    with pytest.raises(RunRecordError, match=r"test\.r2, train\.r2"):
+        run.metric("r2")
+
+
+def test_delete_removes_only_the_named_runs(tmp_path: Path) -> None:
+    store = RunStore.for_root(tmp_path)
+    for i in range(4):
+        store.save(record(f"r{i}", f"2026-01-01T00:00:0{i}"))
+    assert store.delete(["r0", "r2", "nope"]) == 2
+    assert [r.run_id for r in store.list()] == ["r3", "r1"]
