@@ -109,6 +109,7 @@ def notebook_pipeline(
     """
     from kedro_nb.convert.converter import analyze_file, in_pipeline
     from kedro_nb.pipeline import Pipeline, node
+    from kedro_nb.project.run_facts import CELL_ATTRIBUTE
 
     path = Path(path).resolve()
     nb = read_notebook(path)
@@ -122,6 +123,7 @@ def notebook_pipeline(
     nodes = []
     for cell in cells:
         func = node_function(cell, namespace, path.name)
+        setattr(func, CELL_ATTRIBUTE, (str(path), cell.cell_id))  # run records name the cell
         outputs: str | list[str] | None = (
             cell.outputs[0] if len(cell.outputs) == 1 else (list(cell.outputs) or None)
         )

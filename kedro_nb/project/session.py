@@ -288,6 +288,10 @@ class KedroNbSession:
         filtered = chosen.filter(**slicing) if slicing else chosen
         runner = self._runner(runner)
         parameters = self.params
+        from kedro_nb.project.run_facts import GitStatus  # subprocess: not at %load_ext
+
+        git_sha = self._git_sha()
+        git_status = GitStatus(self.project_path, git_sha is not None)  # read after the run
         record = RunRecord(
             run_id="",
             started_at="",
@@ -296,7 +300,7 @@ class KedroNbSession:
             | ({"load_versions": load_versions} if load_versions else {})
             | ({"only_missing_outputs": True} if only_missing_outputs else {}),
             runner=type(runner).__name__,
-            git_sha=self._git_sha(),
+            git_sha=git_sha,
             params_hash=params_hash(parameters),
             env=self.env,
             runtime_params=dict(self.config_loader.runtime_params),
@@ -326,6 +330,7 @@ class KedroNbSession:
             record.node_timings = dict(getattr(exc, "node_timings", {}) or {})
             record.saved = list(getattr(exc, "saved", []) or [])
             record.error = self.scrub(_error_text(exc))
+            self._add_facts(record, filtered, catalog, parameters, git_status)
             self.store.save(record)
             raise
         self._catalog = catalog
@@ -334,8 +339,38 @@ class KedroNbSession:
         record.ended_at = _now()
         record.node_timings = dict(result.node_timings)
         record.saved = list(result.saved)
+        self._add_facts(record, filtered, catalog, parameters, git_status)
         self.store.save(record)
         return record
+
+    def _add_facts(
+        self,
+        record: RunRecord,
+        pipeline: Any,
+        catalog: Any,
+        parameters: dict[str, Any],
+        git_status: Any,
+    ) -> None:
+        """Fill in what the run read and wrote: parameter values (credentials masked),
+        metrics, dataset versions, notebook cells, package versions, git dirty. A fact that
+        cannot be gathered is left empty with a warning: recording never breaks a run."""
+        from kedro_nb.project import run_facts
+
+        try:
+            self.scrub("")  # reads the credential values to mask, if no catalog did yet
+            record.params = run_facts.mask_secrets(parameters, self._secrets or ())
+            record.git_dirty = git_status.dirty()
+            record.packages = run_facts.node_packages(pipeline.nodes)
+            record.notebook, record.cells = run_facts.node_cells(pipeline.nodes, self.project_path)
+            if catalog is None:
+                return
+            outputs = pipeline.all_outputs()
+            record.metrics = run_facts.metric_values(catalog, outputs, record.saved)
+            record.loaded_versions, record.saved_versions, record.input_fingerprints = (
+                run_facts.dataset_versions(catalog, pipeline.inputs(), record.saved)
+            )
+        except Exception as exc:  # pragma: no cover - defensive: a fact is not worth a run
+            logger.warning("Run %s: some facts were not recorded: %s", record.run_id, exc)
 
     def _run_params(
         self, record: RunRecord, slicing: dict[str, Any], load_versions: dict[str, str] | None
