@@ -11,9 +11,11 @@ write, by adding the new columns; its old rows read back with empty values for t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,7 +181,13 @@ class RunStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._schema_checked = False
+        self._local = threading.local()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path}  # connections stay with the process that opened them
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
 
     @classmethod
     def for_root(cls, root: str | Path) -> RunStore:
@@ -199,30 +207,57 @@ class RunStore:
 
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """The store's connection for this thread, opened once and kept: closing the last
+        connection of a WAL database checkpoints and deletes the WAL file, which would cost
+        each write tens of milliseconds of disk flushes."""
         if not self.path.exists():
             if not write:
                 raise FileNotFoundError(self.path)
-            self._schema_checked = False  # a new (or deleted) file needs its tables
+            self._forget_connection()  # a new (or deleted) file needs its tables
             self._make_folder()
         import sqlite3  # here, not at import: a session that records nothing never needs it
 
+        connection = self._connection()
         try:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise RunRecordError(f"Cannot open run records {self.path}: {exc}") from exc
-        try:
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA busy_timeout = 30000")
-            if write and not self._schema_checked:
+            if write and not self._local.prepared:
                 self._prepare(connection)
-                self._schema_checked = True
+                self._local.prepared = True
             yield connection
         except sqlite3.Error as exc:
+            self._forget_connection()
             raise RunRecordError(
                 f"Run records {self.path}: {exc}. Delete the file to start a fresh history."
             ) from exc
-        finally:
-            connection.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        import sqlite3
+
+        local = self._local
+        if getattr(local, "connection", None) is not None and local.pid == os.getpid():
+            return local.connection  # type: ignore[no-any-return]
+        try:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA busy_timeout = 30000")
+            # WAL with synchronous=NORMAL: a commit is atomic and never corrupts the store, but
+            # is not flushed to disk on its own (checkpoints are); a run does not wait on fsync.
+            connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise RunRecordError(f"Cannot open run records {self.path}: {exc}") from exc
+        local.connection, local.pid, local.prepared = connection, os.getpid(), False
+        return connection
+
+    def _forget_connection(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        self._local.prepared = False
+        if connection is not None and self._local.pid == os.getpid():
+            with contextlib.suppress(Exception):  # already broken: nothing more to release
+                connection.close()
+
+    def close(self) -> None:
+        """Close this thread's connection (the next use opens a new one)."""
+        self._forget_connection()
 
     @staticmethod
     def _prepare(db: sqlite3.Connection) -> None:
