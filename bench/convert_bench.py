@@ -20,7 +20,7 @@ import nbformat
 from nbconvert.exporters import PythonExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kedro_nb.convert.cli import convert_main
+from kedro_nb.cli.convert import convert_main
 from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 
 DATA = Path(__file__).parent / ".data" / "convert"

@@ -135,14 +135,14 @@ def import_time(runs: int = 7) -> str:
     best = float("inf")
     for _ in range(runs):
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import kedro_nb.cli, kedro_nb.strip.cli"],
+            [sys.executable, "-X", "importtime", "-c", "import kedro_nb.cli, kedro_nb.cli.strip"],
             capture_output=True,
             text=True,
         )
         total = 0
         for line in done.stderr.splitlines():
             fields = line.split("|")
-            if len(fields) == 3 and fields[2].rstrip() in (" kedro_nb.cli", " kedro_nb.strip.cli"):
+            if len(fields) == 3 and fields[2].rstrip() in (" kedro_nb.cli", " kedro_nb.cli.strip"):
                 total += int(fields[1])
         best = min(best, total)
     return f"{best / 1000:.1f} ms"
@@ -180,7 +180,7 @@ def main() -> None:
     print(f"{'tool':<18}{'ms/file':>9}{'vs python -c pass':>19}  failed runs")
     for name, (ms, failed) in sample.items():
         print(f"{name:<18}{ms:>9.1f}{ms / floor:>18.2f}x  {failed}")
-    print(f"\nimport time of kedro_nb.cli + kedro_nb.strip.cli (-X importtime): {import_time()}")
+    print(f"\nimport time of kedro_nb.cli + kedro_nb.cli.strip (-X importtime): {import_time()}")
     same, total = verify(corpus, whole["kedro-nb strip"][2])
     print(f"layout check: {same}/{total} files byte-identical to nbformat.writes of the result")
     for _, _, work in whole.values():

@@ -76,3 +76,8 @@ class UnknownPipelineError(ConvertError):
 class SetupCellError(ConvertError):
     """Raised by ``notebook_pipeline`` when executing a setup cell fails (the original error is
     the ``__cause__``; ``cell_location`` maps it to the cell)."""
+
+
+class NodeSourceError(ConvertError):
+    """Raised by :mod:`kedro_nb.convert.node_source` when a node's function body cannot be
+    recovered (built-in or lambda function, source file gone)."""

@@ -22,11 +22,6 @@ class NoSessionError(NotebookLayerError):
     at ``%load_ext``); the magics turn it into a one-line ``UsageError``."""
 
 
-class NodeSourceError(NotebookLayerError):
-    """Raised by :mod:`kedro_nb.notebook.node_source` when a node's function body cannot be
-    recovered (built-in or lambda function, source file gone)."""
-
-
 class PipelineRunFailed(NotebookLayerError):
     """Raised by ``%run_pipeline`` after a node failed, once the failure report is built.
 

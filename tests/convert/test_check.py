@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from convert_nbhelpers import code
 
-from kedro_nb.convert import cli
+from kedro_nb.cli.check import check_main
 from kedro_nb.convert.check import check_notebook
 
 LEAKY = [
@@ -23,7 +23,7 @@ def test_static_check_reports_hidden_state_mutation_and_undefined(write_notebook
         ("mutation", 2, 1),
         ("undefined", 3, 1),
     ]
-    assert cli.check_main([str(path)]) == 1
+    assert check_main([str(path)]) == 1
     out = capsys.readouterr().out
     assert "cell 2, line 1 (node 'enrich'): hidden-state: reads 'lookup'" in out
     assert "3 problem(s) (static)" in out
@@ -31,7 +31,7 @@ def test_static_check_reports_hidden_state_mutation_and_undefined(write_notebook
 
 def test_clean_notebook_passes(write_notebook, capsys):
     path = write_notebook([code("a = 1", "one"), code("b = a + 1", "two")])
-    assert cli.check_main([str(path)]) == 0
+    assert check_main([str(path)]) == 0
     assert "ok (static)" in capsys.readouterr().out
 
 
@@ -71,7 +71,7 @@ def test_execute_runs_each_node_in_isolation_and_finds_hidden_state(write_notebo
         "parameters.yml",
         "rows.json",
     ]
-    assert cli.check_main([str(path), "--execute"]) == 1
+    assert check_main([str(path), "--execute"]) == 1
     assert "cell 4, line 1 (node 'sneaky'): hidden-state: NameError" in capsys.readouterr().out
 
 
@@ -81,7 +81,7 @@ def test_execute_passes_an_isolated_notebook(write_notebook, capsys):
         catalog="rows:\n  type: json.JSONDataset\n  filepath: rows.json\n",
     )
     (path.parent / "rows.json").write_text("[1, 2, 3]")
-    assert cli.check_main([str(path), "--execute"]) == 0
+    assert check_main([str(path), "--execute"]) == 0
     assert "ok (static + isolated run)" in capsys.readouterr().out
 
 
@@ -89,8 +89,8 @@ def test_execute_reports_missing_inputs_instead_of_crashing(write_notebook, caps
     path = write_notebook(
         [code("n = len(rows)", "count")], catalog="rows:\n  type: MemoryDataset\n"
     )
-    assert cli.check_main([str(path), "--execute"]) == 1
+    assert check_main([str(path), "--execute"]) == 1
     assert "cell 0 (node 'count'): failed: DatasetError" in capsys.readouterr().out
     path.write_text(path.read_text().replace("len(rows)", "params['k']"))
-    assert cli.check_main([str(path), "--execute"]) == 1
+    assert check_main([str(path), "--execute"]) == 1
     assert "(pipeline)'): failed: Pipeline input(s) ['params:k']" in capsys.readouterr().out

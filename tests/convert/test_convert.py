@@ -10,7 +10,7 @@ import pytest
 import yaml
 from convert_nbhelpers import RUFF_GENERATED, code, md
 
-from kedro_nb.convert import cli
+from kedro_nb.cli.convert import convert_main
 from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 from kedro_nb.convert.errors import CatalogConflictError, DuplicateOutputError
 
@@ -106,14 +106,14 @@ def test_generated_code_is_ruff_clean_and_importable(notebook):
 def test_output_is_deterministic_and_check_reports_drift(notebook, capsys):
     first = plan_conversion(notebook).sources
     assert plan_conversion(notebook).sources == first
-    assert cli.convert_main([str(notebook), "--check"]) == 1
+    assert convert_main([str(notebook), "--check"]) == 1
     assert "+++ b/pipelines/analysis/nodes.py" in capsys.readouterr().out
-    assert cli.convert_main([str(notebook)]) == 0
-    assert cli.convert_main([str(notebook), "--check"]) == 0
+    assert convert_main([str(notebook)]) == 0
+    assert convert_main([str(notebook), "--check"]) == 0
     nodes = notebook.parent / "pipelines" / "analysis" / "nodes.py"
     nodes.write_text(nodes.read_text().replace("SCALE = 2.0", "SCALE = 3.0"))
     capsys.readouterr()
-    assert cli.convert_main([str(notebook), "--check"]) == 1
+    assert convert_main([str(notebook), "--check"]) == 1
     out = capsys.readouterr().out
     assert "-SCALE = 3.0\n+SCALE = 2.0" in out
 
@@ -164,7 +164,7 @@ def test_an_error_writes_nothing(write_notebook, capsys):
     with pytest.raises(DuplicateOutputError):
         convert_notebook(path)
     assert sorted(p.name for p in path.parent.iterdir()) == ["analysis.ipynb"]
-    assert cli.convert_main([str(path)]) == 1
+    assert convert_main([str(path)]) == 1
     assert "both produce 'a'" in capsys.readouterr().err
 
 
@@ -183,20 +183,20 @@ def test_execute_picks_parquet_for_dataframes_and_pickle_otherwise(write_noteboo
         catalog="values:\n  type: json.JSONDataset\n  filepath: values.json\n",
     )
     (path.parent / "values.json").write_text("[1, 2]")
-    assert cli.convert_main([str(path), "--execute"]) == 1
+    assert convert_main([str(path), "--execute"]) == 1
     assert "(cell 3, line 1)" in capsys.readouterr().err
     assert not (path.parent / "catalog_analysis.yml").exists()
-    assert cli.convert_main([str(path), "--execute", "--pipeline", "analysis"]) == 0
+    assert convert_main([str(path), "--execute", "--pipeline", "analysis"]) == 0
     entries = yaml.safe_load((path.parent / "catalog_analysis.yml").read_text())
     assert entries["frame"]["type"] == "pandas.ParquetDataset"
     assert entries["rows"]["type"] == "pickle.PickleDataset"
-    assert cli.convert_main([str(path), "--pipeline", "analysis"]) == 0  # static run keeps them
+    assert convert_main([str(path), "--pipeline", "analysis"]) == 0  # static run keeps them
     assert yaml.safe_load((path.parent / "catalog_analysis.yml").read_text()) == entries
     assert sorted(p.name for p in path.parent.iterdir() if p.suffix in (".pkl", ".parquet")) == []
 
 
 def test_a_notebook_without_node_cells_says_how_to_tag(write_notebook, capsys):
     path = write_notebook([code("a = 1"), md("notes")])
-    assert cli.convert_main([str(path)]) == 0
+    assert convert_main([str(path)]) == 0
     assert "no node cells: tag the cells of the pipeline 'node:<name>'" in capsys.readouterr().err
     assert sorted(p.name for p in path.parent.iterdir()) == ["analysis.ipynb"]

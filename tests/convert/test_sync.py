@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from convert_nbhelpers import code
 
-from kedro_nb.convert import cli
+from kedro_nb.cli.sync import sync_main
 from kedro_nb.convert.cells import cell_source, read_notebook, set_cell_source, write_notebook
 from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 from kedro_nb.convert.errors import GeneratedFileError, SyncConflictError
@@ -65,7 +65,7 @@ def test_nothing_to_sync_when_only_the_notebook_changed(converted, capsys):
     set_cell_source(nb["cells"][2], "total = float(scaled.max())\ncatalog.save('report', total)")
     write_notebook(notebook, nb)
     before = nodes.read_text()
-    assert cli.sync_main([str(notebook)]) == 0
+    assert sync_main([str(notebook)]) == 0
     assert "nothing to sync" in capsys.readouterr().out
     assert nodes.read_text() == before
 
@@ -81,7 +81,7 @@ def test_both_sides_changed_is_a_conflict_and_nothing_is_written(converted, caps
     with pytest.raises(SyncConflictError, match="node 'report': cell 2 \\(id c02\\)"):
         sync_notebook(notebook)
     assert (notebook.read_text(), nodes.read_text()) == before
-    assert cli.sync_main([str(notebook)]) == 1
+    assert sync_main([str(notebook)]) == 1
     assert "both changed" in capsys.readouterr().err
 
 
@@ -94,7 +94,7 @@ def test_sync_before_convert_says_to_convert_first(write_notebook):
 def test_edits_outside_node_functions_are_reported_not_lost_silently(converted, capsys):
     notebook, nodes = converted
     _edit(nodes, "import numpy as np\n", "import numpy as np\n\nLIMIT = 3\n")
-    assert cli.sync_main([str(notebook)]) == 0
+    assert sync_main([str(notebook)]) == 0
     captured = capsys.readouterr()
     assert "nothing to sync" in captured.out
     assert "edits outside the node functions" in captured.err

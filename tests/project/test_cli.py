@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kedro_nb.cli import main
-from kedro_nb.project.cli import run_main, runs_main
+from kedro_nb.cli.run import run_main
+from kedro_nb.cli.runs import runs_main
 
 SECRET = "FAKE-SECRET-4f1c9a"
 CONSOLE_SCRIPT = Path(sys.executable).with_name("kedro-nb")
@@ -171,7 +172,7 @@ def test_no_project_found(tmp_path: Path, capsys) -> None:
 
 _STARTUP_PROBE = """
 import sys
-from kedro_nb.project.cli import run_main
+from kedro_nb.cli.run import run_main
 code = run_main(["--project", sys.argv[1], "--pipeline", "data_processing"])
 loaded = sorted(m for m in sys.modules if m.startswith("spaceflights.pipelines."))
 print(code, ",".join(loaded))
@@ -220,7 +221,7 @@ def test_a_broken_pipeline_warns_on_one_line_and_the_rest_runs(mini: Path, write
 _IMPORT_PROBE = """
 import sys
 import kedro_nb.project
-from kedro_nb.project.cli import run_main
+from kedro_nb.cli.run import run_main
 assert run_main(["--help"]) == 0
 print(sorted({m.split(".")[0] for m in sys.modules} & {"pandas", "omegaconf", "kedro", "numpy"}))
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kedro_nb.strip.cli import main
+from kedro_nb.cli.strip import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -301,8 +301,8 @@ def _big_notebook(path: Path, megabytes: float, marker: str) -> bytes:
 
 def test_big_files_in_a_row_read_through_one_buffer(tmp_path: Path, capsys):
     """Growing, shrinking and far smaller files in one run: each is read and stripped whole."""
+    from kedro_nb.cli.strip import main
     from kedro_nb.strip._files import ReadBuffer
-    from kedro_nb.strip.cli import main
 
     sizes = [1.5, 3.0, 1.2, 3.1, 2.9, 0.5, 3.3]
     paths = [tmp_path / f"nb{i}.ipynb" for i in range(len(sizes))]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kedro_nb.cli.strip import main
 from kedro_nb.strip import GitError
 from kedro_nb.strip._git import (
     ATTRIBUTES_LINE,
@@ -21,7 +22,6 @@ from kedro_nb.strip._git import (
     status,
     uninstall,
 )
-from kedro_nb.strip.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,8 +1,9 @@
 """The pre-commit hooks, run by the real ``pre-commit try-repo`` in a temporary git repository.
 
-try-repo installs the hook repository at a commit, so the current stripper files are committed into
-a temporary clone of this repository first. pre-commit then pip-installs that clone into its own
-virtualenv (``language: python``), once per test module under a temporary PRE_COMMIT_HOME.
+try-repo installs the hook repository at a commit, so the current stripper files (and the command
+line package that starts it) are committed into a temporary clone of this repository first.
+pre-commit then pip-installs that clone into its own virtualenv (``language: python``), once per
+test module under a temporary PRE_COMMIT_HOME.
 
 In the clone only, the dependency list is cut to what ``kedro_nb.strip`` imports (orjson): the full
 list downloads ~100 MB (pyarrow, pandas, jupyterlab) and took 0.5 to 5 minutes here depending on the
@@ -24,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 PRE_COMMIT = str(Path(sys.executable).parent / "pre-commit")
-OURS = ["kedro_nb/strip", ".pre-commit-hooks.yaml"]
+OURS = ["kedro_nb/strip", "kedro_nb/cli", ".pre-commit-hooks.yaml"]
 
 
 def _run(args, cwd, env):

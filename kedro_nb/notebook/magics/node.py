@@ -11,12 +11,12 @@ from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from kedro_nb.notebook.errors import NodeSourceError
+from kedro_nb.convert.errors import NodeSourceError
 from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import LOAD_NODE_MAGIC, RUN_PIPELINE_MAGIC
 
 if TYPE_CHECKING:
-    from kedro_nb.notebook.node_source import DebugCell
+    from kedro_nb.convert.node_source import DebugCell
 
 M = LOAD_NODE_MAGIC
 
@@ -48,7 +48,7 @@ class NodeMagics(KedroNbMagics):
             return
         if not args.node:
             raise UsageError(f"%{M}: name the node to load, e.g. %{M} preprocess_companies")
-        from kedro_nb.notebook.node_source import notebook_node_cell, notebook_node_names
+        from kedro_nb.convert.node_source import notebook_node_cell, notebook_node_names
 
         session = self.session()
         cell = None if args.notebook is not None else self._project_cell(session, args.node)
@@ -91,7 +91,7 @@ class NodeMagics(KedroNbMagics):
         return found
 
     def _project_cell(self, session: Any, name: str) -> DebugCell | None:
-        from kedro_nb.notebook.node_source import project_node_cell
+        from kedro_nb.convert.node_source import project_node_cell
 
         for pipeline in self._pipelines(session):
             for node in pipeline.nodes:

@@ -6,8 +6,8 @@ import functools
 
 import pytest
 
-from kedro_nb.notebook.errors import NodeSourceError
-from kedro_nb.notebook.node_source import project_node_cell
+from kedro_nb.convert.errors import NodeSourceError
+from kedro_nb.convert.node_source import project_node_cell
 from kedro_nb.pipeline import node
 
 

@@ -1,7 +1,8 @@
-"""``kedro-nb convert``, ``check`` and ``sync``: argument parsing and printing only.
+"""``kedro-nb convert``: argument parsing and printing only; the options it shares with
+``kedro-nb check`` and ``kedro-nb sync``.
 
-Each ``*_main(argv)`` returns the exit code: 0 success, 1 problems found (drift, failed check,
-conversion error), 2 usage error (argparse).
+``convert_main(argv)`` returns the exit code: 0 success, 1 problems found (drift, conversion
+error), 2 usage error (argparse).
 """
 
 from __future__ import annotations
@@ -15,18 +16,18 @@ from kedro_nb.convert.codegen import TARGETS
 from kedro_nb.convert.errors import ConvertError
 
 
-def _project_option(parser: argparse.ArgumentParser) -> None:
+def add_project_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", metavar="DIR", help="project root (default: found upward)")
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    _project_option(parser)
+def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
+    add_project_option(parser)
     parser.add_argument(
         "--pipeline", metavar="NAME", help="only cells of this pipeline (default: every pipeline)"
     )
 
 
-def _target_option(parser: argparse.ArgumentParser) -> None:
+def add_target_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         choices=sorted(TARGETS),
@@ -35,7 +36,7 @@ def _target_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _error(command: str, exc: Exception) -> int:
+def report_error(command: str, exc: Exception) -> int:
     print(f"kedro-nb {command}: error: {exc}", file=sys.stderr)
     return 1
 
@@ -49,8 +50,8 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
         "beside the notebook outside a project, plus conf catalog entries for the outputs.",
     )
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
-    _common(parser)
-    _target_option(parser)
+    add_pipeline_options(parser)
+    add_target_option(parser)
     parser.add_argument(
         "--execute",
         action="store_true",
@@ -96,7 +97,7 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                     continue
             conversion = convert_notebook(notebook, values=values, **options)
         except ConvertError as exc:
-            status = _error("convert", exc)
+            status = report_error("convert", exc)
             continue
         for issue in conversion.issues:
             print(f"{notebook}: warning: {issue}", file=sys.stderr)
@@ -113,61 +114,3 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
         for path in conversion.catalogs:
             print(f"{notebook}: catalog entries -> {path}")
     return status
-
-
-def check_main(argv: Sequence[str] | None = None) -> int:
-    """``kedro-nb check NOTEBOOK... [--execute]``: report node cells that are not isolated."""
-    parser = argparse.ArgumentParser(
-        prog="kedro-nb check",
-        description="Warn about node cells that mutate their inputs, read undefined names or "
-        "state defined in exploration cells; --execute also runs every node in a namespace "
-        "holding only its declared inputs. Exit code 1 when a problem is found.",
-    )
-    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
-    _project_option(parser)
-    parser.add_argument("--execute", action="store_true", help="run each node in isolation")
-    parser.add_argument("--runner", default="sequential", help="runner for --execute")
-    args = parser.parse_args(argv)
-    from kedro_nb.convert.check import check_notebook
-
-    status = 0
-    for notebook in args.notebooks:
-        try:
-            report = check_notebook(
-                notebook, execute=args.execute, project=args.project, runner=args.runner
-            )
-        except ConvertError as exc:
-            status = _error("check", exc)
-            continue
-        print(report.format())
-        status = status or (0 if report.ok else 1)
-    return status
-
-
-def sync_main(argv: Sequence[str] | None = None) -> int:
-    """``kedro-nb sync NOTEBOOK``: carry edits of generated ``nodes.py`` back into the cells."""
-    parser = argparse.ArgumentParser(
-        prog="kedro-nb sync",
-        description="Copy edits made in the generated nodes.py back into the matching node "
-        "cells (matched by cell id), then regenerate. Stops with a conflict report, writing "
-        "nothing, when a function and its cell both changed since the last conversion.",
-    )
-    parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
-    _common(parser)
-    _target_option(parser)
-    args = parser.parse_args(argv)
-    from kedro_nb.convert.sync import sync_notebook
-
-    try:
-        result = sync_notebook(
-            args.notebook, pipeline=args.pipeline, project=args.project, target=args.target
-        )
-    except ConvertError as exc:
-        return _error("sync", exc)
-    for note in result.notes:
-        print(f"{args.notebook}: note: {note}", file=sys.stderr)
-    if result.updated:
-        print(f"{args.notebook}: updated cells of nodes {', '.join(result.updated)}")
-    else:
-        print(f"{args.notebook}: nothing to sync")
-    return 0

@@ -1,10 +1,11 @@
-"""The cell ``%load_node`` writes: a node's code as top-level statements, and the inputs to load.
+"""A node's code as top-level statements, and the inputs to load: the cell ``%load_node`` writes.
 
-Plain functions, no IPython. For a project node, the function's body is taken from its source
-file (``inspect.getsource``), dedented, with the final ``return X`` turned into the expression
-``X`` so the cell shows the result; its parameters become variables bound to the node's inputs.
-For a notebook node, the node cell's own source is used as it is, its plain dataset inputs bound to
-variables of the same name.
+Plain functions, no IPython: source is parsed and rewritten with ``ast`` here, in the conversion
+layer, and the notebook layer only puts the result in a cell. For a project node, the function's
+body is taken from its source file (``inspect.getsource``), dedented, with the final ``return X``
+turned into the expression ``X`` so the cell shows the result; its parameters become variables
+bound to the node's inputs. For a notebook node, the node cell's own source is used as it is, its
+plain dataset inputs bound to variables of the same name.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.notebook.errors import NodeSourceError
-from kedro_nb.notebook.names import LOAD_NODE_MAGIC
+from kedro_nb.convert.errors import NodeSourceError
 
 PARAMS_PREFIX = "params:"
 
@@ -64,7 +64,7 @@ def _body_source(func: Any, node_name: str) -> str:
     if definition is None:  # a lambda, or a callable object
         raise NodeSourceError(
             f"Cannot show the code of node {node_name!r}: its function is not a 'def' "
-            f"(a lambda or callable object); write it as a def to debug it with %{LOAD_NODE_MAGIC}."
+            f"(a lambda or callable object); write it as a def to debug it step by step."
         )
     body = list(definition.body)
     if len(body) > 1 and _is_docstring(body[0]):

@@ -1,0 +1,42 @@
+"""``kedro-nb check``: argument parsing and printing only.
+
+``check_main(argv)`` returns the exit code: 0 success, 1 problems found, 2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from kedro_nb.cli.convert import add_project_option, report_error
+from kedro_nb.convert.errors import ConvertError
+
+
+def check_main(argv: Sequence[str] | None = None) -> int:
+    """``kedro-nb check NOTEBOOK... [--execute]``: report node cells that are not isolated."""
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb check",
+        description="Warn about node cells that mutate their inputs, read undefined names or "
+        "state defined in exploration cells; --execute also runs every node in a namespace "
+        "holding only its declared inputs. Exit code 1 when a problem is found.",
+    )
+    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
+    add_project_option(parser)
+    parser.add_argument("--execute", action="store_true", help="run each node in isolation")
+    parser.add_argument("--runner", default="sequential", help="runner for --execute")
+    args = parser.parse_args(argv)
+    from kedro_nb.convert.check import check_notebook
+
+    status = 0
+    for notebook in args.notebooks:
+        try:
+            report = check_notebook(
+                notebook, execute=args.execute, project=args.project, runner=args.runner
+            )
+        except ConvertError as exc:
+            status = report_error("check", exc)
+            continue
+        print(report.format())
+        status = status or (0 if report.ok else 1)
+    return status

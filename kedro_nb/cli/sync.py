@@ -1,0 +1,43 @@
+"""``kedro-nb sync``: argument parsing and printing only.
+
+``sync_main(argv)`` returns the exit code: 0 success, 1 problems found, 2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kedro_nb.cli.convert import add_pipeline_options, add_target_option, report_error
+from kedro_nb.convert.errors import ConvertError
+
+
+def sync_main(argv: Sequence[str] | None = None) -> int:
+    """``kedro-nb sync NOTEBOOK``: carry edits of generated ``nodes.py`` back into the cells."""
+    parser = argparse.ArgumentParser(
+        prog="kedro-nb sync",
+        description="Copy edits made in the generated nodes.py back into the matching node "
+        "cells (matched by cell id), then regenerate. Stops with a conflict report, writing "
+        "nothing, when a function and its cell both changed since the last conversion.",
+    )
+    parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
+    add_pipeline_options(parser)
+    add_target_option(parser)
+    args = parser.parse_args(argv)
+    from kedro_nb.convert.sync import sync_notebook
+
+    try:
+        result = sync_notebook(
+            args.notebook, pipeline=args.pipeline, project=args.project, target=args.target
+        )
+    except ConvertError as exc:
+        return report_error("sync", exc)
+    for note in result.notes:
+        print(f"{args.notebook}: note: {note}", file=sys.stderr)
+    if result.updated:
+        print(f"{args.notebook}: updated cells of nodes {', '.join(result.updated)}")
+    else:
+        print(f"{args.notebook}: nothing to sync")
+    return 0
