@@ -264,7 +264,7 @@ def run_main(argv: Sequence[str]) -> int:
             runner=runner,
             load_versions=_load_versions(args.load_versions),
             only_missing_outputs=args.only_missing_outputs,
-        )
+        ).record
     except KeyboardInterrupt:
         print("kedro-nb run: interrupted.", file=sys.stderr)
         return EXIT_FAILED
@@ -302,21 +302,22 @@ def _no_project_error(project: str | None) -> Exception:
 def _report_failure(exc: Exception, session: Any, argv: list[str], verbose: bool) -> int:
     import traceback
 
-    from kedro_nb.runner import NodeRunError
+    from kedro_nb.runner import node_failure
 
     scrub = session.scrub if session is not None else (lambda text: text)
     if verbose:
         print(scrub("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
-    if isinstance(exc, NodeRunError):
-        cause = exc.__cause__ or exc
+    failure = node_failure(exc)
+    if failure is not None:
         print(
-            scrub(f"kedro-nb run: node '{exc.node_name}' failed: {type(cause).__name__}: {cause}"),
+            scrub(f"kedro-nb run: node '{failure.node_name}' failed: {type(exc).__name__}: {exc}"),
             file=sys.stderr,
         )
-        if exc.completed:
-            print(f"  completed before the failure: {', '.join(exc.completed)}", file=sys.stderr)
-        if exc.resume_from:
-            print(f"  resume with: {_resume_command(argv, exc.resume_from)}", file=sys.stderr)
+        if failure.completed:
+            completed = ", ".join(failure.completed)
+            print(f"  completed before the failure: {completed}", file=sys.stderr)
+        if failure.resume_from:
+            print(f"  resume with: {_resume_command(argv, failure.resume_from)}", file=sys.stderr)
         else:
             print("  no node completed: fix the error and run the same command.", file=sys.stderr)
         if not verbose:

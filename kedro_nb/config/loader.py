@@ -93,7 +93,8 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                     f"Unknown merge strategy {strategy!r} for {key!r}; expected one of "
                     f"{list(_MERGE_STRATEGIES)} (in CONFIG_LOADER_ARGS['merge_strategy'])."
                 )
-        self._explicit_env = env is not None
+        #: whether ``env`` was given (Kedro's hooks see ``env=None`` otherwise)
+        self.env_given = env is not None
         self._standalone = False
         self._cache: dict[str, dict[str, Any]] = {}
         self._globals: dict[str, Any] | None = None
@@ -185,7 +186,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         for folder in self.env_folders():
             if folder.is_dir():
                 folders.append(folder)
-            elif self._explicit_env and folder.name == self.env:
+            elif self.env_given and folder.name == self.env:
                 present = sorted(p.name for p in self.conf_source.iterdir() if p.is_dir())
                 import difflib  # error path only
 

@@ -145,8 +145,8 @@ def _chain(exc: BaseException) -> list[BaseException]:
 def cell_location(exc: BaseException) -> tuple[int, int] | None:
     """``(cell_index, line)`` of the innermost frame of ``exc`` that ran notebook cell code.
 
-    Follows ``__cause__`` / ``__context__`` (a runner's ``NodeRunError`` carries the node's
-    exception as its cause). ``cell_index`` is 0-based in the notebook's ``cells``; ``line`` is
+    Follows ``__cause__`` / ``__context__`` (an error wrapping the one a cell raised).
+    ``cell_index`` is 0-based in the notebook's ``cells``; ``line`` is
     1-based within the cell. ``None`` when no frame came from a cell.
     """
     for error in reversed(_chain(exc)):

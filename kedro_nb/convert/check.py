@@ -125,7 +125,7 @@ def run_outputs(
     """Run the notebook's pipeline in isolation (nothing saved) and return every node output.
 
     ``kedro-nb convert --execute`` uses the values to pick dataset types for the catalog.
-    Raises the runner's errors (``NodeRunError`` with the node's exception as cause).
+    Raises the runner's errors (a failing node's own exception, with a ``NodeFailure``).
     """
     from kedro_nb.hooks import create_hook_manager, register_hooks
     from kedro_nb.runner import SequentialRunner
@@ -145,7 +145,7 @@ def _execute(
     cells: dict[str, int],
 ) -> None:
     from kedro_nb.convert.build import cell_location
-    from kedro_nb.runner import NodeRunError, RunnerError, runner_from_name
+    from kedro_nb.runner import RunnerError, node_failure, runner_from_name
 
     pipeline, catalog = _isolated(report.notebook, project)
     report.executed = True
@@ -154,24 +154,29 @@ def _execute(
         try:
             runner_from_name(runner_name).run(remaining, catalog)
             return
-        except NodeRunError as exc:
-            location = cell_location(exc) or (cells.get(exc.node_name), None)
-            _record(report, exc, location)
-            downstream = remaining.from_nodes(exc.node_name)
-            report.skipped_nodes += sorted(
-                n.name for n in downstream.nodes if n.name != exc.node_name
-            )
+        except Exception as exc:
+            failure = node_failure(exc)
+            if failure is None:
+                if isinstance(exc, RunnerError):  # e.g. a missing input: no node can run
+                    report.failures.append(
+                        ExecutionFailure("(pipeline)", None, None, False, str(exc))
+                    )
+                    return
+                raise
+            name = failure.node_name
+            location = cell_location(exc) or (cells.get(name), None)
+            _record(report, exc, name, location)
+            downstream = remaining.from_nodes(name)
+            report.skipped_nodes += sorted(n.name for n in downstream.nodes if n.name != name)
             remaining = remaining - downstream
-        except RunnerError as exc:  # e.g. a missing input: no node can run
-            report.failures.append(ExecutionFailure("(pipeline)", None, None, False, str(exc)))
-            return
 
 
-def _record(report: CheckReport, exc: Exception, location: tuple[int | None, int | None]) -> None:
-    cause = exc.__cause__ or exc
+def _record(
+    report: CheckReport, exc: Exception, node: str, location: tuple[int | None, int | None]
+) -> None:
+    cause = exc
     hidden = isinstance(cause, NameError)
     message = f"{type(cause).__name__}: {cause}"
     if hidden:
         message += " (the cell relied on kernel state: declare it as an input)"
-    node = getattr(exc, "node_name", "?")
     report.failures.append(ExecutionFailure(node, *location, hidden, message))

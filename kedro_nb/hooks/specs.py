@@ -137,11 +137,18 @@ class RunProgressSpecs:
     thread, parallel, Dask): an implementation needs no lock and may update a display.
     Objects implementing only these specs are not sent to worker processes.
 
-    For each node that starts, ``on_node_started`` comes first and ``on_node_finished`` once
+    ``on_run_started`` comes first, once per ``runner.run``, before any node. For each node
+    that starts, ``on_node_started`` comes first and ``on_node_finished`` once
     afterwards (success or failure), unless the run is interrupted (Ctrl-C). Nodes that never
     start, because an earlier node failed, get neither. With no implementation registered
     the runner does not call them at all.
     """
+
+    @hook_spec
+    def on_run_started(self, nodes: list[Any], run_id: str) -> None:
+        """Called by the runner before the first node starts, with the ``nodes`` that will run
+        in topological order (without those ``only_missing_outputs`` skipped). Unlike
+        ``before_pipeline_run`` (the session's), it is called by a bare ``runner.run`` too."""
 
     @hook_spec
     def on_node_started(self, node: Any, run_id: str) -> None:
@@ -159,7 +166,7 @@ class RunProgressSpecs:
         """Called when ``node`` is over. ``error`` is ``None`` when it succeeded (its outputs
         are saved by then) and ``duration`` is then its time as reported in
         ``RunResult.node_timings``; otherwise ``error`` is the node's exception (the run then
-        raises ``NodeRunError``) and ``duration`` the seconds since ``on_node_started``."""
+        re-raises it) and ``duration`` the seconds since ``on_node_started``."""
 
 
 ALL_SPECS = (

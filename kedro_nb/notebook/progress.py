@@ -1,7 +1,7 @@
 """Live per-node progress of a run, as a hook implementation.
 
-:class:`RunProgress` implements ``before_pipeline_run`` and kedro-nb's progress hooks
-(``on_node_started``/``on_node_finished``), and redraws through a *sink*: an updatable display
+:class:`RunProgress` implements kedro-nb's progress hooks (``on_run_started``,
+``on_node_started``, ``on_node_finished``), and redraws through a *sink*: an updatable display
 (``DisplayHandle``) in Jupyter, plain lines in a terminal. The runner never prints; this is the
 only place run progress becomes visible. Every runner (sequential, thread, parallel, Dask) calls
 the progress hooks in the process that started the run, as nodes start and finish, so the live
@@ -48,9 +48,9 @@ class RunProgress:
         return found
 
     @hook_impl
-    def before_pipeline_run(self, pipeline: Any) -> None:
+    def on_run_started(self, nodes: list[Any]) -> None:
         with self._lock:
-            self.states = {node.name: (PENDING, None) for node in pipeline.nodes}
+            self.states = {node.name: (PENDING, None) for node in nodes}
             if self.sink is not None and self.states:  # show every node as pending
                 self.sink(self, next(iter(self.states)))
 

@@ -95,7 +95,8 @@ def _duration(seconds: float) -> str:
 
 
 def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
-    """Run ``request`` on ``session`` with ``progress`` registered as a hook; returns the record.
+    """Run ``request`` on ``session`` with ``progress`` registered as a hook; returns the run's
+    :class:`~kedro_nb.project.records.RunRecord`.
 
     The hook is removed afterwards whatever happens, so runs never stack progress displays.
     """
@@ -109,7 +110,7 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
             runner=request.runner,
             only_missing_outputs=request.only_missing_outputs,
             **request.slicing,
-        )
+        ).record
     finally:
         session.hook_manager.unregister(progress)
 
@@ -138,13 +139,17 @@ def failure_report(
     error: Any, request: RunRequest, scrub: Callable[[str], str] = lambda text: text
 ) -> str:
     """The text shown when a node failed: which node, where in the user's code, what error, and
-    the ``%run_pipeline`` line that resumes the run. ``error`` is the runner's ``NodeRunError``.
+    the ``%run_pipeline`` line that resumes the run. ``error`` is the failing node's own
+    exception, with the runner's :class:`~kedro_nb.runner.NodeFailure` attached.
 
     ``scrub`` (the session's) masks credential values in everything but the resume line, which
     repeats what the user typed.
     """
-    cause = error.__cause__ or error
-    lines = [f"Node {error.node_name!r} failed: {type(cause).__name__}: {cause}"]
+    from kedro_nb.runner import NodeFailure, node_failure
+
+    failure = node_failure(error) or NodeFailure("?")
+    cause = error
+    lines = [f"Node {failure.node_name!r} failed: {type(cause).__name__}: {cause}"]
     location = None
     if request.notebook is not None:
         from kedro_nb.convert import cell_location
@@ -163,15 +168,14 @@ def failure_report(
         if frames:
             lines.append("  Traceback (user code, most recent call last):")
             lines += ["  " + row for frame in frames for row in frame.rstrip().splitlines()]
-    completed = list(getattr(error, "completed", []))
-    saved = list(getattr(error, "saved", []))
+    completed, saved = failure.completed, failure.saved
     lines.append(
         f"  {len(completed)} node(s) completed before it"
         + (f"; datasets saved: {', '.join(saved)}" if saved else "")
     )
-    if error.resume_from:
+    if failure.resume_from:
         lines.append("Resume with:")
-        resume = request.magic_line(**{"--from-nodes": shlex.quote(",".join(error.resume_from))})
+        resume = request.magic_line(**{"--from-nodes": shlex.quote(",".join(failure.resume_from))})
     else:
         lines.append("No node completed: fix the error and run the same line again:")
         resume = request.magic_line(**_slicing_flags(request.slicing))

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.project.catalog import absolute_paths, check_parameters
 from kedro_nb.project.discovery import find_project_root, read_metadata
@@ -28,6 +28,9 @@ from kedro_nb.project.registry import (
     prepare_package,
 )
 from kedro_nb.project.settings import ProjectSettings, load_settings
+
+if TYPE_CHECKING:
+    from kedro_nb.runner import RunResult
 
 logger = logging.getLogger(__name__)
 ENV_VARIABLE = "KEDRO_ENV"
@@ -58,7 +61,8 @@ class KedroNbSession:
         pipelines: lazy ``Mapping[str, Pipeline]``.
         settings: the project settings kedro-nb read.
         store: the run records (:class:`~kedro_nb.project.records.RunStore`).
-        last_result: the runner's result of the latest successful run (its free outputs).
+        last_result: the :class:`~kedro_nb.runner.RunResult` of the latest successful run.
+        last_record: the :class:`RunRecord` of the latest run, failed or not.
     """
 
     def __init__(
@@ -83,7 +87,8 @@ class KedroNbSession:
         self.hook_manager = create_hook_manager()
         register_hooks(self.hook_manager, settings.hooks)
         register_plugins(self.hook_manager, settings.disable_hooks_for_plugins)
-        self.last_result: Any = None
+        self.last_result: RunResult | None = None
+        self.last_record: RunRecord | None = None
         self._catalog: Any = None
         self._secrets: tuple[str, ...] | None = None
         self._named_runners: dict[str, Any] = {}
@@ -259,21 +264,26 @@ class KedroNbSession:
         load_versions: dict[str, str] | None = None,
         only_missing_outputs: bool = False,
         catalog: Any = None,
-    ) -> RunRecord:
+    ) -> RunResult:
         """Run a registered pipeline (``pipeline_name``, default ``__default__``) or a
-        ``pipeline`` object, sliced like ``kedro run``; return its :class:`RunRecord`.
+        ``pipeline`` object, sliced like ``kedro run``.
+
+        Returns what Kedro's ``session.run`` returns, the free outputs (name to dataset), as a
+        :class:`~kedro_nb.runner.RunResult` dict; the run's :class:`RunRecord` is its
+        ``record`` attribute and the session's ``last_record``.
 
         ``runner`` is a runner instance or a name (``"thread"``, ``"parallel"``...). A fresh
-        catalog is built for each run unless ``catalog`` is given. Every run is recorded;
-        a failed run is recorded and its error re-raised (``NodeRunError`` for a node).
+        catalog is built for each run unless ``catalog`` is given. The pipeline hooks are
+        called here, with Kedro's ``run_params``. Every run is recorded; a failed run is
+        recorded and its error re-raised (a node's own exception, with a
+        :class:`~kedro_nb.runner.NodeFailure` attached).
         """
         from kedro_nb.project.compat import as_pipeline
 
         if pipeline is not None:
             chosen = as_pipeline(pipeline)
         else:
-            pipeline_name = pipeline_name or DEFAULT_PIPELINE
-            chosen = self.pipelines[pipeline_name]
+            chosen = self.pipelines[pipeline_name or DEFAULT_PIPELINE]
         if isinstance(tags, str) or isinstance(node_names, str):
             raise SessionError("tags and node_names take a list of names, not one string.")
         slicing = {
@@ -295,7 +305,7 @@ class KedroNbSession:
         record = RunRecord(
             run_id="",
             started_at="",
-            pipeline_name=pipeline_name,
+            pipeline_name=pipeline_name or (DEFAULT_PIPELINE if pipeline is None else None),
             slicing=slicing
             | ({"load_versions": load_versions} if load_versions else {})
             | ({"only_missing_outputs": True} if only_missing_outputs else {}),
@@ -309,39 +319,55 @@ class KedroNbSession:
         logger.info(
             "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
         )
-        run_params = self._run_params(record, slicing, load_versions)
+        pipeline_names = [pipeline_name] if pipeline_name and pipeline is None else None
+        run_params = self._run_params(record, slicing, load_versions, runner, pipeline_names)
+        hook = self.hook_manager.hook
+        started = False
         try:
             if catalog is None:
                 catalog = self.build_catalog(load_versions=load_versions, save_version=run_id)
             check_parameters(filtered, catalog, parameters)
+            hook.before_pipeline_run(run_params=run_params, pipeline=filtered, catalog=catalog)
+            started = True
             result = runner.run(
                 filtered,
                 catalog,
                 self.hook_manager,
                 run_id=run_id,
                 only_missing_outputs=only_missing_outputs,
-                run_params=run_params,
             )
         except BaseException as exc:
             if catalog is not None:
                 self._catalog = catalog  # to inspect what the nodes before the failure made
+            if started and isinstance(exc, Exception):
+                hook.on_pipeline_error(
+                    error=exc, run_params=run_params, pipeline=filtered, catalog=catalog
+                )
+            from kedro_nb.runner.errors import node_failure
+
+            failure = node_failure(exc)
             record.status = "failed"
             record.ended_at = _now()
-            record.node_timings = dict(getattr(exc, "node_timings", {}) or {})
-            record.saved = list(getattr(exc, "saved", []) or [])
+            record.node_timings = dict(failure.node_timings) if failure else {}
+            record.saved = list(failure.saved) if failure else []
             record.error = self.scrub(_error_text(exc))
             self._add_facts(record, filtered, catalog, parameters, git_status)
             self.store.save(record)
+            self.last_record = record
             raise
+        hook.after_pipeline_run(
+            run_params=run_params, run_result=result, pipeline=filtered, catalog=catalog
+        )
         self._catalog = catalog
-        self.last_result = result
         record.status = "success"
         record.ended_at = _now()
         record.node_timings = dict(result.node_timings)
         record.saved = list(result.saved)
         self._add_facts(record, filtered, catalog, parameters, git_status)
         self.store.save(record)
-        return record
+        result.record = record
+        self.last_result, self.last_record = result, record
+        return result
 
     def _add_facts(
         self,
@@ -373,23 +399,30 @@ class KedroNbSession:
             logger.warning("Run %s: some facts were not recorded: %s", record.run_id, exc)
 
     def _run_params(
-        self, record: RunRecord, slicing: dict[str, Any], load_versions: dict[str, str] | None
+        self,
+        record: RunRecord,
+        slicing: dict[str, Any],
+        load_versions: dict[str, str] | None,
+        runner: Any,
+        pipeline_names: list[str] | None,
     ) -> dict[str, Any]:
-        """Every key Kedro's ``run_params`` has, so hooks written for Kedro can index them."""
+        """The ``run_params`` of the pipeline hooks: Kedro 1.7's keys, ``None`` for what was
+        not given (``env``, ``pipeline_names``, slicing)."""
         from kedro_nb import __version__
 
         keys = ("tags", "from_nodes", "to_nodes", "node_names", "from_inputs", "to_outputs")
         return {
+            "run_id": record.run_id,
             "project_path": self.project_path.as_posix(),
-            "env": self.env,
+            "env": self.config_loader.env if self.config_loader.env_given else None,
             "kedro_version": f"kedro-nb {__version__}",
             **{key: slicing.get(key) for key in keys},
-            "namespaces": slicing.get("node_namespaces"),
             "load_versions": load_versions,
             "runtime_params": record.runtime_params,
-            "extra_params": record.runtime_params,
-            "pipeline_name": record.pipeline_name,
-            "pipeline_names": [record.pipeline_name] if record.pipeline_name else None,
+            "pipeline_names": pipeline_names,
+            "namespaces": slicing.get("node_namespaces"),
+            "runner": type(runner).__name__,
+            "only_missing_outputs": record.slicing.get("only_missing_outputs", False),
         }
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
@@ -453,7 +486,8 @@ class KedroNbSession:
 
 
 def _error_text(exc: BaseException) -> str:
-    node_name = getattr(exc, "node_name", None)
-    cause = exc.__cause__ if node_name and exc.__cause__ is not None else exc
-    text = f"{type(cause).__name__}: {cause}"
-    return f"node '{node_name}': {text}" if node_name else text
+    from kedro_nb.runner.errors import node_failure
+
+    failure = node_failure(exc)
+    text = f"{type(exc).__name__}: {exc}"
+    return f"node '{failure.node_name}': {text}" if failure else text

@@ -4,7 +4,8 @@ The relay holds, per spec name, pluggy's caller when at least one implementation
 registered and ``None`` otherwise, so the hot loop skips unimplemented hooks without building
 keyword dictionaries. Hooks registered while a run is in flight are seen by the next run.
 
-The progress hooks (``on_node_started``/``on_node_finished``, kedro-nb's own) are called by the
+The progress hooks (``on_run_started``, ``on_node_started``, ``on_node_finished``, kedro-nb's
+own) are called by the
 scheduling loop of every runner, in the calling process; they are never shipped to workers.
 """
 
@@ -22,7 +23,7 @@ DATASET_HOOKS = (
     "after_dataset_saved",
 )
 PIPELINE_HOOKS = ("before_pipeline_run", "after_pipeline_run", "on_pipeline_error")
-PROGRESS_HOOKS = ("on_node_started", "on_node_finished")
+PROGRESS_HOOKS = ("on_run_started", "on_node_started", "on_node_finished")
 
 
 class HookRelay:

@@ -1,24 +1,34 @@
 """``AbstractRunner``: what every runner does around executing nodes.
 
 ``run`` checks the catalog, resolves every dataset once (undeclared ones become memory
-datasets, as in Kedro), calls the pipeline hooks, lets the concrete runner execute the nodes
-through a :class:`RunState`, and turns the first node failure into :class:`NodeRunError`
-carrying the resume suggestion.
+datasets, as in Kedro), lets the concrete runner execute the nodes through a
+:class:`RunState`, and returns a :class:`RunResult`, Kedro's dict of free outputs. The first
+node failure propagates as the node's own exception with a :class:`NodeFailure` attached
+(the resume suggestion). As in Kedro, the pipeline hooks are the session's to call, not the
+runner's.
+
+A runner written Kedro's way (``_get_executor`` and/or ``_run(pipeline, catalog,
+hook_manager, run_id)``, using :class:`~kedro_nb.runner.Task`) works unchanged: the built-in
+runners override :meth:`AbstractRunner._execute` instead.
 """
 
 from __future__ import annotations
 
 import difflib
 import logging
+import os
+import sysconfig
 import time
-from abc import ABC, abstractmethod
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.runner._graph import RunGraph
 from kedro_nb.runner._hooks import HookRelay
-from kedro_nb.runner.errors import MissingInputsError, NodeRunError
+from kedro_nb.runner.errors import MissingInputsError, NodeFailure, attach_failure
 from kedro_nb.runner.result import RunResult
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 logger = logging.getLogger("kedro_nb.runner")
 
@@ -105,32 +115,65 @@ class RunState:
             if name not in counts and name not in keep:
                 release(name)
 
-    def failure(self, index: int, error: BaseException) -> NodeRunError:
-        """The error to raise for node ``index`` failing with ``error``."""
+    def fail(self, index: int, error: BaseException) -> None:
+        """Attach to ``error``, node ``index``'s own exception, the :class:`NodeFailure` saying
+        what completed and where to resume; the caller then re-raises ``error`` unchanged."""
         done = set(self.completed)
         unfinished = [i for i in range(len(self.graph.nodes)) if i not in done]
         resume = self.graph.resume_from(unfinished, self.persisted.__contains__) if done else []
-        names = [self.graph.nodes[i].name for i in self.completed]
-        failed = NodeRunError(
+        failure = NodeFailure(
             self.graph.nodes[index].name,
-            error,
-            resume_from=resume,
-            completed=names,
+            resume_from=tuple(resume),
+            completed=tuple(self.graph.nodes[i].name for i in self.completed),
             remaining=len(unfinished),
-            saved=self.saved,
-            node_timings=self.node_timings,
+            saved=tuple(self.saved),
+            node_timings=dict(self.node_timings),
             run_id=self.run_id,
+            location=user_location(error),
         )
-        logger.info("%s", failed)
-        return failed
+        attach_failure(error, failure)
+        logger.info("%s", failure.describe(error))
 
 
-class AbstractRunner(ABC):
-    """Base class of the runners: subclasses implement :meth:`_execute` only."""
+_LIBRARY_DIRS = tuple(
+    {os.path.dirname(os.path.abspath(__file__ + "/..")) + os.sep}
+    | {
+        os.path.abspath(sysconfig.get_path(key)) + os.sep
+        for key in ("stdlib", "purelib", "platlib")
+    }
+)
+
+
+def user_location(error: BaseException) -> tuple[str, int] | None:
+    """``(filename, line)`` of the innermost frame of ``error``'s traceback outside kedro-nb,
+    the standard library and installed packages: the user's code that raised."""
+    tb = error.__traceback__
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_LIBRARY_DIRS):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+class AbstractRunner:
+    """Base class of the runners.
+
+    The built-in runners implement :meth:`_execute`. A runner written for Kedro implements
+    ``_get_executor(max_workers)`` (``None`` runs the nodes one by one; a thread or process
+    pool runs independent nodes concurrently) and may override ``_run``, calling
+    ``super()._run(...)`` or running :class:`~kedro_nb.runner.Task` objects itself.
+    """
 
     def __init__(self, is_async: bool = False) -> None:
         """``is_async``: load a node's inputs and save its outputs concurrently in threads."""
         self._is_async = is_async
+
+    @property
+    def _logger(self) -> logging.Logger:
+        """The logger of the runner's own module (Kedro's ``self._logger``)."""
+        return logging.getLogger(type(self).__module__)
 
     def run(
         self,
@@ -139,50 +182,23 @@ class AbstractRunner(ABC):
         hook_manager: Any | None = None,
         run_id: str | None = None,
         only_missing_outputs: bool = False,
-        *,
-        run_params: dict[str, Any] | None = None,
     ) -> RunResult:
-        """Run ``pipeline`` against ``catalog`` and return a :class:`RunResult`.
+        """Run ``pipeline`` against ``catalog``; return its free outputs, name to dataset, as
+        a :class:`RunResult` (a ``dict``, as Kedro's; timings and what was saved or skipped
+        are its attributes).
 
-        ``hook_manager`` (from :func:`kedro_nb.hooks.create_hook_manager`) receives the
-        pipeline, node and dataset hooks, and kedro-nb's progress hooks (``on_node_started``,
-        ``on_node_finished``), which every runner calls here, in the calling thread;
-        ``run_params`` (e.g. the session's slicing) is merged
-        into the ``run_params`` the pipeline hooks get. With ``only_missing_outputs``, nodes
+        ``hook_manager`` (from :func:`kedro_nb.hooks.create_hook_manager`) receives the node
+        and dataset hooks, and kedro-nb's progress hooks (``on_node_started``,
+        ``on_node_finished``), which every runner calls here, in the calling thread. The
+        pipeline hooks are the session's (as in Kedro). With ``only_missing_outputs``, nodes
         whose persisted outputs all exist are skipped (Kedro 1.7's rules).
 
         Raises:
             MissingInputsError: a free input of the pipeline is not in the catalog.
-            NodeRunError: a node failed; see its ``resume_from``.
+            Exception: a node's own exception, with a :class:`NodeFailure` attached
+                (:func:`~kedro_nb.runner.node_failure` reads it).
         """
         run_id = run_id or new_run_id()
-        hooks = HookRelay(hook_manager)
-        params = {
-            "session_id": run_id,
-            "run_id": run_id,
-            "runner": type(self).__name__,
-            "only_missing_outputs": only_missing_outputs,
-            **(run_params or {}),
-        }
-        if hooks.before_pipeline_run is not None:
-            hooks.before_pipeline_run(run_params=params, pipeline=pipeline, catalog=catalog)
-        try:
-            result = self._run(pipeline, catalog, hooks, run_id, only_missing_outputs)
-        except Exception as error:
-            if hooks.on_pipeline_error is not None:
-                hooks.on_pipeline_error(
-                    error=error, run_params=params, pipeline=pipeline, catalog=catalog
-                )
-            raise
-        if hooks.after_pipeline_run is not None:
-            hooks.after_pipeline_run(
-                run_params=params, run_result=result.outputs, pipeline=pipeline, catalog=catalog
-            )
-        return result
-
-    def _run(
-        self, pipeline: Any, catalog: Any, hooks: HookRelay, run_id: str, only_missing_outputs: bool
-    ) -> RunResult:
         start = time.perf_counter()
         graph = RunGraph(pipeline.nodes)
         declared = {name: name in catalog for name in graph.datasets}
@@ -192,36 +208,64 @@ class AbstractRunner(ABC):
         missing = sorted(name for name in graph.inputs if not declared[name])
         if missing:
             raise MissingInputsError(_missing_inputs_message(missing, catalog))
-        datasets: dict[str, Any] = {}
-        make_memory = _memory_dataset_factory(catalog)
-        for name in graph.datasets:
-            if declared[name]:
-                datasets[name] = catalog[name]
-            elif make_memory is not None:
-                datasets[name] = catalog[name] = make_memory()
-            else:
-                dataset = catalog.get(name, fallback_to_runtime_pattern=True)
-                if dataset is None:  # a catalog without runtime patterns
-                    from kedro_nb.io import MemoryDataset
-
-                    catalog[name] = MemoryDataset()
-                    dataset = catalog[name]
-                datasets[name] = dataset
-        state = RunState(graph, catalog, hooks, run_id, datasets)
+        state = RunState(graph, catalog, HookRelay(hook_manager), run_id, _resolve(graph, catalog))
         logger.info(
             "Running %d node(s) with %s (run %s).", len(graph.nodes), type(self).__name__, run_id
         )
+        if state.hooks.on_run_started is not None:
+            state.hooks.on_run_started(nodes=list(graph.nodes), run_id=run_id)
         self._execute(state)
         duration = time.perf_counter() - start
         logger.info("Completed %d node(s) in %.3f s (run %s).", len(graph.nodes), duration, run_id)
         return RunResult(
-            outputs={name: datasets[name] for name in graph.outputs},
+            {name: state.datasets[name] for name in graph.outputs},
             node_timings=state.node_timings,
             saved=state.saved,
             duration=duration,
             run_id=run_id,
             skipped=skipped,
         )
+
+    def _execute(self, state: RunState) -> None:
+        """Run every node of ``state.graph``. On the first failure, once in-flight nodes have
+        finished, ``state.fail(index, error)`` and re-raise ``error``.
+
+        This default runs the nodes Kedro's way, through ``self._run``."""
+        active = _active_states(self)
+        active[state.run_id] = state
+        try:
+            self._run(_pipeline_of(state), state.catalog, state.hooks.manager, state.run_id)
+        finally:
+            active.pop(state.run_id, None)
+
+    def _get_executor(self, max_workers: int) -> Executor | None:
+        """The executor running the nodes (Kedro's hook for custom runners): ``None`` runs
+        them one after another in this thread."""
+        return None
+
+    def _get_required_workers_count(self, pipeline: Any) -> int:
+        """How many workers ``_get_executor`` is asked for (Kedro's hook; 1 here)."""
+        return 1
+
+    def _run(
+        self,
+        pipeline: Any,
+        catalog: Any,
+        hook_manager: Any | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        """Run ``pipeline``'s nodes on ``self._get_executor(...)``: Kedro's signature, for
+        runners written for Kedro that override it and call ``super()._run(...)``."""
+        from kedro_nb.runner.executor import run_on_executor
+
+        names = [node.name for node in pipeline.nodes]
+        state = _active_states(self).get(run_id or "")
+        if state is None or state.names != names or state.catalog is not catalog:
+            graph = RunGraph(pipeline.nodes)  # a pipeline of the custom runner's own making
+            hooks, datasets = HookRelay(hook_manager), _resolve(graph, catalog)
+            state = RunState(graph, catalog, hooks, run_id or new_run_id(), datasets)
+        executor = self._get_executor(self._get_required_workers_count(pipeline))
+        run_on_executor(state, executor, getattr(self, "_is_async", False))
 
     def _skip_existing(
         self, graph: RunGraph, catalog: Any, declared: dict[str, bool]
@@ -243,10 +287,38 @@ class AbstractRunner(ABC):
         )
         return RunGraph([graph.nodes[i] for i in keep]), skipped
 
-    @abstractmethod
-    def _execute(self, state: RunState) -> None:
-        """Run every node of ``state.graph``; on the first failure raise
-        ``state.failure(index, error) from error`` once in-flight nodes have finished."""
+
+def _resolve(graph: RunGraph, catalog: Any) -> dict[str, Any]:
+    """Every dataset of ``graph``, name to dataset object; undeclared names become memory
+    datasets registered in ``catalog`` (Kedro's runtime pattern)."""
+    datasets: dict[str, Any] = {}
+    make_memory = _memory_dataset_factory(catalog)
+    for name in graph.datasets:
+        if name in catalog:
+            datasets[name] = catalog[name]
+        elif make_memory is not None:
+            datasets[name] = catalog[name] = make_memory()
+        else:
+            dataset = catalog.get(name, fallback_to_runtime_pattern=True)
+            if dataset is None:  # a catalog without runtime patterns
+                from kedro_nb.io import MemoryDataset
+
+                catalog[name] = MemoryDataset()
+                dataset = catalog[name]
+            datasets[name] = dataset
+    return datasets
+
+
+def _active_states(runner: AbstractRunner) -> dict[str, RunState]:
+    """The runs in progress on ``runner`` by run id, for ``_run`` to find its run's state
+    (in the instance's dict: a Kedro-style subclass may skip ``super().__init__``)."""
+    return vars(runner).setdefault("_active_states", {})
+
+
+def _pipeline_of(state: RunState) -> Any:
+    from kedro_nb.pipeline import Pipeline
+
+    return Pipeline(list(state.graph.nodes))
 
 
 def _missing_inputs_message(missing: list[str], catalog: Any) -> str:

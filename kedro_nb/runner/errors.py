@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 
 class RunnerError(Exception):
@@ -24,52 +24,50 @@ class MissingInputsError(RunnerError, ValueError):
 
 class HookReturnError(RunnerError, TypeError):
     """Raised while running a node when a ``before_node_run`` hook returns something other
-    than ``None`` or a dict of replacement inputs (the node then fails with NodeRunError)."""
+    than ``None`` or a dict of replacement inputs (that node's failure)."""
 
 
 class NodeNotPicklableError(RunnerError):
     """Raised by the process and Dask runners when a node cannot be serialised with
     cloudpickle (e.g. its function closes over a lock or an open file; checked before any
-    node runs), or when its in-memory input data cannot (then it is the ``__cause__`` of
-    that node's :class:`NodeRunError`)."""
+    node runs), or when its in-memory input data cannot (then it is that node's failure,
+    with a :class:`NodeFailure` attached)."""
 
 
-class NodeRunError(RunnerError):
-    """Raised by ``run`` when a node fails (loading its inputs, running, or saving its outputs).
+FAILURE_ATTRIBUTE = "kedro_nb_failure"
 
-    The original exception is the ``__cause__``. Everything saved before the failure stays saved;
-    ``resume_from`` holds the node names to pass to ``--from-nodes`` to continue the run (empty
-    when no node had completed: then the same command is simply repeated).
+
+@dataclass(frozen=True)
+class NodeFailure:
+    """What a run left behind when one of its nodes failed.
+
+    A failing node's own exception propagates unchanged (``except ValueError:`` catches it,
+    as under Kedro); the runner attaches this record to it as ``error.kedro_nb_failure``
+    (read it with :func:`node_failure`) and, on Python 3.11+, a note saying which node failed
+    and how to resume, shown under the traceback. Everything saved before the failure stays
+    saved.
 
     Attributes:
         node_name: the failing node.
-        resume_from: sorted node names for ``--from-nodes``, Kedro's suggestion.
+        resume_from: sorted node names for ``--from-nodes``, Kedro's suggestion (empty when no
+            node had completed: then the same command is simply repeated).
         completed: node names that completed, in completion order.
+        remaining: how many nodes did not run or failed.
         saved: persisted dataset names written before the failure.
         node_timings: seconds per completed node, in completion order.
         run_id: the id of the failed run.
+        location: ``"file", line`` of the innermost frame of the user's code that raised
+            (for a notebook node the file is ``<notebook NAME cell N>``), or None.
     """
 
-    def __init__(
-        self,
-        node_name: str,
-        error: BaseException,
-        *,
-        resume_from: Sequence[str],
-        completed: Sequence[str],
-        remaining: int,
-        saved: Sequence[str] = (),
-        node_timings: dict[str, float] | None = None,
-        run_id: str | None = None,
-    ) -> None:
-        self.node_name = node_name
-        self.resume_from = list(resume_from)
-        self.completed = list(completed)
-        self.remaining = remaining
-        self.saved = list(saved)
-        self.node_timings = dict(node_timings or {})
-        self.run_id = run_id
-        super().__init__(self._message(error))
+    node_name: str
+    resume_from: tuple[str, ...] = ()
+    completed: tuple[str, ...] = ()
+    remaining: int = 0
+    saved: tuple[str, ...] = ()
+    node_timings: dict[str, float] = field(default_factory=dict)
+    run_id: str | None = None
+    location: tuple[str, int] | None = None
 
     @property
     def resume_argument(self) -> str:
@@ -78,9 +76,11 @@ class NodeRunError(RunnerError):
             return ""
         return f'--from-nodes "{",".join(self.resume_from)}"'
 
-    def _message(self, error: BaseException) -> str:
+    def describe(self, error: BaseException) -> str:
+        """The failure in words: node, error, where, what completed, how to resume."""
+        where = f" ({self.location[0]}, line {self.location[1]})" if self.location else ""
         head = (
-            f"Node '{self.node_name}' failed: {type(error).__name__}: {error}\n"
+            f"Node '{self.node_name}' failed{where}: {type(error).__name__}: {error}\n"
             f"{len(self.completed)} node(s) completed, {self.remaining} did not run or failed."
         )
         if not self.resume_from:
@@ -92,12 +92,36 @@ class NodeRunError(RunnerError):
             f"or %run_pipeline {argument})."
         )
 
-    def __reduce__(self):  # keep the attributes when the error crosses a process boundary
-        return (_rebuild_node_run_error, (self.args[0], self.__dict__))
+
+def node_failure(error: BaseException) -> NodeFailure | None:
+    """The :class:`NodeFailure` a runner attached to ``error``, or None when ``error`` did not
+    come out of a node (a missing input, a bad option, an interrupt)."""
+    failure = getattr(error, FAILURE_ATTRIBUTE, None)
+    return failure if isinstance(failure, NodeFailure) else None
 
 
-def _rebuild_node_run_error(message: str, state: dict) -> NodeRunError:
-    error = NodeRunError.__new__(NodeRunError)
-    Exception.__init__(error, message)
-    error.__dict__.update(state)
+def attach_failure(error: BaseException, failure: NodeFailure) -> BaseException:
+    """Attach ``failure`` to the node's own ``error``, as an attribute and as a one-line note;
+    returns ``error``, for ``raise``."""
+    setattr(error, FAILURE_ATTRIBUTE, failure)
+    where = f" ({failure.location[0]}, line {failure.location[1]})" if failure.location else ""
+    then = (
+        f"resume with {failure.resume_argument}"
+        if failure.resume_from
+        else "fix it and repeat the same run"
+    )
+    add_note(
+        error,
+        f"kedro-nb: node '{failure.node_name}' failed{where}; "
+        f"{len(failure.completed)} node(s) completed before it; {then}.",
+    )
     return error
+
+
+def add_note(error: BaseException, note: str) -> None:
+    """``error.add_note(note)``; on Python 3.10 the same ``__notes__`` list 3.11's traceback
+    printing shows (3.10 prints nothing, the notes stay readable)."""
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+    else:
+        error.__notes__ = [*getattr(error, "__notes__", []), note]  # type: ignore[attr-defined]

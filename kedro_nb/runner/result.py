@@ -1,33 +1,49 @@
-"""What a successful run returns."""
+"""What a successful run returns: Kedro's mapping of free outputs, with kedro-nb's extras."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kedro_nb.project.records import RunRecord
 
 
-@dataclass
-class RunResult:
-    """The outcome of ``runner.run``.
+class RunResult(dict[str, Any]):
+    """The free outputs of a run (datasets no node of the run reads), name to dataset object,
+    exactly what Kedro 1.7's ``runner.run`` and ``session.run`` return: a ``dict``, so
+    ``result["x"].load()``, ``result.items()``, iteration and ``dict(result)`` work as there.
+    Memory datasets still hold their data.
+
+    kedro-nb's extras are attributes, so they never show up as outputs:
 
     Attributes:
-        outputs: the pipeline's free outputs (datasets no node of the run reads), name to
-            dataset object as Kedro 1.7 returns them; memory ones still hold their data
-            (``result.outputs["x"].load()``, or :meth:`load`).
         node_timings: seconds spent per node (load, run, save), in completion order.
         saved: persisted (non-memory) datasets written, in the order they were written.
         duration: wall-clock seconds of the whole run.
         run_id: the run's id, as passed to the hooks.
         skipped: nodes left out by ``only_missing_outputs`` (their outputs already existed).
+        record: the session's :class:`~kedro_nb.project.records.RunRecord` of the run, when
+            the run came from ``session.run`` (None from a bare ``runner.run``).
     """
 
-    outputs: dict[str, Any]
-    node_timings: dict[str, float]
-    saved: list[str]
-    duration: float
-    run_id: str
-    skipped: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        outputs: dict[str, Any] | None = None,
+        *,
+        node_timings: dict[str, float] | None = None,
+        saved: list[str] | None = None,
+        duration: float = 0.0,
+        run_id: str = "",
+        skipped: list[str] | None = None,
+    ) -> None:
+        super().__init__(outputs or {})
+        self.node_timings: dict[str, float] = dict(node_timings or {})
+        self.saved: list[str] = list(saved or [])
+        self.duration = duration
+        self.run_id = run_id
+        self.skipped: list[str] = list(skipped or [])
+        self.record: RunRecord | None = None
 
     def load(self, name: str) -> Any:
-        """The data of free output ``name`` (loaded from its dataset)."""
-        return self.outputs[name].load()
+        """The data of free output ``name``: ``result[name].load()``."""
+        return self[name].load()

@@ -21,46 +21,49 @@ class SequentialRunner(AbstractRunner):
     """
 
     def _execute(self, state: RunState) -> None:
-        graph, catalog, hooks, run_id = state.graph, state.catalog, state.hooks, state.run_id
-        schedule = graph.release_schedule()
-        inputs = graph.node_inputs
-        release = catalog.release
-        complete = state.complete
-        clock = time.perf_counter
-        debug = logger.isEnabledFor(logging.DEBUG)
-        pool = ThreadPoolExecutor(thread_name_prefix="kedro_nb-io") if self._is_async else None
-        try:
-            plain = pool is None and not hooks.any_node_or_dataset
-            load, save = catalog.load, catalog.save
-            node_started, node_finished = hooks.on_node_started, hooks.on_node_finished
-            for index, node in enumerate(graph.nodes):
-                if node_started is not None:
-                    node_started(node=node, run_id=run_id)
-                started = clock()
-                try:
-                    if plain and not is_generator_node(node):
-                        for name, data in node.run(
-                            {name: load(name) for name in inputs[index]}
-                        ).items():
-                            save(name, data)
-                    else:
-                        run_node(node, inputs[index], catalog, hooks, run_id, pool)
-                except Exception as error:
-                    if node_finished is not None:
-                        node_finished(
-                            node=node, run_id=run_id, duration=clock() - started, error=error
-                        )
-                    raise state.failure(index, error) from error
-                seconds = clock() - started
-                complete(index, seconds)
+        run_sequentially(state, self._is_async)
+
+
+def run_sequentially(state: RunState, is_async: bool) -> None:
+    """Run ``state``'s nodes one after another in this thread (``is_async``: loads and saves
+    in threads); on a failure, attach it to the node's own exception and re-raise that."""
+    graph, catalog, hooks, run_id = state.graph, state.catalog, state.hooks, state.run_id
+    schedule = graph.release_schedule()
+    inputs = graph.node_inputs
+    release = catalog.release
+    complete = state.complete
+    clock = time.perf_counter
+    debug = logger.isEnabledFor(logging.DEBUG)
+    pool = ThreadPoolExecutor(thread_name_prefix="kedro_nb-io") if is_async else None
+    try:
+        plain = pool is None and not hooks.any_node_or_dataset
+        load, save = catalog.load, catalog.save
+        node_started, node_finished = hooks.on_node_started, hooks.on_node_finished
+        for index, node in enumerate(graph.nodes):
+            if node_started is not None:
+                node_started(node=node, run_id=run_id)
+            started = clock()
+            try:
+                if plain and not is_generator_node(node):
+                    for name, data in node.run(
+                        {name: load(name) for name in inputs[index]}
+                    ).items():
+                        save(name, data)
+                else:
+                    run_node(node, inputs[index], catalog, hooks, run_id, pool)
+            except Exception as error:
                 if node_finished is not None:
-                    node_finished(node=node, run_id=run_id, duration=seconds, error=None)
-                for name in schedule[index]:
-                    release(name)
-                if debug:
-                    logger.debug(
-                        "Completed node %s (%d/%d)", node.name, index + 1, len(graph.nodes)
-                    )
-        finally:
-            if pool is not None:
-                pool.shutdown()
+                    node_finished(node=node, run_id=run_id, duration=clock() - started, error=error)
+                state.fail(index, error)
+                raise
+            seconds = clock() - started
+            complete(index, seconds)
+            if node_finished is not None:
+                node_finished(node=node, run_id=run_id, duration=seconds, error=None)
+            for name in schedule[index]:
+                release(name)
+            if debug:
+                logger.debug("Completed node %s (%d/%d)", node.name, index + 1, len(graph.nodes))
+    finally:
+        if pool is not None:
+            pool.shutdown()

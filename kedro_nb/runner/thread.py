@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from kedro_nb.runner._local import run_node
 from kedro_nb.runner.base import AbstractRunner, RunState, logger
 from kedro_nb.runner.errors import RunnerOptionError
 
@@ -45,7 +44,7 @@ def schedule(
 ) -> None:
     """Drive a pool: submit ready nodes (up to ``max_in_flight``), collect finished ones,
     release data, and on the first failure wait for the nodes still running, so their
-    outputs are saved and counted, before raising ``NodeRunError``. The progress hooks are
+    outputs are saved and counted, before re-raising the first node's error. The progress hooks are
     called here, in the calling thread: ``on_node_started`` as a node is submitted,
     ``on_node_finished`` once its result (or error) is in.
 
@@ -108,7 +107,8 @@ def schedule(
         raise
     if first_error is not None:
         index, error = first_error
-        raise state.failure(index, error) from error
+        state.fail(index, error)
+        raise error
 
 
 class ThreadRunner(AbstractRunner):
@@ -124,20 +124,8 @@ class ThreadRunner(AbstractRunner):
         self._max_workers = check_max_workers(max_workers)
 
     def _execute(self, state: RunState) -> None:
-        catalog, hooks, run_id, nodes = state.catalog, state.hooks, state.run_id, state.graph.nodes
-        inputs = state.graph.node_inputs
+        from kedro_nb.runner.executor import run_on_executor
 
-        def task(index: int) -> float:
-            started = time.perf_counter()
-            run_node(nodes[index], inputs[index], catalog, hooks, run_id)
-            return time.perf_counter() - started
-
-        workers = max(1, min(self._max_workers, len(nodes)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro_nb-node") as pool:
-            schedule(
-                state,
-                lambda index: pool.submit(task, index),
-                lambda futures: wait(futures, return_when=FIRST_COMPLETED),
-                lambda index, future: future.result(),
-                workers,
-            )
+        workers = max(1, min(self._max_workers, len(state.graph.nodes)))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro_nb-node")
+        run_on_executor(state, pool, False)

@@ -12,7 +12,7 @@ from convert_nbhelpers import code
 from kedro_nb.convert.build import cell_location, notebook_pipeline
 from kedro_nb.convert.errors import SetupCellError
 from kedro_nb.io import DataCatalog
-from kedro_nb.runner import NodeRunError, ParallelRunner, SequentialRunner
+from kedro_nb.runner import ParallelRunner, SequentialRunner, node_failure
 
 CELLS = [
     code("import math\n\nOFFSET = 10\n\n\ndef shift(x):\n    return x + OFFSET"),
@@ -38,7 +38,7 @@ def test_runs_under_the_sequential_runner_with_only_declared_inputs(write_notebo
         ("total", ["squares"], ["total"]),
     ]
     result = SequentialRunner().run(pipeline, _catalog(numbers=[1, 2, 3], **{"params:power": 2}))
-    assert result.outputs["total"].load() == 14.0 + 30
+    assert result["total"].load() == 14.0 + 30
     assert pipeline.nodes[1].func.__doc__ == "Total of the shifted squares."
 
 
@@ -76,11 +76,11 @@ def test_functions_survive_cloudpickle_by_value(write_notebook):
 
 def test_runner_failure_maps_to_cell_and_line(write_notebook):
     path = write_notebook(CELLS, catalog="numbers:\n  type: MemoryDataset\n")
-    with pytest.raises(NodeRunError) as info:
+    with pytest.raises(TypeError) as info:
         SequentialRunner().run(
             notebook_pipeline(path), _catalog(numbers=["a"], **{"params:power": 2})
         )
-    assert info.value.node_name == "square"
+    assert node_failure(info.value).node_name == "square"
     assert cell_location(info.value) == (2, 1)
 
 
@@ -88,7 +88,7 @@ def test_parallel_runner_ships_cell_functions_to_processes(write_notebook):
     path = write_notebook(CELLS, catalog="numbers:\n  type: MemoryDataset\n")
     catalog = _catalog(numbers=[1, 2], **{"params:power": 3})
     result = ParallelRunner(max_workers=2).run(notebook_pipeline(path), catalog)
-    assert result.outputs["total"].load() == 1.0 + 8.0 + 20
+    assert result["total"].load() == 1.0 + 8.0 + 20
 
 
 def test_a_failing_setup_cell_is_reported_with_its_cell(write_notebook):

@@ -149,7 +149,7 @@ _BLOCK_KEDRO = textwrap.dedent(
     default = pipelines["__default__"]
     import spaceflights.settings as settings
     from kedro_nb.project import KedroNbSession
-    record = KedroNbSession.create(root).run()
+    record = KedroNbSession.create(root).run().record
     print(json.dumps({
         "nodes": sorted(n.name for n in default.nodes),
         "type": type(default).__module__,

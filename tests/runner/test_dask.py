@@ -10,7 +10,7 @@ import pytest
 
 from kedro_nb.io import DataCatalog
 from kedro_nb.pipeline import Pipeline, node
-from kedro_nb.runner import DaskRunner, NodeRunError, runner_from_name
+from kedro_nb.runner import DaskRunner, node_failure, runner_from_name
 
 from . import _helpers
 from ._helpers import LockedPickleDataset, explode, increment
@@ -71,10 +71,11 @@ def test_failure_and_main_process_datasets(cluster, tmp_path):
         [node(increment, "a", "locked", name="write"), node(explode, "locked", "c", name="boom")]
     )
     with DaskRunner(client=distributed.Client(cluster)) as runner:
-        with pytest.raises(NodeRunError) as info:
+        with pytest.raises(ValueError) as info:
             runner.run(pipeline, catalog)
         runner.client.close()
-    assert info.value.node_name == "boom" and info.value.resume_from == ["boom"]
+    failure = node_failure(info.value)
+    assert failure.node_name == "boom" and failure.resume_from == ("boom",)
     assert pickle.loads((tmp_path / "locked.pkl").read_bytes()) == 2
 
 
@@ -120,7 +121,7 @@ def test_progress_hooks_run_in_the_scheduling_process(cluster):
         manager.unregister(recorder)
         recorder = _helpers.ProgressRecorder()
         register_hooks(manager, [recorder])
-        with pytest.raises(NodeRunError) as info:
+        with pytest.raises(ValueError) as info:
             runner.run(failing(), DataCatalog({"a": 1}), manager)
         check_failure(recorder, failing(), info.value)
         runner.client.close()

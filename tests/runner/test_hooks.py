@@ -28,15 +28,10 @@ def test_hooks_called_in_kedro_order_with_kedro_arguments():
     hooks = RecordingHooks()
     catalog = DataCatalog({"a": 1})
     pipeline = _pipeline()
-    result = SequentialRunner().run(
-        pipeline,
-        catalog,
-        _manager(hooks),
-        run_id="run-7",
-        run_params={"pipeline_name": "__default__"},
-    )
+    result = SequentialRunner().run(pipeline, catalog, _manager(hooks), run_id="run-7")
+    # the pipeline hooks are the session's, as in Kedro: a bare runner.run calls node and
+    # dataset hooks only
     assert hooks.names() == [
-        "before_pipeline_run",
         "before_dataset_loaded",
         "after_dataset_loaded",
         "before_node_run",
@@ -51,26 +46,17 @@ def test_hooks_called_in_kedro_order_with_kedro_arguments():
         "after_node_run",
         "before_dataset_saved",
         "after_dataset_saved",
-        "after_pipeline_run",
     ]
-    calls = dict(hooks.calls[:1])
-    start = calls["before_pipeline_run"]
-    assert start["pipeline"] is pipeline and start["catalog"] is catalog
-    assert start["run_params"]["run_id"] == "run-7"
-    assert start["run_params"]["pipeline_name"] == "__default__"
-    assert start["run_params"]["runner"] == "SequentialRunner"
-
-    before_first = hooks.calls[3][1]
+    before_first = hooks.calls[2][1]
     assert before_first["node"].name == "first" and before_first["catalog"] is catalog
     assert before_first["inputs"] == {"a": 1}
     assert before_first["is_async"] is False and before_first["run_id"] == "run-7"
-    after_second = hooks.calls[12][1]
+    after_second = hooks.calls[11][1]
     assert after_second["inputs"] == {"a": 1, "b": 2} and after_second["outputs"] == {"c": 3}
-    saved = hooks.calls[13][1]
+    saved = hooks.calls[12][1]
     assert saved["dataset_name"] == "c" and saved["data"] == 3
     assert saved["node"].name == "second"
-    end = hooks.calls[-1][1]
-    assert end["run_result"] is result.outputs and set(end["run_result"]) == {"c"}
+    assert set(result) == {"c"} and result.load("c") == 3
 
 
 def test_before_node_run_can_replace_inputs():
@@ -88,11 +74,11 @@ def test_before_node_run_must_return_a_dict():
         def before_node_run(self, node):
             return ["not", "a", "dict"]
 
-    from kedro_nb.runner import HookReturnError, NodeRunError
+    from kedro_nb.runner import HookReturnError, node_failure
 
-    with pytest.raises(NodeRunError) as info:
+    with pytest.raises(HookReturnError) as info:
         SequentialRunner().run(_pipeline(), DataCatalog({"a": 1}), _manager(Bad()))
-    assert isinstance(info.value.__cause__, HookReturnError)
+    assert node_failure(info.value) is not None
     assert "before_node_run" in str(info.value)
 
 
@@ -109,7 +95,7 @@ def test_thread_runner_calls_the_same_hooks_per_node():
     catalog = DataCatalog({f"x{i}": i for i in range(6)})
     ThreadRunner(max_workers=3).run(pipeline, catalog, _manager(hooks))
     names = hooks.names()
-    assert names[0] == "before_pipeline_run" and names[-1] == "after_pipeline_run"
+    assert "before_pipeline_run" not in names and "after_pipeline_run" not in names
     assert names.count("before_node_run") == 6 and names.count("after_dataset_saved") == 6
     ran = sorted(args["node"].name for name, args in hooks.calls if name == "after_node_run")
     assert ran == [f"n{i}" for i in range(6)]
@@ -121,11 +107,10 @@ def test_no_hook_manager_and_empty_manager_behave_the_same():
         assert result.load("c") == 3
 
 
-def test_missing_inputs_reach_on_pipeline_error_and_no_node_hook():
+def test_missing_inputs_reach_no_hook():
     from kedro_nb.runner import MissingInputsError
 
     hooks = RecordingHooks()
-    with pytest.raises(MissingInputsError) as info:
+    with pytest.raises(MissingInputsError):
         SequentialRunner().run(_pipeline(), DataCatalog(), _manager(hooks))
-    assert hooks.names() == ["before_pipeline_run", "on_pipeline_error"]
-    assert hooks.calls[-1][1]["error"] is info.value
+    assert hooks.names() == []

@@ -11,7 +11,13 @@ import pytest
 from kedro_nb.hooks import create_hook_manager, hook_impl, register_hooks
 from kedro_nb.io import DataCatalog, MemoryDataset
 from kedro_nb.pipeline import Pipeline, node
-from kedro_nb.runner import NodeRunError, ParallelRunner, SequentialRunner, ThreadRunner
+from kedro_nb.runner import (
+    NodeNotPicklableError,
+    ParallelRunner,
+    SequentialRunner,
+    ThreadRunner,
+    node_failure,
+)
 
 from ._helpers import (
     FileLoggingHooks,
@@ -51,7 +57,7 @@ def test_progress_hooks_follow_every_node_in_the_calling_thread(name):
 def test_a_failing_node_finishes_with_its_error(name):
     recorder = ProgressRecorder()
     pipeline = failing()
-    with pytest.raises(NodeRunError) as info:
+    with pytest.raises(ValueError) as info:
         RUNNERS[name]().run(pipeline, DataCatalog({"a": 1}), _manager(recorder))
     check_failure(recorder, pipeline, info.value)
 
@@ -76,10 +82,11 @@ def test_an_input_that_cannot_be_sent_finishes_the_node_with_that_error():
     recorder = ProgressRecorder()
     pipeline = Pipeline([node(lambda x: x, "a", "b", name="echo")])
     catalog = DataCatalog({"a": MemoryDataset(Unpicklable(), copy_mode="assign")})
-    with pytest.raises(NodeRunError) as info:
+    with pytest.raises(NodeNotPicklableError) as info:
         ParallelRunner(max_workers=1).run(pipeline, catalog, _manager(recorder))
     assert recorder.order() == [("started", "echo"), ("finished", "echo")]
-    assert recorder.events[-1]["error"] is info.value.__cause__
+    assert recorder.events[-1]["error"] is info.value
+    assert node_failure(info.value).node_name == "echo"
 
 
 def test_started_without_finished_and_finished_without_started():
@@ -101,7 +108,7 @@ def test_started_without_finished_and_finished_without_started():
 
     for runner in (SequentialRunner(), ThreadRunner(max_workers=2)):
         started, finished = OnlyStarted(), OnlyFinished()
-        with pytest.raises(NodeRunError):
+        with pytest.raises(ValueError):
             runner.run(failing(), DataCatalog({"a": 1}), _manager(started, finished))
         assert started.names == ["first", "boom"]
         assert finished.names == ["first:NoneType", "boom:ValueError"]

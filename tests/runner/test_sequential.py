@@ -62,7 +62,7 @@ def test_runs_csv_pipeline_and_writes_every_persisted_output(csv_project):
     assert all(seconds >= 0 for seconds in result.node_timings.values())
     assert result.duration >= sum(result.node_timings.values())
     # free outputs come back as datasets, Kedro 1.7 style; memory ones keep their data
-    assert set(result.outputs) == {"summary", "row_count"}
+    assert set(result) == {"summary", "row_count"}
     assert result.load("row_count") == 3
     assert result.run_id and result.skipped == []
 
@@ -189,7 +189,7 @@ def test_logs_only_at_debug_and_info(caplog):
 
 def test_empty_pipeline_runs(tmp_path):
     result = SequentialRunner().run(Pipeline([]), DataCatalog())
-    assert result.outputs == {} and result.node_timings == {}
+    assert result == {} and result.node_timings == {}
 
 
 def test_transcoded_datasets_share_one_file_and_order_the_nodes(tmp_path):
@@ -220,4 +220,4 @@ def test_accepts_kedros_own_catalog_and_its_runtime_patterns():
     pipeline = Pipeline([node(double, "a", "b", name="n1"), node(double, "b", "c", name="n2")])
     result = SequentialRunner().run(pipeline, catalog)
     assert result.load("c") == 8
-    assert type(result.outputs["c"]).__module__.startswith("kedro.io")
+    assert type(result["c"]).__module__.startswith("kedro.io")

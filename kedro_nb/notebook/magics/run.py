@@ -247,9 +247,9 @@ class RunMagics(KedroNbMagics):
     @staticmethod
     def _failure(exc: Exception, request: RunRequest, session: Any) -> Exception:
         from kedro_nb.notebook.running import failure_report
-        from kedro_nb.runner import NodeRunError
+        from kedro_nb.runner import node_failure
 
-        if isinstance(exc, NodeRunError):
+        if node_failure(exc) is not None:
             return PipelineRunFailed(failure_report(exc, request, session.scrub))
         return UsageError(session.scrub(f"%{M}: {type(exc).__name__}: {exc}"))
 
