@@ -1,6 +1,7 @@
 """``kedro-nb check``: argument parsing and printing only.
 
-``check_main(argv)`` returns the exit code: 0 success, 1 problems found, 2 usage error (argparse).
+``check_main(argv)`` returns the exit code (docs/exit-codes.md): 0 every node isolated, 1 a problem
+found, 2 bad input (arguments, a notebook that cannot be read or analysed).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+from kedro_nb.cli import EXIT_FAILED, EXIT_OK
 from kedro_nb.cli.convert import add_project_option, report_error
 from kedro_nb.convert.errors import ConvertError
 
@@ -28,15 +30,15 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from kedro_nb.convert.check import check_notebook
 
-    status = 0
+    status = EXIT_OK
     for notebook in args.notebooks:
         try:
             report = check_notebook(
                 notebook, execute=args.execute, project=args.project, runner=args.runner
             )
         except ConvertError as exc:
-            status = report_error("check", exc)
+            status = max(status, report_error("check", exc))
             continue
         print(report.format())
-        status = status or (0 if report.ok else 1)
+        status = max(status, EXIT_OK if report.ok else EXIT_FAILED)
     return status

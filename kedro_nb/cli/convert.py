@@ -1,8 +1,9 @@
 """``kedro-nb convert``: argument parsing and printing only; the options it shares with
 ``kedro-nb check`` and ``kedro-nb sync``.
 
-``convert_main(argv)`` returns the exit code: 0 success, 1 problems found (drift, conversion
-error), 2 usage error (argparse).
+``convert_main(argv)`` returns the exit code (docs/exit-codes.md): 0 success, 1 problems found
+(stale sources under ``--check``, user code failing under ``--execute``), 2 bad input (arguments, a
+notebook that cannot be converted); a notebook that fails leaves every file as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kedro_nb.convert.codegen import TARGETS
 from kedro_nb.convert.errors import ConvertError
 
@@ -37,8 +39,9 @@ def add_target_option(parser: argparse.ArgumentParser) -> None:
 
 
 def report_error(command: str, exc: Exception) -> int:
+    """Print a conversion error in one line; returns the exit code of bad input."""
     print(f"kedro-nb {command}: error: {exc}", file=sys.stderr)
-    return 1
+    return EXIT_USAGE
 
 
 def convert_main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +68,7 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 
-    status = 0
+    status = EXIT_OK
     options = {"pipeline": args.pipeline, "project": args.project, "target": args.target}
     for notebook in args.notebooks:
         try:
@@ -75,7 +78,7 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                     sys.stdout.write(diff)
                     hint = f"run `kedro-nb convert {notebook}`"
                     print(f"{notebook}: generated sources are stale; {hint}", file=sys.stderr)
-                    status = 1
+                    status = max(status, EXIT_FAILED)
                 continue
             values = None
             if args.execute:
@@ -96,11 +99,11 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                         f"{type(exc).__name__}: {exc}",
                         file=sys.stderr,
                     )
-                    status = 1
+                    status = max(status, EXIT_FAILED)
                     continue
             conversion = convert_notebook(notebook, values=values, **options)
         except ConvertError as exc:
-            status = report_error("convert", exc)
+            status = max(status, report_error("convert", exc))
             continue
         for issue in conversion.issues:
             print(f"{notebook}: warning: {issue}", file=sys.stderr)

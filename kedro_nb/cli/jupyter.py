@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from kedro_nb.cli import EXIT_OK, EXIT_USAGE
 from kedro_nb.notebook.errors import KernelspecError
 from kedro_nb.notebook.names import DEFAULT_KERNEL_NAME, EXTENSION_NAME
 
@@ -41,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def jupyter_main(argv: Sequence[str] | None = None) -> int:
-    """Run ``kedro-nb jupyter``; returns the exit code."""
+    """Run ``kedro-nb jupyter``; returns the exit code: 0 installed, 2 bad input (a kernelspec that
+    cannot be written: bad name, unwritable folder)."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     from kedro_nb.notebook.kernelspec import default_display_name, install_kernelspec
 
@@ -51,7 +53,7 @@ def jupyter_main(argv: Sequence[str] | None = None) -> int:
         path = install_kernelspec(args.name, display_name, user=prefix is None, prefix=prefix)
     except KernelspecError as exc:
         print(f"kedro-nb jupyter setup: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     print(f"Installed kernel {display_name!r} ({args.name}) in {path}.")
     print("Pick it in Jupyter's kernel menu: its notebooks start with kedro-nb loaded.")
-    return 0
+    return EXIT_OK

@@ -1,6 +1,7 @@
 """``kedro-nb sync``: argument parsing and printing only.
 
-``sync_main(argv)`` returns the exit code: 0 success, 1 problems found, 2 usage error (argparse).
+``sync_main(argv)`` returns the exit code (docs/exit-codes.md): 0 synced (or nothing to sync), 2 bad
+input (arguments, a conflict: both a function and its cell changed; nothing is written).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kedro_nb.cli import EXIT_OK
 from kedro_nb.cli.convert import add_pipeline_options, add_target_option, report_error
 from kedro_nb.convert.errors import ConvertError
 
@@ -40,4 +42,4 @@ def sync_main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.notebook}: updated cells of nodes {', '.join(result.updated)}")
     else:
         print(f"{args.notebook}: nothing to sync")
-    return 0
+    return EXIT_OK

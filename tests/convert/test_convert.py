@@ -164,7 +164,7 @@ def test_an_error_writes_nothing(write_notebook, capsys):
     with pytest.raises(DuplicateOutputError):
         convert_notebook(path)
     assert sorted(p.name for p in path.parent.iterdir()) == ["analysis.ipynb"]
-    assert convert_main([str(path)]) == 1
+    assert convert_main([str(path)]) == 2
     assert "both produce 'a'" in capsys.readouterr().err
 
 

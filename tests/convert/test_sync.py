@@ -81,7 +81,7 @@ def test_both_sides_changed_is_a_conflict_and_nothing_is_written(converted, caps
     with pytest.raises(SyncConflictError, match="node 'report': cell 2 \\(id c02\\)"):
         sync_notebook(notebook)
     assert (notebook.read_text(), nodes.read_text()) == before
-    assert sync_main([str(notebook)]) == 1
+    assert sync_main([str(notebook)]) == 2
     assert "both changed" in capsys.readouterr().err
 
 

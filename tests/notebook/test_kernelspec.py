@@ -35,7 +35,7 @@ def test_setup_twice_replaces_the_spec(tmp_path: Path) -> None:
 
 
 def test_bad_kernel_name_is_refused_with_the_rule(tmp_path: Path, capsys) -> None:
-    assert main(["jupyter", "setup", "--name", "has space", "--prefix", str(tmp_path)]) == 1
+    assert main(["jupyter", "setup", "--name", "has space", "--prefix", str(tmp_path)]) == 2
     assert "letters, digits" in capsys.readouterr().err
     with pytest.raises(KernelspecError, match="not both"):
         install_kernelspec("x", user=True, prefix=tmp_path)
