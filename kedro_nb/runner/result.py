@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kedro_nb.project.records import RunRecord
+from typing import Any
 
 
 class RunResult(dict[str, Any]):
@@ -42,7 +39,8 @@ class RunResult(dict[str, Any]):
         self.duration = duration
         self.run_id = run_id
         self.skipped: list[str] = list(skipped or [])
-        self.record: RunRecord | None = None
+        # the session's RunRecord; not imported, even for typing: the runner sits below the session
+        self.record: Any = None
 
     def load(self, name: str) -> Any:
         """The data of free output ``name``: ``result[name].load()``."""
