@@ -30,9 +30,13 @@ LAYERS: list[tuple[str, tuple[str, ...], bool]] = [
     ("core", ("kedro_nb.pipeline", "kedro_nb.io", "kedro_nb.config", "kedro_nb.hooks"), False),
 ]
 #: Packages apart from the layers: anyone may import them; they import only the standard library,
-#: these third-party modules and themselves (``kedro-nb strip`` starts once per file as a git
-#: filter; nbformat is imported only by ``--validate``, inside the function that validates).
-APART: dict[str, frozenset[str]] = {"kedro_nb.strip": frozenset({"orjson", "nbformat"})}
+#: these third-party modules, themselves and each other (``kedro-nb strip`` starts once per file
+#: as a git filter; nbformat is imported only by ``--validate``, inside the function that
+#: validates). ``nbfile`` is the one notebook-file reader every command uses.
+APART: dict[str, frozenset[str]] = {
+    "kedro_nb.strip": frozenset({"orjson", "nbformat"}),
+    "kedro_nb.nbfile": frozenset({"orjson"}),
+}
 #: ``kedro_nb/__init__.py`` is the package's face (``__version__``, imported before any subpackage)
 #: and the entry point of ``%load_ext kedro_nb``, which hands on to the notebook front door.
 ROOT = "kedro_nb"
@@ -140,7 +144,7 @@ def layer_violations(imports: list[Import]) -> list[str]:
         if target == ROOT or target in APART:
             continue
         if source in APART:
-            problems.append(f"{imp}: {source} stands apart and imports no other kedro_nb package")
+            problems.append(f"{imp}: {source} stands apart and imports only apart packages")
             continue
         high, low = _layer_of(source), _layer_of(target)
         if high is None:
@@ -187,14 +191,14 @@ def test_every_package_is_placed_in_a_layer() -> None:
 
 @pytest.mark.parametrize("package", sorted(APART))
 def test_apart_packages_import_only_the_standard_library(package: str) -> None:
-    allowed = APART[package]
+    allowed = APART[package]  # besides the standard library and the apart packages
     outside = [
         f"{imp}"
         for imp in _all_imports()
         if _package_of(imp.importer) == package
         and imp.imported.split(".")[0] not in sys.stdlib_module_names
         and imp.imported.split(".")[0] not in allowed
-        and _package_of(imp.imported) not in (package, ROOT)
+        and _package_of(imp.imported) not in {*APART, ROOT}
         and imp.imported != "__future__"
     ]
     assert not outside, f"{package} imports beyond the standard library:\n" + "\n".join(outside)
