@@ -14,6 +14,7 @@ from kedro_nb.io.errors import (
     VersionAlreadyExistsError,
     VersionNotFoundError,
 )
+from kedro_nb.io.fs import get_filepath_str, get_protocol_and_path
 from kedro_nb.io.memory import MemoryDataset, is_ephemeral
 from kedro_nb.io.versioning import AbstractVersionedDataset, Version, generate_timestamp
 
@@ -33,6 +34,8 @@ __all__ = [
     "VersionAlreadyExistsError",
     "VersionNotFoundError",
     "generate_timestamp",
+    "get_filepath_str",
+    "get_protocol_and_path",
     "is_dataset",
     "is_ephemeral",
     "is_parameter",

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from kedro_nb.io._redact import scrub, secret_values
+from kedro_nb.io.core import AbstractDataset, missing_io_methods
 from kedro_nb.io.errors import CatalogConfigError, CredentialsNotFoundError, DatasetError
 from kedro_nb.io.registry import resolve_type
 from kedro_nb.io.versioning import Version
@@ -125,14 +126,18 @@ def build_dataset(
         raise CatalogConfigError(
             f"Catalog entry '{name}': 'versioned' must be true or false, got {versioned!r}."
         )
-    missing = sorted(getattr(cls, "__abstractmethods__", ()))
-    if missing:
+    problems = (
+        [f"implement {', '.join(sorted(cls.__abstractmethods__))}"]
+        if getattr(cls, "__abstractmethods__", None)
+        else []
+    )
+    if isinstance(cls, type) and issubclass(cls, AbstractDataset) and missing_io_methods(cls):
+        problems.append(missing_io_methods(cls).rstrip("."))
+    if problems:
         raise CatalogConfigError(
-            f"Catalog entry '{name}': dataset class {cls.__qualname__} does not implement "
-            f"{', '.join(missing)}. kedro-nb datasets implement the private methods (_load, "
-            "_save, _describe); the public load/save/exists/release come from "
-            "AbstractDataset. Classes written for Kedro can subclass kedro.io.AbstractDataset "
-            "instead."
+            f"Catalog entry '{name}': dataset class {cls.__qualname__} is incomplete: "
+            f"{'; '.join(problems)}. A dataset implements _describe() and load()/save() "
+            "(Kedro 1.x style) or the older _load()/_save()."
         )
     if versioned or getattr(cls, "versioned", None) is True:
         resolved["version"] = _version_for(cls, load_version, save_version)

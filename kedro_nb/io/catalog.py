@@ -378,9 +378,15 @@ class DataCatalog(CatalogViews):
             raise self._reraise(name, "loading", exc)  # noqa: B904 (see _reraise)
 
     def save(self, name: str, data: Any) -> None:
-        """Save ``data`` to ``name``."""
+        """Save ``data`` to ``name``. ``None`` is refused, as in Kedro, whichever style the
+        dataset is written in (it is almost always a node that forgot to return)."""
         dataset = self[name]
         _logger.debug("Saving data to '%s' (%s)", name, type(dataset).__name__)
+        if data is None:
+            raise DatasetError(
+                f"Dataset '{name}': saving 'None' is not allowed: return a value from the "
+                "node that produces it."
+            )
         try:
             dataset.save(data)
         except Exception as exc:

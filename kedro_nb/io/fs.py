@@ -19,6 +19,8 @@ __all__ = [
     "LOCAL_PROTOCOLS",
     "FileSystemMixin",
     "atomic_local_open",
+    "get_filepath_str",
+    "get_protocol_and_path",
     "join_protocol",
     "make_filesystem",
     "split_protocol",
@@ -57,6 +59,27 @@ def join_protocol(protocol: str, path: str | PurePosixPath) -> str:
     """Inverse of ``split_protocol`` (local paths stay plain)."""
     path = str(path)
     return path if protocol in LOCAL_PROTOCOLS else f"{protocol}{_DELIMITER}{path}"
+
+
+def get_protocol_and_path(filepath: str | os.PathLike[str], version: Any = None) -> tuple[str, str]:
+    """``(protocol, path)`` of ``filepath`` for a dataset's ``__init__`` (Kedro's tutorial
+    helper): ``"s3://bucket/a.csv"`` -> ``("s3", "bucket/a.csv")``, local paths ->
+    ``("file", path)``, and for ``http(s)`` the address without its scheme. Versioning is
+    refused on ``http(s)`` (a web server has no version folders), as in Kedro."""
+    protocol, path = split_protocol(os.fspath(filepath))
+    if protocol in HTTP_PROTOCOLS and version is not None:
+        raise DatasetError(
+            f"Versioning is not supported for {protocol} addresses ({filepath}): remove "
+            "'versioned: true' from the catalog entry."
+        )
+    return protocol, path
+
+
+def get_filepath_str(raw_path: PurePosixPath, protocol: str) -> str:
+    """The path string a file system's ``open`` takes: ``raw_path`` as posix, with the scheme
+    put back for ``http(s)`` (Kedro's tutorial helper)."""
+    path = raw_path.as_posix()
+    return f"{protocol}{_DELIMITER}{path}" if protocol in HTTP_PROTOCOLS else path
 
 
 def make_filesystem(

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
-from kedro_nb.io.core import AbstractDataset
+from kedro_nb.io.core import _DI, _DO, AbstractDataset
 from kedro_nb.io.errors import DatasetError, VersionAlreadyExistsError, VersionNotFoundError
 
 __all__ = [
@@ -53,8 +53,14 @@ def validate_version(version: str) -> str:
     return version
 
 
-class AbstractVersionedDataset(AbstractDataset):
-    """A dataset stored at ``filepath``, optionally versioned.
+class AbstractVersionedDataset(AbstractDataset[_DI, _DO]):
+    """A dataset stored at ``filepath``, optionally versioned;
+    ``AbstractVersionedDataset[SavedType, LoadedType]`` in type hints, as Kedro's.
+
+    A Kedro 1.x subclass writes its own ``load``/``save`` around ``self._get_load_path()`` and
+    ``self._get_save_path()``; asking for the save path is what starts a new version, so such a
+    subclass gets a fresh timestamp per save and later loads see the new version, without any
+    wrapping of its methods.
 
     Args:
         filepath: path without protocol (the versioned layout is built on it).
@@ -131,9 +137,12 @@ class AbstractVersionedDataset(AbstractDataset):
         return self._filepath if version is None else self._get_versioned_path(version)
 
     def _get_save_path(self) -> PurePosixPath:
+        """Where the save being made writes. The cached versions are spent: the next load
+        looks for the newest version again, the next save gets a new timestamp."""
         version = self.resolve_save_version()
         if version is None:
             return self._filepath
+        self._clear_version_cache()
         path = self._get_versioned_path(version)
         if self._exists_function(str(path)):
             raise VersionAlreadyExistsError(

@@ -33,7 +33,16 @@ _SHIM_MODULES: dict[str, dict[str, str]] = {
         "AbstractVersionedDataset": "kedro_nb.io:AbstractVersionedDataset",
         "MemoryDataset": "kedro_nb.io:MemoryDataset",
         "DatasetError": "kedro_nb.io:DatasetError",
+        "DatasetNotFoundError": "kedro_nb.io:DatasetNotFoundError",
         "Version": "kedro_nb.io:Version",
+    },
+    "kedro.io.core": {
+        "AbstractDataset": "kedro_nb.io:AbstractDataset",
+        "AbstractVersionedDataset": "kedro_nb.io:AbstractVersionedDataset",
+        "DatasetError": "kedro_nb.io:DatasetError",
+        "Version": "kedro_nb.io:Version",
+        "get_filepath_str": "kedro_nb.io:get_filepath_str",
+        "get_protocol_and_path": "kedro_nb.io:get_protocol_and_path",
     },
     "kedro.config": {
         "OmegaConfigLoader": "kedro_nb.config:ConfigLoader",
@@ -49,7 +58,7 @@ _SHIM_MODULES: dict[str, dict[str, str]] = {
 _SHIM_MODULES["kedro.pipeline.node"] = _SHIM_MODULES["kedro.pipeline"]
 _SHIM_MODULES["kedro.pipeline.pipeline"] = _SHIM_MODULES["kedro.pipeline"]
 _SHIM_MODULES["kedro.framework.hooks.markers"] = _SHIM_MODULES["kedro.framework.hooks"]
-_PACKAGES = {"kedro", "kedro.pipeline", "kedro.framework", "kedro.framework.hooks"}
+_PACKAGES = {"kedro", "kedro.io", "kedro.pipeline", "kedro.framework", "kedro.framework.hooks"}
 SHIM_VERSION = "kedro-nb-shim"
 
 
