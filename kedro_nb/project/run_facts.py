@@ -101,7 +101,7 @@ def metric_values(catalog: Any, outputs: Iterable[str], saved: Iterable[str]) ->
     get = getattr(catalog, "get", None)
     if get is None:
         return found
-    for name in outputs:
+    for name in sorted(outputs):
         dataset = get(name)
         if dataset is None or not is_metrics_dataset(dataset):
             continue

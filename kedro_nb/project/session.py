@@ -30,6 +30,7 @@ from kedro_nb.project.registry import (
 from kedro_nb.project.settings import ProjectSettings, load_settings
 
 if TYPE_CHECKING:
+    from kedro_nb.project.history import RunHistory
     from kedro_nb.runner import RunResult
 
 logger = logging.getLogger(__name__)
@@ -425,9 +426,14 @@ class KedroNbSession:
             "only_missing_outputs": record.slicing.get("only_missing_outputs", False),
         }
 
-    def runs(self, limit: int = 20) -> list[RunRecord]:
-        """The latest ``limit`` run records of this project, newest first."""
-        return self.store.list(limit)
+    @property
+    def runs(self) -> RunHistory:
+        """The project's run records: ``session.runs(limit=5)`` lists the latest, a notebook
+        shows them side by side, ``.compare``, ``.best``, ``.plot`` and ``.to_frame`` work on
+        them (see :class:`~kedro_nb.project.history.RunHistory`)."""
+        from kedro_nb.project.history import RunHistory
+
+        return RunHistory(self.store)
 
     def _runner(self, runner: Any) -> Any:
         if runner is None:
