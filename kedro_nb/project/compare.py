@@ -254,7 +254,15 @@ def best_run(records: Iterable[RunRecord], metric: str, *, minimize: bool = Fals
         import difflib
 
         names = sorted(known)
-        close = difflib.get_close_matches(metric, names, n=3)
+        short: dict[str, list[str]] = {}
+        for name in names:  # "r22" is close to "r2", the last part of "metrics.r2"
+            short.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+        close = list(
+            dict.fromkeys(
+                [n for s in difflib.get_close_matches(metric, short, n=3) for n in short[s]]
+                + difflib.get_close_matches(metric, names, n=3)
+            )
+        )[:3]
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         listed = ", ".join(names[:20]) or "none (save a tracking.MetricsDataset in a node)"
         raise RunRecordError(f"No recorded run has a metric {metric!r}.{hint} Metrics: {listed}.")
