@@ -124,16 +124,14 @@ def _print_json(data: Any) -> None:
 
 
 def _compare(args: argparse.Namespace, store: Any) -> int:
-    from kedro_nb.project.compare import best_run, compare
+    from kedro_nb.project.compare import best_in_store, compare
 
     if args.compare:
         records = [store.get(run_id) for run_id in args.compare]
         best = None
     elif args.best:
-        candidates = store.list(args.last)
-        best = best_run(candidates, args.best, minimize=args.min)
-        latest = candidates[0]
-        records = [best] if latest.run_id == best.run_id else [best, latest]
+        best, latest = best_in_store(store, args.best, minimize=args.min, among=args.last)
+        records = [best] if latest is None else [best, latest]
     else:
         records = list(reversed(store.list(args.last)))
         best = None

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kedro_nb.project.errors import RunRecordError
-from kedro_nb.project.records import RunRecord
+from kedro_nb.project.records import RunRecord, RunStore
 
-__all__ = ["Comparison", "Row", "best_run", "compare", "flatten"]
+__all__ = ["Comparison", "Row", "best_in_store", "best_run", "compare", "flatten"]
 
 _MISSING = "-"
 
@@ -268,3 +268,16 @@ def best_run(records: Iterable[RunRecord], metric: str, *, minimize: bool = Fals
         raise RunRecordError(f"No recorded run has a metric {metric!r}.{hint} Metrics: {listed}.")
     pick = min if minimize else max
     return pick(scored, key=lambda pair: pair[0])[1]
+
+
+def best_in_store(
+    store: RunStore, metric: str, *, minimize: bool = False, among: int | None = None
+) -> tuple[RunRecord, RunRecord | None]:
+    """``(best, latest)``: the best run by ``metric`` among all runs of ``store`` (or the
+    latest ``among``), read in full, and the latest run when it is another one. Only the
+    metrics of the other runs are read, so this stays fast over a long history."""
+    scored = store.metrics(among)
+    light = [RunRecord(run_id=run_id, started_at="", metrics=m) for run_id, m in scored]
+    best = store.get(best_run(light, metric, minimize=minimize).run_id)
+    latest = scored[0][0]
+    return best, (None if latest == best.run_id else store.get(latest))

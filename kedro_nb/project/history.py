@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from kedro_nb.project.compare import Comparison, best_run, compare, flatten
+from kedro_nb.project.compare import Comparison, best_in_store, best_run, compare, flatten
 from kedro_nb.project.records import RunRecord, RunStore
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class RunHistory:
     def best(self, metric: str, *, minimize: bool = False, among: int | None = None) -> RunRecord:
         """The run with the highest ``metric`` (lowest with ``minimize``), among all runs or
         the latest ``among``."""
-        return best_run(self.store.list(among), metric, minimize=minimize)
+        return best_in_store(self.store, metric, minimize=minimize, among=among)[0]
 
     def compare(self, *runs: str | RunRecord) -> Comparison:
         """Runs side by side, the first as baseline; without arguments, the latest ten."""

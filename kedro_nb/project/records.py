@@ -350,6 +350,25 @@ class RunStore:
             raise
         return [self._record(dict(row)) for row in rows]
 
+    def metrics(self, limit: int | None = None) -> list[tuple[str, dict[str, float]]]:
+        """``(run_id, metrics)`` of the latest ``limit`` runs (all when None), newest first:
+        what picking the best run needs, without decoding the rest of each record."""
+        try:
+            with self._connect(write=False) as db:
+                rows = db.execute(
+                    "SELECT run_id, metrics FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                    (-1 if limit is None else limit,),
+                ).fetchall()
+        except FileNotFoundError:
+            return []
+        except RunRecordError as exc:
+            if "no such column" in str(exc):  # a first-release store: no metrics recorded
+                return [(record.run_id, record.metrics) for record in self.list(limit)]
+            if "no such table" in str(exc):
+                return []
+            raise
+        return [(row[0], _loads(row[1]) or {}) for row in rows]
+
     def get(self, run_id: str) -> RunRecord:
         """The record of ``run_id``; a unique prefix is enough. Raises RunRecordError."""
         try:
@@ -374,7 +393,7 @@ class RunStore:
     def _record(row: dict[str, Any]) -> RunRecord:
         values = {k: v for k, v in row.items() if k in _KNOWN}
         for name in _JSON_FIELDS:
-            values[name] = json.loads(values.get(name) or "null") or _EMPTY[name]()
+            values[name] = _loads(values.get(name)) or _EMPTY[name]()
         for name in _BOOL_FIELDS:
             if values.get(name) is not None:
                 values[name] = bool(values[name])
@@ -387,6 +406,19 @@ _EMPTY = {
     for f in fields(RunRecord)
     if f.name in _JSON_FIELDS
 }
+
+
+def _loads(text: str | None) -> Any:
+    """JSON text of a column: orjson (several times faster over a long history), falling back
+    to the standard library for what only it writes (``NaN`` in a parameter)."""
+    if not text:
+        return None
+    import orjson
+
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _is_locked(exc: RunRecordError) -> bool:
