@@ -3,7 +3,7 @@
 1. Recording overhead of a 100-node run. A project in a temporary git work tree (so the
    ``git status`` for the dirty flag runs too) with 100 trivial nodes in a chain, every tenth
    writing a versioned pickle, one ``tracking.MetricsDataset``, 40 parameters. Pairs, in turn:
-   (a) ``runner.run(pipeline, catalog)`` alone, (b) ``session.run(pipeline=..., catalog=...)``,
+   (a) ``runner.run(pipeline, catalog)`` alone, (b) ``session.run(pipeline=..., catalog=...).record``,
    which adds everything a record takes: the run id claimed in the store, the git commit and
    status, parameter values, metrics read back, dataset versions, input fingerprints, package
    versions, and the final write. Each catalog is built before its timing starts. The overhead
@@ -97,7 +97,7 @@ def bench_overhead(root: Path, repeats: int) -> dict[str, list[float]]:
         plain = time.perf_counter() - start
         catalog = session.build_catalog()
         start = time.perf_counter()
-        record = session.run(pipeline=pipeline, catalog=catalog, runner=runner)
+        record = session.run(pipeline=pipeline, catalog=catalog, runner=runner).record
         recorded = time.perf_counter() - start
         assert record.metrics == {"metrics.r2": 0.91, "metrics.mae": 1.5, "metrics.rmse": 2.25}
         assert len(record.saved_versions) == 10 and record.git_dirty is False

@@ -16,7 +16,7 @@ from kedro_nb.project import KedroNbSession, RunRecordError
 def three_runs(project: Path) -> list:
     """Runs with alpha 0, 0.5 and 0.25: the first fits best (highest r2, lowest mae)."""
     return [
-        KedroNbSession.create(project, runtime_params={"model.alpha": alpha}).run("train")
+        KedroNbSession.create(project, runtime_params={"model.alpha": alpha}).run("train").record
         for alpha in (0.0, 0.5, 0.25)
     ]
 

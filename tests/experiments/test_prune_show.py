@@ -19,7 +19,7 @@ def versions(project: Path, dataset: str) -> set[str]:
 
 def test_prune_keeps_the_newest_records_and_all_data(project: Path) -> None:
     session = KedroNbSession.create(project)
-    runs = [session.run("train") for _ in range(4)]
+    runs = [session.run("train").record for _ in range(4)]
     done = console("runs", "--prune", "--keep", "2", cwd=project)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Deleted 2 run record(s); kept the newest 2."
@@ -31,8 +31,8 @@ def test_prune_keeps_the_newest_records_and_all_data(project: Path) -> None:
 
 def test_prune_with_data_asks_and_spares_versions_kept_runs_read(project: Path) -> None:
     session = KedroNbSession.create(project)
-    oldest, middle = session.run("train"), session.run("train")
-    pinned = session.run("train", node_names=["evaluate"], load_versions={"model": oldest.run_id})
+    oldest, middle = session.run("train").record, session.run("train").record
+    pinned = session.run("train", node_names=["evaluate"], load_versions={"model": oldest.run_id}).record
     assert pinned.loaded_versions == {"model": oldest.run_id}
     refused = console("runs", "--prune", "--keep", "1", "--with-data", cwd=project, stdin="n\n")
     assert refused.returncode == 2
@@ -55,7 +55,7 @@ def test_prune_with_data_asks_and_spares_versions_kept_runs_read(project: Path) 
 
 def test_prune_yes_deletes_without_asking(project: Path) -> None:
     session = KedroNbSession.create(project)
-    first, second = session.run("train"), session.run("train")
+    first, second = session.run("train").record, session.run("train").record
     done = console("runs", "--prune", "--keep", "1", "--with-data", "--yes", "--json", cwd=project)
     data = json.loads(done.stdout)
     assert data == {
@@ -69,7 +69,7 @@ def test_prune_yes_deletes_without_asking(project: Path) -> None:
 def test_show_prints_how_to_reproduce_the_run(committed: Path) -> None:
     record = KedroNbSession.create(committed, runtime_params={"model.alpha": 0.25}).run(
         "train", node_names=["train", "evaluate"]
-    )
+    ).record
     done = console("runs", "show", record.run_id, cwd=committed)
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -91,7 +91,7 @@ def test_show_prints_how_to_reproduce_the_run(committed: Path) -> None:
 
 def test_the_command_show_prints_repeats_the_run(project: Path) -> None:
     write(project, "conf/base/parameters.yml", "model:\n  degree: 2\n  alpha: 0.1\nseed: 3\n")
-    record = KedroNbSession.create(project).run("train")
+    record = KedroNbSession.create(project).run("train").record
     write(project, "conf/base/parameters.yml", "model:\n  degree: 1\n  alpha: 0.0\nseed: 3\n")
     data = json.loads(console("runs", "show", record.run_id, "--json", cwd=project).stdout)
     again = console(*data["command"][1:], cwd=project)

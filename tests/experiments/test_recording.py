@@ -18,7 +18,7 @@ from kedro_nb.project import KedroNbSession
 
 def test_a_run_records_params_metrics_and_versions(project: Path) -> None:
     session = KedroNbSession.create(project)
-    record = session.run("train")
+    record = session.run("train").record
     again = session.store.get(record.run_id)
     assert again.params == {"model": {"degree": 1, "alpha": 0.0}, "seed": 3}
     assert set(again.metrics) == {"metrics.r2", "metrics.mae", "report.rows",
@@ -36,8 +36,8 @@ def test_a_run_records_params_metrics_and_versions(project: Path) -> None:
 
 def test_a_past_output_loads_by_the_recorded_version(project: Path) -> None:
     session = KedroNbSession.create(project)
-    first = session.run("train")
-    second = KedroNbSession.create(project, runtime_params={"model.alpha": 0.5}).run("train")
+    first = session.run("train").record
+    second = KedroNbSession.create(project, runtime_params={"model.alpha": 0.5}).run("train").record
     assert second.params["model"]["alpha"] == 0.5
     catalog = session.build_catalog()
     old = catalog.load("model", version=first.versions["model"])
@@ -48,11 +48,11 @@ def test_a_past_output_loads_by_the_recorded_version(project: Path) -> None:
 
 def test_reading_a_pinned_version_is_recorded_as_loaded(project: Path) -> None:
     session = KedroNbSession.create(project)
-    trained = session.run("train")
-    session.run("train")  # a newer model exists now
+    trained = session.run("train").record
+    session.run("train").record  # a newer model exists now
     evaluated = session.run(
         "train", node_names=["evaluate"], load_versions={"model": trained.run_id}
-    )
+    ).record
     assert evaluated.loaded_versions == {"model": trained.run_id}
     assert evaluated.saved_versions == {"metrics": evaluated.run_id}
     assert evaluated.versions == {"model": trained.run_id, "metrics": evaluated.run_id}
@@ -60,15 +60,15 @@ def test_reading_a_pinned_version_is_recorded_as_loaded(project: Path) -> None:
 
 def test_the_input_fingerprint_changes_with_the_input(project: Path) -> None:
     session = KedroNbSession.create(project)
-    first = session.run("train")
+    first = session.run("train").record
     write(project, "data/raw.csv", "x,y\n0,1.0\n1,3.0\n2,5.0\n3,7.0\n4,9.0\n5,11.5\n")
-    second = session.run("train")
+    second = session.run("train").record
     assert first.input_fingerprints["raw"] != second.input_fingerprints["raw"]
     assert second.metrics["report.rows"] == 6
 
 
 def test_package_versions_of_what_the_nodes_import(project: Path) -> None:
-    record = KedroNbSession.create(project).run("train")
+    record = KedroNbSession.create(project).run("train").record
     assert record.packages["numpy"] == np.__version__
     assert record.packages["pandas"] == pd.__version__
     assert record.packages["python"] == sys.version.split()[0]
@@ -78,11 +78,11 @@ def test_package_versions_of_what_the_nodes_import(project: Path) -> None:
 
 def test_git_dirty_follows_the_work_tree(committed: Path) -> None:
     session = KedroNbSession.create(committed)
-    clean = session.run("train")
+    clean = session.run("train").record
     assert clean.git_sha == git(committed, "rev-parse", "HEAD")
     assert clean.git_dirty is False  # data/ is ignored, .kedro_nb ignores itself
     write(committed, "conf/base/parameters.yml", "model:\n  degree: 2\n  alpha: 0.0\nseed: 3\n")
-    dirty = KedroNbSession.create(committed).run("train")
+    dirty = KedroNbSession.create(committed).run("train").record
     assert dirty.git_dirty is True
     assert dirty.params["model"]["degree"] == 2
 
@@ -126,7 +126,7 @@ def test_credentials_never_reach_the_recorded_params(project: Path) -> None:
         "model:\n  degree: 1\n  alpha: 0.0\nseed: 3\n"
         f"endpoint: https://user:{SECRET}@example.invalid/api\n",
     )
-    record = KedroNbSession.create(project).run("train")
+    record = KedroNbSession.create(project).run("train").record
     assert SECRET not in json.dumps(record.params)
     assert record.params["endpoint"] == "https://user:***@example.invalid/api"
     with sqlite3.connect(project / ".kedro_nb" / "runs.sqlite") as db:
