@@ -3,7 +3,7 @@
 1. Recording overhead of a 100-node run. A project in a temporary git work tree (so the
    ``git status`` for the dirty flag runs too) with 100 trivial nodes in a chain, every tenth
    writing a versioned pickle, one ``tracking.MetricsDataset``, 40 parameters. Pairs, in turn:
-   (a) ``runner.run(pipeline, catalog)`` alone, (b) ``session.run(pipeline=..., catalog=...).record``,
+   (a) ``runner.run(pipeline, catalog)`` alone, (b) ``session.run(pipeline=..., catalog=...)``,
    which adds everything a record takes: the run id claimed in the store, the git commit and
    status, parameter values, metrics read back, dataset versions, input fingerprints, package
    versions, and the final write. Each catalog is built before its timing starts. The overhead

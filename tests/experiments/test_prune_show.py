@@ -32,7 +32,9 @@ def test_prune_keeps_the_newest_records_and_all_data(project: Path) -> None:
 def test_prune_with_data_asks_and_spares_versions_kept_runs_read(project: Path) -> None:
     session = KedroNbSession.create(project)
     oldest, middle = session.run("train").record, session.run("train").record
-    pinned = session.run("train", node_names=["evaluate"], load_versions={"model": oldest.run_id}).record
+    pinned = session.run(
+        "train", node_names=["evaluate"], load_versions={"model": oldest.run_id}
+    ).record
     assert pinned.loaded_versions == {"model": oldest.run_id}
     refused = console("runs", "--prune", "--keep", "1", "--with-data", cwd=project, stdin="n\n")
     assert refused.returncode == 2
@@ -67,9 +69,11 @@ def test_prune_yes_deletes_without_asking(project: Path) -> None:
 
 
 def test_show_prints_how_to_reproduce_the_run(committed: Path) -> None:
-    record = KedroNbSession.create(committed, runtime_params={"model.alpha": 0.25}).run(
-        "train", node_names=["train", "evaluate"]
-    ).record
+    record = (
+        KedroNbSession.create(committed, runtime_params={"model.alpha": 0.25})
+        .run("train", node_names=["train", "evaluate"])
+        .record
+    )
     done = console("runs", "show", record.run_id, cwd=committed)
     assert done.returncode == 0, done.stderr
     out = done.stdout

@@ -49,7 +49,7 @@ def test_a_past_output_loads_by_the_recorded_version(project: Path) -> None:
 def test_reading_a_pinned_version_is_recorded_as_loaded(project: Path) -> None:
     session = KedroNbSession.create(project)
     trained = session.run("train").record
-    session.run("train").record  # a newer model exists now
+    session.run("train")  # a newer model exists now
     evaluated = session.run(
         "train", node_names=["evaluate"], load_versions={"model": trained.run_id}
     ).record
