@@ -56,6 +56,12 @@ def _run_parser() -> argparse.ArgumentParser:
         help="run the node cells of this notebook (its project, or the catalog.yml and "
         "parameters.yml beside it, supply the data)",
     )
+    add(
+        "--like",
+        metavar="RUN",
+        help="run again like a recorded run: its pipeline, slice, runner, env, parameters and "
+        "load versions (flags given here win); says first what differs now",
+    )
     add("--verbose", "-v", action="store_true", help="show tracebacks and INFO logs")
     return parser
 
@@ -213,19 +219,21 @@ def run_main(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     _configure_output(args.verbose)
     session = None
+    like = None
     started = time.perf_counter()
     try:
         from kedro_nb.config import parse_params
         from kedro_nb.project.session import KedroNbSession
 
+        params = args.params if isinstance(args.params, dict) else parse_params(args.params)
+        if args.like:
+            like, params = _like(args, params)
         session = KedroNbSession.create(
             args.project,
             start_dir=_notebook_folder(args.notebook),
             env=args.env,
             conf_source=args.conf_source,
-            runtime_params=args.params
-            if isinstance(args.params, dict)
-            else parse_params(args.params),
+            runtime_params=params,
         )
         if not session.is_project and not args.notebook:
             raise _no_project_error(args.project)
@@ -272,9 +280,57 @@ def run_main(argv: Sequence[str]) -> int:
         return _report_failure(exc, session, argv, args.verbose)
     finally:
         if session is not None:
+            if like is not None:
+                from kedro_nb.project.reproduce import mark_reproduction
+
+                mark_reproduction(session, like)
             session.close()
     _print_summary(session, record, time.perf_counter() - started)
     return EXIT_OK
+
+
+_SLICING_DESTS = {
+    "node_names": "node_names",
+    "from_nodes": "from_nodes",
+    "to_nodes": "to_nodes",
+    "from_inputs": "from_inputs",
+    "to_outputs": "to_outputs",
+    "tags": "tags",
+    "node_namespaces": "namespaces",
+}  # session.run keyword -> argparse dest
+
+
+def _like(args: argparse.Namespace, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """``--like RUN``: fill the options not given from the recorded run, print what differs
+    now, and return the record with the runtime parameters to run with (the recorded values,
+    ``--params`` over them)."""
+    from kedro_nb.config.params import deep_merge
+    from kedro_nb.project.reproduce import plan_like, plan_summary
+    from kedro_nb.project.session import KedroNbSession
+
+    current = KedroNbSession.create(args.project, env=args.env, conf_source=args.conf_source)
+    record = current.store.get(args.like)
+    if args.env is None and record.env and record.env != current.env:
+        args.env = record.env
+        current = KedroNbSession.create(args.project, env=args.env, conf_source=args.conf_source)
+    plan = plan_like(current, record)
+    if not (args.pipeline or args.pipelines or args.notebook):
+        if plan.notebook:
+            args.notebook = str(current.project_path / plan.notebook)
+        else:
+            args.pipeline = plan.pipeline_name
+    if not any(getattr(args, dest) for dest in _SLICING_DESTS.values()):
+        for key, values in plan.slicing.items():
+            setattr(args, _SLICING_DESTS[key], list(values))
+    args.runner = args.runner or plan.runner
+    args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
+    given = dict(pair.partition(":")[::2] for pair in args.load_versions)
+    args.load_versions = [f"{k}:{v}" for k, v in {**plan.load_versions, **given}.items()]
+    for line in plan_summary(plan):
+        print(line)
+    if params:
+        print(f"  --params over the run's values: {args.params}")
+    return record, deep_merge(plan.params, params)
 
 
 def _notebook_folder(notebook: str | None) -> Path | None:

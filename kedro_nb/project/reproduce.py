@@ -227,3 +227,28 @@ def reproduce_steps(record: RunRecord) -> list[str]:
         steps.append(f"# unversioned inputs, restore them as they were: {files}")
     steps.append(shlex.join(reproduce_command(record)))
     return steps
+
+
+def plan_summary(plan: LikePlan) -> list[str]:
+    """What a ``--like`` run says before it starts: what it repeats, then what differs now."""
+    record = plan.record
+    what = f"notebook {plan.notebook}" if plan.notebook else f"pipeline {plan.pipeline_name}"
+    pins = ", ".join(f"{name}@{version}" for name, version in plan.load_versions.items())
+    lines = [
+        f"Like run {record.run_id}: {what}, {len(flatten(plan.params))} parameter(s)"
+        + (f", load versions {pins}" if pins else "")
+    ]
+    if plan.differences:
+        lines += [f"  differs now: {line}" for line in plan.differences]
+    else:
+        lines.append("  nothing differs now that kedro-nb can see (code, parameters, packages)")
+    return lines
+
+
+def mark_reproduction(session: Any, like: RunRecord) -> None:
+    """Note on the session's latest record that it reproduced ``like`` (the ``like run`` row
+    of a comparison); one more write of that record."""
+    record = getattr(session, "last_record", None)
+    if record is not None and record.run_id != like.run_id:
+        record.like_run = like.run_id
+        session.store.save(record)
