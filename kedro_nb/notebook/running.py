@@ -36,6 +36,8 @@ class RunRequest:
     runner: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     only_missing_outputs: bool = False
+    #: dataset -> version to load (``--like RUN`` pins the versions that run read)
+    load_versions: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -109,6 +111,7 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
             pipeline=request.pipeline,
             runner=request.runner,
             only_missing_outputs=request.only_missing_outputs,
+            load_versions=request.load_versions or None,
             **request.slicing,
         ).record
     finally:

@@ -105,3 +105,30 @@ def test_like_a_notebook_run_runs_the_notebook_again(tmp_path: Path) -> None:
     again = latest(folder)
     assert again.pipeline_name == "notebook:spaceflights.ipynb" and again.cells == recorded.cells
     assert again.metrics == recorded.metrics
+
+
+def test_run_pipeline_like_in_a_notebook(shell, project: Path, capsys) -> None:
+    shell.run_line_magic("run_pipeline", "train --params model.alpha=0.5")
+    trained = latest(project)
+    shell.run_line_magic("run_pipeline", "train")
+    shell.run_line_magic(
+        "run_pipeline", f"--like {trained.run_id} --nodes evaluate"
+    )  # the slice given here wins
+    out = capsys.readouterr().out
+    assert f"Like run {trained.run_id}: pipeline train, 3 parameter(s)" in out
+    assert "differs now: params: model.alpha is 0.0 in the configuration" in out
+    again = latest(project)
+    assert again.like_run == trained.run_id
+    assert list(again.node_timings) == ["evaluate"]
+    assert again.params["model"]["alpha"] == 0.5
+    runs = shell.user_ns["session"].runs
+    assert runs[0].run_id == again.run_id
+    assert "like run" in runs._repr_html_()
+
+
+def test_run_pipeline_like_an_unknown_run_is_a_usage_error(shell, capsys) -> None:
+    import pytest
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError, match="No run '1999'"):
+        shell.run_line_magic("run_pipeline", "--like 1999")

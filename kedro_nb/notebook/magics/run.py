@@ -80,6 +80,12 @@ class RunMagics(KedroNbMagics):
         help="run in a background thread and return at once",
     )
     @argument(
+        "--like",
+        metavar="RUN",
+        help="run again like a recorded run (its pipeline, slice, runner, parameters and "
+        "load versions; options given here win), saying first what differs now",
+    )
+    @argument(
         "--into-namespace",
         action="store_true",
         help="afterwards, put the in-memory outputs in the notebook namespace",
@@ -97,7 +103,9 @@ class RunMagics(KedroNbMagics):
         from kedro_nb.notebook.running import run_with_progress
 
         session = self.session()
+        like, load_versions = self._like(args, session) if args.like else (None, {})
         request = self._request(args, session)
+        request.load_versions = load_versions
         if request.params:
             session = self._session_with_params(request.params)
         if not self.project.run_lock.acquire(blocking=False):
@@ -128,11 +136,43 @@ class RunMagics(KedroNbMagics):
             except Exception as exc:
                 raise self._failure(exc, request, session) from None
         finally:
+            if like is not None and not handed_to_thread:
+                from kedro_nb.project.reproduce import mark_reproduction
+
+                mark_reproduction(session, like)
             if not handed_to_thread:
                 self._release(session)
         self._finish(session, request, record, progress, handle, args.into_namespace)
 
     # -- building the request ------------------------------------------------------------
+    @staticmethod
+    def _like(args: argparse.Namespace, session: Any) -> tuple[Any, dict[str, str]]:
+        """``--like RUN``: fill the options not given from the recorded run and print what
+        differs now; returns the record and the load versions to pin."""
+        from kedro_nb.config.params import deep_merge
+        from kedro_nb.project.errors import ProjectError
+        from kedro_nb.project.reproduce import plan_like, plan_summary
+
+        try:
+            record = session.store.get(args.like)
+        except ProjectError as exc:
+            raise UsageError(f"%{M}: {exc}") from None
+        plan = plan_like(session, record)
+        if args.name is None and args.notebook is None:
+            if plan.notebook:
+                args.notebook = str(session.project_path / plan.notebook)
+            else:
+                args.name = plan.pipeline_name
+        if not any(getattr(args, dest) for dest in SLICING):
+            by_keyword = {keyword: dest for dest, keyword in SLICING.items()}
+            for keyword, values in plan.slicing.items():
+                setattr(args, by_keyword[keyword], list(values))
+        args.runner = args.runner or plan.runner
+        args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
+        args.params = deep_merge(plan.params, dict(args.params or {}))
+        print("\n".join(plan_summary(plan)))
+        return record, plan.load_versions
+
     def _request(self, args: argparse.Namespace, session: Any) -> RunRequest:
         from kedro_nb.notebook.running import RunRequest, notebook_staleness
 
