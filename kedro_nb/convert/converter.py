@@ -30,7 +30,8 @@ from kedro_nb.convert.catalog import (
 )
 from kedro_nb.convert.cells import read_notebook
 from kedro_nb.convert.codegen import TARGETS, generate
-from kedro_nb.convert.errors import ProjectLayoutError, UnknownPipelineError
+from kedro_nb.convert.errors import HandEditError, ProjectLayoutError, UnknownPipelineError
+from kedro_nb.convert.generated import hand_edits, stamp
 from kedro_nb.convert.writer import write_files
 
 
@@ -155,7 +156,7 @@ def plan_conversion(
     for name, nodes in groups.items():
         generated = generate(analysis, nodes, notebook=shown, name=name, target=target)
         for filename, text in generated.files.items():
-            conversion.sources[conversion.package_dir(name) / filename] = text
+            conversion.sources[conversion.package_dir(name) / filename] = stamp(text)
         if with_catalog:
             _plan_catalog(conversion, name, nodes, values or {})
     return conversion
@@ -180,11 +181,41 @@ def _plan_catalog(
         conversion.catalogs[target] = text
 
 
-def convert_notebook(notebook: str | os.PathLike[str], **options: Any) -> Conversion:
-    """Plan and write a conversion (every file together, or none); returns the plan."""
+def convert_notebook(
+    notebook: str | os.PathLike[str], *, force: bool = False, **options: Any
+) -> Conversion:
+    """Plan and write a conversion (every file together, or none); returns the plan.
+
+    Raises :class:`HandEditError`, writing nothing, when a file it would change was edited by
+    hand since the last conversion (or is not kedro-nb's), unless ``force`` discards the edits.
+    """
     conversion = plan_conversion(notebook, **options)
+    if not force:
+        refuse_hand_edits(conversion)
     write_files({**conversion.sources, **conversion.catalogs})
     return conversion
+
+
+def refuse_hand_edits(conversion: Conversion) -> None:
+    """Raise :class:`HandEditError` naming every file (and function) the conversion would
+    overwrite although it was edited since the last conversion."""
+    edited = [
+        edits
+        for path, text in sorted(conversion.sources.items())
+        if path.is_file() and path.read_text(encoding="utf-8") != text
+        if (edits := hand_edits(path)) is not None
+    ]
+    if not edited:
+        return
+    root = conversion.layout.root
+    shown = Path(os.path.relpath(conversion.notebook, Path.cwd())).as_posix()
+    raise HandEditError(
+        f"Not converting {conversion.notebook.name}: generated files were edited since the last "
+        "conversion, and converting would overwrite the edits:\n"
+        + "\n".join(f"  {edits.describe(root)}" for edits in edited)
+        + f"\nCarry them back into the notebook with `kedro-nb sync {shown}`, or discard them "
+        f"with `kedro-nb convert --force {shown}`."
+    )
 
 
 def drift(conversion: Conversion) -> str:

@@ -59,6 +59,17 @@ class GeneratedFileError(ConvertError):
     """Raised by ``sync`` when a generated file is missing or was not written by kedro-nb."""
 
 
+class HandEditError(ConvertError):
+    """Raised by ``convert`` (without ``force``) when a file it would overwrite was edited by
+    hand since the last conversion, or was not written by kedro-nb; lists every such file and
+    the functions edited in it. Nothing is written."""
+
+
+class UncarriedEditError(ConvertError):
+    """Raised by ``sync`` (without ``force``) when some edits of the generated files cannot be
+    carried back into the notebook; names each one. Nothing is written."""
+
+
 class WriteError(ConvertError):
     """Raised by the multi-file writer when a conversion could not be written; nothing is left
     half-written (earlier files are rolled back)."""

@@ -27,13 +27,19 @@ from typing import Any
 
 from kedro_nb.convert.analysis import PARAMS_PREFIX, NodeCell, identifier
 from kedro_nb.convert.cells import read_notebook, set_cell_source
-from kedro_nb.convert.codegen import MARKER, digest, node_body
+from kedro_nb.convert.codegen import digest, node_body
 from kedro_nb.convert.converter import plan_conversion
-from kedro_nb.convert.errors import GeneratedFileError, SyncConflictError
+from kedro_nb.convert.errors import SyncConflictError, UncarriedEditError
+from kedro_nb.convert.generated import (
+    GeneratedFunction,
+    functions_in,
+    generated_functions,
+    hand_edits,
+    outside_functions,
+    recorded_stamp,
+)
 from kedro_nb.convert.scan import segment
 from kedro_nb.convert.writer import write_files
-
-_MARKER = re.compile(rf"^{re.escape(MARKER)} cell=(\S+) source=(\w+) body=(\w+)\s*$")
 
 
 @dataclass
@@ -45,65 +51,75 @@ class SyncResult:
     written: list[Path] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class GeneratedFunction:
-    """One function of a generated ``nodes.py`` with the hashes of its marker."""
-
-    cell_id: str
-    source_hash: str
-    body_hash: str
-    name: str
-    text: str
-    node: ast.FunctionDef
-
-
-def generated_functions(path: Path) -> list[GeneratedFunction]:
-    """The marked functions of a generated ``nodes.py``."""
-    if not path.is_file():
-        raise GeneratedFileError(
-            f"{path} does not exist: run `kedro-nb convert` first, then edit the generated file."
-        )
-    try:
-        return _functions_in(path.read_text(encoding="utf-8"))
-    except SyntaxError as exc:
-        raise GeneratedFileError(
-            f"{path} line {exc.lineno} is not valid Python ({exc.msg}); fix it before syncing."
-        ) from exc
-
-
-def _functions_in(text: str) -> list[GeneratedFunction]:
-    tree = ast.parse(text)
-    lines = text.split("\n")
-    found = []
-    for statement in tree.body:
-        if not isinstance(statement, ast.FunctionDef) or statement.lineno < 2:
-            continue
-        match = _MARKER.match(lines[statement.lineno - 2])
-        if match:
-            body = "\n".join(lines[statement.lineno - 1 : statement.end_lineno]) + "\n"
-            found.append(GeneratedFunction(*match.groups(), statement.name, body, statement))
-    return found
-
-
 def _function_body(function: GeneratedFunction, node: NodeCell) -> tuple[list[str], list[str]]:
-    """(body lines, notes): the function's lines minus the docstring and generated return."""
+    """(body lines, uncarried edits): the function's lines minus docstring and generated return."""
     lines = function.text.rstrip("\n").split("\n")
     statements = function.node.body
     first = function.node.lineno
     start = statements[0].lineno - first if statements else len(lines)
-    first_statement = statements[0] if statements else None
-    if isinstance(first_statement, ast.Expr) and isinstance(first_statement.value, ast.Constant):
-        start = (first_statement.end_lineno or first_statement.lineno) - first + 1
+    if _docstring_node(function) is not None:
+        start = (statements[0].end_lineno or statements[0].lineno) - first + 1
     end = len(lines)
-    notes = []
+    uncarried = []
     expected = (
         "    return " + ", ".join(identifier(o) for o in node.outputs) if node.outputs else None
     )
     if expected and lines[-1] == expected:
         end -= 1
     elif expected:
-        notes.append(f"node {node.name!r}: the return line changed; outputs are not synced back")
-    return lines[start:end], notes
+        uncarried.append(
+            f"node {node.name!r}: the return line changed (`{expected.strip()}` expected): the "
+            "outputs are what later nodes read and the catalog declares; to choose them, set "
+            "`outputs` in the cell's kedro_nb metadata"
+        )
+    return lines[start:end], uncarried
+
+
+def _docstring_node(function: GeneratedFunction) -> ast.Expr | None:
+    first = function.node.body[0] if function.node.body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return first
+    return None
+
+
+def _signature(node: NodeCell, function: GeneratedFunction) -> tuple[dict[str, str], list[str]]:
+    """(renamed argument -> the argument it replaced, uncarried edits) of an edited signature.
+
+    A renamed argument stands for the same input, so the cell keeps reading that dataset;
+    defaults, annotations, decorators and ``*args``/``**kwargs`` have no place in a cell.
+    """
+    spec, name = function.node.args, node.name
+    uncarried = []
+    if spec.posonlyargs or spec.vararg or spec.kwonlyargs or spec.kwarg or spec.defaults:
+        uncarried.append(
+            f"node {name!r}: default values, keyword-only, `*args` and `**kwargs` arguments "
+            "cannot be carried: a node's arguments are the datasets its cell reads"
+        )
+    if any(a.annotation for a in spec.args) or function.node.returns:
+        uncarried.append(f"node {name!r}: type annotations cannot be carried into a cell")
+    if function.node.decorator_list:
+        uncarried.append(f"node {name!r}: decorators cannot be carried into a cell")
+    new = [a.arg for a in spec.args]
+    renamed = {}
+    if len(new) == len(node.args):
+        renamed = {n: old for n, old in zip(new, node.args, strict=True) if n != old}
+    return renamed, uncarried
+
+
+def _leading_comment(docstring: str | None) -> list[str]:
+    """The cell comment lines that make ``docstring`` the node's docstring."""
+    if not docstring:
+        return []
+    return [f"# {line}".rstrip() if line.strip() else "#" for line in docstring.split("\n")]
+
+
+def _same_text(first: str | None, second: str | None) -> bool:
+    """Equal up to line wrapping (codegen re-fills docstrings)."""
+    return " ".join((first or "").split()) == " ".join((second or "").split())
 
 
 def _original_expressions(node: NodeCell) -> dict[str, str]:
@@ -141,21 +157,18 @@ def _reverse_line(line: str, original: dict[str, str], saves: dict[str, str]) ->
     return line
 
 
-def _outside_functions(text: str) -> str:
-    """``text`` without the marked node functions (what setup cells generate)."""
-    try:
-        functions = _functions_in(text)
-    except SyntaxError:
-        return text
-    lines = text.split("\n")
-    for function in sorted(functions, key=lambda f: f.node.lineno, reverse=True):
-        del lines[function.node.lineno - 2 : function.node.end_lineno]
-    return "\n".join(line for line in lines if line.strip())
+def cell_from_function(
+    node: NodeCell, function: GeneratedFunction, generated_doc: str | None = None
+) -> tuple[str, list[str]]:
+    """The new cell source for an edited generated function, and the edits it cannot carry.
 
-
-def cell_from_function(node: NodeCell, function: GeneratedFunction) -> tuple[str, list[str]]:
-    """The new cell source for an edited generated function, and notes."""
-    new_lines, notes = _function_body(function, node)
+    Body lines go back line by line; a renamed argument goes back to the input it stood for;
+    a docstring that differs from ``generated_doc`` (what convert wrote) becomes the cell's
+    leading comment.
+    """
+    new_lines, uncarried = _function_body(function, node)
+    renamed, signature_edits = _signature(node, function)
+    uncarried += signature_edits
     base = node_body(node)
     cell_lines = node.source.split("\n")
     first_body = node.body_start
@@ -163,38 +176,96 @@ def cell_from_function(node: NodeCell, function: GeneratedFunction) -> tuple[str
         first_body += 1
     aligned = len(node.scan.source.split("\n")) == len(cell_lines)
     original = _original_expressions(node)
+    for new, old in renamed.items():
+        original[new] = original.get(old, old)
     saves = {identifier(dataset): dataset for dataset, *_ in node.scan.catalog_saves}
     result = cell_lines[: first_body - 1]
+    docstring = ast.get_docstring(function.node) if _docstring_node(function) else None
+    if not _same_text(docstring, generated_doc):
+        gap = [""] if docstring and any(not line.strip() for line in result) else []
+        result = _leading_comment(docstring) + gap
     matcher = difflib.SequenceMatcher(a=base, b=new_lines, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal" and aligned:
+        if tag == "equal" and aligned and not renamed:
             result.extend(cell_lines[first_body - 1 + a0 : first_body - 1 + a1])
         elif tag != "delete":
             result.extend(_reverse_line(line, original, saves) for line in new_lines[b0:b1])
     while result and not result[-1].strip():
         result.pop()
-    return "\n".join(result), notes
+    return "\n".join(result), uncarried
 
 
-def sync_notebook(notebook: str | os.PathLike[str], **options: Any) -> SyncResult:
+def _lost_in_regeneration(
+    edited: GeneratedFunction, renamed: dict[str, str], fresh: GeneratedFunction
+) -> list[str]:
+    """Signature and docstring edits of ``edited`` that the regenerated ``fresh`` lacks
+    (``renamed`` arguments went back to the inputs they stand for)."""
+    name = edited.name
+    lost = []
+    new_args = [renamed.get(a.arg, a.arg) for a in edited.node.args.args]
+    got = [a.arg for a in fresh.node.args.args]
+    added = [a for a in new_args if a not in got]
+    removed = [a for a in got if a not in new_args]
+    if added:
+        lost.append(
+            f"node {name!r}: argument(s) {', '.join(added)} added, but the cell reads no "
+            "dataset of that name: an earlier node must produce it or the catalog declare it "
+            "(or list it in the cell's kedro_nb `inputs` metadata)"
+        )
+    if removed:
+        lost.append(
+            f"node {name!r}: argument(s) {', '.join(removed)} removed, but the cell still "
+            "reads them: remove those reads from the body too"
+        )
+    if not added and not removed and new_args != got:
+        lost.append(
+            f"node {name!r}: the argument order cannot be carried (inputs keep the "
+            "order in which the cell first reads them)"
+        )
+    doc = ast.get_docstring(edited.node) if _docstring_node(edited) else None
+    if doc and not _same_text(doc, ast.get_docstring(fresh.node)):
+        lost.append(f"node {name!r}: the docstring edit could not be carried")
+    return lost
+
+
+def sync_notebook(
+    notebook: str | os.PathLike[str], *, force: bool = False, **options: Any
+) -> SyncResult:
     """Carry edits of the generated ``nodes.py`` file(s) back into ``notebook``.
 
     ``options`` are those of ``plan_conversion`` (``pipeline``, ``project``, ``target``).
-    Raises :class:`SyncConflictError` (nothing written) when a function and its cell both changed.
+    Raises :class:`SyncConflictError` (nothing written) when a function and its cell both
+    changed, and :class:`UncarriedEditError` (nothing written) when an edit cannot be carried
+    back, unless ``force`` carries the rest and drops those.
     """
     path = Path(notebook).resolve()
     nb = read_notebook(path)
     plan = plan_conversion(path, nb=nb, with_catalog=False, **options)
+    root = plan.layout.root
     result = SyncResult()
     conflicts: list[str] = []
-    edited: list[GeneratedFunction] = []
+    uncarried: list[str] = []
+    edited: list[tuple[GeneratedFunction, dict[str, str]]] = []
     by_id = {node.cell_id: node for nodes in plan.groups.values() for node in nodes}
+    for generated_file in sorted(plan.sources):
+        edits = hand_edits(generated_file) if generated_file.name != "nodes.py" else None
+        if edits is not None:
+            uncarried.append(
+                f"{edits.describe(root)}: this file is regenerated from the notebook; change "
+                "the cells' tags or kedro_nb metadata instead"
+            )
     for name in plan.groups:
         nodes_file = plan.package_dir(name) / "nodes.py"
         functions = generated_functions(nodes_file)
-        on_disk = nodes_file.read_text(encoding="utf-8")
-        if _outside_functions(on_disk) != _outside_functions(plan.sources[nodes_file]):
-            result.notes.append(
+        planned = plan.sources[nodes_file]
+        generated_docs = {f.name: ast.get_docstring(f.node) for f in functions_in(planned)}
+        edits = hand_edits(nodes_file)
+        if (edits is not None and edits.outside) or (
+            not recorded_stamp(nodes_file.read_text(encoding="utf-8"))
+            and outside_functions(nodes_file.read_text(encoding="utf-8"))
+            != outside_functions(planned)
+        ):
+            uncarried.append(
                 f"{nodes_file.name}: edits outside the node functions (imports, setup code) are "
                 "not carried back; make them in the notebook's setup cells"
             )
@@ -206,19 +277,18 @@ def sync_notebook(notebook: str | os.PathLike[str], **options: Any) -> SyncResul
                     f"{function.cell_id}, which is no longer a node cell; not synced"
                 )
                 continue
-            file_changed = digest(function.text) != function.body_hash
             cell_changed = digest(node.source) != function.source_hash
-            if file_changed and cell_changed:
+            if function.edited and cell_changed:
                 conflicts.append(
                     f"- node {node.name!r}: cell {node.cell_index} (id {node.cell_id}) and "
                     f"function {function.name!r} in {nodes_file} both changed"
                 )
-            elif file_changed:
-                source, notes = cell_from_function(node, function)
+            elif function.edited:
+                source, lost = cell_from_function(node, function, generated_docs.get(node.name))
                 set_cell_source(nb["cells"][node.cell_index], source)
                 result.updated.append(node.name)
-                edited.append(function)
-                result.notes.extend(notes)
+                edited.append((function, _signature(node, function)[0]))
+                uncarried.extend(lost)
     if conflicts:
         raise SyncConflictError(
             "Cannot sync: both sides changed since the last conversion:\n"
@@ -227,17 +297,24 @@ def sync_notebook(notebook: str | os.PathLike[str], **options: Any) -> SyncResul
             "(notebook wins) or revert the cell and run `kedro-nb sync` (file wins)."
         )
     if not result.updated:
+        result.notes.extend(uncarried)  # nothing is written, so nothing is lost
         return result
     regenerated = plan_conversion(path, nb=nb, with_catalog=False, **options)
-    notebook_text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     for name in regenerated.groups:
         text = regenerated.sources[regenerated.package_dir(name) / "nodes.py"]
-        fresh = {f.name: f.text for f in _functions_in(text)}
-        for function in edited:
-            if function.name in fresh and fresh[function.name] != function.text:
-                result.notes.append(
-                    f"node {function.name!r}: edits outside the body (docstring, signature, "
-                    "return) are regenerated from the notebook"
-                )
+        fresh = {f.name: f for f in functions_in(text)}
+        for function, renamed in edited:
+            if function.name in fresh:
+                uncarried.extend(_lost_in_regeneration(function, renamed, fresh[function.name]))
+    if uncarried and not force:
+        raise UncarriedEditError(
+            f"Not syncing {path.name}: these edits cannot be carried back into the notebook, "
+            "and regenerating the files would lose them:\n"
+            + "\n".join(f"  {text}" for text in uncarried)
+            + "\nNothing was written. Make them in the notebook instead, or run `kedro-nb sync "
+            "--force` to carry the other edits and drop these."
+        )
+    result.notes.extend(f"dropped: {text}" for text in uncarried)
+    notebook_text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     result.written = write_files({path: notebook_text, **regenerated.sources})
     return result
