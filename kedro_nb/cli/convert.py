@@ -65,6 +65,11 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="write nothing; exit 1 with a unified diff if sources are stale",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite generated files even if they were edited by hand (the edits are lost)",
+    )
     args = parser.parse_args(argv)
     from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 
@@ -101,7 +106,7 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                     )
                     status = max(status, EXIT_FAILED)
                     continue
-            conversion = convert_notebook(notebook, values=values, **options)
+            conversion = convert_notebook(notebook, values=values, force=args.force, **options)
         except ConvertError as exc:
             status = max(status, report_error("convert", exc))
             continue

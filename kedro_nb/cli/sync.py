@@ -27,12 +27,21 @@ def sync_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
     add_pipeline_options(parser)
     add_target_option(parser)
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="carry the edits that can be carried and drop those that cannot (listed)",
+    )
     args = parser.parse_args(argv)
     from kedro_nb.convert.sync import sync_notebook
 
     try:
         result = sync_notebook(
-            args.notebook, pipeline=args.pipeline, project=args.project, target=args.target
+            args.notebook,
+            pipeline=args.pipeline,
+            project=args.project,
+            target=args.target,
+            force=args.force,
         )
     except ConvertError as exc:
         return report_error("sync", exc)

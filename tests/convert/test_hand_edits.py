@@ -76,7 +76,7 @@ def test_a_file_kedro_nb_did_not_write_is_never_overwritten(write_notebook):
     package = path.parent / "pipelines" / "analysis"
     package.mkdir(parents=True)
     (package / "nodes.py").write_text("def mine():\n    return 1\n")
-    with pytest.raises(HandEditError, match="nodes.py: not written by kedro-nb"):
+    with pytest.raises(HandEditError, match=r"nodes\.py: not written by kedro-nb"):
         convert_notebook(path)
     assert (package / "nodes.py").read_text() == "def mine():\n    return 1\n"
     assert not (package / "pipeline.py").exists()
@@ -146,5 +146,23 @@ def test_sync_refuses_when_pipeline_py_was_edited(converted):
     notebook, package = converted
     _edit(package / "pipeline.py", 'name="report",', 'name="report",\n                tags=["x"],')
     _edit(package / "nodes.py", "float(scaled.sum())", "float(scaled.sum()) * 2")
-    with pytest.raises(UncarriedEditError, match="pipeline.py: code outside"):
+    with pytest.raises(UncarriedEditError, match=r"pipeline\.py: code outside"):
         sync_notebook(notebook)
+
+
+def test_the_command_line_refuses_then_forces(converted, capsys):
+    from kedro_nb.cli import main
+
+    notebook, package = converted
+    _edit(package / "nodes.py", "float(scaled.sum())", "float(scaled.sum()) / 2")
+    _change_cell(notebook, 1, "scaled = np.asarray(values) * params['scale'] * 10")
+    assert main(["convert", str(notebook)]) == 1
+    err = capsys.readouterr().err
+    assert "function(s) report" in err and "kedro-nb sync" in err
+    assert "/ 2" in (package / "nodes.py").read_text()
+    assert main(["convert", "--force", str(notebook)]) == 0
+    assert "/ 2" not in (package / "nodes.py").read_text()
+    _edit(package / "nodes.py", "def report(scaled):", "def report(scaled: list):")
+    assert main(["sync", str(notebook)]) == 1
+    assert "type annotations cannot be carried" in capsys.readouterr().err
+    assert main(["sync", "--force", str(notebook)]) == 0
