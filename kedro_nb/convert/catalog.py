@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kedro_nb.convert.errors import CatalogConflictError
+from kedro_nb.convert.errors import CatalogConfigurationError, CatalogConflictError
 
 _SUFFIXES = (".yml", ".yaml")
 
@@ -39,6 +39,41 @@ def catalog_files(folders: Iterable[Path], *, recursive: bool) -> list[Path]:
             ):
                 found.add(path)
     return sorted(found)
+
+
+_CHECKED: dict[tuple[object, ...], None] = {}
+
+
+def check_catalog_config(conf_source: Path, *, standalone: bool) -> None:
+    """Read the catalog as ``kedro-nb run`` does and raise its error, unchanged, wrapped in
+    :class:`CatalogConfigurationError`: malformed YAML (file, line, column), duplicate keys,
+    entries without a ``type``, unknown dataset types. ``standalone`` is a lone notebook's
+    folder; otherwise ``conf_source`` is a project's ``conf`` (base + local). Passing checks are
+    remembered while the files are unchanged."""
+    files = catalog_files(
+        [conf_source] if standalone else sorted(conf_source.glob("*")), recursive=not standalone
+    )
+    key = (conf_source, standalone, *((f, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    if key in _CHECKED or not files:
+        return
+    from kedro_nb.config import ConfigError, ConfigLoader, MissingConfigError
+    from kedro_nb.io import DatasetError
+    from kedro_nb.io.builder import check_entry
+    from kedro_nb.io.registry import resolve_type
+
+    loader = ConfigLoader.standalone(conf_source) if standalone else ConfigLoader(conf_source)
+    try:
+        entries = loader["catalog"]
+        for name, config in entries.items():
+            if str(name).startswith("_"):
+                continue
+            check_entry(str(name), config)
+            resolve_type(config["type"], entry=str(name))
+    except MissingConfigError:
+        return
+    except (ConfigError, DatasetError) as exc:
+        raise CatalogConfigurationError(str(exc)) from exc
+    _CHECKED[key] = None
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

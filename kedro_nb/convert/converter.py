@@ -25,6 +25,7 @@ from kedro_nb.convert.analysis import (
 from kedro_nb.convert.catalog import (
     DeclaredDatasets,
     catalog_files,
+    check_catalog_config,
     dataset_entry,
     merge_entries,
 )
@@ -32,6 +33,7 @@ from kedro_nb.convert.cells import read_notebook
 from kedro_nb.convert.codegen import TARGETS, generate
 from kedro_nb.convert.errors import HandEditError, ProjectLayoutError, UnknownPipelineError
 from kedro_nb.convert.generated import hand_edits, stamp
+from kedro_nb.convert.verify import verify
 from kedro_nb.convert.writer import write_files
 
 
@@ -105,6 +107,10 @@ def analyze_file(
     """The layout of notebook ``path`` (resolved) and the analysis of its content ``nb``
     against the datasets that layout's catalog declares."""
     layout = find_layout(path, project)
+    if layout.is_project:
+        check_catalog_config(layout.catalog_dir.parent, standalone=False)
+    else:
+        check_catalog_config(layout.root, standalone=True)
     analysis = analyze_notebook(
         nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
     )
@@ -186,10 +192,12 @@ def convert_notebook(
 ) -> Conversion:
     """Plan and write a conversion (every file together, or none); returns the plan.
 
-    Raises :class:`HandEditError`, writing nothing, when a file it would change was edited by
-    hand since the last conversion (or is not kedro-nb's), unless ``force`` discards the edits.
+    Raises, writing nothing, :class:`UnrunnableCodeError` when the generated code would not run
+    (see :mod:`kedro_nb.convert.verify`), and :class:`HandEditError` when a file it would change
+    was edited by hand since the last conversion (or is not kedro-nb's), unless ``force``.
     """
     conversion = plan_conversion(notebook, **options)
+    verify(conversion)
     if not force:
         refuse_hand_edits(conversion)
     write_files({**conversion.sources, **conversion.catalogs})

@@ -50,6 +50,12 @@ class CatalogConflictError(ConvertError):
     """Raised by the catalog proposal when the target YAML already declares an entry differently."""
 
 
+class CatalogConfigurationError(ConvertError):
+    """Raised when the catalog configuration cannot be read (malformed YAML, duplicate keys, an
+    entry without ``type``, an unknown dataset type): the message is the one ``kedro-nb run``
+    prints for the same problem, with file, line and column where the YAML is malformed."""
+
+
 class SyncConflictError(ConvertError):
     """Raised by ``sync`` when both a generated function and its notebook cell changed since the
     last conversion; lists every conflicting node."""
@@ -57,6 +63,12 @@ class SyncConflictError(ConvertError):
 
 class GeneratedFileError(ConvertError):
     """Raised by ``sync`` when a generated file is missing or was not written by kedro-nb."""
+
+
+class UnrunnableCodeError(ConvertError):
+    """Raised by ``convert`` and ``sync`` when the generated code would not run or would fail
+    ``ruff check --select F`` (an undefined name, an unused local, ...); names the cell, the line
+    and the name. Nothing is written."""
 
 
 class HandEditError(ConvertError):

@@ -39,6 +39,7 @@ from kedro_nb.convert.generated import (
     recorded_stamp,
 )
 from kedro_nb.convert.scan import segment
+from kedro_nb.convert.verify import verify
 from kedro_nb.convert.writer import write_files
 
 
@@ -300,6 +301,7 @@ def sync_notebook(
         result.notes.extend(uncarried)  # nothing is written, so nothing is lost
         return result
     regenerated = plan_conversion(path, nb=nb, with_catalog=False, **options)
+    verify(regenerated)
     for name in regenerated.groups:
         text = regenerated.sources[regenerated.package_dir(name) / "nodes.py"]
         fresh = {f.name: f for f in functions_in(text)}

@@ -177,7 +177,7 @@ def test_execute_picks_parquet_for_dataframes_and_pickle_otherwise(write_noteboo
         [
             code("import pandas as pd"),
             code("frame = pd.DataFrame({'v': values})", "to_frame"),
-            code("total = float(frame['v'].sum())\nrows = len(frame)", "summarise"),
+            code("rows = len(frame)", "summarise"),
             code("broken = 1 / 0", "explode", pipeline="other"),
         ],
         catalog="values:\n  type: json.JSONDataset\n  filepath: values.json\n",

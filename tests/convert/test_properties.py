@@ -162,11 +162,11 @@ def test_sync_carries_any_inserted_line_back_and_leaves_no_drift(cells, data):
         lines = nodes.read_text().split("\n")
         body = range(function.node.body[0].lineno, function.node.end_lineno - 1)
         where = data.draw(st.sampled_from(list(body) or [function.node.end_lineno - 1]))
-        lines.insert(where, "    marker_value = 42")
+        lines.insert(where, '    print("marker_value = 42")')  # an unused local would not lint
         nodes.write_text("\n".join(lines))
         result = sync_notebook(path)
         assert result.updated == [function.name]
         sources = [cell_source(c) for c in read_notebook(path)["cells"]]
         assert sum("marker_value = 42" in s for s in sources) == 1
         assert drift(plan_conversion(path)) == ""
-        assert "    marker_value = 42\n" in nodes.read_text()
+        assert '    print("marker_value = 42")\n' in nodes.read_text()

@@ -37,7 +37,7 @@ def _edit(path, old, new):
 def test_edit_in_nodes_py_goes_back_to_the_cell(converted):
     notebook, nodes = converted
     _edit(nodes, "    n = len(scaled)\n", "    scaled = scaled.round(2)\n    n = len(scaled)\n")
-    _edit(nodes, "    total = float(scaled.sum())\n", "    total = float(scaled.sum()) * scale2\n")
+    _edit(nodes, "    total = float(scaled.sum())\n", "    total = float(scaled.sum()) * 2\n")
     result = sync_notebook(notebook)
     assert result.updated == ["scale", "report"]
     cells = read_notebook(notebook)["cells"]
@@ -46,7 +46,7 @@ def test_edit_in_nodes_py_goes_back_to_the_cell(converted):
         "scaled = scaled.round(2)\nn = len(scaled)"
     )
     assert cell_source(cells[2]) == (
-        "total = float(scaled.sum()) * scale2\ncatalog.save('report', {'total': total, 'n': n})"
+        "total = float(scaled.sum()) * 2\ncatalog.save('report', {'total': total, 'n': n})"
     )
     assert drift(plan_conversion(notebook)) == ""
 
