@@ -156,13 +156,13 @@ def test_the_command_line_refuses_then_forces(converted, capsys):
     notebook, package = converted
     _edit(package / "nodes.py", "float(scaled.sum())", "float(scaled.sum()) / 2")
     _change_cell(notebook, 1, "scaled = np.asarray(values) * params['scale'] * 10")
-    assert main(["convert", str(notebook)]) == 1
+    assert main(["convert", str(notebook)]) == 2
     err = capsys.readouterr().err
     assert "function(s) report" in err and "kedro-nb sync" in err
     assert "/ 2" in (package / "nodes.py").read_text()
     assert main(["convert", "--force", str(notebook)]) == 0
     assert "/ 2" not in (package / "nodes.py").read_text()
     _edit(package / "nodes.py", "def report(scaled):", "def report(scaled: list):")
-    assert main(["sync", str(notebook)]) == 1
+    assert main(["sync", str(notebook)]) == 2
     assert "type annotations cannot be carried" in capsys.readouterr().err
     assert main(["sync", "--force", str(notebook)]) == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from convert_nbhelpers import RUFF_GENERATED, code
 
-from kedro_nb.cli import main
+from kedro_nb.cli import EXIT_USAGE, main
 from kedro_nb.convert.converter import convert_notebook, plan_conversion
 from kedro_nb.convert.errors import CatalogConfigurationError, UnrunnableCodeError
 from kedro_nb.convert.verify import findings
@@ -42,7 +42,7 @@ def test_a_dataset_only_the_ignored_catalog_beside_the_notebook_declares_is_an_e
     assert "cell 1, line 1 (node 'prepare'): undefined name 'sales'" in message
     assert "declared in a catalog file beside the notebook" in message
     assert not (tmp_path / "src" / "shop" / "pipelines").exists()
-    assert main(["convert", str(notebook)]) == 1
+    assert main(["convert", str(notebook)]) == EXIT_USAGE
     assert "undefined name 'sales'" in capsys.readouterr().err
 
 
@@ -109,7 +109,7 @@ def test_catalog_problems_read_as_run_reports_them(capsys, write_notebook, catal
         convert_notebook(notebook)
     assert str(caught.value).splitlines()[0] == expected
     for command in ("convert", "check"):
-        assert main([command, str(notebook)]) == 1
+        assert main([command, str(notebook)]) == EXIT_USAGE
         assert f"kedro-nb {command}: error: {expected}" in capsys.readouterr().err
     assert not (notebook.parent / "pipelines").exists()
 
