@@ -7,11 +7,16 @@ only place run progress becomes visible. Every runner (sequential, thread, paral
 the progress hooks in the process that started the run, as nodes start and finish, so the live
 view follows worker processes and Dask tasks too; the object itself never travels to a worker.
 A ``--async`` run updates it from its background thread, so state changes hold a lock.
+
+Node states are named as they are: ``not run`` (yet, or ever: after a failure the nodes that
+never started keep it), ``running``, ``done``, ``failed``, ``skipped`` (``--only-missing-outputs``
+found their outputs; the summary shows them). The table is first drawn when the runner starts
+(``on_run_started``, after its checks), so a run refused up front (missing inputs, a bad
+parameter) leaves no table behind.
 """
 
 from __future__ import annotations
 
-import html
 import sys
 import threading
 import time
@@ -20,8 +25,15 @@ from typing import Any, TextIO
 
 from kedro_nb.hooks import hook_impl
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
-_SYMBOL = {PENDING: "\u00b7", RUNNING: "\u25b6", DONE: "\u2713", FAILED: "\u2717"}
+NOT_RUN, RUNNING, DONE, FAILED, SKIPPED = "not run", "running", "done", "failed", "skipped"
+STATES = (NOT_RUN, RUNNING, DONE, FAILED, SKIPPED)
+_SYMBOL = {
+    NOT_RUN: "\u00b7",
+    RUNNING: "\u25b6",
+    DONE: "\u2713",
+    FAILED: "\u2717",
+    SKIPPED: "\u21b7",
+}
 
 
 class RunProgress:
@@ -42,16 +54,16 @@ class RunProgress:
     @property
     def counts(self) -> dict[str, int]:
         """How many nodes are in each state."""
-        found = dict.fromkeys((PENDING, RUNNING, DONE, FAILED), 0)
+        found = dict.fromkeys(STATES, 0)
         for state, _ in self.states.values():
             found[state] += 1
         return found
 
     @hook_impl
     def on_run_started(self, nodes: list[Any]) -> None:
-        with self._lock:
-            self.states = {node.name: (PENDING, None) for node in nodes}
-            if self.sink is not None and self.states:  # show every node as pending
+        with self._lock:  # after the runner's checks: a refused run never gets here
+            self.states = {node.name: (NOT_RUN, None) for node in nodes}
+            if self.sink is not None and self.states:  # show every node as not run yet
                 self.sink(self, next(iter(self.states)))
 
     @hook_impl
@@ -63,26 +75,55 @@ class RunProgress:
         self._set(node.name, DONE if error is None else FAILED, duration)
 
 
+def progress_caption(progress: RunProgress) -> str:
+    """One line: ``Run of ...: 2/5 nodes done, 1 failed``."""
+    counts = progress.counts
+    extra = "".join(f", {counts[state]} {state}" for state in (FAILED, SKIPPED) if counts[state])
+    return f"{progress.title}: {counts[DONE]}/{len(progress.states)} nodes done{extra}"
+
+
 def progress_html(progress: RunProgress) -> str:
     """An HTML table of the node states, for the live display."""
-    counts = progress.counts
-    total = len(progress.states)
-    rows = "".join(
-        f"<tr><td>{_SYMBOL[state]}</td><td>{html.escape(name)}</td><td>{state}</td>"
-        f"<td>{'' if seconds is None else f'{seconds:.2f} s'}</td></tr>"
+    from kedro_nb.notebook.displays.tables import html_table
+
+    rows = [
+        (_SYMBOL[state], name, state, "" if seconds is None else f"{seconds:.2f} s")
         for name, (state, seconds) in progress.states.items()
-    )
-    return (
-        f'<table class="kedro-nb"><caption style="text-align:left">'
-        f"{html.escape(progress.title)}: {counts[DONE]}/{total} nodes done"
-        f"{f', {counts[FAILED]} failed' if counts[FAILED] else ''}</caption>{rows}</table>"
-    )
+    ]
+    return html_table(progress_caption(progress), ("", "node", "state", "time"), rows)
 
 
 def progress_text(progress: RunProgress) -> str:
     """The same state as plain text (the display's ``text/plain`` fallback)."""
-    counts = progress.counts
-    return f"{progress.title}: {counts[DONE]}/{len(progress.states)} nodes done"
+    return progress_caption(progress)
+
+
+class LiveDisplay:
+    """One display that appears on its first update and is redrawn in place afterwards.
+
+    Wraps IPython's ``display(..., display_id=True)``; nothing is shown until there is something
+    to show, so a run refused up front leaves no empty or stale table behind.
+    """
+
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    @property
+    def shown(self) -> bool:
+        return self._handle is not None
+
+    def update(self, bundle: dict[str, str], raw: bool = True) -> None:
+        if self._handle is None:
+            from IPython.display import display
+
+            self._handle = display(bundle, raw=raw, display_id=True)
+        else:
+            self._handle.update(bundle, raw=raw)
+
+    def clear(self) -> None:
+        """Blank the display if it was shown (a run that stopped on a usage error)."""
+        if self._handle is not None:
+            self._handle.update({"text/plain": ""}, raw=True)
 
 
 #: Least time between two redraws of the live table: each redraw sends the whole table, so big
@@ -115,7 +156,7 @@ def line_sink(stream: TextIO | None = None) -> Callable[[RunProgress, str], None
 
     def write(progress: RunProgress, name: str) -> None:
         state, seconds = progress.states[name]
-        if state == PENDING:
+        if state == NOT_RUN:
             return
         done = progress.counts[DONE]
         timing = "" if seconds is None else f" ({seconds:.2f} s)"

@@ -12,6 +12,7 @@ from kedro_nb.notebook import progress as progress_module
 from kedro_nb.notebook.progress import (
     DONE,
     FAILED,
+    NOT_RUN,
     RunProgress,
     display_sink,
     line_sink,
@@ -97,3 +98,38 @@ def test_live_display_is_throttled_but_shows_the_end(monkeypatch: pytest.MonkeyP
     register_hooks(manager, [progress])
     SequentialRunner().run(pipeline, DataCatalog({"d0": 1}), manager)
     assert handle.shown == ["Run of chain: 0/50 nodes done", "Run of chain: 50/50 nodes done"]
+
+
+def test_after_a_failure_nodes_that_never_ran_say_not_run() -> None:
+    progress = RunProgress(line_sink(io.StringIO()), "Run")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    pipeline = Pipeline(
+        [
+            node(_double, "a", "b", name="ok"),
+            node(_fail, "b", "c", name="boom"),
+            node(_double, "c", "d", name="after"),
+        ]
+    )
+    with pytest.raises(NodeRunError):
+        SequentialRunner().run(pipeline, DataCatalog({"a": 1}), manager)
+    assert {name: state for name, (state, _) in progress.states.items()} == {
+        "ok": DONE,
+        "boom": FAILED,
+        "after": NOT_RUN,
+    }
+    html = progress_html(progress)
+    assert "not run" in html and "pending" not in html
+    assert "Run: 1/3 nodes done, 1 failed" in html
+
+
+def test_a_run_refused_up_front_draws_nothing() -> None:
+    handle = _Handle()
+    progress = RunProgress(display_sink(handle), "Run")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    with pytest.raises(MissingInputsError):
+        SequentialRunner().run(
+            Pipeline([node(_double, "a", "b", name="n")]), DataCatalog(), manager
+        )
+    assert handle.shown == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kedro_nb.notebook.displays.tables import html_table, text_table
+from kedro_nb.notebook.displays.tables import html_notes, html_table, text_table
+from kedro_nb.notebook.progress import DONE, SKIPPED
+
+HEADERS = ("node", "state", "seconds")
 
 
 @dataclass
@@ -18,6 +20,8 @@ class RunSummary:
     saved: Sequence[str]
     injected: Sequence[str] = field(default_factory=list)
     skipped: Sequence[str] = field(default_factory=list)
+    #: the run's id as recorded (``session.runs()``, ``kedro-nb runs``), in full
+    run_id: str = ""
 
     @property
     def seconds(self) -> float:
@@ -27,11 +31,14 @@ class RunSummary:
         count = len(self.node_timings)
         return f"{self.title}: {count} node{'s' if count != 1 else ''} in {self.seconds:.2f} s"
 
-    def _rows(self) -> list[tuple[str, str]]:
-        return [(name, f"{seconds:.3f}") for name, seconds in self.node_timings.items()]
+    def _rows(self) -> list[tuple[str, str, str]]:
+        done = [(name, DONE, f"{seconds:.3f}") for name, seconds in self.node_timings.items()]
+        return done + [(name, SKIPPED, "") for name in self.skipped]
 
     def _footer(self) -> list[str]:
         lines = [f"datasets written: {', '.join(self.saved) or 'none'}"]
+        if self.run_id:
+            lines.insert(0, f"run id: {self.run_id}")
         if self.skipped:
             lines.append(f"skipped, outputs already exist: {', '.join(self.skipped)}")
         if self.injected:
@@ -40,11 +47,10 @@ class RunSummary:
 
     def html(self) -> str:
         """The ``text/html`` form."""
-        table = html_table(self._caption(), ("node", "seconds"), self._rows())
-        footer = "".join(f"<div>{html.escape(line)}</div>" for line in self._footer())
-        return table + footer
+        table = html_table(self._caption(), HEADERS, self._rows())
+        return table + html_notes(self._footer())
 
     def text(self) -> str:
         """The ``text/plain`` form."""
-        table = text_table(self._caption(), ("node", "seconds"), self._rows())
+        table = text_table(self._caption(), HEADERS, self._rows())
         return "\n".join([table, *self._footer()])

@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 MAX_CELL_CHARS = 80  # longer values are cut with an ellipsis; tables stay compact
+# The title is a line of its own above the table, not a <caption>: a caption is as wide as its
+# table, so a narrow table (a run summary's two columns) wrapped its title onto several lines.
+# Colours are left to the front end's theme (light or dark); only spacing is set here.
 _STYLE = (
     "<style>.kedro-nb td,.kedro-nb th{text-align:left;padding:1px 8px;vertical-align:top}"
-    ".kedro-nb caption{text-align:left;font-weight:bold}</style>"
+    ".kedro-nb-title{font-weight:bold;margin:2px 0}"
+    ".kedro-nb-note{margin:2px 0}</style>"
 )
 
 
@@ -31,9 +35,14 @@ def html_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any
         for row in rows
     )
     return (
-        f'{_STYLE}<table class="kedro-nb"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'{_STYLE}<div class="kedro-nb-title">{html.escape(caption)}</div>'
+        f'<table class="kedro-nb"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
+
+
+def html_notes(lines: Sequence[str]) -> str:
+    """Lines of text under a table, each escaped."""
+    return "".join(f'<div class="kedro-nb-note">{html.escape(line)}</div>' for line in lines)
 
 
 def text_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
