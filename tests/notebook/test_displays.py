@@ -78,7 +78,7 @@ def test_catalog_html_and_text_show_rows_without_credentials(loaded, catalog) ->
         assert "params:alpha" not in shown
     assert "<table" in html
     assert text.splitlines()[0] == (
-        "DataCatalog: 3 datasets; 2 parameter entries, see params; factory patterns: {name}_csv"
+        "DataCatalog: 3 datasets; 1 parameter, see params; factory patterns: {name}_csv"
     )
     raw_row = next(line for line in text.splitlines() if line.strip().startswith("raw "))
     assert raw_row.split()[-2:] == ["yes", "no"]  # exists, not versioned
@@ -121,3 +121,16 @@ def test_params_display_flattens_and_escapes(loaded) -> None:
 
 def test_plain_dicts_keep_their_usual_display(loaded) -> None:
     assert _formats(loaded, {"a": 1}) == {"text/plain": "{'a': 1}"}
+
+
+def test_catalog_counts_parameters_as_params_does(loaded) -> None:
+    nested = {"model": {"alpha": 0.1, "depth": 3}, "seed": 1, "empty": {}}
+    catalog = DataCatalog()
+    catalog.add_parameters(nested)
+    assert "; 4 parameters, see params" in _formats(loaded, catalog)["text/plain"]
+    assert _formats(loaded, ParamsView(nested))["text/plain"].startswith("Parameters: 4")
+    none = DataCatalog()
+    none.add_parameters({})
+    assert _formats(loaded, none)["text/plain"].splitlines()[0] == (
+        "DataCatalog: 0 datasets; no parameters"
+    )

@@ -42,13 +42,27 @@ def short_location(location: str) -> str:
     )
 
 
+def parameter_count(catalog: Any) -> int:
+    """How many parameters the catalog holds, counted as ``params`` shows them: one per leaf
+    of ``parameters`` (``model.alpha`` and ``model.depth`` are two, ``params:model`` is not a
+    third), so the two displays agree."""
+    from kedro_nb.notebook.displays.params import flatten
+
+    if _PARAMS_ALL not in catalog:
+        return 0
+    try:
+        parameters = catalog.load(_PARAMS_ALL)
+    except Exception:  # a display must not fail on an odd catalog
+        return 0
+    return sum(1 for _ in flatten(parameters)) if isinstance(parameters, dict) else 1
+
+
 def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
     """Table rows of the catalog's datasets (parameters left out), and the parameter count."""
-    rows, n_params = [], 0
+    rows = []
     for entry in sorted(catalog.describe_datasets(), key=lambda e: e["name"]):
         name = entry["name"]
         if name.startswith(_PARAMS_PREFIX) or name == _PARAMS_ALL:
-            n_params += 1
             continue
         rows.append(
             (
@@ -60,16 +74,17 @@ def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
                 yes_no(bool(entry.get("versioned"))),
             )
         )
-    return rows, n_params
+    return rows, parameter_count(catalog)
 
 
 def _caption(catalog: Any, rows: list[tuple[str, ...]], n_params: int) -> str:
-    extra = f"; {n_params} parameter entries, see params" if n_params else ""
+    plural = "s" if n_params != 1 else ""
+    extra = f"; {n_params} parameter{plural}, see params" if n_params else "; no parameters"
     runtime = getattr(catalog, "default_runtime_patterns", {})  # the catch-all, not declared
     patterns = [p for p in getattr(catalog, "list_patterns", list)() if p not in runtime]
     if patterns:
         extra += f"; factory patterns: {', '.join(patterns)}"
-    return f"DataCatalog: {len(rows)} datasets{extra}"
+    return f"DataCatalog: {len(rows)} dataset{'s' if len(rows) != 1 else ''}{extra}"
 
 
 def catalog_html(catalog: Any) -> str:

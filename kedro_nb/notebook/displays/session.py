@@ -43,7 +43,7 @@ def run_row(record: Any) -> tuple[str, ...]:
     """One run record as a table row (errors cut to their first line)."""
     error = (record.error or "").strip().splitlines()
     return (
-        str(record.run_id)[:19],
+        str(record.run_id),  # in full: runs started in one second differ after it
         _when(record.started_at),
         record.pipeline_name or "(pipeline object)",  # a notebook or an unregistered pipeline
         record.status,
