@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ from kedro_nb.notebook.names import (
     SESSION_VAR,
 )
 from kedro_nb.notebook.params_view import ParamsView
+
+#: How many executed cells are remembered for the staleness check (their sources only).
+MAX_REMEMBERED_CELLS = 500
 
 
 @dataclass
@@ -48,8 +52,9 @@ class NotebookProject:
         self.options = SessionOptions()
         self.run_lock = threading.Lock()
         self.background_run: threading.Thread | None = None
-        #: ``time.time()`` when the last cell finished executing (see :meth:`note_cell_executed`).
-        self.last_cell_executed_at: float | None = None
+        #: ``(time.time(), source)`` of the cells executed lately, oldest first (see
+        #: :meth:`note_cell_executed`): what tells whether the saved notebook is behind.
+        self.executed_cells: deque[tuple[float, str]] = deque(maxlen=MAX_REMEMBERED_CELLS)
         #: ``post_run_cell`` callbacks the extension registered (removed by ``%unload_ext``).
         self.cell_callbacks: list[Callable[..., None]] = []
 
@@ -62,9 +67,15 @@ class NotebookProject:
         """Where the project search starts: the notebook's folder, else the working directory."""
         return locate.start_dir(self.shell.user_ns)
 
-    def note_cell_executed(self, *_: Any) -> None:
-        """``post_run_cell`` callback: remember when the kernel last executed a cell."""
-        self.last_cell_executed_at = time.time()
+    def note_cell_executed(self, result: Any = None, *_: Any) -> None:
+        """``post_run_cell`` callback: remember when the kernel executed which source."""
+        source = getattr(getattr(result, "info", None), "raw_cell", None)
+        if isinstance(source, str):
+            self.executed_cells.append((time.time(), source))
+
+    def cells_run_since(self, moment: float) -> list[str]:
+        """Sources of the cells executed after ``moment`` (a ``time.time()``), oldest first."""
+        return [source for when, source in self.executed_cells if when > moment]
 
     # -- sessions ----------------------------------------------------------------------------
     def create_session(self, options: SessionOptions) -> Any:
@@ -94,14 +105,16 @@ class NotebookProject:
             previous.close()
         return session
 
-    @staticmethod
-    def variables(session: Any) -> dict[str, Any]:
-        """``catalog``, ``params``, ``session`` and ``pipelines`` of ``session``, by name."""
+    def variables(self, session: Any) -> dict[str, Any]:
+        """``catalog``, ``params``, ``session`` and ``pipelines`` of ``session``, by name;
+        ``pipelines`` also lists this notebook's own node cells under the notebook's name."""
+        from kedro_nb.notebook.kernel_pipelines import KernelPipelines
+
         return {
             CATALOG_VAR: session.catalog,
             PARAMS_VAR: ParamsView(session.params),
             SESSION_VAR: session,
-            PIPELINES_VAR: session.pipelines,
+            PIPELINES_VAR: KernelPipelines(session.pipelines, self.notebook_path()),
         }
 
     def remove_injected(self) -> None:

@@ -179,8 +179,12 @@ class ProjectPipelines(Mapping[str, Any]):
             return name in self._names()
         return name in self._load_all()
 
+    def loaded(self) -> list[str]:
+        """Names of the pipelines already built (the others are imported on first use)."""
+        return sorted(self._cache)
+
     def __repr__(self) -> str:
-        return f"ProjectPipelines(package={self.package_name!r}, loaded={sorted(self._cache)})"
+        return f"ProjectPipelines(package={self.package_name!r}, loaded={self.loaded()})"
 
     # -- loading ----------------------------------------------------------------------------
     def _names(self) -> list[str]:

@@ -43,7 +43,7 @@ def test_notebook_run_repeats_and_fills_the_namespace(lone, shell, capsys) -> No
     assert [r.status for r in shell.user_ns["session"].runs(limit=5)] == ["success", "success"]
     data, _ = shell.display_formatter.format(shell.user_ns["session"])
     assert "embedded default" in data["text/plain"]
-    assert data["text/plain"].count("(pipeline object)  success") == 2
+    assert data["text/plain"].count("notebook:lone_notebook.ipynb  success") == 2
 
 
 def test_notebook_run_in_worker_processes_shows_each_cell_node_live(lone, shell, capsys) -> None:
@@ -60,14 +60,19 @@ def test_notebook_run_in_worker_processes_shows_each_cell_node_live(lone, shell,
     assert shell.user_ns["total"] == 100
 
 
-def test_notebook_run_warns_when_the_file_is_older_than_the_last_cell(lone, shell, capsys) -> None:
+def test_notebook_run_notes_code_run_since_the_last_save(lone, shell, capsys) -> None:
     old = time.time() - 120
     os.utime(lone, (old, old))
-    shell.run_cell("x = 1")
+    shell.run_cell("numbers = [1, 2, 3, 4]")  # a saved cell, run again: the file has it
     shell.run_line_magic("run_pipeline", "--notebook")
-    assert "lone_notebook.ipynb on disk was saved 2 min before the last cell ran" in (
+    assert "not saved" not in capsys.readouterr().err
+    shell.run_cell("numbers = [5, 6]")  # an edit the file does not have
+    shell.run_line_magic("run_pipeline", "--notebook")
+    assert "Note: lone_notebook.ipynb has changes not saved yet (a cell run since" in (
         capsys.readouterr().err
     )
+    shell.run_line_magic("run_pipeline", f"--notebook {lone.name}")  # named: still its own
+    assert "not saved yet" in capsys.readouterr().err
 
 
 def test_without_a_project_a_pipeline_run_points_to_notebook_runs(lone, shell) -> None:
@@ -144,3 +149,14 @@ def test_vscode_notebook_variable_locates_the_project(shell, tmp_path: Path, cap
     assert shell.user_ns["params"] == {"factor": 3}
     shell.run_line_magic("run_pipeline", "--notebook --into-namespace")
     assert shell.user_ns["total"] == 30
+
+
+def test_the_notebooks_own_pipeline_is_in_pipelines_under_its_name(lone, shell, capsys) -> None:
+    pipelines = shell.user_ns["pipelines"]
+    assert list(pipelines) == ["lone_notebook"]
+    assert [n.name for n in pipelines["lone_notebook"].nodes] == ["make_numbers", "total"]
+    with pytest.raises(KeyError, match=r"the only pipeline is this notebook's own node cells"):
+        pipelines["__default__"]
+    capsys.readouterr()
+    shell.run_line_magic("run_pipeline", "lone_notebook")  # by name, as --notebook
+    assert "Run of notebook lone_notebook.ipynb: 2 nodes" in capsys.readouterr().out

@@ -275,3 +275,15 @@ def test_text_displays_survive_kedro_logging_import(project) -> None:
         "print('TEXT', data['text/plain'].splitlines()[0])\n",
     )
     assert "TEXT KedroNbSession: project 'spaceflights'" in done.stdout, done.stdout + done.stderr
+
+
+def test_pipelines_display_names_every_pipeline_loaded_or_not(ip) -> None:
+    pipelines = ip.user_ns["pipelines"]
+    data, _ = ip.display_formatter.format(pipelines)
+    assert data["text/plain"].startswith("Pipelines: 3")
+    assert "no (on first use)" in data["text/plain"]
+    pipelines["data_processing"]
+    data, _ = ip.display_formatter.format(pipelines)
+    row = next(line for line in data["text/plain"].splitlines() if "data_processing" in line)
+    assert row.split() == ["data_processing", "project", "3", "yes"]
+    assert "<table" in data["text/html"] and "data_science" in data["text/html"]

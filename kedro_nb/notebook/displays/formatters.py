@@ -27,6 +27,16 @@ DISPLAYS: dict[tuple[str, str], tuple[str, str, str]] = {
     # A project importing Kedro's own ``Pipeline`` (as Kedro projects do) shows the same way.
     ("kedro.pipeline.pipeline", "Pipeline"): ("pipeline", "pipeline_html", "pipeline_text"),
     ("kedro_nb.project.session", "KedroNbSession"): ("session", "session_html", "session_text"),
+    ("kedro_nb.project.registry", "ProjectPipelines"): (
+        "pipelines",
+        "pipelines_html",
+        "pipelines_text",
+    ),
+    ("kedro_nb.notebook.kernel_pipelines", "KernelPipelines"): (
+        "pipelines",
+        "pipelines_html",
+        "pipelines_text",
+    ),
     (ParamsView.__module__, ParamsView.__name__): ("params", "params_html", "params_text"),
 }
 
