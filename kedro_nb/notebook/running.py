@@ -48,6 +48,14 @@ class RunRequest:
         )
         return f"Run of {what}" + (f" ({self.runner} runner)" if self.runner else "")
 
+    @property
+    def record_name(self) -> str | None:
+        """The pipeline name the run is recorded under: ``notebook:<file>`` for a notebook's
+        node cells, as ``kedro-nb run --notebook`` records it."""
+        if self.notebook is not None:
+            return f"notebook:{self.notebook.name}"
+        return self.pipeline_name
+
     def magic_line(self, **slicing: str) -> str:
         """The ``%run_pipeline`` line repeating this request, with ``slicing`` flags added."""
         parts = [f"%{RUN_PIPELINE_MAGIC}"]
@@ -70,30 +78,35 @@ class RunRequest:
         return " ".join(parts)
 
 
-def notebook_staleness(notebook: Path, last_cell_executed_at: float | None) -> str | None:
-    """A warning when the notebook file was saved before the kernel last executed a cell.
+def notebook_staleness(notebook: Path, cells_run_since: Callable[[float], list[str]]) -> str | None:
+    """A note when the kernel ran code after ``notebook`` was last saved that is not in it.
 
-    ``--notebook`` runs the node cells *as saved*; edits made and run since the last save are not
-    in the file yet. ``None`` when the file is at least as new as the last execution.
+    ``--notebook`` runs the node cells *as saved*. The kernel cannot see edits, only what it
+    executed: a cell run after the last save whose source is not a cell of the saved file was
+    edited (or added) since, so the run would not use it. Running saved cells again, or running
+    right after a save, is no reason to warn. ``cells_run_since(t)`` gives the sources executed
+    after ``t``; ``None`` means the saved file holds everything the kernel ran since.
     """
-    if last_cell_executed_at is None:
-        return None
+    from kedro_nb.convert.cells import cell_source, read_notebook
+
     saved_at = os.stat(notebook).st_mtime
-    if saved_at >= last_cell_executed_at:
+    ran = cells_run_since(saved_at)
+    if not ran:
         return None
+    try:
+        saved = {cell_source(cell).strip() for cell in read_notebook(notebook)["cells"]}
+    except Exception:  # unreadable: the run itself will say why
+        return None
+    unsaved = [source for source in ran if source.strip() and source.strip() not in saved]
+    if not unsaved:
+        return None
+    count = len(dict.fromkeys(source.strip() for source in unsaved))
+    what = "a cell" if count == 1 else f"{count} cells"
     return (
-        f"Note: {notebook.name} on disk was saved {_duration(last_cell_executed_at - saved_at)} "
-        "before the last cell ran; this run uses the saved file. Save the notebook to run your "
-        "latest edits."
+        f"Note: {notebook.name} has changes not saved yet ({what} run since the last save "
+        "differ from the saved file); this run uses the saved file. Save the notebook to run "
+        "your latest edits."
     )
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
@@ -107,7 +120,7 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
     register_hooks(session.hook_manager, [progress])
     try:
         return session.run(
-            request.pipeline_name,
+            request.record_name,
             pipeline=request.pipeline,
             runner=request.runner,
             only_missing_outputs=request.only_missing_outputs,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +135,138 @@ def test_failing_node_names_the_cell_and_the_resume_line(kernel: str, tmp_path: 
     error = next(o for o in code_cells(nb)[-1].outputs if o.output_type == "error")
     assert error.ename == "PipelineRunFailed"
     assert not any("kedro_nb/" in line for line in error.traceback)  # no frames of our code
+
+
+# -- the workbench notebook: a realistic chain with a step skipped by one edge --------------
+SALES_NODES = {
+    "prepare": 'clean = [x * params["scale"] for x in range(10)]',
+    "enrich": 'enriched = [{"value": v, "even": v % 2 == 0} for v in clean]',
+    "summarise": (
+        'summary = {"evens": sum(r["even"] for r in enriched), "n": len(enriched)}\n'
+        'share = summary["evens"] / params["divisor"]'
+    ),
+    "build_report": "report = f\"{summary['evens']} of {summary['n']}, first {enriched[0]}\"",
+}
+
+
+def sales_notebook(folder: Path, cells: list[str], name: str = "sales.ipynb") -> Path:
+    """A lone notebook: the four node cells (an exploration cell between two), then ``cells``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "kedro-nb (tests)"}
+    for index, (node, source) in enumerate(SALES_NODES.items()):
+        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": [f"node:{node}"]}))
+        if index == 1:
+            nb.cells.append(nbformat.v4.new_code_cell("len(enriched)"))  # exploring
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in cells]
+    (folder / "parameters.yml").write_text("scale: 3\ndivisor: 2\nreport:\n  title: Sales\n")
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+class StepKernel:
+    """A kernel running a notebook cell by cell, as a person does: cells can be edited (not
+    saved) and run again. Started in the notebook's folder with ``JPY_SESSION_NAME`` set."""
+
+    def __init__(self, kernel: str, path: Path) -> None:
+        self.path = path
+        self.nb = nbformat.read(path, as_version=4)
+        self.client = NotebookClient(
+            self.nb,
+            kernel_name=kernel,
+            timeout=120,
+            allow_errors=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
+
+    def __enter__(self) -> StepKernel:
+        env = {**os.environ, JUPYTER_NOTEBOOK_ENV: str(self.path), "DO_NOT_TRACK": "1"}
+        self._context = self.client.setup_kernel(env=env)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._context.__exit__(*exc)
+
+    def run(self, index: int, source: str | None = None) -> Any:
+        """Execute cell ``index`` (after replacing its source, unsaved, when given)."""
+        cell = self.nb.cells[index]
+        if source is not None:
+            cell.source = source
+        cell.outputs = []
+        self.client.execute_cell(cell, index)
+        return cell
+
+    def run_all(self) -> list[Any]:
+        return [self.run(i) for i, cell in enumerate(self.nb.cells) if cell.cell_type == "code"]
+
+    def add(self, source: str) -> Any:
+        """Append a new (unsaved) cell and run it."""
+        self.nb.cells.append(nbformat.v4.new_code_cell(source))
+        return self.run(len(self.nb.cells) - 1)
+
+
+def displays(cell: Any) -> list[dict[str, Any]]:
+    return [o["data"] for o in cell.outputs if o.output_type == "display_data"]
+
+
+def test_displays_read_at_a_glance(kernel: str, tmp_path: Path) -> None:
+    path = sales_notebook(
+        tmp_path,
+        [
+            "pipelines",
+            "catalog",
+            "params",
+            "%run_pipeline --notebook --from-nodes summarise",  # nothing in memory yet
+            "%run_pipeline --notebook",
+            "%run_pipeline --notebook --params divisor=0",
+            "session",
+            "pipelines['sales']",
+        ],
+    )
+    nb = execute(kernel, path)
+    *_, names, catalog, params, refused, run, failed, session, picture = code_cells(nb)
+    listing = result(names)
+    assert "<table" in listing["text/html"] and "sales" in listing["text/html"]
+    assert "notebook sales.ipynb (saved file)" in listing["text/plain"]
+    assert "; 3 parameters, see params" in result(catalog)["text/plain"]
+    assert result(params)["text/plain"].startswith("Parameters: 3")
+    # refused before any node ran: one line, and no progress table left behind
+    assert [(o.output_type, o.get("name")) for o in refused.outputs] == [("stream", "stderr")]
+    assert texts(refused).startswith("UsageError: %run_pipeline: MissingInputsError")
+    assert "['enriched']" in texts(refused)
+    (summary,) = displays(run)
+    title = re.search(r'<div class="kedro-nb-title">([^<]*)</div>', summary["text/html"])
+    assert title and title.group(1).startswith("Run of notebook sales.ipynb: 4 nodes in ")
+    run_id = re.search(r"run id: (\S+)", summary["text/plain"]).group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d\.\d{3}Z", run_id)
+    (table,) = displays(failed)
+    states = dict(
+        re.findall(r"<td>(\w+)</td><td>(not run|done|failed|running)</td>", table["text/html"])
+    )
+    assert states == {
+        "prepare": "done",
+        "enrich": "done",
+        "summarise": "failed",
+        "build_report": "not run",
+    }
+    assert "pending" not in table["text/html"]
+    shown = result(session)["text/plain"]
+    assert f"{run_id}  " in shown and "notebook:sales.ipynb  success" in shown
+    assert "notebook:sales.ipynb  failed" in shown
+    svg = result(picture)["text/html"]
+    assert svg.count("<rect") == 4 and 'data-from="enrich" data-to="build_report"' in svg
+
+
+def test_staleness_note_only_when_the_saved_file_is_behind(kernel: str, tmp_path: Path) -> None:
+    path = sales_notebook(tmp_path, ["%run_pipeline --notebook"])
+    with StepKernel(kernel, path) as nb:
+        *_, run = nb.run_all()  # right after a save: the kernel ran exactly the saved cells
+        assert "Run of notebook sales.ipynb: 4 nodes" in texts(run)
+        assert "not saved" not in texts(run)
+        nb.add("print('exploring')")  # another unsaved cell alone changes no node...
+        nb.run(0, 'clean = [x * params["scale"] * 2 for x in range(10)]')  # ...this edit does
+        again = nb.run(len(nb.nb.cells) - 2)
+        assert "Note: sales.ipynb has changes not saved yet" in texts(again)
+        nbformat.write(nb.nb, path)  # saved: the note goes away
+        assert "not saved" not in texts(nb.run(len(nb.nb.cells) - 2))

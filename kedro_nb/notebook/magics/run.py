@@ -21,7 +21,12 @@ from kedro_nb.notebook.magics.base import (
     parse_line,
     unknown_names,
 )
-from kedro_nb.notebook.names import CATALOG_VAR, DEFAULT_PIPELINE, RUN_PIPELINE_MAGIC
+from kedro_nb.notebook.names import (
+    CATALOG_VAR,
+    DEFAULT_PIPELINE,
+    PIPELINES_VAR,
+    RUN_PIPELINE_MAGIC,
+)
 
 if TYPE_CHECKING:  # the run machinery is imported by the first run, not at %load_ext
     from kedro_nb.notebook.progress import RunProgress
@@ -99,7 +104,7 @@ class RunMagics(KedroNbMagics):
         args = parse_line(self.run_pipeline, M, line)
         if args is None:
             return
-        from kedro_nb.notebook.progress import RunProgress, display_sink, line_sink
+        from kedro_nb.notebook.progress import LiveDisplay, RunProgress, display_sink, line_sink
         from kedro_nb.notebook.running import run_with_progress
 
         session = self.session()
@@ -114,9 +119,7 @@ class RunMagics(KedroNbMagics):
         try:
             handle = None
             if getattr(self.shell, "kernel", None) is not None:  # Jupyter: one live display
-                handle = display(
-                    {"text/plain": f"{request.title}: starting"}, raw=True, display_id=True
-                )
+                handle = LiveDisplay()  # shown when the first node starts
             sink = display_sink(handle) if handle is not None else line_sink()
             progress = RunProgress(sink, request.title)
             if args.in_background:
@@ -134,7 +137,10 @@ class RunMagics(KedroNbMagics):
             try:
                 record = run_with_progress(session, request, progress)
             except Exception as exc:
-                raise self._failure(exc, request, session) from None
+                failure = self._failure(exc, request, session)
+                if handle is not None and isinstance(failure, UsageError):
+                    handle.clear()  # refused, not failed: no node table to keep
+                raise failure from None
         finally:
             if like is not None and not handed_to_thread:
                 from kedro_nb.project.reproduce import mark_reproduction
@@ -183,14 +189,18 @@ class RunMagics(KedroNbMagics):
             slicing=slicing,
             only_missing_outputs=args.only_missing_outputs,
         )
+        own = getattr(self.shell.user_ns.get(PIPELINES_VAR), "notebook_name", None)
+        if args.notebook is None and args.name is not None and args.name == own:
+            args.notebook, args.name = "", None  # this notebook's pipeline, by its name
         if args.notebook is not None:
             if args.name:
                 raise UsageError(f"%{M}: give a pipeline name or --notebook, not both.")
             request.notebook = self._notebook_file(args.notebook)
             request.notebook_given = args.notebook
-            warning = notebook_staleness(request.notebook, self.project.last_cell_executed_at)
-            if warning:
-                print(warning, file=sys.stderr)
+            if request.notebook == self.project.notebook_path():  # only this kernel's own
+                warning = notebook_staleness(request.notebook, self.project.cells_run_since)
+                if warning:
+                    print(warning, file=sys.stderr)
             from kedro_nb.convert import notebook_pipeline
 
             try:
@@ -319,6 +329,7 @@ class RunMagics(KedroNbMagics):
             list(record.saved),
             injected,
             list(getattr(result, "skipped", [])) if request.only_missing_outputs else [],
+            run_id=str(record.run_id),
         )
         bundle = {"text/html": summary.html(), "text/plain": summary.text()}
         if handle is not None:
