@@ -19,7 +19,7 @@ from kedro_nb.notebook.progress import (
     progress_html,
 )
 from kedro_nb.pipeline import Pipeline, node
-from kedro_nb.runner import ParallelRunner, SequentialRunner, ThreadRunner
+from kedro_nb.runner import MissingInputsError, ParallelRunner, SequentialRunner, ThreadRunner
 
 
 def _double(x):
@@ -111,7 +111,7 @@ def test_after_a_failure_nodes_that_never_ran_say_not_run() -> None:
             node(_double, "c", "d", name="after"),
         ]
     )
-    with pytest.raises(NodeRunError):
+    with pytest.raises(ValueError):
         SequentialRunner().run(pipeline, DataCatalog({"a": 1}), manager)
     assert {name: state for name, (state, _) in progress.states.items()} == {
         "ok": DONE,
