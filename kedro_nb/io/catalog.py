@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,9 @@ class DataCatalog(CatalogViews):
         self._load_versions = dict(load_versions or {})
         self._save_version = save_version
         self._lock = threading.RLock()
+        #: name -> extra text for "not found" errors (the session's: a data file of that name
+        #: nearby and the entry to declare it), or None
+        self.missing_hint: Callable[[str], str | None] | None = None
         for name, dataset in (datasets or {}).items():
             self[name] = dataset
 
@@ -298,6 +301,9 @@ class DataCatalog(CatalogViews):
 
         close = difflib.get_close_matches(name, self.keys(), n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        found = self.missing_hint(name) if self.missing_hint is not None else None
+        if found:
+            hint += f" {found}"
         return DatasetNotFoundError(f"Dataset '{name}' not found in the catalog.{hint}")
 
     # -- resolution ------------------------------------------------------------------------

@@ -238,6 +238,7 @@ class KedroNbSession:
         )
         parameters = self.params
         catalog.add_parameters(parameters)
+        catalog.missing_hint = self._data_file_hint()
         self.hook_manager.hook.after_catalog_created(
             catalog=catalog,
             conf_catalog=conf_catalog,
@@ -247,6 +248,15 @@ class KedroNbSession:
             load_versions=load_versions,
         )
         return catalog
+
+    def _data_file_hint(self) -> Any:
+        """What a catalog adds to "not found": a matching data file and the entry to paste."""
+        from kedro_nb.project.data_files import DataFileHint
+
+        loader = self.config_loader
+        base = getattr(loader, "base_env", None) if self.is_project else None
+        folder = Path(loader.conf_source) / base if base else Path(loader.conf_source)
+        return DataFileHint(self.project_path, folder / "catalog.yml")
 
     # -- running ----------------------------------------------------------------------------
     def run(

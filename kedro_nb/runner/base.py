@@ -334,4 +334,9 @@ def _missing_inputs_message(missing: list[str], catalog: Any) -> str:
     )
     if hints:
         text += " Close names: " + ", ".join(hints) + "."
+    suggest = getattr(catalog, "missing_hint", None)  # a data file of that name nearby
+    for name in missing if callable(suggest) else []:
+        found = suggest(name)
+        if found:
+            text += f" '{name}': {found}"
     return text
