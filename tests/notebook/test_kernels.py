@@ -113,7 +113,9 @@ def test_lone_notebook_uses_the_embedded_default(kernel: str, tmp_path: Path) ->
     assert "Run of notebook lone_notebook.ipynb: 2 nodes" in texts(run)
     assert "now in the notebook namespace: total" in texts(run)
     assert texts(total).strip() == "TOTAL 100"
-    assert not load_node.outputs  # the node's code went to a new cell, silently
+    shown = texts(load_node)  # in its own output too: headless runs drop the proposed cell
+    assert "%load_node total: loaded numbers (list of 4) into variables." in shown
+    assert '    total = sum(numbers) * params["factor"]' in shown
     assert "s3://bucket/x.csv" in result(catalog)["text/html"]
     assert "success" in result(session)["text/html"]
     assert LONE_SECRET not in json.dumps(nb)

@@ -160,3 +160,19 @@ def test_the_notebooks_own_pipeline_is_in_pipelines_under_its_name(lone, shell, 
     capsys.readouterr()
     shell.run_line_magic("run_pipeline", "lone_notebook")  # by name, as --notebook
     assert "Run of notebook lone_notebook.ipynb: 2 nodes" in capsys.readouterr().out
+
+
+def test_load_node_names_the_notebook_when_the_kernel_cannot_tell(
+    shell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(FIXTURES / "lone_notebook.ipynb", tmp_path / "lone_notebook.ipynb")
+    monkeypatch.delenv(JUPYTER_NOTEBOOK_ENV, raising=False)  # as under papermill or nbclient
+    shell.run_line_magic("load_ext", "kedro_nb")
+    with pytest.raises(UsageError) as caught:
+        shell.run_line_magic("load_node", "total")
+    assert str(caught.value).endswith(
+        "it is a node cell of lone_notebook.ipynb (this kernel cannot tell its notebook): "
+        "%load_node total --notebook lone_notebook.ipynb"
+    )
+    shell.run_line_magic("load_node", "total --notebook lone_notebook.ipynb")
+    assert shell.rl_next_input.splitlines()[-1] == 'total = sum(numbers) * params["factor"]'

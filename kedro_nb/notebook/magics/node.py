@@ -61,9 +61,12 @@ class NodeMagics(KedroNbMagics):
             run_line += " --notebook" + (f" {shlex.quote(args.notebook)}" if args.notebook else "")
         if cell is None:
             where = "the project's pipelines" + (f" or {notebook.name}" if notebook else "")
-            raise UsageError(f"%{M}: {unknown_names('node', [args.node], known, where)}")
-        loaded, missing = self._load_inputs(session.catalog, cell)
-        header = f"# %{M} {cell.node_name}: inputs loaded: {', '.join(loaded) or 'none'}"
+            message = f"%{M}: {unknown_names('node', [args.node], known, where)}"
+            if notebook is None:
+                message += self._notebook_suggestion(args.node)
+            raise UsageError(message)
+        values, missing = self._load_inputs(self._catalog(session), cell)
+        header = f"# %{M} {cell.node_name}: inputs loaded: {', '.join(values) or 'none'}"
         if cell.bound:
             self.shell.push(cell.bound)
             header += f"\n# set as functools.partial fixes them: {', '.join(cell.bound)}"
@@ -73,7 +76,49 @@ class NodeMagics(KedroNbMagics):
                 f"\n# not loaded, no data yet: {', '.join(missing)}; produce them, then "
                 f"%{M} again:\n#   {run_line} --to-outputs {shlex.quote(datasets)}"
             )
+        print(self._report(cell, values, missing))
         self.shell.set_next_input(f"{header}\n{cell.source}", replace=False)
+
+    def _catalog(self, session: Any) -> Any:
+        """The kernel's catalog (the injected one, which runs use), else the session's."""
+        from kedro_nb.notebook.names import CATALOG_VAR
+
+        injected = self.shell.user_ns.get(CATALOG_VAR)
+        return injected if callable(getattr(injected, "load", None)) else session.catalog
+
+    @staticmethod
+    def _report(cell: DebugCell, values: dict[str, Any], missing: dict[str, str]) -> str:
+        """What the magic did, in its own output: headless runners drop the proposed cell."""
+        from kedro_nb.notebook.displays.values import value_summary
+
+        loaded = ", ".join(f"{name} ({value_summary(v)})" for name, v in values.items())
+        lines = [f"%{M} {cell.node_name}: loaded {loaded or 'no inputs'} into variables."]
+        if cell.bound:
+            lines.append(f"  set from functools.partial: {', '.join(cell.bound)}")
+        if missing:
+            lines.append(f"  no data yet for: {', '.join(missing)}")
+        lines.append("The node's code, also in a new cell below:")
+        lines += ["    " + row for row in cell.source.splitlines()]
+        return "\n".join(lines)
+
+    @staticmethod
+    def _notebook_suggestion(name: str) -> str:
+        """When the kernel does not know its notebook: the notebooks here with that node."""
+        from kedro_nb.convert.node_source import notebook_node_names
+
+        found = []
+        for path in sorted(Path.cwd().glob("*.ipynb")):
+            try:
+                if name in notebook_node_names(path):
+                    found.append(path.name)
+            except Exception:  # not a readable notebook: not a candidate
+                continue
+        if not found:
+            return ""
+        return (
+            f"; it is a node cell of {', '.join(found)} (this kernel cannot tell its notebook): "
+            f"%{M} {name} --notebook {shlex.quote(found[0])}"
+        )
 
     def _project_node_names(self, session: Any) -> list[str]:
         return sorted({n.name for pipeline in self._pipelines(session) for n in pipeline.nodes})
@@ -116,8 +161,8 @@ class NodeMagics(KedroNbMagics):
             )
         return found
 
-    def _load_inputs(self, catalog: Any, cell: DebugCell) -> tuple[list[str], dict[str, str]]:
-        """Push the inputs that load; returns their variable names, and the others
+    def _load_inputs(self, catalog: Any, cell: DebugCell) -> tuple[dict[str, Any], dict[str, str]]:
+        """Push the inputs that load; returns them by variable name, and the others
         (variable -> dataset): in-memory data no run has kept."""
         values, missing = {}, {}
         for variable, dataset in cell.inputs.items():
@@ -126,4 +171,4 @@ class NodeMagics(KedroNbMagics):
             except Exception:
                 missing[variable] = dataset
         self.shell.push(values)
-        return list(values), missing
+        return values, missing
