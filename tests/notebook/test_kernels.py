@@ -114,7 +114,7 @@ def test_lone_notebook_uses_the_embedded_default(kernel: str, tmp_path: Path) ->
     assert "now in the notebook namespace: total" in texts(run)
     assert texts(total).strip() == "TOTAL 100"
     shown = texts(load_node)  # in its own output too: headless runs drop the proposed cell
-    assert "%load_node total: loaded numbers (list of 4) into variables." in shown
+    assert "%load_node total: loaded no inputs into variables.\n  no data yet for: numbers" in shown
     assert '    total = sum(numbers) * params["factor"]' in shown
     assert "s3://bucket/x.csv" in result(catalog)["text/html"]
     assert "success" in result(session)["text/html"]
