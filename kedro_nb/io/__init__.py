@@ -2,11 +2,14 @@
 versioning, built lazily so notebooks start fast."""
 
 from kedro_nb.io._redact import secret_values
-from kedro_nb.io.catalog import PARAMS_PREFIX, DataCatalog, is_parameter
+from kedro_nb.io.cached import CachedDataset
+from kedro_nb.io.catalog import PARAMS_PREFIX, DataCatalog, SharedMemoryDataCatalog, is_parameter
+from kedro_nb.io.config_resolver import CatalogConfigResolver
 from kedro_nb.io.core import AbstractDataset, is_dataset
 from kedro_nb.io.errors import (
     CatalogConfigError,
     CredentialsNotFoundError,
+    DatasetAlreadyExistsError,
     DatasetError,
     DatasetFileNotFoundError,
     DatasetNotFoundError,
@@ -16,20 +19,27 @@ from kedro_nb.io.errors import (
 )
 from kedro_nb.io.fs import get_filepath_str, get_protocol_and_path
 from kedro_nb.io.memory import MemoryDataset, is_ephemeral
+from kedro_nb.io.protocol import CatalogProtocol, SharedMemoryCatalogProtocol
 from kedro_nb.io.versioning import AbstractVersionedDataset, Version, generate_timestamp
 
 __all__ = [
     "PARAMS_PREFIX",
     "AbstractDataset",
     "AbstractVersionedDataset",
+    "CachedDataset",
     "CatalogConfigError",
+    "CatalogConfigResolver",
+    "CatalogProtocol",
     "CredentialsNotFoundError",
     "DataCatalog",
+    "DatasetAlreadyExistsError",
     "DatasetError",
     "DatasetFileNotFoundError",
     "DatasetNotFoundError",
     "DatasetTypeError",
     "MemoryDataset",
+    "SharedMemoryCatalogProtocol",
+    "SharedMemoryDataCatalog",
     "Version",
     "VersionAlreadyExistsError",
     "VersionNotFoundError",

@@ -28,7 +28,7 @@ from kedro_nb.io.registry import resolve_type
 from kedro_nb.io.versioning import Version, generate_timestamp
 from kedro_nb.io.views import CatalogViews
 
-__all__ = ["PARAMS_PREFIX", "DataCatalog", "is_parameter"]
+__all__ = ["PARAMS_PREFIX", "DataCatalog", "SharedMemoryDataCatalog", "is_parameter"]
 
 PARAMS_PREFIX = "params:"
 _logger = logging.getLogger(__name__)
@@ -192,36 +192,48 @@ class DataCatalog(CatalogViews):
 
     def to_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str | None], str | None]:
         """``(catalog, credentials, load_versions, save_version)`` that ``from_config`` turns
-        back into an equivalent catalog: declared entries (credentials still by name) and
-        factory patterns; in-memory datasets and instances registered directly are left out
-        (they have no config)."""
+        back into an equivalent catalog, as Kedro 1.7 writes it: declared entries as written,
+        datasets registered as instances or made by a factory from their ``_init_config()``,
+        in-memory datasets and factory patterns left out; each entry's credentials are
+        renamed ``<entry>_credentials``."""
+        from kedro_nb.io.config_resolver import CatalogConfigResolver
+
         catalog: dict[str, Any] = {}
-        for name in self._configs:
-            config = self._entry(name) or {}
-            if name in self._datasets and is_ephemeral(self._datasets[name]):
-                continue
-            try:
-                if resolve_type(config["type"], entry=name) is MemoryDataset:
+        credentials: dict[str, Any] = {}
+        for name in self.keys():
+            if name in self._configs:
+                config = self._entry(name) or {}
+                try:
+                    if resolve_type(config["type"], entry=name) is MemoryDataset:
+                        continue
+                except DatasetError:
+                    pass  # kept as written: the receiving side reports it
+                config = self._with_credential_values(name, config)
+            else:
+                dataset = self._datasets[name]
+                init_config = getattr(dataset, "_init_config", None)
+                if is_ephemeral(dataset) or init_config is None:
                     continue
-            except DatasetError:
-                pass  # kept as written: the receiving side reports it
-            catalog[name] = copy.deepcopy(config)
-        catalog.update(copy.deepcopy(self._factories.user_patterns()))
-        used: set[str] = set()
-
-        def collect(value: Any) -> None:
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if key == "credentials" and isinstance(item, str):
-                        used.add(item)
-                    collect(item)
-
-        collect(catalog)
-        credentials = {k: copy.deepcopy(v) for k, v in self._credentials.items() if k in used}
-        load_versions = {
-            name: self._load_versions.get(name) for name in catalog if not is_pattern(name)
-        }
+                config = init_config()
+            config, found = CatalogConfigResolver._unresolve_credentials(name, config)
+            catalog[name] = config
+            credentials.update(found)
+        load_versions = {name: self._load_versions.get(name) for name in catalog}
         return catalog, credentials, load_versions, self._save_version
+
+    def _with_credential_values(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        from kedro_nb.io.builder import resolve_credentials
+
+        return resolve_credentials(name, config, self._credentials)[0]
+
+    @property
+    def config_resolver(self) -> Any:
+        """This catalog's patterns and credentials as Kedro's ``CatalogConfigResolver``."""
+        from kedro_nb.io.config_resolver import CatalogConfigResolver
+
+        config = {name: self._entry(name) for name in self._configs}
+        config.update(self._factories.user_patterns())
+        return CatalogConfigResolver(config, self._credentials, self.default_runtime_patterns)
 
     # -- mapping protocol ------------------------------------------------------------------
     def __contains__(self, name: object) -> bool:
@@ -447,3 +459,18 @@ class DataCatalog(CatalogViews):
             raise CatalogConfigError(
                 f"{len(problems)} catalog entries are invalid:\n" + "\n".join(problems)
             )
+
+
+class SharedMemoryDataCatalog(DataCatalog):
+    """The catalog Kedro's session builds for ``ParallelRunner`` (Kedro's runner requires
+    one). kedro-nb's process runners ship datasets themselves (an unpicklable or
+    single-process dataset is loaded here and its data sent), so this catalog only adds the
+    two methods Kedro's runner calls, with nothing to do."""
+
+    def set_manager_datasets(self, manager: Any) -> None:
+        """Kedro hands its multiprocessing manager to shared-memory datasets here; kedro-nb
+        keeps memory datasets in the scheduling process, so none needs it."""
+
+    def validate_catalog(self) -> None:
+        """Kedro refuses single-process datasets in a parallel run here; kedro-nb's
+        ``ParallelRunner`` runs them in the main process instead, so nothing is refused."""

@@ -72,14 +72,15 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
 
     def _init_config(self) -> dict[str, Any]:
         """The catalog entry that would build this dataset: ``type`` and the constructor's
-        arguments as given (``version`` turned into ``versioned: true``, ``metadata``
-        dropped), as Kedro's ``_init_config``."""
+        arguments, defaults included (``version`` turned into ``versioned: true``,
+        ``metadata`` dropped), as Kedro's ``_init_config``."""
         import inspect
 
         config: dict[str, Any] = {"type": type_path(self)}
         args, kwargs = self._init_call
         try:
             bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
+            bound.apply_defaults()
             given = dict(list(bound.arguments.items())[1:])
         except (TypeError, ValueError):
             given = dict(kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "CatalogConfigError",
     "CredentialsNotFoundError",
+    "DatasetAlreadyExistsError",
     "DatasetError",
     "DatasetFileNotFoundError",
     "DatasetNotFoundError",
@@ -30,6 +31,12 @@ class DatasetNotFoundError(DatasetError):
     """Raised by ``DataCatalog`` when a name is neither registered nor matched by a factory."""
 
 
+class DatasetAlreadyExistsError(DatasetError):
+    """Kedro's error for adding a name its catalog already holds. kedro-nb's catalog
+    replaces the dataset instead (``catalog[name] = ...``) and never raises it; it exists so
+    ``except DatasetAlreadyExistsError`` written for Kedro still imports."""
+
+
 class DatasetFileNotFoundError(DatasetError):
     """Raised by file-based datasets when the file (or folder) to load does not exist."""
 
@@ -43,8 +50,11 @@ class CatalogConfigError(DatasetError):
     not a mapping, unknown constructor argument, placeholder not in the pattern...)."""
 
 
-class CredentialsNotFoundError(DatasetError):
-    """Raised when an entry's ``credentials: <name>`` is not a key of the credentials dict."""
+class CredentialsNotFoundError(DatasetError, KeyError):
+    """Raised when an entry's ``credentials: <name>`` is not a key of the credentials dict.
+    Also a ``KeyError``, the class Kedro raises there."""
+
+    __str__ = Exception.__str__  # the message as written, not KeyError's quoted repr
 
 
 class VersionNotFoundError(DatasetError):

@@ -14,7 +14,7 @@ from typing import Any
 from kedro_nb.io.core import AbstractDataset
 from kedro_nb.io.errors import DatasetTypeError
 
-__all__ = ["BUILTIN_TYPES", "resolve_type"]
+__all__ = ["BUILTIN_TYPES", "builtin_for", "resolve_type"]
 
 _DS = "kedro_nb.io.datasets"
 #: short type name -> "module:Class" of our implementation
@@ -121,6 +121,24 @@ def resolve_type(
         )
     _cache[dataset_type] = cls
     return cls  # type: ignore[no-any-return]
+
+
+def builtin_for(cls: type) -> type | None:
+    """The kedro-nb built-in standing in for Kedro's ``cls`` (the class the same catalog
+    ``type`` resolves to here: ``kedro_datasets.pandas.CSVDataset`` -> our CSVDataset), or
+    None when ``cls`` is not a Kedro class with a built-in counterpart."""
+    parts = cls.__module__.split(".")
+    if parts[0] == "kedro_datasets" and len(parts) > 1:
+        short = f"{parts[1]}.{cls.__name__}"
+    elif parts[0] == "kedro" and cls.__name__ == "MemoryDataset":
+        short = "MemoryDataset"
+    else:
+        return None
+    target = BUILTIN_TYPES.get(short)
+    if target is None:
+        return None
+    module_name, _, attr = target.partition(":")
+    return _import_attr(module_name, attr)  # type: ignore[no-any-return]
 
 
 def _unknown_message(where: str, dataset_type: str, tried: list[str], problems: list[str]) -> str:

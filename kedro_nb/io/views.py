@@ -64,11 +64,15 @@ class CatalogViews:
         by_type: type | list[type] | None = None,
     ) -> list[str]:
         """Dataset names matching ``name_regex`` (searched in the name), ``type_regex``
-        (searched in the full class path) and ``by_type`` (class or list of classes)."""
+        (searched in the full class path) and ``by_type`` (class or list of classes, matched
+        exactly as in Kedro: a subclass is not its base). A ``kedro_datasets`` or
+        ``kedro.io`` class also matches the kedro-nb built-in standing in for it
+        (``by_type=kedro_datasets.pandas.CSVDataset`` finds ``type: pandas.CSVDataset``)."""
         names = [n for n in self.keys() if not name_regex or re.search(name_regex, n)]
         if not (type_regex or by_type):
             return names
-        types = tuple(by_type) if isinstance(by_type, list) else (by_type,) if by_type else ()
+        types = by_type if isinstance(by_type, list) else [by_type] if by_type else []
+        wanted = {path for cls in types for path in _matching_paths(cls)}
         kept = []
         for name in names:
             cls = self._class_of(name)
@@ -76,7 +80,7 @@ class CatalogViews:
                 continue
             if type_regex and not re.search(type_regex, type_path(cls)):
                 continue
-            if types and not issubclass(cls, types):
+            if wanted and type_path(cls) not in wanted:
                 continue
             kept.append(name)
         return kept
@@ -148,3 +152,16 @@ class CatalogViews:
         except DatasetError as exc:
             row["error"] = str(exc)
         return row
+
+
+def _matching_paths(cls: type) -> set[str]:
+    """Class paths ``filter(by_type=cls)`` accepts: ``cls`` itself and, for a Kedro class
+    (``kedro_datasets.pandas.CSVDataset``, ``kedro.io.MemoryDataset``), the kedro-nb
+    built-in resolving the same catalog ``type``."""
+    from kedro_nb.io.registry import builtin_for
+
+    paths = {type_path(cls)}
+    ours = builtin_for(cls)
+    if ours is not None:
+        paths.add(type_path(ours))
+    return paths

@@ -139,7 +139,7 @@ def test_repr_lists_entries(tmp_path: Path) -> None:
     assert repr(DataCatalog()) == "DataCatalog()"
 
 
-def test_to_config_round_trips_and_keeps_credentials_by_name(tmp_path: Path) -> None:
+def test_to_config_round_trips_with_kedros_credential_names(tmp_path: Path) -> None:
     from kedro.io import DataCatalog as KedroCatalog
 
     config = {
@@ -155,13 +155,13 @@ def test_to_config_round_trips_and_keeps_credentials_by_name(tmp_path: Path) -> 
     catalog = DataCatalog.from_config(config, credentials, save_version="2024-01-01T00.00.00.000Z")
     catalog["direct"] = 1
     out_config, out_credentials, load_versions, save_version = catalog.to_config()
-    assert out_config == {"raw": config["raw"], "{name}_json": config["{name}_json"]}
-    assert out_credentials == {"local": {"auto_mkdir": True}}
+    # as Kedro 1.7: patterns and memory datasets left out, credentials named after the entry
+    assert out_config == {"raw": {**config["raw"], "credentials": "raw_credentials"}}
+    assert out_credentials == {"raw_credentials": {"auto_mkdir": True}}
     assert load_versions == {"raw": None}
     assert save_version == "2024-01-01T00.00.00.000Z"
     again = DataCatalog.from_config(out_config, out_credentials, save_version=save_version)
     again.save("raw", [1])
     assert again.load("raw") == [1]
-    again.save("x_json", {"k": 1})
     kedro = KedroCatalog.from_config(out_config, out_credentials)  # Kedro reads it too
-    assert kedro.load("x_json") == {"k": 1}
+    assert kedro.get_type("raw").endswith("PickleDataset")
