@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kedro_nb import nbfile
 from kedro_nb.convert.errors import (
     InvalidCellMetadataError,
     InvalidNodeNameError,
@@ -249,21 +250,17 @@ def node_cells(nb: Notebook) -> list[tuple[int, str]]:
 
 
 def read_notebook(path: str | os.PathLike[str]) -> Notebook:
-    """Read a notebook file as a plain dict (raises :class:`NotebookReadError` with the reason)."""
-    path = Path(path)
+    """Read a notebook file as a plain dict, through the one reader :mod:`kedro_nb.nbfile`.
+
+    Raises :class:`NotebookReadError` (also a ``nbfile.NotebookFileError``) with the reader's
+    one-line message: missing, truncated, not JSON, not an nbformat 4 notebook, a wrong field.
+    """
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise NotebookReadError(f"Notebook not found: {path}") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return nbfile.read_notebook(path)
+    except nbfile.NotebookFileError as exc:
         raise NotebookReadError(
-            f"Cannot read notebook {path}: {exc}. Is it an .ipynb file?"
+            str(exc), source=exc.source, line=exc.line, column=exc.column, reason=exc.reason
         ) from exc
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise NotebookReadError(
-            f"{path} is not a notebook: expected a JSON object with a 'cells' list."
-        )
-    return nb
 
 
 def write_notebook(path: str | os.PathLike[str], nb: Notebook) -> None:

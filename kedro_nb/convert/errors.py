@@ -6,13 +6,16 @@ what was expected and how to fix it, so the CLI can print it as is.
 
 from __future__ import annotations
 
+from kedro_nb.nbfile.errors import NotebookFileError
+
 
 class ConvertError(Exception):
     """Base of every error raised while reading, analysing, converting or syncing a notebook."""
 
 
-class NotebookReadError(ConvertError):
-    """Raised by ``cells.read_notebook`` when a file is missing or is not notebook JSON."""
+class NotebookReadError(ConvertError, NotebookFileError):
+    """Raised by ``cells.read_notebook`` when a file is missing or is not a notebook; it is also
+    the notebook reader's error, so front doors treat it as bad input (exit code 2)."""
 
 
 class InvalidNodeNameError(ConvertError):

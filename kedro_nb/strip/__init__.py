@@ -13,6 +13,7 @@ from kedro_nb.strip.errors import (
     GitError,
     InvalidJSONError,
     InvalidOptionError,
+    MergeConflictError,
     NotANotebookError,
     NotebookChangedError,
     NotebookEncodingError,
@@ -23,6 +24,7 @@ from kedro_nb.strip.errors import (
     NotebookVanishedError,
     NotebookWriteError,
     StripError,
+    TruncatedNotebookError,
     UnsupportedFormatError,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "GitError",
     "InvalidJSONError",
     "InvalidOptionError",
+    "MergeConflictError",
     "NotANotebookError",
     "NotebookChangedError",
     "NotebookEncodingError",
@@ -43,6 +46,7 @@ __all__ = [
     "NotebookVanishedError",
     "NotebookWriteError",
     "StripError",
+    "TruncatedNotebookError",
     "UnsupportedFormatError",
     "strip_bytes",
     "strip_file",

@@ -19,11 +19,11 @@ metadata makes keeping the default, and a cell's ``"keep_output": false`` then o
 
 from __future__ import annotations
 
+from kedro_nb import nbfile
 from kedro_nb.strip.errors import (
     ConflictingKeepOutputError,
     InvalidOptionError,
-    NotANotebookError,
-    UnsupportedFormatError,
+    from_nbfile,
 )
 
 TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
@@ -154,16 +154,25 @@ def strip_notebook(nb: dict[str, Any], **options: Any) -> dict[str, Any]:
     ``options`` are those of :class:`StripOptions`. Raises :class:`NotANotebookError`,
     :class:`UnsupportedFormatError` or :class:`ConflictingKeepOutputError` (all ``StripError``).
     """
-    return strip_with(nb, StripOptions.from_kwargs(options))
+    opts = StripOptions.from_kwargs(options)
+    try:
+        nbfile.check_depth(nb)  # the copy below recurses
+        return strip_with(nb, opts)
+    except nbfile.NotebookFileError as exc:
+        raise from_nbfile(exc) from None
 
 
-def strip_with(nb: Any, opts: StripOptions, *, owned: bool = False) -> dict[str, Any]:
+def strip_with(
+    nb: Any, opts: StripOptions, *, owned: bool = False, source: str | None = None
+) -> dict[str, Any]:
     """:func:`strip_notebook` with validated options (the file layer reuses them per file).
 
     ``owned``: ``nb`` was parsed for this strip alone, so the result may share and change its
     containers instead of copying them (the file layer's case; copying is a fifth of its time).
+    Checks ``nb`` with the notebook reader's :func:`~kedro_nb.nbfile.check_notebook` (errors name
+    ``source``; they are the reader's classes, which the callers turn into ``StripError``).
     """
-    _check_notebook(nb)
+    nbfile.check_notebook(nb, source)
     copy = _same if owned else _copy
     result = {key: copy(value) for key, value in nb.items() if key not in ("cells", "metadata")}
     metadata = copy(nb.get("metadata", {}))
@@ -184,35 +193,6 @@ def strip_with(nb: Any, opts: StripOptions, *, owned: bool = False) -> dict[str,
         cells.append(_strip_cell(cell, index, opts, keep_by_default, copy))
     result["cells"] = cells
     return result
-
-
-def _check_notebook(nb: Any) -> None:
-    if not isinstance(nb, dict) or "nbformat" not in nb:
-        got = "an object without 'nbformat'" if isinstance(nb, dict) else f"a JSON {_kind(nb)}"
-        raise NotANotebookError(
-            f"not a Jupyter notebook: expected an object with 'nbformat' and 'cells', got {got}."
-        )
-    major = nb["nbformat"]
-    if major != 4 or type(major) is not int:
-        hint = (
-            " Upgrade it with: "
-            "jupyter nbconvert --to notebook --nbformat 4 --inplace NOTEBOOK.ipynb"
-            if isinstance(major, int) and major < 4
-            else ""
-        )
-        raise UnsupportedFormatError(f"nbformat {major!r} is not supported (expected 4).{hint}")
-    cells = nb.get("cells")
-    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
-        raise NotANotebookError(
-            f"not a Jupyter notebook: 'cells' must be a list of objects, got {_kind(cells)}."
-        )
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(
-        type(value), "number" if isinstance(value, int | float) else type(value).__name__
-    )
 
 
 def _strip_cell(

@@ -12,21 +12,20 @@ from __future__ import annotations
 import os
 import stat
 
+from kedro_nb import nbfile
+from kedro_nb.nbfile import ReadBuffer
 from kedro_nb.strip import _layout
 from kedro_nb.strip._core import StripOptions, strip_with
 from kedro_nb.strip.errors import (
     ConflictingKeepOutputError,
-    InvalidJSONError,
     NotANotebookError,
     NotebookChangedError,
     NotebookEncodingError,
-    NotebookNotFoundError,
-    NotebookReadError,
     NotebookReadOnlyError,
     NotebookValidationError,
     NotebookVanishedError,
     NotebookWriteError,
-    UnsupportedFormatError,
+    from_nbfile,
 )
 
 TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
@@ -56,6 +55,20 @@ def strip_file(path: str | os.PathLike[str], *, validate: bool = False, **option
 
 
 def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -> bytes:
+    try:
+        return _strip_checked(data, source, opts, validate)
+    except nbfile.NotebookFileError as exc:
+        raise from_nbfile(exc) from None
+    except RecursionError:  # what the reader's depth check cannot see: kept, unparsed outputs
+        raise NotANotebookError(
+            f"{source}: not a Jupyter notebook: JSON nested more than {nbfile.MAX_DEPTH} levels "
+            "deep; is it the file you meant?",
+            source=source,
+            reason="nested too deeply",
+        ) from None
+
+
+def _strip_checked(data: bytes, source: str, opts: StripOptions, validate: bool) -> bytes:
     bom = data.startswith(_BOM)
     body = data[3:] if bom else data
     first_newline = body.find(b"\n")
@@ -65,7 +78,7 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
     floats: list[float] = []
     text = _layout.dumps(stripped, floats, ascii_only=plain)
     if floats and not exact:  # a float in what we keep may be a big integer orjson rounded
-        stripped = _strip(_layout.loads(body, source, fast=False)[0], source, opts)
+        stripped = _strip(nbfile.parse_json(body, source)[0], source, opts)
         text = _layout.dumps(stripped)
     if validate:
         validate_notebook(stripped, source)
@@ -86,16 +99,16 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
 def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any, bool, bool]:
     """Parse the notebook, leaving out the outputs that will be dropped when the layout allows.
 
-    Returns ``(notebook, exact, plain)``: ``exact`` as :func:`_layout.loads` says, ``plain`` when
-    the bytes parsed hold only plain ASCII strings (:func:`_layout.plain_ascii`).
+    Returns ``(notebook, exact, plain)``: ``exact`` as :func:`nbfile.parse_json` says, ``plain``
+    when the bytes parsed hold only plain ASCII strings (:func:`_layout.plain_ascii`).
     """
     cut = None if crlf else _layout.cut_outputs(data)
     if cut is None:
         return _load_whole(data, source)
     trimmed, cuts = cut
     try:
-        nb, exact = _layout.loads(trimmed, source)
-    except InvalidJSONError:  # report the position in the file as it is
+        nb, exact = nbfile.parse_json(trimmed, source, fast=True)
+    except nbfile.InvalidJSONError:  # report the position in the file as it is
         return _load_whole(data, source)
     plain = _layout.plain_ascii(trimmed)
     try:
@@ -108,7 +121,7 @@ def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any
             metadata = cell.get("metadata")
             if keep_all or (isinstance(metadata, dict) and _may_keep(metadata, opts)):
                 raw = data[start:end]
-                cell["outputs"], exact_outputs = _layout.loads(raw, source)
+                cell["outputs"], exact_outputs = nbfile.parse_json(raw, source, fast=True)
                 exact = exact and exact_outputs
                 plain = plain and _layout.plain_ascii(raw)
     except (LookupError, TypeError, AttributeError):  # not the structure the cut assumed
@@ -117,7 +130,7 @@ def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any
 
 
 def _load_whole(data: bytes, source: str) -> tuple[Any, bool, bool]:
-    nb, exact = _layout.loads(data, source)
+    nb, exact = nbfile.parse_json(data, source, fast=True)
     return nb, exact, _layout.plain_ascii(data)
 
 
@@ -133,9 +146,9 @@ def _may_keep(metadata: dict[str, Any], opts: StripOptions) -> bool:
 
 def _strip(nb: Any, source: str, opts: StripOptions) -> dict[str, Any]:
     try:
-        return strip_with(nb, opts, owned=True)
-    except (NotANotebookError, UnsupportedFormatError, ConflictingKeepOutputError) as exc:
-        raise type(exc)(f"{source}: {exc}") from exc
+        return strip_with(nb, opts, owned=True, source=source)
+    except ConflictingKeepOutputError as exc:
+        raise ConflictingKeepOutputError(f"{source}: {exc}") from exc
 
 
 def _strip_file(
@@ -149,7 +162,6 @@ def _strip_file(
     return True
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 _TEMP_FLAGS = (
     os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 )
@@ -157,80 +169,11 @@ _temp_serial = [0]  # with the pid: a name unique to each call; O_EXCL settles t
 
 
 def _read(path: str, buffer: ReadBuffer | None = None) -> tuple[bytes | bytearray, os.stat_result]:
-    """The file's bytes and status, in three system calls (``open().read()`` makes seven).
-
-    With ``buffer``, a big file may come back in the buffer's own bytearray, valid until the
-    buffer's next read (see :class:`ReadBuffer`).
-    """
+    """The notebook reader's :func:`~kedro_nb.nbfile.read_bytes`, raising ``StripError``."""
     try:
-        fd = os.open(path, _READ_FLAGS)
-        try:
-            info = os.fstat(fd)
-            data = None if buffer is None else buffer.fill(fd, info.st_size)
-            if data is None:
-                data = _read_all(fd, info.st_size)
-        finally:
-            os.close(fd)
-    except FileNotFoundError as exc:
-        raise NotebookNotFoundError(f"{path}: no such file (was it moved or deleted?)") from exc
-    except IsADirectoryError as exc:
-        raise NotebookReadError(f"{path}: is a directory, expected a .ipynb file") from exc
-    except PermissionError as exc:
-        raise NotebookReadError(f"{path}: permission denied reading the file") from exc
-    except OSError as exc:
-        raise NotebookReadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    return data, info
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    # one byte more than the size: the read after it normally finds the end at once
-    chunks = [os.read(fd, size + 1)]
-    while chunks[-1]:
-        chunks.append(os.read(fd, max(size, 1 << 16)))
-    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
-
-
-class ReadBuffer:
-    """Memory reused from one big notebook read to the next, for a run over many files.
-
-    Each big file read in fresh memory makes the kernel map and zero new pages, which costs about
-    as much as the read itself; reading into one bytearray sized to the file avoids that. The
-    bytearray :meth:`fill` returns is overwritten by the next call: use it before reading on.
-    """
-
-    __slots__ = ("data",)
-
-    #: Smaller files are read into fresh bytes: their memory comes from pools anyway.
-    MIN_SIZE = 1 << 20
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def fill(self, fd: int, size: int) -> bytearray | bytes | None:
-        """The rest of the file open at ``fd``, of ``size`` bytes by its status; None to decline."""
-        if size < self.MIN_SIZE or _readv is None:
-            return None
-        want = size + 1  # as in _read_all: a short read then says the file ends there
-        data = self.data
-        room = data.__alloc__()
-        if want > room:  # new memory, with room for the next, slightly bigger, file
-            data = self.data = bytearray(want + (want >> 3))
-            del data[want:]
-        elif want < room // 2:
-            return None  # resizing down that far would give the memory back: keep it for later
-        elif len(data) > want:
-            del data[want:]
-        else:
-            data.extend(bytes(want - len(data)))
-        got = _readv(fd, [data])
-        del data[got:]
-        if got == want:  # the file grew since its status was taken
-            return bytes(data) + _read_all(fd, size)
-        more = os.read(fd, 1 << 16)
-        return bytes(data) + more + _read_all(fd, size) if more else data
-
-
-_readv = getattr(os, "readv", None)
+        return nbfile.read_bytes(path, buffer)
+    except nbfile.NotebookFileError as exc:
+        raise from_nbfile(exc) from None
 
 
 def write_atomic(path: str, data: bytes, *, before: os.stat_result | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Read and write notebook JSON byte for byte as Jupyter lays it out.
+"""Write notebook JSON byte for byte as Jupyter lays it out, and cut outputs out unparsed.
 
 Jupyter (``nbformat.writes``) writes ``json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False,
 separators=(",", ": ")) + "\\n"``. The standard library only uses its C encoder without
@@ -7,99 +7,29 @@ a small writer that joins runs of strings (source lines) through the C string es
 ``json`` exactly for every JSON value (floats use ``float.__repr__``, ``NaN``/``Infinity`` as
 ``json`` spells them).
 
-Parsing uses the standard library for ordinary files, because importing ``orjson`` costs more
-than it saves on one small notebook (a git filter starts one process per file); files of
-:data:`ORJSON_MIN_BYTES` or more (and all files once it is imported) are parsed with ``orjson``
-when it can (it rejects ``NaN``, integers beyond 64 bits and lone surrogates, which then fall back
-to the standard library).
+Parsing is the notebook reader's (:func:`kedro_nb.nbfile.parse_json`).
 """
 
 from __future__ import annotations
 
-import sys
-
-from kedro_nb.strip.errors import InvalidJSONError, NotANotebookError
+from kedro_nb.nbfile import MAX_DEPTH
 
 try:  # the C half of the json package: importing json itself would also load re and friends
     from _json import encode_basestring as _encode_str
     from _json import encode_basestring_ascii as _encode_ascii
-    from _json import make_scanner as _make_scanner
 except ImportError:  # pragma: no cover - other interpreters
     from json.encoder import encode_basestring as _encode_str
     from json.encoder import encode_basestring_ascii as _encode_ascii
-    from json.scanner import make_scanner as _make_scanner
 
 TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-#: From this size on, parsing with orjson repays its ~15 ms import (it parses ~2.5x faster than
-#: json; see bench/strip_bench.py). Once imported, it parses every file.
-ORJSON_MIN_BYTES = 4 << 20
-
 _INF = float("inf")
-_WHITESPACE = " \t\n\r"
-
-
-class _ScanContext:
-    """The attributes the json scanner reads from its decoder: those of ``json.loads``."""
-
-    strict = True
-    object_hook = None
-    object_pairs_hook = None
-    parse_float = float
-    parse_int = int
-    parse_constant = {"NaN": float("nan"), "Infinity": _INF, "-Infinity": -_INF}.__getitem__
-    memo: dict = {}
-
-
-_scan_once = _make_scanner(_ScanContext())
-
-
-def loads(data: bytes, source: str, *, fast: bool = True) -> tuple[Any, bool]:
-    """Parse UTF-8 JSON ``data`` as ``json.loads`` does; errors name ``source``, line and column.
-
-    Returns ``(value, exact)``. ``exact`` is False when orjson parsed it: orjson turns integers
-    beyond 64 bits into floats, so a caller that finds floats in what it keeps parses again with
-    ``fast=False`` (floats are rare in notebooks outside outputs, which are dropped).
-    """
-    if fast and (len(data) >= ORJSON_MIN_BYTES or "orjson" in sys.modules):
-        try:
-            import orjson
-        except ImportError:  # pragma: no cover - orjson is a dependency
-            pass
-        else:
-            try:
-                return orjson.loads(data), False
-            except ValueError:
-                pass  # the standard library accepts NaN, big integers and lone surrogates
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _error(source, data, exc.start, f"not UTF-8: {exc.reason}") from exc
-    start = len(text) - len(text.lstrip(_WHITESPACE))
-    try:
-        value, end = _scan_once(text, start)
-    except StopIteration as exc:
-        raise _error(source, text, exc.value, "Expecting value") from None
-    except RecursionError as exc:
-        raise NotANotebookError(f"{source}: JSON nested too deeply to be a notebook") from exc
-    except ValueError as exc:  # json.JSONDecodeError, raised by the C scanner
-        pos = getattr(exc, "pos", start)
-        raise _error(source, text, pos, getattr(exc, "msg", str(exc))) from exc
-    finally:
-        _ScanContext.memo.clear()
-    if text[end:].strip(_WHITESPACE):
-        raise _error(source, text, len(text) - len(text[end:].lstrip(_WHITESPACE)), "Extra data")
-    return value, True
-
-
-def _error(source: str, text: str | bytes, pos: int, reason: str) -> InvalidJSONError:
-    newline = "\n" if isinstance(text, str) else b"\n"
-    line = text.count(newline, 0, pos) + 1
-    column = pos - text.rfind(newline, 0, pos)
-    return InvalidJSONError(source, line, column, reason)
+# the indent of a value nested MAX_DEPTH containers deep: deeper input is refused (the caller says
+# so), as the notebook reader refuses it, before Python's own recursion limit would be met
+_MAX_INDENT = MAX_DEPTH + 1
 
 
 def dumps(obj: Any, floats: list[float] | None = None, *, ascii_only: bool = False) -> str:
@@ -147,6 +77,8 @@ def _write(
             out.append("{}")
             return
         inner = newline + " "
+        if len(inner) > _MAX_INDENT:
+            raise RecursionError("notebook JSON nested too deeply")
         separator = "{" + inner
         append = out.append
         labels = _LABELS
@@ -167,6 +99,8 @@ def _write(
                     append("[]")
                 else:  # a source: lines of text, one C-level join
                     deeper = inner + " "
+                    if len(deeper) > _MAX_INDENT:
+                        raise RecursionError("notebook JSON nested too deeply")
                     try:
                         append("[" + deeper + ("," + deeper).join(map(encode, value)) + inner + "]")
                     except TypeError:
@@ -184,6 +118,8 @@ def _write(
             out.append("[]")
             return
         inner = newline + " "
+        if len(inner) > _MAX_INDENT:
+            raise RecursionError("notebook JSON nested too deeply")
         try:  # the common case, lines of text: one C-level join
             out.append("[" + inner + ("," + inner).join(map(encode, obj)) + newline + "]")
         except TypeError:

@@ -120,8 +120,8 @@ def test_read_and_write_notebook_files(tmp_path):
     with pytest.raises(NotebookReadError, match="not found"):
         cells.read_notebook(tmp_path / "missing.ipynb")
     (tmp_path / "bad.ipynb").write_text("{not json")
-    with pytest.raises(NotebookReadError, match="Cannot read"):
+    with pytest.raises(NotebookReadError, match=r"bad\.ipynb:1:2: not valid JSON"):
         cells.read_notebook(tmp_path / "bad.ipynb")
     (tmp_path / "list.ipynb").write_text(json.dumps([1]))
-    with pytest.raises(NotebookReadError, match="'cells' list"):
+    with pytest.raises(NotebookReadError, match="not a Jupyter notebook: got a JSON array"):
         cells.read_notebook(tmp_path / "list.ipynb")

@@ -25,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 PRE_COMMIT = str(Path(sys.executable).parent / "pre-commit")
-OURS = ["kedro_nb/strip", "kedro_nb/cli", ".pre-commit-hooks.yaml"]
+OURS = ["kedro_nb/strip", "kedro_nb/nbfile", "kedro_nb/cli", ".pre-commit-hooks.yaml"]
 
 
 def _run(args, cwd, env):
