@@ -298,8 +298,9 @@ def test_parse_json_matches_json_loads(value: object, indent: int | None, ascii_
         return
     got, exact = nbfile.parse_json(raw, SOURCE)
     assert exact and _equal(got, expected)
-    fast, _ = nbfile.parse_json(raw, SOURCE, fast=True)
-    assert type(fast) is type(expected)
+    fast, fast_exact = nbfile.parse_json(raw, SOURCE, fast=True)
+    # orjson (when it parsed: big input, or already imported) reads huge integers as floats
+    assert _equal(fast, expected) or (not fast_exact and "e+" in json.dumps(fast))
 
 
 @given(st.binary(max_size=200))
