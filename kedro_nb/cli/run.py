@@ -379,6 +379,11 @@ def _report_failure(exc: Exception, session: Any, argv: list[str], verbose: bool
         if not verbose:
             print(f"  {_VERBOSE_HINT}", file=sys.stderr)
         return EXIT_FAILED
+    from kedro_nb.nbfile import NotebookFileError
+
+    if isinstance(exc, NotebookFileError):  # a bad notebook file: its one line says it all
+        print(f"kedro-nb run: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     user_error = _is_user_error(exc)
     first_line = str(exc).strip() or type(exc).__name__
     prefix = "" if user_error else f"{type(exc).__name__}: "

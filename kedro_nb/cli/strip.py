@@ -19,6 +19,7 @@ TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-fi
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from typing import Any
 
 PROG = "kedro-nb strip"
 
@@ -148,67 +149,135 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-nb strip`` with ``argv``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # the git filter commands as --install sets them up: spare them argparse's import, a third
-    # of the start-up of a process that git may start once per notebook
-    if argv == ["--stdin"]:
-        return _run_stdin(StripOptions(), check=False, validate=False)
-    if argv == ["--filter-process"]:
-        return _run_filter_process(StripOptions())
-    plain = _plain_files(argv)
-    if plain is not None:  # what pre-commit and a shell glob pass: argparse is a third of a run
-        check, quiet, files = plain
-        return _run_files(files, StripOptions(), check=check, quiet=quiet, validate=False)
-    parser = build_parser()
+    parser = None
+    args = parse_fast(argv)
+    if args is None:  # help, a usage error or an unusual spelling: argparse reads and explains it
+        parser = build_parser()
+        try:
+            args = vars(parser.parse_args(argv))
+        except SystemExit as exc:  # argparse exits on --help and usage errors
+            return exc.code if isinstance(exc.code, int) else 2
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits on --help and usage errors
-        return exc.code if isinstance(exc.code, int) else 2
-    try:
-        if args.install or args.uninstall or args.status:
-            return _git_command(args, parser)
+        if args["install"] or args["uninstall"] or args["status"]:
+            return _git_command(args, parser or build_parser())
         opts = StripOptions(
-            keep_output_tag=args.keep_output_tag,
-            keep_count=args.keep_count,
-            extra_keys=args.extra_keys,
-            keep_metadata=args.keep_metadata,
-            drop_empty_cells=args.drop_empty_cells,
+            keep_output_tag=args["keep_output_tag"],
+            keep_count=args["keep_count"],
+            extra_keys=args["extra_keys"],
+            keep_metadata=args["keep_metadata"],
+            drop_empty_cells=args["drop_empty_cells"],
         )
     except StripError as exc:
         return _fail(exc)
-    if args.filter_process:
+    files, validate = args["files"], args["validate"]
+    if args["filter_process"]:
         return _run_filter_process(opts)
-    if args.stdin:
-        if args.files:
-            parser.print_usage(sys.stderr)
-            print(f"{PROG}: error: --stdin reads no FILES", file=sys.stderr)
-            return 2
-        return _run_stdin(opts, check=args.check, validate=args.validate)
-    if not args.files:
-        parser.print_usage(sys.stderr)
-        print(f"{PROG}: error: no notebooks given: pass FILES, or --stdin", file=sys.stderr)
-        return 2
-    if args.textconv:
-        return _run_textconv(args.files, opts, args)
-    return _run_files(args.files, opts, check=args.check, quiet=args.quiet, validate=args.validate)
+    if args["stdin"]:
+        if files:
+            return _usage_error(parser, "--stdin reads no FILES")
+        return _run_stdin(opts, check=args["check"], validate=validate)
+    if not files:
+        return _usage_error(parser, "no notebooks given: pass FILES, or --stdin")
+    if args["textconv"]:
+        return _run_textconv(files, opts, validate=validate)
+    return _run_files(files, opts, check=args["check"], quiet=args["quiet"], validate=validate)
 
 
-_PLAIN_FLAGS = {"-q": "quiet", "--quiet": "quiet", "--check": "check"}
+def _usage_error(parser: argparse.ArgumentParser | None, message: str) -> int:
+    (parser or build_parser()).print_usage(sys.stderr)
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
 
 
-def _plain_files(argv: list[str]) -> tuple[bool, bool, list[str]] | None:
-    """``(check, quiet, files)`` for ``[-q|--quiet|--check]... FILE...``, else None.
+# What parse_fast reads, as build_parser declares it: flag -> (dest, kind); kind "flag" stores
+# True, "value" stores the next word, "append" appends it.
+_FAST_OPTIONS = {
+    "--stdin": ("stdin", "flag"),
+    "-t": ("textconv", "flag"),
+    "--textconv": ("textconv", "flag"),
+    "--filter-process": ("filter_process", "flag"),
+    "--check": ("check", "flag"),
+    "--keep-output-tag": ("keep_output_tag", "value"),
+    "--keep-count": ("keep_count", "flag"),
+    "--extra-keys": ("extra_keys", "append"),
+    "--keep-metadata": ("keep_metadata", "append"),
+    "--drop-empty-cells": ("drop_empty_cells", "flag"),
+    "--validate": ("validate", "flag"),
+    "-q": ("quiet", "flag"),
+    "--quiet": ("quiet", "flag"),
+}
+_MODES = ("stdin", "textconv", "filter_process")  # build_parser's mutually exclusive group
 
-    Only that form, which argparse reads the same way: flags first, then at least one file, none
-    starting with ``-``. Anything else goes through argparse, its errors and its help.
+
+def _defaults() -> dict[str, Any]:
+    """The values argparse gives when no option is passed (held to it by a test)."""
+    return {
+        "files": [],
+        "stdin": False,
+        "textconv": False,
+        "filter_process": False,
+        "install": False,
+        "uninstall": False,
+        "status": False,
+        "check": False,
+        "keep_output_tag": DEFAULT_KEEP_OUTPUT_TAG,
+        "keep_count": False,
+        "extra_keys": [],
+        "keep_metadata": [],
+        "drop_empty_cells": False,
+        "validate": False,
+        "quiet": False,
+        "global_": False,
+        "attributes": None,
+    }
+
+
+def parse_fast(argv: list[str]) -> dict[str, Any] | None:
+    """``vars(build_parser().parse_args(argv))`` without importing argparse, or None to decline.
+
+    A git filter, a ``git diff`` textconv and pre-commit start a process per notebook (or per
+    batch), and argparse's import is a third of such a process's time (bench/strip_bench.py).
+    This reads only the plain spellings of the stripping options: exact option names, values as
+    the next word or after ``=``, files in one run. Anything else (help, the git set-up commands,
+    abbreviations, ``--``, a word starting with ``-`` where a value or file goes, two modes at
+    once, files on both sides of an option) is declined and left to argparse, which reads or
+    rejects it. tests/strip/test_cli_parse.py holds the two to the same result on any argv.
     """
-    start = 0
-    while start < len(argv) and argv[start] in _PLAIN_FLAGS:
-        start += 1
-    files = argv[start:]
-    if not files or any(path.startswith("-") for path in files):
+    args = _defaults()
+    files: list[str] = []
+    files_done = False
+    words = iter(argv)
+    for word in words:
+        if not word.startswith("-"):
+            if files_done:
+                return None  # a second run of files: argparse's error to give
+            files.append(word)
+            continue
+        if files:
+            files_done = True
+        name, equals, value = word.partition("=")
+        spec = _FAST_OPTIONS.get(name)
+        if spec is None:
+            return None
+        dest, kind = spec
+        if kind == "flag":
+            if equals:
+                return None
+            args[dest] = True
+            continue
+        if not equals:
+            following = next(words, None)
+            if following is None or following.startswith("-"):
+                return None
+            value = following
+        if kind == "append":
+            args[dest] = [*args[dest], value]
+        else:
+            args[dest] = value
+    if sum(args[mode] for mode in _MODES) > 1:
         return None
-    flags = {_PLAIN_FLAGS[flag] for flag in argv[:start]}
-    return "check" in flags, "quiet" in flags, files
+    args["files"] = files
+    return args
 
 
 def _run_stdin(opts: StripOptions, *, check: bool, validate: bool) -> int:
@@ -235,17 +304,30 @@ def _run_filter_process(opts: StripOptions) -> int:
         return 0  # git went away: nothing left to answer
 
 
-def _run_textconv(files: list[str], opts: StripOptions, args: argparse.Namespace) -> int:
+def _run_textconv(files: list[str], opts: StripOptions, *, validate: bool) -> int:
+    """Write each file stripped to stdout, as ``git diff`` asks of a textconv driver.
+
+    A notebook that cannot be stripped (truncated, a merge conflict, not JSON) is written as it
+    is, with the reason on stderr, and the exit code stays 0: git stops the whole diff when a
+    textconv fails, and the raw text is exactly what a user looking at a broken notebook's diff
+    needs to see. Nothing is written anywhere but stdout. A file that cannot be read is exit 2.
+    """
     from kedro_nb.strip._files import _read
 
     code = 0
+    out = sys.stdout.buffer
     for path in files:
         try:
             data, _ = _read(path)
-            sys.stdout.buffer.write(_strip_bytes(data, path, opts, args.validate))
         except StripError as exc:
             code = _fail(exc)
-    sys.stdout.buffer.flush()
+            continue
+        try:
+            out.write(_strip_bytes(data, path, opts, validate))
+        except StripError as exc:
+            print(f"{PROG}: warning: {exc}; shown unchanged", file=sys.stderr, flush=True)
+            out.write(data)
+    out.flush()
     return code
 
 
@@ -283,34 +365,34 @@ def _run_files(
     return 1 if check and changed else 0
 
 
-def _git_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _git_command(args: dict[str, Any], parser: argparse.ArgumentParser) -> int:
     from kedro_nb.strip import _git
 
-    scope = "global" if args.global_ else "local"
-    if args.files or args.check:
+    scope = "global" if args["global_"] else "local"
+    if args["files"] or args["check"]:
         parser.print_usage(sys.stderr)
         print(
             f"{PROG}: error: --install/--uninstall/--status take no FILES or --check",
             file=sys.stderr,
         )
         return 2
-    if args.install:
+    if args["install"]:
         state = _git.install(
-            scope=scope, attributes=args.attributes, strip_args=_baked_options(args, parser)
+            scope=scope, attributes=args["attributes"], strip_args=_baked_options(args, parser)
         )
         print(
             f"installed the {_git.FILTER_DRIVER} git filter ({scope}); "
             f"attributes in {state.attributes_file}"
         )
         return 0
-    if args.uninstall:
-        state = _git.uninstall(scope=scope, attributes=args.attributes)
+    if args["uninstall"]:
+        state = _git.uninstall(scope=scope, attributes=args["attributes"])
         print(
             f"removed the {_git.FILTER_DRIVER} git filter ({scope}) "
             f"and its line in {state.attributes_file}"
         )
         return 0
-    state = _git.status(scope=scope, attributes=args.attributes)
+    state = _git.status(scope=scope, attributes=args["attributes"])
     print(
         f"kedro-nb git filter ({scope} config): "
         f"{'installed' if state.installed else 'not installed'}"
@@ -322,20 +404,20 @@ def _git_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     return 0 if state.installed else 1
 
 
-def _baked_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[str]:
+def _baked_options(args: dict[str, Any], parser: argparse.ArgumentParser) -> list[str]:
     """The stripping options given with --install, to be repeated in the filter command."""
     baked: list[str] = []
-    if args.keep_output_tag != parser.get_default("keep_output_tag"):
-        baked += ["--keep-output-tag", args.keep_output_tag]
+    if args["keep_output_tag"] != parser.get_default("keep_output_tag"):
+        baked += ["--keep-output-tag", args["keep_output_tag"]]
     for flag, on in (
-        ("--keep-count", args.keep_count),
-        ("--drop-empty-cells", args.drop_empty_cells),
+        ("--keep-count", args["keep_count"]),
+        ("--drop-empty-cells", args["drop_empty_cells"]),
     ):
         if on:
             baked.append(flag)
     for flag, values in (
-        ("--extra-keys", args.extra_keys),
-        ("--keep-metadata", args.keep_metadata),
+        ("--extra-keys", args["extra_keys"]),
+        ("--keep-metadata", args["keep_metadata"]),
     ):
         for value in values:
             baked += [flag, value]
