@@ -1,22 +1,30 @@
 """Benchmark ``kedro-nb strip`` side by side with nbstripout, nbstripout-fast and nb-clean.
 
-(a) one process over the whole corpus (each tool gets a fresh copy of it), best of REPEAT runs;
-    then again without the notebooks kedro-nb refuses (nbstripout-fast stops at the first
-    notebook it refuses, leaving the files after it unprocessed; without them every tool
-    processes every file);
-(b) one process per file through stdin, as a git clean filter runs, over a sample, with a bare
-    ``python -c pass`` as the floor.
-Then it checks that every notebook kedro-nb wrote is byte-identical to what Jupyter's
-``nbformat.writes`` gives for the stripped notebook.
+Two corpora (bench/strip_corpus.py builds them): ``real``, 583 small real notebooks (7.8 MB), and
+``outputs``, 52 generated notebooks (~100 MB) where large base64 outputs dominate.
 
-Run: ``.venv/bin/python bench/strip_bench.py [--repeat N] [--sample N]`` (builds the corpus on first
-use, see bench/strip_corpus.py). Tools' defaults differ a little (nbstripout renumbers cell ids,
-nb-clean also drops all cell metadata); each strips outputs and counts from every notebook.
+(a) one process over each whole corpus, in place, each run on a fresh copy: median and min-max of
+    RUNS runs, the tools taking turns run by run; then again without the notebooks kedro-nb refuses
+    (nbstripout-fast stops at the first notebook it refuses, leaving the files after it as they
+    were; without them every tool strips every file);
+(b) one process per notebook, as git and pre-commit start them: ``--stdin`` (the clean filter),
+    ``--textconv`` (``git diff``) and in place, each paired run by run with a bare
+    ``python -c pass`` of the same interpreter; the median of the per-pair ratios over RUNS pairs,
+    in CPU time (user + system, as the kernel counts the child) and in wall time;
+(c) every notebook kedro-nb wrote is compared with what Jupyter's ``nbformat.writes`` gives for
+    the stripped notebook (the library the layout code stands in for), and, with ``--golden FILE``,
+    with the digests of an earlier run (written to FILE when it does not exist yet).
+
+Run: ``.venv/bin/python bench/strip_bench.py [--runs N] [--corpus real|outputs] [--golden F]``
+(install the peers first: ``.venv/bin/pip install -e ".[bench]"``). Tools' defaults differ a
+little (nbstripout renumbers cell ids, nb-clean also drops all cell metadata); each strips
+outputs and execution counts from every notebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -28,66 +36,99 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from strip_corpus import build
+from strip_corpus import build_corpora
 
 BIN = Path(sys.executable).parent
-TOOLS = {  # name: (argv for many files in place, argv for stdin -> stdout)
-    "kedro-nb strip": (
-        [str(BIN / "kedro-nb"), "strip", "-q"],
-        [str(BIN / "kedro-nb"), "strip", "--stdin"],
-    ),
-    "nbstripout": ([str(BIN / "nbstripout")], [str(BIN / "nbstripout")]),
-    "nbstripout-fast": ([str(BIN / "nbstripout-fast"), "-i"], [str(BIN / "nbstripout-fast"), "-i"]),
-    "nb-clean": ([str(BIN / "nb-clean"), "clean"], [str(BIN / "nb-clean"), "clean"]),
+KEDRO_NB = str(BIN / "kedro-nb")
+TOOLS = {  # name: argv that strips the files appended to it in place
+    "kedro-nb strip": [KEDRO_NB, "strip", "-q"],
+    "nbstripout": [str(BIN / "nbstripout")],
+    "nbstripout-fast": [str(BIN / "nbstripout-fast"), "-i"],
+    "nb-clean": [str(BIN / "nb-clean"), "clean"],
 }
 BASELINE = [sys.executable, "-c", "pass"]
 
 
-def one_process(
-    corpus: Path, repeat: int, skip: frozenset[str] = frozenset()
-) -> dict[str, tuple[float, int, Path]]:
-    results = {}
+def _spawn(argv: list[str], stdin: Path | None = None) -> tuple[float, float, int]:
+    """Run ``argv`` to its end: (wall seconds, CPU seconds of the child, exit code)."""
+    with open(stdin or os.devnull, "rb") as src, open(os.devnull, "wb") as sink:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=src, stdout=sink, stderr=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, proc.returncode
+
+
+def _spread(values: list[float], scale: float = 1.0, digits: int = 3) -> str:
+    med, low, high = (statistics.median(values), min(values), max(values))
+    return f"{med * scale:.{digits}f} ({low * scale:.{digits}f}-{high * scale:.{digits}f})"
+
+
+def one_process(corpus: Path, runs: int, skip: frozenset[str] = frozenset()) -> dict:
+    """{tool: (wall times, exit code, folder of its last run)}, tools taking turns per run."""
     keep = Path(tempfile.mkdtemp(prefix="strip-bench-"))
-    for name, (argv, _) in TOOLS.items():
-        times, code = [], 0
-        for attempt in range(repeat):
+    results: dict[str, tuple[list[float], int, Path]] = {name: ([], 0, keep) for name in TOOLS}
+    for attempt in range(runs):
+        for name, argv in TOOLS.items():
             work = keep / f"{name.replace(' ', '_')}-{attempt}"
             shutil.copytree(corpus, work)
             files = sorted(str(p) for p in work.iterdir() if p.name not in skip)
-            start = time.perf_counter()
-            done = subprocess.run([*argv, *files], cwd=work, capture_output=True)
-            times.append(time.perf_counter() - start)
-            code = done.returncode
-            if attempt < repeat - 1:
-                shutil.rmtree(work)
-        results[name] = (min(times), code, work)
+            wall, _, code = _spawn([*argv, *files])
+            times, _, last = results[name]
+            if attempt:
+                shutil.rmtree(last)
+            times.append(wall)
+            results[name] = (times, code, work)
     return results
 
 
-def per_file(corpus: Path, sample: int) -> dict[str, tuple[float, int]]:
-    files = sorted(corpus.iterdir(), key=lambda p: p.name)
-    real = [p for p in files if not p.name.startswith("generated_")]
-    step = max(1, len(real) // sample)
-    chosen = real[::step][:sample]
-    results = {"python -c pass": _per_file_run(BASELINE, chosen, stdin=False)}
-    for name, (_, argv) in TOOLS.items():
-        results[name] = _per_file_run(argv, chosen, stdin=True)
+def _table(results: dict, size: float) -> None:
+    ours = statistics.median(results["kedro-nb strip"][0])
+    print(f"{'tool':<17}{'seconds: median (min-max)':>28}{'MB/s':>7}{'vs kedro-nb':>13}  exit")
+    for name, (times, code, _) in results.items():
+        med = statistics.median(times)
+        print(f"{name:<17}{_spread(times):>28}{size / 1e6 / med:>7.0f}{med / ours:>12.2f}x  {code}")
+
+
+def per_file(corpus: Path, runs: int) -> dict[str, tuple[list[float], list[float], list[float]]]:
+    """{mode: (cpu ratios, wall ratios, cpu seconds)} over ``runs`` pairs with ``python -c pass``.
+
+    Each pair strips the next notebook of a fixed sample of real ones (a fresh copy for in place).
+    """
+    real = sorted(corpus.iterdir())
+    sample = real[:: max(1, len(real) // runs)][:runs]
+    work = Path(tempfile.mkdtemp(prefix="strip-bench-one-"))
+    modes = {
+        "--stdin (clean filter)": lambda p: ([KEDRO_NB, "strip", "--stdin"], p),
+        "--textconv (git diff)": lambda p: ([KEDRO_NB, "strip", "--textconv", str(p)], None),
+        "in place (pre-commit)": lambda p: ([KEDRO_NB, "strip", str(_copy(p, work))], None),
+        "nbstripout-fast, in place": lambda p: (
+            [str(BIN / "nbstripout-fast"), "-i", str(_copy(p, work))],
+            None,
+        ),
+    }
+    results = {}
+    for mode, command in modes.items():
+        cpu_ratios, wall_ratios, cpus = [], [], []
+        for _ in range(2):  # warm-up, not counted
+            _spawn(*command(sample[0]))
+            _spawn(BASELINE)
+        for path in sample:
+            wall, cpu, _ = _spawn(*command(path))
+            base_wall, base_cpu, _ = _spawn(BASELINE)
+            cpu_ratios.append(cpu / base_cpu if base_cpu else float("nan"))
+            wall_ratios.append(wall / base_wall)
+            cpus.append(cpu)
+        results[mode] = (cpu_ratios, wall_ratios, cpus)
+    shutil.rmtree(work)
     return results
 
 
-def _per_file_run(argv: list[str], files: list[Path], *, stdin: bool) -> tuple[float, int]:
-    """Mean of each file's best of two runs, in ms, and how many runs exited non-zero."""
-    best, failed = [], 0
-    for path in files:
-        data = path.read_bytes() if stdin else b""
-        runs = []
-        for _ in range(2):
-            start = time.perf_counter()
-            done = subprocess.run(argv, input=data, capture_output=True)
-            runs.append(time.perf_counter() - start)
-            failed += done.returncode != 0
-        best.append(min(runs))
-    return statistics.mean(best) * 1000, failed
+def _copy(path: Path, folder: Path) -> Path:
+    target = folder / path.name
+    shutil.copyfile(path, target)
+    return target
 
 
 def refused(corpus: Path) -> frozenset[str]:
@@ -103,16 +144,8 @@ def refused(corpus: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _table(whole: dict[str, tuple[float, int, Path]], size: float) -> None:
-    ours = whole["kedro-nb strip"][0]
-    print(f"{'tool':<18}{'seconds':>9}{'MB/s':>8}{'vs kedro-nb':>13}  exit")
-    for name, (seconds, code, _) in whole.items():
-        print(
-            f"{name:<18}{seconds:>9.3f}{size / 1e6 / seconds:>8.0f}{seconds / ours:>12.2f}x  {code}"
-        )
-
-
 def verify(corpus: Path, stripped: Path) -> tuple[int, int]:
+    """How many of kedro-nb's files are byte-identical to ``nbformat.writes`` of the result."""
     import nbformat
 
     from kedro_nb.strip import StripError, strip_notebook
@@ -130,61 +163,68 @@ def verify(corpus: Path, stripped: Path) -> tuple[int, int]:
     return same, total
 
 
-def import_time(runs: int = 7) -> str:
-    """Cumulative import time of the dispatcher and the strip CLI (best of ``runs``)."""
-    best = float("inf")
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import kedro_nb.cli, kedro_nb.cli.strip"],
-            capture_output=True,
-            text=True,
-        )
-        total = 0
-        for line in done.stderr.splitlines():
-            fields = line.split("|")
-            if len(fields) == 3 and fields[2].rstrip() in (" kedro_nb.cli", " kedro_nb.cli.strip"):
-                total += int(fields[1])
-        best = min(best, total)
-    return f"{best / 1000:.1f} ms"
+def golden(stripped: Path, path: Path, corpus: str) -> str:
+    """Compare the digests of kedro-nb's output with ``path`` (written there first if missing)."""
+    digests = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(stripped.iterdir())
+    }
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    if corpus not in saved:
+        saved[corpus] = digests
+        path.write_text(json.dumps(saved, indent=1, sort_keys=True))
+        return f"golden digests of {len(digests)} files written to {path}"
+    expected = saved[corpus]
+    differ = sorted(name for name in expected if digests.get(name) != expected[name])
+    head = f"{len(expected) - len(differ)}/{len(expected)} files byte-identical to {path}"
+    return head + (f"; differ: {', '.join(differ[:5])}" if differ else "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sample", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=7, help="runs of (a); (b) uses 20 pairs")
+    parser.add_argument("--pairs", type=int, default=20)
+    parser.add_argument("--corpus", choices=("real", "outputs"), action="append")
+    parser.add_argument("--golden", type=Path, help="JSON of output digests to compare with")
+    parser.add_argument("--skip-per-file", action="store_true")
     args = parser.parse_args()
-    corpus = build()
+    corpora = build_corpora()
     # byte-compile as pip does at install time (this environment sets PYTHONDONTWRITEBYTECODE)
     package = Path(__file__).resolve().parents[1] / "kedro_nb"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
-    files = list(corpus.iterdir())
-    size = sum(p.stat().st_size for p in files)
-    version = sys.version.split()[0]
-    print(f"corpus: {len(files)} notebooks, {size / 1e6:.1f} MB ({corpus})")
-    print(f"python {version}, {os.cpu_count()} CPUs")
-    whole = one_process(corpus, args.repeat)
-    print(f"\n(a) one process over the corpus, best of {args.repeat}")
-    _table(whole, size)
-    skip = refused(corpus)
-    rest = one_process(corpus, args.repeat, skip)
-    for _, _, work in rest.values():
-        shutil.rmtree(work.parent, ignore_errors=True)
-    print(
-        f"\n(a') the same without the {len(skip)} notebook(s) kedro-nb refuses "
-        f"({', '.join(sorted(skip))}), best of {args.repeat}"
-    )
-    _table(rest, sum(p.stat().st_size for p in files if p.name not in skip))
-    sample = per_file(corpus, args.sample)
-    floor = sample["python -c pass"][0]
-    print(f"\n(b) one process per file via stdin (git filter), mean over {args.sample} notebooks")
-    print(f"{'tool':<18}{'ms/file':>9}{'vs python -c pass':>19}  failed runs")
-    for name, (ms, failed) in sample.items():
-        print(f"{name:<18}{ms:>9.1f}{ms / floor:>18.2f}x  {failed}")
-    print(f"\nimport time of kedro_nb.cli + kedro_nb.cli.strip (-X importtime): {import_time()}")
-    same, total = verify(corpus, whole["kedro-nb strip"][2])
-    print(f"layout check: {same}/{total} files byte-identical to nbformat.writes of the result")
-    for _, _, work in whole.values():
-        shutil.rmtree(work.parent, ignore_errors=True)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    for name in args.corpus or ("real", "outputs"):
+        corpus = corpora[name]
+        files = list(corpus.iterdir())
+        size = sum(p.stat().st_size for p in files)
+        print(f"\n== corpus {name}: {len(files)} notebooks, {size / 1e6:.1f} MB")
+        whole = one_process(corpus, args.runs)
+        print(f"(a) one process over the corpus, in place, {args.runs} runs")
+        _table(whole, size)
+        skip = refused(corpus)
+        if skip:
+            rest = one_process(corpus, args.runs, skip)
+            for _, _, work in rest.values():
+                shutil.rmtree(work.parent, ignore_errors=True)
+            print(f"(a') without the {len(skip)} notebook(s) kedro-nb refuses ({', '.join(skip)})")
+            _table(rest, sum(p.stat().st_size for p in files if p.name not in skip))
+        same, total = verify(corpus, whole["kedro-nb strip"][2])
+        print(f"(c) {same}/{total} files byte-identical to nbformat.writes of the result")
+        if args.golden:
+            print(f"(c) {golden(whole['kedro-nb strip'][2], args.golden, name)}")
+        for _, _, work in whole.values():
+            shutil.rmtree(work.parent, ignore_errors=True)
+    if not args.skip_per_file:
+        print(
+            f"\n(b) one process per notebook of the real corpus, {args.pairs} pairs with "
+            f"{' '.join(BASELINE)}"
+        )
+        heads = ("CPU / python -c pass", "wall / python -c pass", "CPU ms")
+        print(f"{'mode':<27}{heads[0]:>24}{heads[1]:>24}{heads[2]:>18}")
+        for mode, (cpu, wall, cpus) in per_file(corpora["real"], args.pairs).items():
+            print(
+                f"{mode:<27}{_spread(cpu, digits=2):>24}{_spread(wall, digits=2):>24}"
+                f"{_spread(cpus, 1000, 1):>18}"
+            )
 
 
 if __name__ == "__main__":

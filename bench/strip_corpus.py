@@ -1,15 +1,19 @@
-"""Build the notebook corpus of bench/strip_bench.py under bench/.data/strip (gitignored).
+"""Build the two notebook corpora of bench/strip_bench.py under bench/.data/strip (gitignored).
 
-Real notebooks come from the sdists of Jupyter projects on PyPI (``pip download --no-deps
---no-binary :all:``); only nbformat 4 files that parse as JSON are kept. Large generated notebooks
-(base64 PNG outputs, long streams) bring the corpus to about 100 MB, the size of output-heavy work.
-Run it on its own to (re)build: ``.venv/bin/python bench/strip_corpus.py``.
+``real``: every nbformat 4 notebook in the sdists of twelve Jupyter projects on PyPI (``pip download
+--no-deps --no-binary :all:``), 583 files, 7.8 MB: small real notebooks, many already clean, where
+start-up and per-file costs dominate.
+``outputs``: 52 generated executed analyses of 0.4 to 3.5 MB each, about 100 MB, where large base64
+PNG outputs dominate (with long logs and HTML tables): the work of stripping big outputs.
+``build()`` returns the union of both (as one folder), for the git benchmark.
+Run it on its own to (re)build: ``.venv/bin/python bench/strip_corpus.py [--force]``.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import random
 import subprocess
 import sys
@@ -19,7 +23,9 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / ".data"
 SDISTS = DATA / "sdists"
-CORPUS = DATA / "strip" / "corpus"
+CORPUS = DATA / "strip" / "corpus"  # both corpora together
+REAL = DATA / "strip" / "real"
+OUTPUTS = DATA / "strip" / "outputs"
 # Packages whose sdists ship notebooks and whose metadata builds with plain pip (checked by hand:
 # jupytext, nbdime, nbformat, voila, nbgrader, statsmodels fail to prepare metadata here).
 PACKAGES = [
@@ -36,8 +42,8 @@ PACKAGES = [
     "mkdocs-jupyter",
     "scrapbook",
 ]
-GENERATED = 12  # large notebooks
-GENERATED_TARGET_BYTES = 100 * 10**6
+GENERATED = 52  # output-heavy notebooks
+GENERATED_SIZES = (300_000, 2_700_000)  # target bytes of outputs per notebook, drawn uniformly
 
 
 def download() -> list[Path]:
@@ -86,14 +92,14 @@ def _is_v4(data: bytes) -> bool:
     return isinstance(nb, dict) and nb.get("nbformat") == 4 and isinstance(nb.get("cells"), list)
 
 
-def extract(archives: list[Path]) -> int:
+def extract(archives: list[Path], into: Path) -> int:
     count = 0
     for archive in archives:
         for name, data in _members(archive):
             if not _is_v4(data):
                 continue
             flat = name.replace("/", "__")
-            (CORPUS / flat).write_bytes(data)
+            (into / flat).write_bytes(data)
             count += 1
     return count
 
@@ -167,25 +173,45 @@ def generated_notebook(seed: int, target: int) -> dict:
     }
 
 
-def build(force: bool = False) -> Path:
-    """Return the corpus folder, building it first if missing (or ``force``)."""
-    if CORPUS.is_dir() and any(CORPUS.iterdir()) and not force:
-        return CORPUS
-    CORPUS.mkdir(parents=True, exist_ok=True)
-    for old in CORPUS.iterdir():
+def _fresh(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
         old.unlink()
-    real = extract(download())
-    real_bytes = sum(p.stat().st_size for p in CORPUS.iterdir())
-    per_file = max(1, (GENERATED_TARGET_BYTES - real_bytes) // GENERATED)
-    for seed in range(GENERATED):
-        nb = generated_notebook(seed, per_file)
-        text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False, separators=(",", ": "))
-        (CORPUS / f"generated_{seed:02d}.ipynb").write_text(text + "\n", encoding="utf-8")
-    total = sum(p.stat().st_size for p in CORPUS.iterdir())
-    print(
-        f"corpus: {real} real notebooks ({real_bytes / 1e6:.1f} MB) + {GENERATED} generated, "
-        f"{total / 1e6:.1f} MB in {CORPUS}"
-    )
+
+
+def _ready(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
+def build_corpora(force: bool = False) -> dict[str, Path]:
+    """``{"real": folder, "outputs": folder}``, building either first if missing (or ``force``)."""
+    if force or not _ready(REAL):
+        _fresh(REAL)
+        extract(download(), REAL)
+    if force or not _ready(OUTPUTS):
+        _fresh(OUTPUTS)
+        rng = random.Random(2024)
+        for seed in range(GENERATED):
+            nb = generated_notebook(seed, rng.randint(*GENERATED_SIZES))
+            text = json.dumps(
+                nb, sort_keys=True, indent=1, ensure_ascii=False, separators=(",", ": ")
+            )
+            (OUTPUTS / f"generated_{seed:02d}.ipynb").write_text(text + "\n", encoding="utf-8")
+    for name, folder in (("real", REAL), ("outputs", OUTPUTS)):
+        files = list(folder.iterdir())
+        size = sum(p.stat().st_size for p in files)
+        print(f"corpus {name}: {len(files)} notebooks, {size / 1e6:.1f} MB in {folder}")
+    return {"real": REAL, "outputs": OUTPUTS}
+
+
+def build(force: bool = False) -> Path:
+    """One folder holding both corpora (links to their files), for bench/strip_git_bench.py."""
+    corpora = build_corpora(force)
+    if force or not _ready(CORPUS):
+        _fresh(CORPUS)
+        for folder in corpora.values():
+            for path in folder.iterdir():
+                os.link(path, CORPUS / path.name)
     return CORPUS
 
 
