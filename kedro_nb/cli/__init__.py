@@ -9,7 +9,6 @@ which a git filter starts once per file, pays only for the stripper's own import
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 
 TYPE_CHECKING = False  # collections.abc costs the git filter (a process per file) milliseconds
 if TYPE_CHECKING:
@@ -62,5 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kedro-nb: unknown command {command!r}.{hint}\n\n{_usage()}", file=sys.stderr)
         return EXIT_USAGE
     module_name, function_name, _ = SUBCOMMANDS[command]
-    function = getattr(import_module(module_name), function_name)
+    # __import__ rather than importlib.import_module: importing importlib (and the warnings module
+    # it loads) is a tenth of what a git filter's process pays on top of Python's own start-up
+    __import__(module_name)
+    function = getattr(sys.modules[module_name], function_name)
     return int(function(args[1:]) or 0)
