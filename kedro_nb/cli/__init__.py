@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "convert": ("kedro_nb.cli.convert", "convert_main", "turn node cells into pipeline source"),
     "check": ("kedro_nb.cli.check", "check_main", "check node cells for hidden state"),
     "sync": ("kedro_nb.cli.sync", "sync_main", "carry edits of nodes.py back into the notebook"),
+    "init": ("kedro_nb.cli.init", "init_main", "grow notebooks into a project (Kedro's layout)"),
     "jupyter": ("kedro_nb.cli.jupyter", "jupyter_main", "install a kernel that loads kedro-nb"),
 }
 

@@ -46,6 +46,13 @@ class Layout:
     pipelines_dir: Path
     catalog_dir: Path
     catalog_folders: tuple[Path, ...]
+    #: the catalog is a lone notebook's (files directly in ``catalog_folders[0]``), as for
+    #: ``kedro-nb init --from`` before the files move; None: as ``is_project`` says
+    standalone_catalog: bool | None = None
+
+    @property
+    def catalog_is_standalone(self) -> bool:
+        return not self.is_project if self.standalone_catalog is None else self.standalone_catalog
 
 
 def find_layout(notebook: Path, project: str | os.PathLike[str] | None = None) -> Layout:
@@ -97,20 +104,23 @@ class Conversion:
 
 def declared_datasets(layout: Layout, exclude: Path | None = None) -> DeclaredDatasets:
     """Dataset names the layout's catalog files declare (``exclude`` one file)."""
-    files = catalog_files(layout.catalog_folders, recursive=layout.is_project)
+    files = catalog_files(layout.catalog_folders, recursive=not layout.catalog_is_standalone)
     return DeclaredDatasets.from_files(f for f in files if f != exclude)
 
 
 def analyze_file(
-    path: Path, nb: dict[str, Any], project: str | os.PathLike[str] | None = None
+    path: Path,
+    nb: dict[str, Any],
+    project: str | os.PathLike[str] | None = None,
+    layout: Layout | None = None,
 ) -> tuple[Layout, NotebookAnalysis]:
-    """The layout of notebook ``path`` (resolved) and the analysis of its content ``nb``
-    against the datasets that layout's catalog declares."""
-    layout = find_layout(path, project)
-    if layout.is_project:
-        check_catalog_config(layout.catalog_dir.parent, standalone=False)
+    """The layout of notebook ``path`` (resolved; ``layout`` when given) and the analysis of
+    its content ``nb`` against the datasets that layout's catalog declares."""
+    layout = layout or find_layout(path, project)
+    if layout.catalog_is_standalone:
+        check_catalog_config(layout.catalog_folders[0], standalone=True)
     else:
-        check_catalog_config(layout.root, standalone=True)
+        check_catalog_config(layout.catalog_dir.parent, standalone=False)
     analysis = analyze_notebook(
         nb, name=notebook_name(path.stem), catalog=declared_datasets(layout)
     )
@@ -134,19 +144,21 @@ def plan_conversion(
     values: Mapping[str, Any] | None = None,
     with_catalog: bool = True,
     nb: dict[str, Any] | None = None,
+    layout: Layout | None = None,
 ) -> Conversion:
     """Analyse ``notebook`` and render every file of its pipeline(s), writing nothing.
 
     ``pipeline`` selects the node cells whose metadata names that pipeline or none (default:
     every pipeline, cells without a name going to the notebook's own name). ``values`` maps
     output names to runtime values (e.g. a kernel's namespace) to choose dataset types.
-    ``nb`` is the notebook content when it differs from the file (``sync`` plans before writing).
+    ``nb`` is the notebook content when it differs from the file (``sync`` plans before writing);
+    ``layout`` replaces the one found on disk (``init`` plans a project before creating it).
     """
     if target not in TARGETS:
         raise ValueError(f"Unknown target {target!r}: expected one of {sorted(TARGETS)}.")
     path = Path(notebook).resolve()
     nb = read_notebook(path) if nb is None else nb
-    layout, analysis = analyze_file(path, nb, project)
+    layout, analysis = analyze_file(path, nb, project, layout)
     if pipeline is not None:
         selected = in_pipeline(analysis.nodes, pipeline)
         if not selected:

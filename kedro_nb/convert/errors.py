@@ -95,6 +95,16 @@ class ProjectLayoutError(ConvertError):
     write pipelines into."""
 
 
+class InitConflictError(ConvertError):
+    """Raised by ``kedro-nb init`` when files it would create already exist, or two files would
+    move to one place; lists every clash. Nothing is written."""
+
+
+class ProjectNameError(ConvertError):
+    """Raised by ``kedro-nb init`` when the project name gives no usable package name (not an
+    identifier, or the name of a module it would shadow)."""
+
+
 class UnknownPipelineError(ConvertError):
     """Raised when ``--pipeline NAME`` selects no node cell."""
 

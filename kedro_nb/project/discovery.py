@@ -2,7 +2,8 @@
 
 A kedro-nb project declares ``[tool.kedro_nb]`` (every key optional: ``package_name``,
 ``source_dir`` = ``"src"``, ``conf_source`` = ``"conf"``); a Kedro project declares
-``[tool.kedro]`` with ``package_name`` (and optionally ``source_dir``). Both run unchanged.
+``[tool.kedro]`` with ``package_name`` (and optionally ``source_dir``). Both run unchanged; with
+both tables, ``[tool.kedro_nb]``'s keys win over ``[tool.kedro]``'s.
 """
 
 from __future__ import annotations
@@ -58,10 +59,15 @@ def _project_table(path: Path) -> tuple[str, dict[str, Any]] | None:
     if "[tool.kedro" not in text and "tool.kedro" not in text:
         return None
     tools = _load_toml(path).get("tool", {})
-    for flavour in _TABLES:
-        if isinstance(tools.get(flavour), dict):
-            return flavour, tools[flavour]
-    return None
+    tables = [flavour for flavour in _TABLES if isinstance(tools.get(flavour), dict)]
+    if not tables:
+        return None
+    # Both tables (a Kedro project kedro-nb remembers settings in): Kedro's keys apply unless
+    # [tool.kedro_nb] sets them too.
+    merged: dict[str, Any] = {}
+    for flavour in reversed(tables):
+        merged.update(tools[flavour])
+    return tables[0], merged
 
 
 def find_project_root(start: str | Path | None = None) -> Path | None:
