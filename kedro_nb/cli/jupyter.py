@@ -7,8 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE
-from kedro_nb.notebook.errors import KernelspecError
-from kedro_nb.notebook.names import DEFAULT_KERNEL_NAME, EXTENSION_NAME
+from kedro_nb.cli.kernelspec import DEFAULT_KERNEL_NAME, EXTENSION_NAME, KernelspecError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +44,7 @@ def jupyter_main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-nb jupyter``; returns the exit code: 0 installed, 2 bad input (a kernelspec that
     cannot be written: bad name, unwritable folder)."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    from kedro_nb.notebook.kernelspec import default_display_name, install_kernelspec
+    from kedro_nb.cli.kernelspec import default_display_name, install_kernelspec
 
     prefix = sys.prefix if args.sys_prefix else args.prefix
     display_name = args.display_name or default_display_name()

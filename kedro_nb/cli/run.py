@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kedro_nb.cli.options import (
+    RUN_OPTIONS,
+    SLICE_OPTIONS,
+    add_options,
+    names,
+    run_runner,
+    slice_options,
+)
 
 _VERBOSE_HINT = "(add --verbose for the traceback)"
-
-
-def _names(text: str) -> list[str]:
-    from kedro_nb.config.params import split_top_level
-
-    return split_top_level(text)
 
 
 def _run_parser() -> argparse.ArgumentParser:
@@ -34,21 +36,11 @@ def _run_parser() -> argparse.ArgumentParser:
     )
     add = parser.add_argument
     add("--pipeline", "-p", help="registered pipeline to run (default: __default__)")
-    add("--pipelines", type=_names, default=[], help="comma-separated pipelines, run together")
-    add("--nodes", "-n", dest="node_names", type=_names, default=[], help="run only these nodes")
-    add("--from-nodes", type=_names, default=[], help="start from these nodes")
-    add("--to-nodes", type=_names, default=[], help="stop at these nodes")
-    add("--from-inputs", type=_names, default=[], help="start from nodes reading these datasets")
-    add("--to-outputs", type=_names, default=[], help="stop at nodes writing these datasets")
-    add("--tags", "-t", type=_names, default=[], help="only nodes with any of these tags")
-    add("--namespaces", "-ns", type=_names, default=[], help="only nodes in these namespaces")
-    add("--runner", "-r", help="sequential, thread, parallel, dask, or a dotted runner class")
-    add("--async", dest="is_async", action="store_true", help="load and save in threads")
+    add("--pipelines", type=names, default=[], help="comma-separated pipelines, run together")
+    add_options(parser)  # the options %run_pipeline shares: slicing, runner, params
     add("--env", "-e", help="configuration environment over base (default: local)")
-    add("--params", default="", help="runtime parameters: key=value,group.key=value")
-    add("--load-versions", "-lv", type=_names, default=[], help="dataset:version pairs to load")
+    add("--load-versions", "-lv", type=names, default=[], help="dataset:version pairs to load")
     add("--conf-source", help="configuration folder (default: <project>/conf)")
-    add("--only-missing-outputs", action="store_true", help="skip nodes whose outputs exist")
     add("--config", "-c", help="YAML file whose 'run:' section sets defaults for these options")
     add("--project", help="project folder (default: found from the working directory)")
     add(
@@ -68,15 +60,12 @@ def _run_parser() -> argparse.ArgumentParser:
 
 #: keys of a run config file's ``run:`` section (Kedro's option names) -> argparse dest
 _CONFIG_KEYS = {
-    "pipeline": "pipeline", "pipelines": "pipelines", "node_names": "node_names",
-    "nodes": "node_names", "from_nodes": "from_nodes", "to_nodes": "to_nodes",
-    "from_inputs": "from_inputs", "to_outputs": "to_outputs", "tags": "tags",
-    "namespaces": "namespaces", "runner": "runner", "is_async": "is_async", "async": "is_async",
-    "env": "env", "params": "params", "load_versions": "load_versions",
-    "conf_source": "conf_source", "only_missing_outputs": "only_missing_outputs",
+    "pipeline": "pipeline", "pipelines": "pipelines", "nodes": "node_names",
+    "namespaces": "node_namespaces", "async": "is_async", "env": "env",
+    "load_versions": "load_versions", "conf_source": "conf_source",
+    **{option.dest: option.dest for option in RUN_OPTIONS},
 }  # fmt: skip
-_LIST_DESTS = {"pipelines", "node_names", "from_nodes", "to_nodes", "from_inputs", "to_outputs",
-               "tags", "namespaces", "load_versions"}  # fmt: skip
+_LIST_DESTS = {"pipelines", "load_versions", *(option.dest for option in SLICE_OPTIONS)}
 
 
 def _config_defaults(path: str) -> dict[str, Any]:
@@ -104,7 +93,7 @@ def _config_defaults(path: str) -> dict[str, Any]:
         if dest == "load_versions" and isinstance(value, dict):
             value = [f"{name}:{version}" for name, version in value.items()]
         if dest in _LIST_DESTS and isinstance(value, str):
-            value = _names(value)
+            value = names(value)
         defaults[dest] = value
     return defaults
 
@@ -222,10 +211,9 @@ def run_main(argv: Sequence[str]) -> int:
     like = None
     started = time.perf_counter()
     try:
-        from kedro_nb.config import parse_params
         from kedro_nb.project.session import KedroNbSession
 
-        params = args.params if isinstance(args.params, dict) else parse_params(args.params)
+        params = dict(args.params or {})
         if args.like:
             like, params = _like(args, params)
         session = KedroNbSession.create(
@@ -250,26 +238,11 @@ def run_main(argv: Sequence[str]) -> int:
 
             pipeline = sum((session.pipelines[p] for p in args.pipelines), Pipeline([]))
             name = ",".join(args.pipelines)
-        runner: Any = args.runner
-        if args.is_async:
-            from kedro_nb.runner import SequentialRunner, runner_from_name
-
-            runner = (
-                runner_from_name(args.runner, is_async=True)
-                if args.runner
-                else (SequentialRunner(is_async=True))
-            )
         record = session.run(
             name,
             pipeline=pipeline,
-            node_names=args.node_names,
-            from_nodes=args.from_nodes,
-            to_nodes=args.to_nodes,
-            from_inputs=args.from_inputs,
-            to_outputs=args.to_outputs,
-            tags=args.tags,
-            node_namespaces=args.namespaces,
-            runner=runner,
+            **slice_options(args).as_dict(),
+            runner=run_runner(args.runner, args.is_async),
             load_versions=_load_versions(args.load_versions),
             only_missing_outputs=args.only_missing_outputs,
         ).record
@@ -287,17 +260,6 @@ def run_main(argv: Sequence[str]) -> int:
             session.close()
     _print_summary(session, record, time.perf_counter() - started)
     return EXIT_OK
-
-
-_SLICING_DESTS = {
-    "node_names": "node_names",
-    "from_nodes": "from_nodes",
-    "to_nodes": "to_nodes",
-    "from_inputs": "from_inputs",
-    "to_outputs": "to_outputs",
-    "tags": "tags",
-    "node_namespaces": "namespaces",
-}  # session.run keyword -> argparse dest
 
 
 def _like(args: argparse.Namespace, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -319,9 +281,9 @@ def _like(args: argparse.Namespace, params: dict[str, Any]) -> tuple[Any, dict[s
             args.notebook = str(current.project_path / plan.notebook)
         else:
             args.pipeline = plan.pipeline_name
-    if not any(getattr(args, dest) for dest in _SLICING_DESTS.values()):
-        for key, values in plan.slicing.items():
-            setattr(args, _SLICING_DESTS[key], list(values))
+    if not slice_options(args):
+        for key, values in plan.slicing.items():  # SliceOptions fields, the options' dests
+            setattr(args, key, list(values))
     args.runner = args.runner or plan.runner
     args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
     given = dict(pair.partition(":")[::2] for pair in args.load_versions)
@@ -329,7 +291,7 @@ def _like(args: argparse.Namespace, params: dict[str, Any]) -> tuple[Any, dict[s
     for line in plan_summary(plan):
         print(line)
     if params:
-        print(f"  --params over the run's values: {args.params}")
+        print(f"  --params over the run's values: {getattr(args.params, 'text', args.params)}")
     return record, deep_merge(plan.params, params)
 
 

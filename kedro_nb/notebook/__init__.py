@@ -1,4 +1,4 @@
-"""The IPython extension: ``%load_ext kedro_nb``, the magics, rich displays, kernelspec set-up."""
+"""The IPython extension: ``%load_ext kedro_nb``, the magics and the rich displays."""
 
 from kedro_nb.notebook.extension import load_ipython_extension, unload_ipython_extension
 

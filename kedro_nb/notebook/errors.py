@@ -1,7 +1,7 @@
 """Errors of the notebook layer, under one base.
 
 Bad magic arguments are IPython ``UsageError`` s (one line, no traceback); these classes cover
-what is not a typing mistake: a kernelspec that cannot be installed, a notebook whose file cannot
+what is not a typing mistake: a notebook whose file cannot
 be found, a pipeline run that failed.
 """
 
@@ -10,11 +10,6 @@ from __future__ import annotations
 
 class NotebookLayerError(Exception):
     """Base of every error raised by :mod:`kedro_nb.notebook`."""
-
-
-class KernelspecError(NotebookLayerError):
-    """Raised by :func:`kedro_nb.notebook.kernelspec.install_kernelspec` when the spec cannot be
-    written (bad name, unwritable folder)."""
 
 
 class NoSessionError(NotebookLayerError):

@@ -1,14 +1,11 @@
 """Every name the notebook layer shares with its users, defined once.
 
 Magic names, the variables injected into the user namespace and the environment variables read to
-find the notebook are spelled here and nowhere else; the magics, the help texts, the tests and the
-kernelspec all import them.
+find the notebook are spelled here and nowhere else; the magics, the help texts and the
+tests import them.
 """
 
 from __future__ import annotations
-
-#: The name given to ``%load_ext`` and to ``--ext`` in the kernelspec.
-EXTENSION_NAME = "kedro_nb"
 
 # Variables injected into the user namespace.
 CATALOG_VAR = "catalog"
@@ -30,6 +27,3 @@ VSCODE_NOTEBOOK_VAR = "__vsc_ipynb_file__"  # set by VS Code in the user namespa
 
 #: The pipeline Kedro runs when none is named (equal to kedro_nb.project.registry's; a test checks).
 DEFAULT_PIPELINE = "__default__"
-
-#: Name of the kernelspec ``kedro-nb jupyter setup`` installs unless told otherwise.
-DEFAULT_KERNEL_NAME = "kedro_nb"

@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 import shlex
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kedro_nb.cli.options import slice_flags
 from kedro_nb.notebook.displays.params import flatten
 from kedro_nb.notebook.names import RUN_PIPELINE_MAGIC
+from kedro_nb.pipeline import SliceOptions
 
 _OWN_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])  # frames inside kedro_nb are noise
 
@@ -32,8 +34,10 @@ class RunRequest:
     notebook: Path | None = None
     #: the notebook path as typed after ``--notebook`` ("" when the kernel's own was found)
     notebook_given: str = ""
-    slicing: dict[str, list[str] | None] = field(default_factory=dict)
+    slicing: SliceOptions = field(default_factory=SliceOptions)
     runner: str | None = None
+    #: Kedro's ``--async``: the runner loads and saves each node's data in threads
+    is_async: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     only_missing_outputs: bool = False
     #: dataset -> version to load (``--like RUN`` pins the versions that run read)
@@ -67,6 +71,8 @@ class RunRequest:
             parts.append(shlex.quote(self.pipeline_name))
         if self.runner:
             parts += ["--runner", shlex.quote(self.runner)]
+        if self.is_async:
+            parts.append("--async")
         if self.only_missing_outputs:
             parts.append("--only-missing-outputs")
         if self.params:
@@ -119,13 +125,15 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
 
     register_hooks(session.hook_manager, [progress])
     try:
+        from kedro_nb.cli.options import run_runner
+
         return session.run(
             request.record_name,
             pipeline=request.pipeline,
-            runner=request.runner,
+            runner=run_runner(request.runner, request.is_async),
             only_missing_outputs=request.only_missing_outputs,
             load_versions=request.load_versions or None,
-            **request.slicing,
+            **request.slicing.as_dict(),
         ).record
     finally:
         session.hook_manager.unregister(progress)
@@ -194,19 +202,9 @@ def failure_report(
         resume = request.magic_line(**{"--from-nodes": shlex.quote(",".join(failure.resume_from))})
     else:
         lines.append("No node completed: fix the error and run the same line again:")
-        resume = request.magic_line(**_slicing_flags(request.slicing))
+        flags = slice_flags(request.slicing)
+        resume = request.magic_line(**{flag: shlex.quote(v) for flag, v in flags.items()})
     return scrub("\n".join(lines)) + "\n  " + resume
-
-
-_FLAGS = {"node_names": "nodes", "node_namespaces": "namespaces"}  # session keyword -> option
-
-
-def _slicing_flags(slicing: Mapping[str, Sequence[str] | None]) -> dict[str, str]:
-    return {
-        "--" + _FLAGS.get(key, key.replace("_", "-")): shlex.quote(",".join(value))
-        for key, value in slicing.items()
-        if value
-    }
 
 
 def memory_outputs(catalog: Any, names: Sequence[str]) -> dict[str, Any]:

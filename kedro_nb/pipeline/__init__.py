@@ -19,6 +19,7 @@ from ._errors import (
 )
 from ._node import Node, node
 from ._pipeline import GroupedNodes, Pipeline, pipeline
+from ._slicing import SliceOptions
 from ._transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "OutputNotUniqueError",
     "Pipeline",
     "PipelineError",
+    "SliceOptions",
     "TranscodingError",
     "UnknownDatasetError",
     "UnknownNamespaceError",

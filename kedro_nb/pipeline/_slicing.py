@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from ._errors import (
@@ -32,6 +33,65 @@ def _suggest(missing: Iterable[str], known: Iterable[str]) -> str:
     for name in missing:
         hints += [m for m in difflib.get_close_matches(name, known, n=3) if m not in hints]
     return f" Did you mean {hints}?" if hints else ""
+
+
+@dataclass(frozen=True)
+class SliceOptions:
+    """Which nodes of a pipeline a run takes: Kedro's seven filters, in one value.
+
+    Each field is a tuple of names (empty: not given). The fields are named as the keywords of
+    :meth:`Pipeline.filter` and of ``session.run``; a given filter keeps the nodes it selects, and
+    the nodes kept are those every given filter keeps. The command line, ``%run_pipeline`` and the
+    session build one of these and hand it on, so the list of filters is written here only.
+
+    Raises:
+        TypeError: a field is given one string (``tags="a"``) instead of a list of names.
+    """
+
+    node_names: tuple[str, ...] = ()
+    from_nodes: tuple[str, ...] = ()
+    to_nodes: tuple[str, ...] = ()
+    from_inputs: tuple[str, ...] = ()
+    to_outputs: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    node_namespaces: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        node_names: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        node_namespaces: Iterable[str] | None = None,
+    ) -> None:
+        given = locals()
+        for item in fields(self):
+            value = given[item.name]
+            if isinstance(value, str):
+                raise TypeError(
+                    f"{item.name} takes a list of names, not one string: "
+                    f"{item.name}=[{value!r}], not {item.name}={value!r}."
+                )
+            object.__setattr__(self, item.name, tuple(dict.fromkeys(value or ())))
+
+    def __bool__(self) -> bool:
+        """True when any filter is given."""
+        return any(getattr(self, item.name) for item in fields(self))
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The given filters as lists, by field name (tags sorted: their order means nothing);
+        what a run record stores and what ``session.run(**options.as_dict())`` takes."""
+        return {
+            item.name: sorted(value) if item.name == "tags" else list(value)
+            for item in fields(self)
+            if (value := getattr(self, item.name))
+        }
+
+    def describe(self) -> str:
+        """``tags=['a'], from_nodes=['b']``, or ``none``: the filters, for messages."""
+        return ", ".join(f"{key}={value!r}" for key, value in self.as_dict().items()) or "none"
 
 
 class SlicingMixin:
@@ -166,34 +226,36 @@ class SlicingMixin:
         Raises:
             EmptyPipelineError: no node meets all conditions.
         """
-        selections = []
-        if tags:
-            selections.append(self.only_nodes_with_tags(*tags))
-        if from_nodes:
-            selections.append(self.from_nodes(*from_nodes))
-        if to_nodes:
-            selections.append(self.to_nodes(*to_nodes))
-        if node_names:
-            selections.append(self.only_nodes(*node_names))
-        if from_inputs:
-            selections.append(self.from_inputs(*from_inputs))
-        if to_outputs:
-            selections.append(self.to_outputs(*to_outputs))
-        if node_namespaces:
-            selections.append(self.only_nodes_with_namespaces(node_namespaces))
+        options = SliceOptions(
+            node_names=node_names,
+            from_nodes=from_nodes,
+            to_nodes=to_nodes,
+            from_inputs=from_inputs,
+            to_outputs=to_outputs,
+            tags=tags,
+            node_namespaces=node_namespaces,
+        )
+        return self.sliced(options)
+
+    def sliced(self, options: SliceOptions) -> Pipeline:
+        """:meth:`filter` with its conditions in one :class:`SliceOptions`; unknown names raise
+        the slicing method's error with the closest known names."""
+        selectors = {
+            "tags": self.only_nodes_with_tags,
+            "from_nodes": self.from_nodes,
+            "to_nodes": self.to_nodes,
+            "node_names": self.only_nodes,
+            "from_inputs": self.from_inputs,
+            "to_outputs": self.to_outputs,
+            "node_namespaces": lambda *names: self.only_nodes_with_namespaces(names),
+        }
         keep = set(self._graph.by_name)
-        for sub in selections:
-            keep &= sub._graph.by_name.keys()
+        for key, names in options.as_dict().items():
+            keep &= selectors[key](*names)._graph.by_name.keys()
         if not keep:
-            given = {
-                "tags": tags, "from_nodes": from_nodes, "to_nodes": to_nodes,
-                "node_names": node_names, "from_inputs": from_inputs,
-                "to_outputs": to_outputs, "node_namespaces": node_namespaces,
-            }  # fmt: skip
-            used = ", ".join(f"{k}={list(v)!r}" for k, v in given.items() if v) or "none"
             raise EmptyPipelineError(
-                f"No node meets all the given filters together ({used}); each filter is "
-                "applied to the whole pipeline and the results intersected. Loosen one of "
-                "the filters."
+                f"No node meets all the given filters together ({options.describe()}); each "
+                "filter is applied to the whole pipeline and the results intersected. Loosen one "
+                "of the filters."
             )
         return self._from_trusted(n for k, n in self._graph.by_name.items() if k in keep)

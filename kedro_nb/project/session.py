@@ -35,15 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 ENV_VARIABLE = "KEDRO_ENV"
-_SLICING = (
-    "node_names",
-    "from_nodes",
-    "to_nodes",
-    "from_inputs",
-    "to_outputs",
-    "tags",
-    "node_namespaces",
-)
 
 
 def _now() -> str:
@@ -295,18 +286,22 @@ class KedroNbSession:
             chosen = as_pipeline(pipeline)
         else:
             chosen = self.pipelines[pipeline_name or DEFAULT_PIPELINE]
-        if isinstance(tags, str) or isinstance(node_names, str):
-            raise SessionError("tags and node_names take a list of names, not one string.")
-        slicing = {
-            key: sorted(value) if key == "tags" else list(value)
-            for key, value in zip(
-                _SLICING,
-                (node_names, from_nodes, to_nodes, from_inputs, to_outputs, tags, node_namespaces),
-                strict=True,
+        from kedro_nb.pipeline import SliceOptions
+
+        try:
+            options = SliceOptions(
+                node_names=node_names,
+                from_nodes=from_nodes,
+                to_nodes=to_nodes,
+                from_inputs=from_inputs,
+                to_outputs=to_outputs,
+                tags=tags,
+                node_namespaces=node_namespaces,
             )
-            if value
-        }
-        filtered = chosen.filter(**slicing) if slicing else chosen
+        except TypeError as exc:
+            raise SessionError(str(exc)) from None
+        slicing = options.as_dict()
+        filtered = chosen.sliced(options) if options else chosen
         runner = self._runner(runner)
         parameters = self.params
         from kedro_nb.project.run_facts import GitStatus  # subprocess: not at %load_ext

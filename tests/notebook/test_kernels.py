@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kedro_nb.notebook.kernelspec import install_kernelspec
+from kedro_nb.cli.kernelspec import install_kernelspec
 from kedro_nb.notebook.names import JUPYTER_NOTEBOOK_ENV
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,9 +10,12 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
 from kedro_nb.cli import main
-from kedro_nb.notebook.errors import KernelspecError
-from kedro_nb.notebook.kernelspec import install_kernelspec
-from kedro_nb.notebook.names import DEFAULT_KERNEL_NAME, EXTENSION_NAME
+from kedro_nb.cli.kernelspec import (
+    DEFAULT_KERNEL_NAME,
+    EXTENSION_NAME,
+    KernelspecError,
+    install_kernelspec,
+)
 
 
 def test_setup_installs_a_kernel_that_loads_the_extension(tmp_path: Path, capsys) -> None:

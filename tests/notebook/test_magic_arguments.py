@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from IPython.core.error import UsageError
 
+from kedro_nb.cli.options import key_values
+from kedro_nb.cli.options import names as comma_list
 from kedro_nb.notebook.magics import MAGIC_CLASSES
-from kedro_nb.notebook.magics.base import comma_list, key_values, unknown_names
+from kedro_nb.notebook.magics.base import unknown_names
 from kedro_nb.notebook.names import ALL_MAGICS
 
 

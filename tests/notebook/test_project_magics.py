@@ -155,13 +155,14 @@ def test_unknown_names_get_the_closest_ones(ip) -> None:
         UsageError, match=r"unknown pipeline 'data_procesing' \(did you mean data_processing"
     ):
         ip.run_line_magic("run_pipeline", "data_procesing")
+    # node, dataset and namespace names are checked once, by Pipeline.filter
     with pytest.raises(
-        UsageError, match=r"unknown node 'split_data' \(did you mean split_data_node"
+        UsageError, match=r"nodes named \['split_data'\].*(?i:did you mean).*split_data_node"
     ):
         ip.run_line_magic("run_pipeline", "--nodes split_data")
-    with pytest.raises(UsageError, match=r"unknown dataset 'companys'"):
+    with pytest.raises(UsageError, match=r"datasets named \['companys'\].*companies"):
         ip.run_line_magic("run_pipeline", "--from-inputs companys")
-    with pytest.raises(UsageError, match=r"unknown namespace 'data'"):
+    with pytest.raises(UsageError, match=r"namespaces: \['data'\]"):
         ip.run_line_magic("run_pipeline", "--namespaces data")
     with pytest.raises(UsageError, match="threads"):
         ip.run_line_magic("run_pipeline", "--runner threads")
@@ -203,13 +204,21 @@ def test_failure_report_masks_credential_values(ip) -> None:
     assert SECRET in resume  # the line repeats what was typed, so it still resumes
 
 
-def test_async_run_returns_then_finishes(ip, capsys) -> None:
-    ip.run_line_magic("run_pipeline", "data_processing --async")
+def test_background_run_returns_then_finishes(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing --background")
     assert "started in the background" in capsys.readouterr().out
     project = next(m.project for m in ip.magics_manager.registry.values() if hasattr(m, "project"))
     project.background_run.join(timeout=60)
     out = capsys.readouterr().out
     assert "Run of pipeline 'data_processing': 3 nodes" in out
+
+
+def test_async_loads_and_saves_in_threads_as_in_kedro_and_returns_when_done(ip, capsys) -> None:
+    ip.run_line_magic("run_pipeline", "data_processing --async")
+    out = capsys.readouterr().out
+    assert "started in the background" not in out
+    assert "Run of pipeline 'data_processing': 3 nodes" in out
+    assert ip.user_ns["session"].last_record.status == "success"
 
 
 def test_load_node_loads_inputs_and_writes_the_body(ip, capsys) -> None:

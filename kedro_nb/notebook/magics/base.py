@@ -50,17 +50,6 @@ def parse_line(magic: Callable[..., Any], name: str, line: str) -> argparse.Name
         raise UsageError(f"%{name}: cannot split {line!r}: {exc}") from None
 
 
-def comma_list(text: str) -> list[str]:
-    """``"a, b,c"`` -> ``["a", "b", "c"]``: the form ``--nodes``/``--tags`` take. Commas inside
-    brackets stay, so Kedro's generated node names (``f([a,b]) -> [c]``) can be given."""
-    from kedro_nb.config.params import split_top_level
-
-    items = split_top_level(text)
-    if not items:
-        raise argparse.ArgumentTypeError(f"no names in {text!r}; separate names with commas")
-    return items
-
-
 def unknown_names(kind: str, given: Iterable[str], known: Iterable[str], where: str) -> str | None:
     """A one-line message for the names in ``given`` missing from ``known``, or ``None``.
 
@@ -79,22 +68,3 @@ def unknown_names(kind: str, given: Iterable[str], known: Iterable[str], where: 
         parts.append(f"{name!r}{hint}")
     listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
     return f"unknown {kind} {'; '.join(parts)} in {where}; known: {listing or 'none'}"
-
-
-class GivenParams(dict[str, Any]):
-    """Parsed ``--params``, remembering the text typed so a resume line can repeat it verbatim."""
-
-    def __init__(self, parsed: dict[str, Any], text: str) -> None:
-        super().__init__(parsed)
-        self.text = text
-
-
-def key_values(text: str) -> GivenParams:
-    """``--params`` values, parsed by :func:`kedro_nb.config.parse_params` exactly as the CLI does
-    (``"a=1,model.depth=3"`` -> ``{"a": 1, "model": {"depth": 3}}``)."""
-    from kedro_nb.config import RuntimeParamsError, parse_params
-
-    try:
-        return GivenParams(parse_params(text), text)
-    except RuntimeParamsError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None

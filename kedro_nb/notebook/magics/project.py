@@ -8,8 +8,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
+from kedro_nb.cli.options import key_values
 from kedro_nb.notebook.kernel_project import SessionOptions, purge_modules
-from kedro_nb.notebook.magics.base import KedroNbMagics, key_values, parse_line
+from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line
 from kedro_nb.notebook.names import RELOAD_PROJECT_MAGIC
 
 

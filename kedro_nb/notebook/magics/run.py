@@ -13,14 +13,9 @@ from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
+from kedro_nb.cli.options import magic_options, slice_options
 from kedro_nb.notebook.errors import PipelineRunFailed
-from kedro_nb.notebook.magics.base import (
-    KedroNbMagics,
-    comma_list,
-    key_values,
-    parse_line,
-    unknown_names,
-)
+from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import (
     CATALOG_VAR,
     DEFAULT_PIPELINE,
@@ -33,16 +28,6 @@ if TYPE_CHECKING:  # the run machinery is imported by the first run, not at %loa
     from kedro_nb.notebook.running import RunRequest
 
 M = RUN_PIPELINE_MAGIC
-# option dest -> session.run keyword
-SLICING = {
-    "nodes": "node_names",
-    "from_nodes": "from_nodes",
-    "to_nodes": "to_nodes",
-    "from_inputs": "from_inputs",
-    "to_outputs": "to_outputs",
-    "tags": "tags",
-    "namespaces": "node_namespaces",
-}
 
 
 @magics_class
@@ -52,24 +37,7 @@ class RunMagics(KedroNbMagics):
     @magic_arguments()
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument("name", nargs="?", default=None, help=f"pipeline name (default: {DEFAULT_PIPELINE})")
-    @argument("--nodes", type=comma_list, help="run only these nodes (comma separated)")
-    @argument("--from-nodes", type=comma_list, help="run from these nodes downstream")
-    @argument("--to-nodes", type=comma_list, help="run up to these nodes")
-    @argument("--from-inputs", type=comma_list, help="run from nodes reading these datasets")
-    @argument("--to-outputs", type=comma_list, help="run up to nodes writing these datasets")
-    @argument("--tags", type=comma_list, help="run only nodes with one of these tags")
-    @argument("--namespaces", type=comma_list, help="run only nodes in these namespaces")
-    @argument(
-        "--only-missing-outputs",
-        action="store_true",
-        help="skip nodes whose persisted outputs already exist",
-    )
-    @argument(
-        "--runner",
-        default=None,
-        help="sequential (default), thread, parallel, dask, or a class path",
-    )
-    @argument("--params", type=key_values, default=None, help="runtime parameters k=v,k2.sub=v2")
+    @magic_options()  # shared with kedro-nb run: slicing, runner, --async, params
     @argument(
         "--notebook",
         nargs="?",
@@ -79,7 +47,7 @@ class RunMagics(KedroNbMagics):
         help="run the node cells of this notebook's saved file (or of PATH)",
     )
     @argument(
-        "--async",
+        "--background",
         dest="in_background",
         action="store_true",
         help="run in a background thread and return at once",
@@ -169,10 +137,9 @@ class RunMagics(KedroNbMagics):
                 args.notebook = str(session.project_path / plan.notebook)
             else:
                 args.name = plan.pipeline_name
-        if not any(getattr(args, dest) for dest in SLICING):
-            by_keyword = {keyword: dest for dest, keyword in SLICING.items()}
-            for keyword, values in plan.slicing.items():
-                setattr(args, by_keyword[keyword], list(values))
+        if not slice_options(args):
+            for key, values in plan.slicing.items():  # SliceOptions fields, the options' dests
+                setattr(args, key, list(values))
         args.runner = args.runner or plan.runner
         args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
         args.params = deep_merge(plan.params, dict(args.params or {}))
@@ -182,11 +149,11 @@ class RunMagics(KedroNbMagics):
     def _request(self, args: argparse.Namespace, session: Any) -> RunRequest:
         from kedro_nb.notebook.running import RunRequest, notebook_staleness
 
-        slicing = {SLICING[key]: getattr(args, key) for key in SLICING if getattr(args, key)}
         request = RunRequest(
             runner=args.runner,
+            is_async=args.is_async,
             params=args.params or {},
-            slicing=slicing,
+            slicing=slice_options(args),
             only_missing_outputs=args.only_missing_outputs,
         )
         own = getattr(self.shell.user_ns.get(PIPELINES_VAR), "notebook_name", None)
@@ -207,8 +174,7 @@ class RunMagics(KedroNbMagics):
                 request.pipeline = notebook_pipeline(request.notebook)
             except Exception as exc:
                 raise UsageError(f"%{M}: cannot read {request.notebook.name}: {exc}") from None
-            pipeline, where = request.pipeline, f"notebook {request.notebook.name}"
-            if not pipeline.nodes:
+            if not request.pipeline.nodes:
                 from kedro_nb.convert.cells import NODE_TAG_PREFIX
 
                 raise UsageError(
@@ -228,8 +194,6 @@ class RunMagics(KedroNbMagics):
             if message:
                 raise UsageError(f"%{M}: {message}")
             request.pipeline_name = args.name
-            pipeline, where = session.pipelines[name], f"pipeline {name!r}"
-        self._check_names(args, pipeline, where)
         if args.runner:
             self._check_runner(args.runner)
         return request
@@ -247,32 +211,6 @@ class RunMagics(KedroNbMagics):
                 f"name it: %{M} --notebook analysis.ipynb"
             )
         return found
-
-    @staticmethod
-    def _check_names(args: argparse.Namespace, pipeline: Any, where: str) -> None:
-        node_names = [node.name for node in pipeline.nodes]
-        datasets = set(pipeline.datasets())
-        tags = {tag for node in pipeline.nodes for tag in node.tags}
-        namespaces = {
-            ".".join(parts[:i])
-            for node in pipeline.nodes
-            if node.namespace
-            for parts in [node.namespace.split(".")]
-            for i in range(1, len(parts) + 1)
-        }
-        checks = [
-            ("node", args.nodes, node_names),
-            ("node", args.from_nodes, node_names),
-            ("node", args.to_nodes, node_names),
-            ("dataset", args.from_inputs, datasets),
-            ("dataset", args.to_outputs, datasets),
-            ("tag", args.tags, tags),
-            ("namespace", args.namespaces, namespaces),
-        ]
-        for kind, given, known in checks:
-            message = given and unknown_names(kind, given, known, where)
-            if message:
-                raise UsageError(f"%{M}: {message}")
 
     @staticmethod
     def _check_runner(name: str) -> None:
@@ -297,10 +235,13 @@ class RunMagics(KedroNbMagics):
     @staticmethod
     def _failure(exc: Exception, request: RunRequest, session: Any) -> Exception:
         from kedro_nb.notebook.running import failure_report
+        from kedro_nb.pipeline import PipelineError
         from kedro_nb.runner import node_failure
 
         if node_failure(exc) is not None:
             return PipelineRunFailed(failure_report(exc, request, session.scrub))
+        if isinstance(exc, PipelineError):  # unknown node, dataset, tag... (Pipeline.filter)
+            return UsageError(session.scrub(f"%{M}: {exc}"))
         return UsageError(session.scrub(f"%{M}: {type(exc).__name__}: {exc}"))
 
     def _finish(

@@ -2,8 +2,8 @@
 
 The kernel is this environment's Python running ``ipykernel_launcher --ext kedro_nb``, so a
 notebook using it gets ``catalog``, ``params``, ``session`` and ``pipelines`` without a
-``%load_ext`` line, the way ``kedro jupyter setup`` does for Kedro. No IPython import here: the
-``kedro-nb jupyter`` command stays quick.
+``%load_ext`` line, the way ``kedro jupyter setup`` does for Kedro. This is the work of the
+``kedro-nb jupyter setup`` command, its only user. No IPython import here: the command stays quick.
 """
 
 from __future__ import annotations
@@ -13,8 +13,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kedro_nb.notebook.errors import KernelspecError
-from kedro_nb.notebook.names import DEFAULT_KERNEL_NAME, EXTENSION_NAME
+#: The name given to ``--ext`` in the kernelspec: the package whose ``load_ipython_extension``
+#: ``%load_ext kedro_nb`` calls.
+EXTENSION_NAME = "kedro_nb"
+#: Name of the kernelspec ``kedro-nb jupyter setup`` installs unless told otherwise.
+DEFAULT_KERNEL_NAME = "kedro_nb"
+
+
+class KernelspecError(Exception):
+    """Raised by :func:`install_kernelspec` when the spec cannot be written (bad name,
+    unwritable folder); ``kedro-nb jupyter setup`` prints it in one line and exits 2."""
+
 
 # jupyter_client accepts these characters in a kernelspec folder name.
 _VALID_NAME = re.compile(r"^[a-z0-9._-]+$", re.IGNORECASE)
