@@ -92,16 +92,16 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                 try:
                     values = run_outputs(notebook, project=args.project, pipeline=args.pipeline)
                 except Exception as exc:  # the user's code failed: say where, convert nothing
-                    from kedro_nb.convert.build import cell_location
+                    from kedro_nb.convert.located import cell_location
                     from kedro_nb.runner import node_failure
 
                     where = cell_location(exc)
-                    place = f" (cell {where[0]}, line {where[1]})" if where else ""
                     failure = node_failure(exc)
-                    node = f" in node '{failure.node_name}'" if failure else ""
+                    place = (f" node {failure.node_name!r}" if failure else "") + (
+                        f" in {where.describe()}" if where else ""
+                    )
                     print(
-                        f"kedro-nb convert: --execute failed{node}{place}: "
-                        f"{type(exc).__name__}: {exc}",
+                        f"kedro-nb convert: --execute failed:{place}: {type(exc).__name__}: {exc}",
                         file=sys.stderr,
                     )
                     status = max(status, EXIT_FAILED)

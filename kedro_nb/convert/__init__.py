@@ -6,7 +6,7 @@ tag ``kedro_nb:skip``); the magics and the JupyterLab extension call it.
 
 from kedro_nb.convert import cells
 from kedro_nb.convert.analysis import Issue, NotebookAnalysis, analyze_notebook
-from kedro_nb.convert.build import cell_location, notebook_pipeline
+from kedro_nb.convert.build import notebook_pipeline
 from kedro_nb.convert.check import CheckReport, check_notebook, run_outputs
 from kedro_nb.convert.converter import (
     Conversion,
@@ -16,9 +16,11 @@ from kedro_nb.convert.converter import (
     plan_conversion,
 )
 from kedro_nb.convert.errors import ConvertError
+from kedro_nb.convert.located import CellLocation, cell_location
 from kedro_nb.convert.sync import SyncResult, sync_notebook
 
 __all__ = [
+    "CellLocation",
     "CheckReport",
     "Conversion",
     "ConvertError",

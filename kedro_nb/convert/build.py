@@ -1,10 +1,12 @@
 """Run a notebook's node cells as a pipeline, before (or instead of) converting it.
 
 :func:`notebook_pipeline` compiles each node cell into a function whose code object says
-``<notebook NAME cell N>`` with the cell's own line numbers, so a traceback points into the cell
-(:func:`cell_location` maps it back). Setup cells run once into a globals dict shared by the node
-functions; exploration cells never run. The functions live in no importable module, so cloudpickle
-ships them by value to worker processes (``ParallelRunner``).
+``<notebook NAME cell N>`` with the cell's own line numbers, so a traceback in this process shows
+the cell's code. Each function is wrapped in a :class:`~kedro_nb.convert.located.CellFunction`,
+which attaches the cell and line to any error it raises, under every runner
+(:func:`~kedro_nb.convert.located.cell_location` reads it back). Setup cells run once into a
+globals dict shared by the node functions; exploration cells never run. The functions live in no
+importable module, so cloudpickle ships them by value to worker processes (``ParallelRunner``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import ast
 import builtins
 import linecache
 import os
-import re
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,19 +24,20 @@ from kedro_nb.convert.analysis import (
     NotebookAnalysis,
     identifier,
 )
-from kedro_nb.convert.cells import cell_source, read_notebook
+from kedro_nb.convert.cells import cell_id, cell_source, read_notebook
 from kedro_nb.convert.errors import SetupCellError, UnknownPipelineError
+from kedro_nb.convert.located import (
+    CellCode,
+    CellFunction,
+    attach_location,
+    cell_code,
+    cell_filename,
+    find_location,
+)
 from kedro_nb.convert.scan import apply_rewrites
 
 if TYPE_CHECKING:
     from kedro_nb.pipeline import Pipeline
-
-_FILENAME = re.compile(r"^<notebook (?P<name>.+) cell (?P<index>\d+)>$")
-
-
-def cell_filename(notebook: str, index: int) -> str:
-    """The ``co_filename`` given to code compiled from cell ``index`` (0-based) of ``notebook``."""
-    return f"<notebook {notebook} cell {index}>"
 
 
 def _remember_source(filename: str, source: str) -> None:
@@ -44,11 +46,15 @@ def _remember_source(filename: str, source: str) -> None:
     linecache.cache[filename] = (len(source), None, lines, filename)
 
 
-def _setup_globals(nb: dict[str, Any], analysis: NotebookAnalysis, label: str) -> dict[str, Any]:
+def _setup_globals(
+    nb: dict[str, Any], analysis: NotebookAnalysis, label: str
+) -> tuple[dict[str, Any], tuple[CellCode, ...]]:
+    """Run the setup cells into one globals dict; also return the code compiled from each."""
     namespace: dict[str, Any] = {
         "__name__": f"__kedro_nb_notebook_{analysis.name}__",
         "__builtins__": builtins,
     }
+    compiled: list[CellCode] = []
     for index in analysis.setup_cells:
         filename = cell_filename(label, index)
         source = cell_source(nb["cells"][index])
@@ -56,18 +62,32 @@ def _setup_globals(nb: dict[str, Any], analysis: NotebookAnalysis, label: str) -
             body=[d.statement for d in analysis.setup if d.cell_index == index], type_ignores=[]
         )
         _remember_source(filename, source)
+        code = compile(tree, filename, "exec")
+        compiled.append(cell_code(code, index, cell_id(nb["cells"][index], index), source))
         try:
-            exec(compile(tree, filename, "exec"), namespace)
+            exec(code, namespace)
         except Exception as exc:
-            raise SetupCellError(
-                f"Setup cell {index} of {label} failed: {type(exc).__name__}: {exc}. "
+            error = SetupCellError(
+                f"Setup cell {index + 1} of {label} failed: {type(exc).__name__}: {exc}. "
                 "Fix the cell; setup cells run once before the nodes."
-            ) from exc
-    return namespace
+            )
+            location = find_location(exc, label, tuple(compiled[-1:]))
+            if location is not None:
+                attach_location(error, location, "setup cell failed")
+            raise error from exc
+    return namespace, tuple(compiled)
 
 
-def node_function(node: NodeCell, namespace: dict[str, Any], label: str) -> types.FunctionType:
-    """Compile one node cell into a function of its inputs returning its outputs."""
+def node_function(
+    node: NodeCell,
+    namespace: dict[str, Any],
+    label: str,
+    setup: tuple[CellCode, ...] = (),
+) -> CellFunction:
+    """Compile one node cell into a function of its inputs returning its outputs.
+
+    The function locates its errors in the cell (and in the ``setup`` cells it calls into).
+    """
     filename = cell_filename(label, node.cell_index)
     _remember_source(filename, node.source)
     body = ast.parse(apply_rewrites(node.scan.source, node.rewrites)).body
@@ -92,7 +112,8 @@ def node_function(node: NodeCell, namespace: dict[str, Any], label: str) -> type
     func.__qualname__ = node.name
     func.__module__ = namespace["__name__"]
     func.__doc__ = node.doc
-    return func
+    own = cell_code(func_code, node.cell_index, node.cell_id, node.source)
+    return CellFunction(func, node.name, label, (own, *setup))
 
 
 def notebook_pipeline(
@@ -119,10 +140,10 @@ def notebook_pipeline(
         cells = in_pipeline(cells, pipeline)
         if not cells:
             raise UnknownPipelineError(f"No node cell of {path.name} belongs to {pipeline!r}.")
-    namespace = _setup_globals(nb, analysis, path.name)
+    namespace, setup = _setup_globals(nb, analysis, path.name)
     nodes = []
     for cell in cells:
-        func = node_function(cell, namespace, path.name)
+        func = node_function(cell, namespace, path.name, setup)
         setattr(func, CELL_ATTRIBUTE, (str(path), cell.cell_id))  # run records name the cell
         outputs: str | list[str] | None = (
             cell.outputs[0] if len(cell.outputs) == 1 else (list(cell.outputs) or None)
@@ -131,32 +152,3 @@ def notebook_pipeline(
             node(func, list(cell.inputs) or None, outputs, name=cell.name, tags=cell.tags or None)
         )
     return Pipeline(nodes)
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not s for s in seen):
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def cell_location(exc: BaseException) -> tuple[int, int] | None:
-    """``(cell_index, line)`` of the innermost frame of ``exc`` that ran notebook cell code.
-
-    Follows ``__cause__`` / ``__context__`` (an error wrapping the one a cell raised).
-    ``cell_index`` is 0-based in the notebook's ``cells``; ``line`` is
-    1-based within the cell. ``None`` when no frame came from a cell.
-    """
-    for error in reversed(_chain(exc)):
-        found = None
-        tb = error.__traceback__
-        while tb is not None:
-            match = _FILENAME.match(tb.tb_frame.f_code.co_filename)
-            if match:
-                found = (int(match["index"]), tb.tb_lineno)
-            tb = tb.tb_next
-        if found:
-            return found
-    return None

@@ -144,7 +144,7 @@ def _execute(
     runner_name: str,
     cells: dict[str, int],
 ) -> None:
-    from kedro_nb.convert.build import cell_location
+    from kedro_nb.convert.located import cell_location
     from kedro_nb.runner import RunnerError, node_failure, runner_from_name
 
     pipeline, catalog = _isolated(report.notebook, project)
@@ -164,8 +164,13 @@ def _execute(
                     return
                 raise
             name = failure.node_name
-            location = cell_location(exc) or (cells.get(name), None)
-            _record(report, exc, name, location)
+            location = cell_location(exc)
+            where = (
+                (location.cell_index, location.line)
+                if location is not None
+                else (cells.get(name), None)
+            )
+            _record(report, exc, name, where)
             downstream = remaining.from_nodes(name)
             report.skipped_nodes += sorted(n.name for n in downstream.nodes if n.name != name)
             remaining = remaining - downstream

@@ -139,17 +139,6 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
         session.hook_manager.unregister(progress)
 
 
-def _cell_line(notebook: Path, cell_index: int, line: int) -> str:
-    from kedro_nb.convert.cells import cell_source, read_notebook
-
-    try:
-        return (
-            cell_source(read_notebook(notebook)["cells"][cell_index]).splitlines()[line - 1].strip()
-        )
-    except Exception:  # the file changed since the run: show no code rather than fail
-        return ""
-
-
 def _user_frames(error: BaseException) -> list[str]:
     frames = [
         frame
@@ -180,13 +169,9 @@ def failure_report(
 
         location = cell_location(cause)
     if location is not None:
-        cell_index, line = location
-        lines.append(
-            f"  in cell {cell_index + 1} of {request.notebook.name} (counting from 1), line {line}:"
-        )
-        code = _cell_line(request.notebook, cell_index, line)
-        if code:
-            lines.append(f"      {code}")
+        lines.append(f"  in {location.describe()}:")
+        if location.code:
+            lines.append(f"      {location.code}")
     else:
         frames = _user_frames(cause)
         if frames:

@@ -184,7 +184,10 @@ def test_execute_picks_parquet_for_dataframes_and_pickle_otherwise(write_noteboo
     )
     (path.parent / "values.json").write_text("[1, 2]")
     assert convert_main([str(path), "--execute"]) == 1
-    assert "(cell 3, line 1)" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "kedro-nb convert: --execute failed: node 'explode' in cell 4 (id c03) of "
+        "analysis.ipynb, line 1: ZeroDivisionError: division by zero\n"
+    )
     assert not (path.parent / "catalog_analysis.yml").exists()
     assert convert_main([str(path), "--execute", "--pipeline", "analysis"]) == 0
     entries = yaml.safe_load((path.parent / "catalog_analysis.yml").read_text())

@@ -128,7 +128,7 @@ def test_failing_node_names_the_cell_and_the_resume_line(kernel: str, tmp_path: 
     nb = execute(kernel, path)
     (report,) = errors(nb)
     assert "Node 'divide' failed: ZeroDivisionError: division by zero" in report
-    assert "in cell 2 of failing_notebook.ipynb (counting from 1), line 2:" in report
+    assert "in cell 2 (id cell-1) of failing_notebook.ipynb, line 2:" in report
     assert 'ratio = first / params["divisor"]' in report
     assert report.splitlines()[-2:] == [
         "Resume with:",

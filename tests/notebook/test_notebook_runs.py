@@ -127,7 +127,7 @@ def test_failure_in_a_notebook_cell(shell, tmp_path: Path, monkeypatch, capsys) 
     lines = caught.value.report.splitlines()
     assert lines[:3] == [
         "Node 'divide' failed: ZeroDivisionError: division by zero",
-        "  in cell 2 of failing_notebook.ipynb (counting from 1), line 2:",
+        "  in cell 2 (id cell-1) of failing_notebook.ipynb, line 2:",
         '      ratio = first / params["divisor"]',
     ]
     assert lines[-1] == f"  %run_pipeline --notebook {path.name} --from-nodes prepare"
