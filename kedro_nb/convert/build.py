@@ -144,7 +144,8 @@ def notebook_pipeline(
     nodes = []
     for cell in cells:
         func = node_function(cell, namespace, path.name, setup)
-        setattr(func, CELL_ATTRIBUTE, (str(path), cell.cell_id))  # run records name the cell
+        for named in (func, func.__wrapped__):  # run records name the cell, unwrapped or not
+            setattr(named, CELL_ATTRIBUTE, (str(path), cell.cell_id))
         outputs: str | list[str] | None = (
             cell.outputs[0] if len(cell.outputs) == 1 else (list(cell.outputs) or None)
         )
