@@ -76,6 +76,11 @@ class MemoryDataset(AbstractDataset):
         """The configured copy mode (None: inferred per object)."""
         return self._copy_mode
 
+    def peek(self) -> Any:
+        """The data held, *not* copied, for size estimates and displays (never modify it);
+        ``None`` when empty."""
+        return None if self._data is _EMPTY else self._data
+
     def _load(self) -> Any:
         if self._data is _EMPTY:
             raise DatasetError(

@@ -115,12 +115,20 @@ class RunState:
             if name not in counts and name not in keep:
                 release(name)
 
+    def _available(self, name: str) -> bool:
+        """Whether ``name``'s data is still there for a resumed run: persisted, or held by a
+        dataset whose data outlives the run (``outlives_run``, a notebook kernel's memory)."""
+        if name in self.persisted:
+            return True
+        dataset = self.datasets.get(name)
+        return bool(getattr(dataset, "outlives_run", False)) and bool(dataset.exists())
+
     def fail(self, index: int, error: BaseException) -> None:
         """Attach to ``error``, node ``index``'s own exception, the :class:`NodeFailure` saying
         what completed and where to resume; the caller then re-raises ``error`` unchanged."""
         done = set(self.completed)
         unfinished = [i for i in range(len(self.graph.nodes)) if i not in done]
-        resume = self.graph.resume_from(unfinished, self.persisted.__contains__) if done else []
+        resume = self.graph.resume_from(unfinished, self._available) if done else []
         failure = NodeFailure(
             self.graph.nodes[index].name,
             resume_from=tuple(resume),
