@@ -40,6 +40,8 @@ def load_ipython_extension(ipython: Any) -> None:
     for magic_class in MAGIC_CLASSES:
         ipython.register_magics(magic_class(ipython, project))
     register_formatters(ipython)
+    if project.settings not in ipython.configurables:  # %config KedroNb.keep_results = False
+        ipython.configurables.append(project.settings)
     guard = PlainTextGuard(ipython)
     project.cell_callbacks = [project.note_cell_executed, guard.check]
     for callback in project.cell_callbacks:
@@ -65,6 +67,8 @@ def unload_ipython_extension(ipython: Any) -> None:
     if project is None:
         return
     project.remove_injected()
+    with contextlib.suppress(ValueError):
+        ipython.configurables.remove(project.settings)
     for callback in project.cell_callbacks:
         with contextlib.suppress(ValueError):
             ipython.events.unregister(_POST_RUN_CELL, callback)

@@ -28,6 +28,7 @@ from kedro_nb.notebook.names import (
     SESSION_VAR,
 )
 from kedro_nb.notebook.params_view import ParamsView
+from kedro_nb.notebook.settings import KedroNb
 
 #: How many executed cells are remembered for the staleness check (their sources only).
 MAX_REMEMBERED_CELLS = 500
@@ -49,6 +50,10 @@ class NotebookProject:
     def __init__(self, shell: Any) -> None:
         self.shell = shell
         self.session: Any = None
+        #: the kernel's catalog: the injected ``catalog``, which keeps runs' in-memory results
+        self.catalog: Any = None
+        self.settings = KedroNb(parent=shell)
+        self._memory: Any = None  # the KernelMemory hook of ``catalog``, made at the first run
         self.options = SessionOptions()
         self.run_lock = threading.Lock()
         self.background_run: threading.Thread | None = None
@@ -100,6 +105,9 @@ class NotebookProject:
         session = self.create_session(options)
         variables = self.variables(session)
         previous, self.session, self.options = self.session, session, options
+        if self._memory is not None:
+            self._memory.close()
+        self.catalog, self._memory = variables[CATALOG_VAR], None  # a new project forgets all
         self.shell.push(variables)
         if previous is not None:
             previous.close()
@@ -116,6 +124,19 @@ class NotebookProject:
             SESSION_VAR: session,
             PIPELINES_VAR: KernelPipelines(session.pipelines, self.notebook_path()),
         }
+
+    def share_memory(self, session: Any) -> Any:
+        """Have ``session``'s runs share the kernel catalog's memory datasets (see
+        :mod:`kedro_nb.notebook.kernel_memory`); returns the hook. Registered once per session,
+        at its first run, so loading the extension stays cheap."""
+        from kedro_nb.hooks import register_hooks
+        from kedro_nb.notebook.kernel_memory import KernelMemory
+
+        if self._memory is None:
+            self._memory = KernelMemory(self.catalog, self.settings)
+        if not session.hook_manager.is_registered(self._memory):
+            register_hooks(session.hook_manager, [self._memory])
+        return self._memory
 
     def remove_injected(self) -> None:
         """Take the injected variables out of the user namespace (``%unload_ext``)."""

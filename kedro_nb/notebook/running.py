@@ -3,7 +3,7 @@
 A :class:`RunRequest` is a checked description of one run (which pipeline, which slice, which
 runner); :func:`run_with_progress` hands it to the session with a progress hook attached;
 :func:`failure_report` turns a failed node into the text the user reads (node, source cell and
-line, error, the line that resumes); :func:`memory_outputs` picks the in-memory results a user may
+line, error, the line that resumes); :func:`run_outputs` picks the results a user may
 want as notebook variables. The session and runner do the work; this module only connects them.
 """
 
@@ -192,16 +192,18 @@ def failure_report(
     return scrub("\n".join(lines)) + "\n  " + resume
 
 
-def memory_outputs(catalog: Any, names: Sequence[str]) -> dict[str, Any]:
-    """The data of those ``names`` that are in-memory datasets still holding data (the runner
-    frees intermediate ones once no node needs them)."""
+def run_outputs(names: list[str], catalogs: list[Any]) -> dict[str, Any]:
+    """The data of each of ``names`` (valid identifiers only), from the first catalog holding
+    it: the kernel's memory first, then the run's catalog (persisted outputs are read back)."""
     found: dict[str, Any] = {}
     for name in names:
-        if not name.isidentifier() or name not in catalog or not catalog.is_ephemeral(name):
+        if not name.isidentifier():
             continue
-        try:
-            if catalog.exists(name):
-                found[name] = catalog.load(name)
-        except Exception:  # released or unreadable: simply not offered
-            continue
+        for catalog in catalogs:
+            try:
+                if name in catalog and catalog.exists(name):
+                    found[name] = catalog.load(name)
+                    break
+            except Exception:  # unreadable here: try the next, else not offered
+                continue
     return found

@@ -111,10 +111,10 @@ def test_lone_notebook_uses_the_embedded_default(kernel: str, tmp_path: Path) ->
     assert errors(nb) == []
     _, _, run, total, load_node, catalog, session = code_cells(nb)
     assert "Run of notebook lone_notebook.ipynb: 2 nodes" in texts(run)
-    assert "now in the notebook namespace: total" in texts(run)
+    assert "now in the notebook namespace: numbers, total" in texts(run)  # every output
     assert texts(total).strip() == "TOTAL 100"
     shown = texts(load_node)  # in its own output too: headless runs drop the proposed cell
-    assert "%load_node total: loaded no inputs into variables.\n  no data yet for: numbers" in shown
+    assert "%load_node total: loaded numbers (list of 4) into variables." in shown  # kept
     assert '    total = sum(numbers) * params["factor"]' in shown
     assert "s3://bucket/x.csv" in result(catalog)["text/html"]
     assert "success" in result(session)["text/html"]
@@ -132,7 +132,7 @@ def test_failing_node_names_the_cell_and_the_resume_line(kernel: str, tmp_path: 
     assert 'ratio = first / params["divisor"]' in report
     assert report.splitlines()[-2:] == [
         "Resume with:",
-        "  %run_pipeline --notebook --params divisor=0 --from-nodes prepare",
+        "  %run_pipeline --notebook --params divisor=0 --from-nodes divide",  # values kept
     ]
     error = next(o for o in code_cells(nb)[-1].outputs if o.output_type == "error")
     assert error.ename == "PipelineRunFailed"
@@ -147,7 +147,9 @@ SALES_NODES = {
         'summary = {"evens": sum(r["even"] for r in enriched), "n": len(enriched)}\n'
         'share = summary["evens"] / params["divisor"]'
     ),
-    "build_report": "report = f\"{summary['evens']} of {summary['n']}, first {enriched[0]}\"",
+    "build_report": (
+        "report = f\"{summary['evens']} of {summary['n']}, first {enriched[0]}, share {share}\""
+    ),
 }
 
 
@@ -272,3 +274,44 @@ def test_staleness_note_only_when_the_saved_file_is_behind(kernel: str, tmp_path
         assert "Note: sales.ipynb has changes not saved yet" in texts(again)
         nbformat.write(nb.nb, path)  # saved: the note goes away
         assert "not saved" not in texts(nb.run(len(nb.nb.cells) - 2))
+
+
+def test_results_stay_in_the_kernel_for_the_next_run(kernel: str, tmp_path: Path) -> None:
+    path = sales_notebook(
+        tmp_path,
+        [
+            "del clean, enriched\n%run_pipeline --notebook --to-outputs enriched --into-namespace",
+            "print('GOT', len(clean), len(enriched))",
+            "catalog['enriched'] = enriched[:3]  # the user's own value feeds the next run",
+            "%run_pipeline --notebook --from-nodes summarise --into-namespace",
+            "print('REPORT', report)",
+            "catalog",
+            "%run_pipeline --notebook --into-namespace",
+            "print('FULL', summary, share)",
+            "%run_pipeline --notebook --params divisor=0",
+            "catalog.release('enriched')\n%run_pipeline --notebook --from-nodes summarise",
+            "%config KedroNb.keep_results = False\n%run_pipeline --notebook --params divisor=0",
+            "catalog",
+        ],
+    )
+    nb = execute(kernel, path)
+    cells = code_cells(nb)[5:]
+    to_outputs, got, _, from_nodes, report, shown, full, full_values, failed, released = cells[:10]
+    off_failed, off_catalog = cells[10:]
+    assert "now in the notebook namespace: clean, enriched" in texts(to_outputs)
+    assert texts(got).strip() == "GOT 10 10"
+    assert "Run of notebook sales.ipynb: 2 nodes" in texts(from_nodes)  # summarise, build_report
+    assert texts(report).strip().startswith("REPORT 2 of 3, first {'value': 0, 'even': True}")
+    listing = result(shown)["text/plain"]
+    assert re.search(r"; 5 in memory, [\d.]+ (B|KB)$", listing.splitlines()[0])
+    assert re.search(r"enriched +MemoryDataset +\(memory, [\d.]+ (B|KB)\) +yes", listing)
+    assert "kept in memory for later runs: clean, enriched, summary, share, report" in texts(full)
+    assert texts(full_values).strip() == "FULL {'evens': 5, 'n': 10} 2.5"
+    assert texts(failed).strip().splitlines()[
+        -1
+    ] == (  # enriched is in memory: only summarise on needs a run
+        "  %run_pipeline --notebook --params divisor=0 --from-nodes summarise"
+    )
+    assert "MissingInputsError" in texts(released) and "['enriched']" in texts(released)
+    assert texts(off_failed).strip().splitlines()[-1].endswith("--from-nodes prepare")  # none kept
+    assert "in memory" not in result(off_catalog)["text/plain"].splitlines()[0]

@@ -104,7 +104,8 @@ def test_load_node_of_a_notebook_cell(lone, shell) -> None:
 
 
 def test_load_node_says_how_to_produce_missing_inputs(lone, shell) -> None:
-    shell.run_line_magic("run_pipeline", "--notebook")  # 'numbers' is freed once 'total' ran
+    shell.run_line_magic("run_pipeline", "--notebook")
+    shell.user_ns["catalog"].release("numbers")  # the kernel kept it; now it is gone
     shell.run_line_magic("load_node", "total")
     header = shell.rl_next_input.splitlines()[:3]
     assert header == [
@@ -130,8 +131,13 @@ def test_failure_in_a_notebook_cell(shell, tmp_path: Path, monkeypatch, capsys) 
         "  in cell 2 (id cell-1) of failing_notebook.ipynb, line 2:",
         '      ratio = first / params["divisor"]',
     ]
-    assert lines[-1] == f"  %run_pipeline --notebook {path.name} --from-nodes prepare"
+    # 'values' is kept in the kernel's memory: resuming needs only the failed node
+    assert lines[-1] == f"  %run_pipeline --notebook {path.name} --from-nodes divide"
     assert "\u2717 divide failed" in capsys.readouterr().out
+    shell.run_line_magic("config", "KedroNb.keep_results = False")  # as a script: nothing kept
+    with pytest.raises(PipelineRunFailed) as caught:
+        shell.run_line_magic("run_pipeline", f"--notebook {path.name}")
+    assert caught.value.report.splitlines()[-1].endswith("--from-nodes prepare")
 
 
 def test_vscode_notebook_variable_locates_the_project(shell, tmp_path: Path, capsys) -> None:

@@ -57,19 +57,35 @@ def parameter_count(catalog: Any) -> int:
     return sum(1 for _ in flatten(parameters)) if isinstance(parameters, dict) else 1
 
 
+def memory_sizes(catalog: Any) -> dict[str, int]:
+    """Bytes held by each in-memory dataset that has data (estimated, nothing copied)."""
+    from kedro_nb.notebook.displays.values import memory_size
+    from kedro_nb.notebook.kernel_memory import in_memory
+
+    sizes = {}
+    for name, dataset in in_memory(catalog).items():
+        peek = getattr(dataset, "peek", None)
+        sizes[name] = memory_size(peek()) if callable(peek) else 0
+    return sizes
+
+
 def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
     """Table rows of the catalog's datasets (parameters left out), and the parameter count."""
+    from kedro_nb.notebook.displays.values import human_bytes
+
     rows = []
+    sizes = memory_sizes(catalog)
     for entry in sorted(catalog.describe_datasets(), key=lambda e: e["name"]):
         name = entry["name"]
         if name.startswith(_PARAMS_PREFIX) or name == _PARAMS_ALL:
             continue
+        memory = f"(memory, {human_bytes(sizes[name])})" if name in sizes else "(memory)"
         rows.append(
             (
                 name,
                 short_type(str(entry.get("type") or "")),
                 short_location(entry.get("filepath") or "")
-                or ("(memory)" if entry.get("ephemeral") else ""),
+                or (memory if entry.get("ephemeral") else ""),
                 yes_no(entry.get("exists")),
                 yes_no(bool(entry.get("versioned"))),
             )
@@ -78,8 +94,13 @@ def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
 
 
 def _caption(catalog: Any, rows: list[tuple[str, ...]], n_params: int) -> str:
+    from kedro_nb.notebook.displays.values import human_bytes
+
     plural = "s" if n_params != 1 else ""
     extra = f"; {n_params} parameter{plural}, see params" if n_params else "; no parameters"
+    sizes = memory_sizes(catalog)
+    if sizes:
+        extra += f"; {len(sizes)} in memory, {human_bytes(sum(sizes.values()))}"
     runtime = getattr(catalog, "default_runtime_patterns", {})  # the catch-all, not declared
     patterns = [p for p in getattr(catalog, "list_patterns", list)() if p not in runtime]
     if patterns:

@@ -20,6 +20,8 @@ class RunSummary:
     saved: Sequence[str]
     injected: Sequence[str] = field(default_factory=list)
     skipped: Sequence[str] = field(default_factory=list)
+    #: outputs of the run the kernel keeps in memory for later runs
+    kept: Sequence[str] = field(default_factory=list)
     #: the run's id as recorded (``session.runs()``, ``kedro-nb runs``), in full
     run_id: str = ""
 
@@ -41,6 +43,11 @@ class RunSummary:
             lines.insert(0, f"run id: {self.run_id}")
         if self.skipped:
             lines.append(f"skipped, outputs already exist: {', '.join(self.skipped)}")
+        if self.kept:
+            lines.append(
+                f"kept in memory for later runs: {', '.join(self.kept)} "
+                "(catalog.release(name) frees one)"
+            )
         if self.injected:
             lines.append(f"now in the notebook namespace: {', '.join(self.injected)}")
         return lines

@@ -17,7 +17,6 @@ from kedro_nb.cli.options import magic_options, slice_options
 from kedro_nb.notebook.errors import PipelineRunFailed
 from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import (
-    CATALOG_VAR,
     DEFAULT_PIPELINE,
     PIPELINES_VAR,
     RUN_PIPELINE_MAGIC,
@@ -61,7 +60,7 @@ class RunMagics(KedroNbMagics):
     @argument(
         "--into-namespace",
         action="store_true",
-        help="afterwards, put the in-memory outputs in the notebook namespace",
+        help="afterwards, put every output of the run in the notebook namespace",
     )
     @line_magic(M)
     def run_pipeline(self, line: str) -> None:
@@ -85,6 +84,7 @@ class RunMagics(KedroNbMagics):
             raise UsageError(f"%{M}: another run is still in progress; wait for it to finish.")
         handed_to_thread = False
         try:
+            self.project.share_memory(session)  # the kernel's catalog keeps what runs make
             handle = None
             if getattr(self.shell, "kernel", None) is not None:  # Jupyter: one live display
                 handle = LiveDisplay()  # shown when the first node starts
@@ -254,15 +254,21 @@ class RunMagics(KedroNbMagics):
         into_namespace: bool,
     ) -> None:
         from kedro_nb.notebook.displays.run_summary import RunSummary
-        from kedro_nb.notebook.running import memory_outputs
+        from kedro_nb.notebook.kernel_memory import in_memory
+        from kedro_nb.notebook.running import run_outputs
 
+        memory = self.project.share_memory(session)
+        ran = [node for node in ran_nodes(request, session) if node.name in record.node_timings]
+        outputs = [name for node in ran for name in node.outputs]
         injected: list[str] = []
-        self.shell.push({CATALOG_VAR: session.catalog})  # the run's catalog holds its outputs
-        if into_namespace:
-            names = [name for node in ran_nodes(request, session) for name in node.outputs]
-            values = memory_outputs(session.catalog, names)
+        if into_namespace:  # every output of the run: kept in memory, else read back
+            values = run_outputs(outputs, [self.project.catalog, session.catalog])
             self.shell.push(values)
             injected = list(values)
+        kept = in_memory(self.project.catalog) if memory.keeps else {}
+        if not memory.keeps:  # keep nothing: free what the run's catalog still holds
+            for name in in_memory(session.catalog):
+                session.catalog.release(name)
         result = getattr(session, "last_result", None)  # the runner's result: what was skipped
         summary = RunSummary(
             request.title,
@@ -271,6 +277,7 @@ class RunMagics(KedroNbMagics):
             injected,
             list(getattr(result, "skipped", [])) if request.only_missing_outputs else [],
             run_id=str(record.run_id),
+            kept=[name for name in outputs if name in kept],
         )
         bundle = {"text/html": summary.html(), "text/plain": summary.text()}
         if handle is not None:
@@ -320,8 +327,8 @@ class RunMagics(KedroNbMagics):
 
 
 def ran_nodes(request: RunRequest, session: Any) -> list[Any]:
-    """The nodes of the pipeline the request ran (before slicing: unrun outputs are skipped by
-    :func:`memory_outputs` since they hold no data)."""
+    """The nodes of the pipeline the request ran, before slicing (the caller keeps those that
+    completed)."""
     if request.pipeline is not None:
         return list(request.pipeline.nodes)
     return list(session.pipelines[request.pipeline_name or DEFAULT_PIPELINE].nodes)
