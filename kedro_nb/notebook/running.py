@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
