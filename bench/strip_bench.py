@@ -13,7 +13,9 @@ Two corpora (bench/strip_corpus.py builds them): ``real``, 583 small real notebo
     in CPU time (user + system, as the kernel counts the child) and in wall time;
 (c) every notebook kedro-nb wrote is compared with what Jupyter's ``nbformat.writes`` gives for
     the stripped notebook (the library the layout code stands in for), and, with ``--golden FILE``,
-    with the digests of an earlier run (written to FILE when it does not exist yet).
+    with the digests of an earlier run (written to FILE when it does not exist yet);
+(d) the layout writer against the ``json.dumps(indent=1)`` it stands in for, and (in (b)) the argv
+    reader against argparse: what each hand-written stand-in saves.
 
 Run: ``.venv/bin/python bench/strip_bench.py [--runs N] [--corpus real|outputs] [--golden F]``
 (install the peers first: ``.venv/bin/pip install -e ".[bench]"``). Tools' defaults differ a
@@ -66,29 +68,39 @@ def _spread(values: list[float], scale: float = 1.0, digits: int = 3) -> str:
 
 
 def one_process(corpus: Path, runs: int, skip: frozenset[str] = frozenset()) -> dict:
-    """{tool: (wall times, exit code, folder of its last run)}, tools taking turns per run."""
+    """{tool: (wall times, CPU times, exit code, folder of its last run)}, tools taking turns."""
     keep = Path(tempfile.mkdtemp(prefix="strip-bench-"))
-    results: dict[str, tuple[list[float], int, Path]] = {name: ([], 0, keep) for name in TOOLS}
+    results: dict[str, tuple[list[float], list[float], int, Path]] = {
+        name: ([], [], 0, keep) for name in TOOLS
+    }
     for attempt in range(runs):
         for name, argv in TOOLS.items():
             work = keep / f"{name.replace(' ', '_')}-{attempt}"
             shutil.copytree(corpus, work)
             files = sorted(str(p) for p in work.iterdir() if p.name not in skip)
-            wall, _, code = _spawn([*argv, *files])
-            times, _, last = results[name]
+            wall, cpu, code = _spawn([*argv, *files])
+            walls, cpus, _, last = results[name]
             if attempt:
                 shutil.rmtree(last)
-            times.append(wall)
-            results[name] = (times, code, work)
+            walls.append(wall)
+            cpus.append(cpu)
+            results[name] = (walls, cpus, code, work)
     return results
 
 
 def _table(results: dict, size: float) -> None:
     ours = statistics.median(results["kedro-nb strip"][0])
-    print(f"{'tool':<17}{'seconds: median (min-max)':>28}{'MB/s':>7}{'vs kedro-nb':>13}  exit")
-    for name, (times, code, _) in results.items():
-        med = statistics.median(times)
-        print(f"{name:<17}{_spread(times):>28}{size / 1e6 / med:>7.0f}{med / ours:>12.2f}x  {code}")
+    ours_cpu = statistics.median(results["kedro-nb strip"][1])
+    print(
+        f"{'tool':<17}{'wall s: median (min-max)':>26}{'MB/s':>6}{'vs kedro-nb':>12}"
+        f"{'CPU s: median (min-max)':>26}{'vs kedro-nb':>12}  exit"
+    )
+    for name, (walls, cpus, code, _) in results.items():
+        med, cpu = statistics.median(walls), statistics.median(cpus)
+        print(
+            f"{name:<17}{_spread(walls):>26}{size / 1e6 / med:>6.0f}{med / ours:>11.2f}x"
+            f"{_spread(cpus):>26}{cpu / ours_cpu:>11.2f}x  {code}"
+        )
 
 
 def per_file(corpus: Path, runs: int) -> dict[str, tuple[list[float], list[float], list[float]]]:
@@ -102,6 +114,11 @@ def per_file(corpus: Path, runs: int) -> dict[str, tuple[list[float], list[float
     modes = {
         "--stdin (clean filter)": lambda p: ([KEDRO_NB, "strip", "--stdin"], p),
         "--textconv (git diff)": lambda p: ([KEDRO_NB, "strip", "--textconv", str(p)], None),
+        # "--" makes the argv reader decline: what every run would cost without it (argparse)
+        "--textconv via argparse": lambda p: (
+            [KEDRO_NB, "strip", "--textconv", "--", str(p)],
+            None,
+        ),
         "in place (pre-commit)": lambda p: ([KEDRO_NB, "strip", str(_copy(p, work))], None),
         "nbstripout-fast, in place": lambda p: (
             [str(BIN / "nbstripout-fast"), "-i", str(_copy(p, work))],
@@ -129,6 +146,36 @@ def _copy(path: Path, folder: Path) -> Path:
     target = folder / path.name
     shutil.copyfile(path, target)
     return target
+
+
+def writer_vs_json(corpus: Path, runs: int = 7) -> tuple[list[float], list[float]]:
+    """Seconds to lay out every stripped notebook of ``corpus``: the layout writer, json.dumps.
+
+    The writer (``strip/_layout.py``) stands in for ``json.dumps(indent=1)``, which runs the
+    pure-Python encoder (the C one has no indent); tests/strip/test_properties.py holds the two
+    to the same text on any JSON value. Best of ``runs``, each timed in this process.
+    """
+    from kedro_nb.strip import StripError, strip_notebook
+    from kedro_nb.strip._layout import dumps
+
+    notebooks = []
+    for path in sorted(corpus.iterdir()):
+        try:
+            notebooks.append(strip_notebook(json.loads(path.read_bytes())))
+        except StripError:
+            continue
+    layout = {"sort_keys": True, "indent": 1, "ensure_ascii": False, "separators": (",", ": ")}
+    ours, theirs = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for nb in notebooks:
+            dumps(nb)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for nb in notebooks:
+            json.dumps(nb, **layout)
+        theirs.append(time.perf_counter() - start)
+    return ours, theirs
 
 
 def refused(corpus: Path) -> frozenset[str]:
@@ -203,16 +250,21 @@ def main() -> None:
         skip = refused(corpus)
         if skip:
             rest = one_process(corpus, args.runs, skip)
-            for _, _, work in rest.values():
+            for *_, work in rest.values():
                 shutil.rmtree(work.parent, ignore_errors=True)
             print(f"(a') without the {len(skip)} notebook(s) kedro-nb refuses ({', '.join(skip)})")
             _table(rest, sum(p.stat().st_size for p in files if p.name not in skip))
-        same, total = verify(corpus, whole["kedro-nb strip"][2])
+        same, total = verify(corpus, whole["kedro-nb strip"][3])
         print(f"(c) {same}/{total} files byte-identical to nbformat.writes of the result")
         if args.golden:
-            print(f"(c) {golden(whole['kedro-nb strip'][2], args.golden, name)}")
-        for _, _, work in whole.values():
+            print(f"(c) {golden(whole['kedro-nb strip'][3], args.golden, name)}")
+        for *_, work in whole.values():
             shutil.rmtree(work.parent, ignore_errors=True)
+        ours, theirs = writer_vs_json(corpus)
+        print(
+            f"(d) laying out the stripped notebooks, in process: the layout writer "
+            f"{_spread(ours, 1000, 1)} ms, json.dumps(indent=1) {_spread(theirs, 1000, 1)} ms"
+        )
     if not args.skip_per_file:
         print(
             f"\n(b) one process per notebook of the real corpus, {args.pairs} pairs with "

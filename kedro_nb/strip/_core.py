@@ -133,7 +133,14 @@ class StripOptions:
 
 
 def _close(name: str, names: Iterable[str]) -> list[str]:
-    import difflib  # only on the error path: the git filter starts a process per file
+    """The closest of ``names`` to ``name`` (at most one), for a "did you mean" hint.
+
+    A copy of the project's shared did-you-mean helper, kept here on purpose: strip stands apart
+    from the other packages (it imports no other kedro_nb package but the notebook reader, so the
+    git filter, started once per file, loads nothing else), and difflib is imported only on this
+    error path.
+    """
+    import difflib
 
     return difflib.get_close_matches(name, list(names), n=1)
 

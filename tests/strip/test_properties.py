@@ -6,7 +6,7 @@ import json
 import math
 
 import nbformat
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kedro_nb.strip import StripError, strip_bytes, strip_notebook
@@ -156,7 +156,14 @@ def test_result_validates_and_is_byte_identical_to_a_jupyter_save(nb, layout):
         max_leaves=25,
     )
 )
+@example(float("nan"))
+@example([float("inf"), float("-inf"), -0.0, 1e-05, 1e16, 5e-324])
+@example({"big": 2**70, "neg": -(2**70), "true": True, "none": None})
+@example({"\x7f": '\u2028\u2029\x00\x1f\t\n\r\b\f"\\/', "é": ["ü", "\ud800"]})
+@example({"": [[], {}, [[]], {"": {}}], "b": ["line\n", "", "x"]})
 def test_writer_matches_json_dumps_for_any_json_value(value):
+    """The layout writer stands in for json.dumps(indent=1) (five times slower, see
+    bench/strip_bench.py part d): on any JSON value it must write exactly what json.dumps writes."""
     expected = json.dumps(
         value, sort_keys=True, indent=1, ensure_ascii=False, separators=(",", ": ")
     )
