@@ -16,9 +16,10 @@ class MissingConfigError(ConfigError):
     patterns (callers may treat that key as empty)."""
 
 
-class ConfigSourceError(ConfigError):
+class ConfigSourceError(MissingConfigError):
     """Raised when ``conf_source`` or an explicitly requested environment folder does not
-    exist (never treated as empty: the run would silently use the wrong configuration)."""
+    exist. A ``MissingConfigError`` (Kedro raises ``MissingConfigException`` there), but
+    never treated as empty: the run would silently use the wrong configuration."""
 
 
 class ConfigSyntaxError(ConfigError):

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from kedro_nb.config.abstract import AbstractConfigLoader
 from kedro_nb.config.errors import (
     ConfigError,
     ConfigInterpolationError,
@@ -58,32 +59,47 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
     ``"credentials"``, ``"globals"`` or any key of ``config_patterns``) to its merged, resolved
     dict. Each key is read on first access and cached; ``loader[key] = value`` overrides one.
 
+    The signature is Kedro's ``OmegaConfigLoader``'s. As there, a loader built with only
+    ``conf_source`` reads that folder itself (a flat ``conf/`` with ``catalog.yml`` directly
+    in it); a project's session passes ``base_env="base"`` and ``default_run_env="local"``
+    (the settings' ``CONFIG_LOADER_ARGS``, Kedro's defaults).
+
     Args:
         conf_source: the configuration folder (``<project>/conf``).
         env: environment folder laid over ``base_env``; ``None`` means ``default_run_env``.
-        base_env: the folder read first; ``None`` or equal to ``env`` reads only one folder.
         runtime_params: values for ``${runtime_params:...}``, also merged into ``parameters``.
-        default_run_env: environment used when ``env`` is None (Kedro's ``local``).
         config_patterns: extra or replaced patterns, e.g. ``{"spark": ["spark*"]}``.
-        merge_strategy: per key, ``"destructive"`` (default) or ``"soft"``.
+        base_env: the folder read first; ``None``/``""`` reads ``conf_source`` itself.
+        default_run_env: environment used when ``env`` is None (none when ``None``/``""``).
         custom_resolvers: OmegaConf resolvers to register, ``{"name": callable}``.
+        merge_strategy: per key, ``"destructive"`` (default) or ``"soft"``.
+        ignore_hidden: accepted for Kedro compatibility; hidden files and folders are always
+            skipped.
+        restrict_runtime_params_type_selection: accepted for Kedro compatibility.
+
+    Attributes:
+        env: the environment as given (None when not given, as in Kedro); :attr:`run_env`
+            is the folder actually laid over the base.
     """
 
     def __init__(
         self,
         conf_source: str | Path,
         env: str | None = None,
-        base_env: str | None = "base",
         runtime_params: Mapping[str, Any] | None = None,
         *,
-        default_run_env: str = "local",
         config_patterns: Mapping[str, list[str]] | None = None,
-        merge_strategy: Mapping[str, str] | None = None,
+        base_env: str | None = None,
+        default_run_env: str | None = None,
         custom_resolvers: Mapping[str, Callable[..., Any]] | None = None,
+        merge_strategy: Mapping[str, str] | None = None,
+        ignore_hidden: bool = True,
+        restrict_runtime_params_type_selection: bool = False,
     ) -> None:
         self.conf_source = Path(conf_source).expanduser().resolve()
-        self.base_env = base_env or None
-        self.env = env or default_run_env or None
+        self.base_env = base_env or ""
+        self.default_run_env = default_run_env or ""
+        self.env = env
         self.runtime_params: dict[str, Any] = nest_dotted(runtime_params or {})
         self.config_patterns = {**DEFAULT_CONFIG_PATTERNS, **dict(config_patterns or {})}
         self.merge_strategy = dict(merge_strategy or {})
@@ -93,10 +109,9 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                     f"Unknown merge strategy {strategy!r} for {key!r}; expected one of "
                     f"{list(_MERGE_STRATEGIES)} (in CONFIG_LOADER_ARGS['merge_strategy'])."
                 )
-        #: whether ``env`` was given (Kedro's hooks see ``env=None`` otherwise)
-        self.env_given = env is not None
         self._standalone = False
         self._cache: dict[str, dict[str, Any]] = {}
+        self._assigned: set[str] = set()
         self._globals: dict[str, Any] | None = None
         if custom_resolvers:
             from omegaconf import OmegaConf
@@ -112,8 +127,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         """A loader reading ``catalog*.yml``, ``parameters*.yml``, ``credentials*.yml`` and
         ``globals.yml`` directly inside ``folder`` (no environments, no recursive scan): the
         configuration of a notebook that lives outside any project."""
-        loader = cls(folder, env=None, base_env=None, runtime_params=runtime_params)
-        loader.env = None
+        loader = cls(folder, runtime_params=runtime_params)
         loader._standalone = True
         loader.config_patterns = {key: list(p) for key, p in STANDALONE_PATTERNS.items()}
         return loader
@@ -133,9 +147,16 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
             self._cache[key] = self._load(key)
         return self._cache[key]
 
+    @property
+    def run_env(self) -> str | None:
+        """The environment folder laid over the base: ``env``, else ``default_run_env``
+        (None when neither is set)."""
+        return self.env or self.default_run_env or None
+
     def __setitem__(self, key: str, value: dict[str, Any]) -> None:
         """Replace a key's configuration (e.g. a notebook edits ``parameters`` in place)."""
         self._cache[key] = value
+        self._assigned.add(key)
         if key == "globals":
             self._globals = value
 
@@ -146,26 +167,39 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         return len(self.config_patterns)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.config_patterns or key in self._cache
+        """Whether ``key`` was set by assignment (``loader[key] = ...``), as Kedro's loader
+        answers: ``"catalog" in loader`` is False until then, loaded or not. Use
+        ``key in loader.config_patterns`` to ask whether a key can be read."""
+        return key in self._assigned
 
     def get(self, key: str, default: Any = None) -> Any:
-        """``loader[key]``, or ``default`` when the key has no patterns or no files."""
+        """``loader[key]``, or ``default`` when the key has no patterns or no files (a
+        missing configuration folder or environment still raises)."""
         try:
             return self[key]
+        except ConfigSourceError:
+            raise
         except (KeyError, MissingConfigError):
             return default
 
     def __repr__(self) -> str:
-        mode = "standalone" if self._standalone else f"base_env={self.base_env!r}, env={self.env!r}"
+        mode = (
+            "standalone"
+            if self._standalone
+            else f"base_env={self.base_env!r}, env={self.run_env!r}"
+        )
         return f"ConfigLoader(conf_source='{self.conf_source}', {mode})"
 
     # -- reading ----------------------------------------------------------------------------
     def env_folders(self) -> list[Path]:
         """The folders read, in order of precedence (lowest first)."""
+        base = self.conf_source / self.base_env if self.base_env else self.conf_source
         if self._standalone:
-            return [self.conf_source]
-        envs = [self.base_env, self.env if self.env != self.base_env else None]
-        return [self.conf_source / env for env in envs if env]
+            return [base]
+        run_env = self.run_env
+        if not run_env or run_env == self.base_env:
+            return [base]
+        return [base, self.conf_source / run_env]
 
     def sources(self, key: str) -> list[Path]:
         """The files that make up ``key``, base first (for display and debugging)."""
@@ -186,7 +220,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         for folder in self.env_folders():
             if folder.is_dir():
                 folders.append(folder)
-            elif self.env_given and folder.name == self.env:
+            elif self.env is not None and folder.name == self.env:
                 present = sorted(p.name for p in self.conf_source.iterdir() if p.is_dir())
                 import difflib  # error path only
 
@@ -342,6 +376,9 @@ def _select(source: dict[str, Any], name: str, default: Any, missing: str) -> An
     if default is not _NO_DEFAULT:
         return default
     raise ConfigInterpolationError(missing)
+
+
+AbstractConfigLoader.register(ConfigLoader)
 
 
 def _register(name: str, resolver: Callable[..., Any]) -> None:

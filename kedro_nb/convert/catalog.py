@@ -56,12 +56,16 @@ def check_catalog_config(conf_source: Path, *, standalone: bool) -> None:
     key = (conf_source, standalone, *((f, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
     if key in _CHECKED or not files:
         return
-    from kedro_nb.config import ConfigError, ConfigLoader, MissingConfigError
+    from kedro_nb.config import ConfigError, ConfigLoader, ConfigSourceError, MissingConfigError
     from kedro_nb.io import DatasetError
     from kedro_nb.io.builder import check_entry
     from kedro_nb.io.registry import resolve_type
 
-    loader = ConfigLoader.standalone(conf_source) if standalone else ConfigLoader(conf_source)
+    loader = (
+        ConfigLoader.standalone(conf_source)
+        if standalone
+        else ConfigLoader(conf_source, base_env="base", default_run_env="local")
+    )
     try:
         entries = loader["catalog"]
         for name, config in entries.items():
@@ -69,6 +73,8 @@ def check_catalog_config(conf_source: Path, *, standalone: bool) -> None:
                 continue
             check_entry(str(name), config)
             resolve_type(config["type"], entry=str(name))
+    except ConfigSourceError as exc:
+        raise CatalogConfigurationError(str(exc)) from exc
     except MissingConfigError:
         return
     except (ConfigError, DatasetError) as exc:

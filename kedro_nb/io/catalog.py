@@ -28,10 +28,33 @@ from kedro_nb.io.registry import resolve_type
 from kedro_nb.io.versioning import Version, generate_timestamp
 from kedro_nb.io.views import CatalogViews
 
-__all__ = ["PARAMS_PREFIX", "DataCatalog", "SharedMemoryDataCatalog", "is_parameter"]
+__all__ = [
+    "PARAMS_PREFIX",
+    "DataCatalog",
+    "SharedMemoryDataCatalog",
+    "is_parameter",
+    "parameter_entries",
+]
 
 PARAMS_PREFIX = "params:"
 _logger = logging.getLogger(__name__)
+
+
+def parameter_entries(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The catalog entries of ``parameters``: ``"parameters"`` (the whole dict) and
+    ``params:<key>`` for every key, nested keys joined with dots (``params:model.alpha``);
+    what Kedro's ``after_catalog_created`` hook receives as ``parameters``."""
+    entries: dict[str, Any] = {"parameters": parameters}
+
+    def walk(prefix: str, value: Any) -> None:
+        entries[f"{PARAMS_PREFIX}{prefix}"] = value
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}", item)
+
+    for key, value in parameters.items():
+        walk(str(key), value)
+    return entries
 
 
 def is_parameter(name: str) -> bool:
@@ -179,16 +202,8 @@ class DataCatalog(CatalogViews):
     def add_parameters(self, parameters: dict[str, Any]) -> None:
         """Register ``parameters`` (the whole dict) and ``params:<key>`` for every key,
         nested keys joined with dots (``params:model.alpha``), as Kedro's session does."""
-        self["parameters"] = parameters
-
-        def walk(prefix: str, value: Any) -> None:
-            self[f"{PARAMS_PREFIX}{prefix}"] = value
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    walk(f"{prefix}.{key}", item)
-
-        for key, value in parameters.items():
-            walk(str(key), value)
+        for name, value in parameter_entries(parameters).items():
+            self[name] = value
 
     def to_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str | None], str | None]:
         """``(catalog, credentials, load_versions, save_version)`` that ``from_config`` turns

@@ -47,6 +47,7 @@ _SHIM_MODULES: dict[str, dict[str, str]] = {
     "kedro.config": {
         "OmegaConfigLoader": "kedro_nb.config:ConfigLoader",
         "MissingConfigException": "kedro_nb.config:MissingConfigError",
+        "AbstractConfigLoader": "kedro_nb.config:AbstractConfigLoader",
     },
     "kedro.framework": {},
     "kedro.framework.project": {"find_pipelines": "kedro_nb.project.registry:find_pipelines"},

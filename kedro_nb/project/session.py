@@ -167,26 +167,30 @@ class KedroNbSession:
     @property
     def env(self) -> str | None:
         """The configuration environment laid over base (None in embedded mode)."""
-        return self.config_loader.env
+        return self.config_loader.run_env
 
     @property
     def params(self) -> dict[str, Any]:
         """Resolved parameters (runtime params merged in); empty when no parameters file."""
-        from kedro_nb.config import MissingConfigError
+        found = self._config_or_none("parameters")
+        return dict(self.config_loader.runtime_params) if found is None else found
+
+    def _config_or_none(self, key: str) -> dict[str, Any] | None:
+        """``config_loader[key]``, or None when no file holds that key. A missing
+        configuration folder or environment is an error, never an empty key."""
+        from kedro_nb.config import ConfigSourceError, MissingConfigError
 
         try:
-            return self.config_loader["parameters"]
+            return self.config_loader[key]
+        except ConfigSourceError:
+            raise
         except MissingConfigError:
-            return dict(self.config_loader.runtime_params)
+            return None
 
     def _credentials(self) -> dict[str, Any]:
-        from kedro_nb.config import MissingConfigError
         from kedro_nb.io import secret_values
 
-        try:
-            credentials = self.config_loader["credentials"]
-        except MissingConfigError:
-            credentials = {}
+        credentials = self._config_or_none("credentials") or {}
         self._secrets = secret_values(credentials)
         register_secrets(self._secrets)
         return credentials
@@ -214,21 +218,19 @@ class KedroNbSession:
         """A fresh catalog from configuration: datasets (relative paths made absolute under
         the project root), credentials, ``parameters`` and ``params:<key>`` for every nested
         key. Calls the ``after_catalog_created`` hook."""
-        from kedro_nb.config import MissingConfigError
+        from kedro_nb.io.catalog import parameter_entries
 
         catalog_class = self.settings.data_catalog_class
         if catalog_class is None:
             from kedro_nb.io import DataCatalog as catalog_class
-        try:
-            conf_catalog = absolute_paths(self.project_path, self.config_loader["catalog"])
-        except MissingConfigError:
-            conf_catalog = {}
+        conf_catalog = absolute_paths(self.project_path, self._config_or_none("catalog") or {})
         credentials = self._credentials()
         catalog = catalog_class.from_config(
             conf_catalog, credentials, load_versions=load_versions, save_version=save_version
         )
-        parameters = self.params
-        catalog.add_parameters(parameters)
+        parameters = parameter_entries(self.params)  # what Kedro's hook gets as parameters
+        for name, value in parameters.items():
+            catalog[name] = value
         catalog.missing_hint = self._data_file_hint()
         self.hook_manager.hook.after_catalog_created(
             catalog=catalog,
@@ -420,7 +422,7 @@ class KedroNbSession:
         return {
             "run_id": record.run_id,
             "project_path": self.project_path.as_posix(),
-            "env": self.config_loader.env if self.config_loader.env_given else None,
+            "env": self.config_loader.env,
             "kedro_version": f"kedro-nb {__version__}",
             **{key: slicing.get(key) for key in keys},
             "load_versions": load_versions,

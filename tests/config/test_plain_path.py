@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from config_helpers import write
+from config_helpers import PROJECT_ARGS, write
 from omegaconf import OmegaConf
 
 from kedro_nb.config import ConfigLoader, ConfigSyntaxError, DuplicateConfigKeyError
@@ -46,13 +46,13 @@ def load_all(loader: ConfigLoader) -> dict[str, str]:
 
 def both_ways(conf: Path, monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> None:
     """Load every key plainly, then through OmegaConf, and require identical results."""
-    plain_loader = ConfigLoader(conf, **kwargs)  # type: ignore[arg-type]
+    plain_loader = ConfigLoader(conf, **PROJECT_ARGS, **kwargs)  # type: ignore[arg-type]
     for key in KEYS:
         assert plain_loader._load_plain(key) is not None, f"{key} did not take the plain path"
     plain = load_all(plain_loader)
     with monkeypatch.context() as patch:
         patch.setenv("OMEGACONF_MAX_YAML_EXPANDED_NODES", "100000")
-        omega_loader = ConfigLoader(conf, **kwargs)  # type: ignore[arg-type]
+        omega_loader = ConfigLoader(conf, **PROJECT_ARGS, **kwargs)  # type: ignore[arg-type]
         assert omega_loader._load_plain("parameters") is None
         omega = load_all(omega_loader)
     assert plain == omega
@@ -206,21 +206,21 @@ def test_plain_documents_take_the_plain_path(tmp_path: Path) -> None:
 def test_bad_files_raise_omegaconf_paths_errors(tmp_path: Path, text: str, message: str) -> None:
     write(tmp_path, "conf/base/parameters.yml", text)
     with pytest.raises(ConfigSyntaxError, match=message):
-        ConfigLoader(tmp_path / "conf")["parameters"]
+        ConfigLoader(tmp_path / "conf", **PROJECT_ARGS)["parameters"]
 
 
 def test_duplicates_across_files_are_still_an_error(conf: Path) -> None:
     write(conf, "base/parameters/again.yml", "model_options:\n  random_state: 4\n")
     with pytest.raises(DuplicateConfigKeyError, match=r"model_options\.random_state"):
-        ConfigLoader(conf)["parameters"]
+        ConfigLoader(conf, **PROJECT_ARGS)["parameters"]
     write(conf, "base/catalog_more.yml", "model: {type: MemoryDataset}\n")
     with pytest.raises(DuplicateConfigKeyError, match="'model'"):
-        ConfigLoader(conf)["catalog"]
+        ConfigLoader(conf, **PROJECT_ARGS)["catalog"]
 
 
 def test_interpolation_anywhere_takes_the_omegaconf_path(conf: Path) -> None:
     write(conf, "local/parameters.yml", "bucket: ${globals:bucket}\n")
-    loader = ConfigLoader(conf, runtime_params={"run": "${globals:folders.raw}"})
+    loader = ConfigLoader(conf, **PROJECT_ARGS, runtime_params={"run": "${globals:folders.raw}"})
     assert loader._load_plain("parameters") is None
     params = loader["parameters"]
     assert params["bucket"] == "data" and params["run"] == "01_raw"
@@ -230,7 +230,8 @@ def test_interpolation_anywhere_takes_the_omegaconf_path(conf: Path) -> None:
 def test_plain_configuration_never_imports_omegaconf(conf: Path) -> None:
     code = (
         "import sys\nfrom kedro_nb.config import ConfigLoader\n"
-        f"loader = ConfigLoader({str(conf)!r}, runtime_params={{'seed': 3}})\n"
+        f"loader = ConfigLoader({str(conf)!r}, runtime_params={{'seed': 3}}, "
+        "base_env='base', default_run_env='local')\n"
         "[loader[key] for key in ('catalog', 'parameters', 'credentials', 'globals')]\n"
         "print('omegaconf' in sys.modules)\n"
     )
