@@ -33,8 +33,9 @@ def add_target_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         choices=sorted(TARGETS),
-        default="kedro_nb",
-        help="import nodes from kedro_nb.pipeline (default) or kedro.pipeline",
+        default=None,
+        help="import nodes from kedro_nb.pipeline or kedro.pipeline (default: what the "
+        "project recorded for the notebook at its first conversion, else kedro_nb)",
     )
 
 
@@ -66,6 +67,12 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
         help="write nothing; exit 1 with a unified diff if sources are stale",
     )
     parser.add_argument(
+        "--accept-catalog",
+        action="store_true",
+        help="add the proposed catalog entries to catalog_<pipeline>.yml, where runs read them "
+        "(by default they go to proposed_catalog_<pipeline>.yml, which runs do not read)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="overwrite generated files even if they were edited by hand (the edits are lost)",
@@ -78,10 +85,11 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
     for notebook in args.notebooks:
         try:
             if args.check:
-                diff = drift(plan_conversion(notebook, with_catalog=False, **options))
+                planned = plan_conversion(notebook, with_catalog=False, **options)
+                diff = drift(planned)
                 if diff:
                     sys.stdout.write(diff)
-                    hint = f"run `kedro-nb convert {notebook}`"
+                    hint = f"run `{planned.command('convert')}`"
                     print(f"{notebook}: generated sources are stale; {hint}", file=sys.stderr)
                     status = max(status, EXIT_FAILED)
                 continue
@@ -106,7 +114,13 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                     )
                     status = max(status, EXIT_FAILED)
                     continue
-            conversion = convert_notebook(notebook, values=values, force=args.force, **options)
+            conversion = convert_notebook(
+                notebook,
+                values=values,
+                force=args.force,
+                accept_catalog=args.accept_catalog,
+                **options,
+            )
         except ConvertError as exc:
             status = max(status, report_error("convert", exc))
             continue
@@ -123,5 +137,13 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                 f"{conversion.package_dir(name)}"
             )
         for path in conversion.catalogs:
-            print(f"{notebook}: catalog entries -> {path}")
+            if path.name.startswith("catalog"):
+                print(f"{notebook}: catalog entries accepted -> {path}")
+                continue
+            accepted = path.name.removeprefix("proposed_")
+            print(
+                f"{notebook}: catalog entries proposed -> {path} (runs do not read it: accept "
+                f"with `{conversion.command('convert', '--accept-catalog')}` or rename it to "
+                f"{accepted})"
+            )
     return status

@@ -1,9 +1,12 @@
 """Which datasets the catalog declares, and the entries a conversion proposes for its outputs.
 
 Only dataset *names* matter to the analysis, so the YAML files are read directly (no credentials,
-no interpolation). Proposals are appended as text to ``catalog_<pipeline>.yml``, so a user's
-comments and entries in that file survive; an entry that exists with other content is a
-:class:`~kedro_nb.convert.errors.CatalogConflictError`, never silently replaced.
+no interpolation). Proposals go to ``proposed_catalog_<pipeline>.yml``, a name no catalog pattern
+matches, so a proposal never changes how the pipeline runs until the user accepts it (``kedro-nb
+convert --accept-catalog``, or renaming the file). Entries are appended as text, so comments and
+entries already in a file survive; an entry that exists with other content is a
+:class:`~kedro_nb.convert.errors.CatalogConflictError`, never silently replaced; a name any
+catalog file declares is never proposed.
 """
 
 from __future__ import annotations
@@ -140,6 +143,44 @@ def dataset_entry(name: str, value: Any = None, *, folder: str = "data") -> dict
     if is_frame:
         return {"type": "pandas.ParquetDataset", "filepath": f"{folder}/{name}.parquet"}
     return {"type": "pickle.PickleDataset", "filepath": f"{folder}/{name}.pkl"}
+
+
+def proposal_file(pipeline: str) -> str:
+    """The file name of a pipeline's proposed entries (``catalog*`` patterns never match it)."""
+    return f"proposed_catalog_{pipeline}.yml"
+
+
+def propose_entries(
+    path: Path,
+    proposals: Mapping[str, dict[str, Any]],
+    *,
+    declared: DeclaredDatasets,
+    informed: Iterable[str] = (),
+) -> str | None:
+    """The new text of proposal file ``path``: ``proposals`` not ``declared`` elsewhere added,
+    and earlier proposals that a catalog file now declares dropped (None: nothing changes)."""
+    existing = _read(path) if path.is_file() else {}
+    stale = [name for name in existing if name in declared]
+    if stale:
+        kept = {k: v for k, v in existing.items() if k not in declared}
+        fresh = {k: v for k, v in proposals.items() if k not in declared and k not in kept}
+        entries = {**kept, **fresh}
+        return yaml.safe_dump(entries, sort_keys=False, default_flow_style=False) if entries else ""
+    skip = [name for name in proposals if name in declared]
+    return merge_entries(path, proposals, skip=skip, informed=informed)
+
+
+def accept_entries(proposal: str, accepted: Path, declared: DeclaredDatasets) -> str | None:
+    """The new text of ``accepted`` (``catalog_<pipeline>.yml``) taking the entries of
+    ``proposal`` text that no catalog file declares yet (None: nothing to add). When the file
+    does not exist yet and every entry is new, the proposal's text is kept as written."""
+    entries = yaml.load(proposal, Loader=_LOADER) or {} if proposal.strip() else {}
+    new = {k: v for k, v in entries.items() if str(k) not in declared}
+    if not new:
+        return None
+    if not accepted.is_file() and len(new) == len(entries):
+        return proposal
+    return merge_entries(accepted, new)
 
 
 def merge_entries(

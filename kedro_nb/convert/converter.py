@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +24,28 @@ from kedro_nb.convert.analysis import (
 )
 from kedro_nb.convert.catalog import (
     DeclaredDatasets,
+    accept_entries,
     catalog_files,
     check_catalog_config,
     dataset_entry,
-    merge_entries,
+    proposal_file,
+    propose_entries,
 )
 from kedro_nb.convert.cells import read_notebook
 from kedro_nb.convert.codegen import TARGETS, generate
-from kedro_nb.convert.errors import HandEditError, ProjectLayoutError, UnknownPipelineError
+from kedro_nb.convert.errors import (
+    HandEditError,
+    ProjectLayoutError,
+    SettingsRecordError,
+    UnknownPipelineError,
+)
 from kedro_nb.convert.generated import hand_edits, stamp
+from kedro_nb.convert.remembered import (
+    ConvertSettings,
+    notebook_key,
+    record_settings,
+    remembered,
+)
 from kedro_nb.convert.verify import verify
 from kedro_nb.convert.writer import write_files
 
@@ -93,6 +106,25 @@ class Conversion:
     groups: dict[str, list[NodeCell]]
     sources: dict[Path, str] = field(default_factory=dict)
     catalogs: dict[Path, str] = field(default_factory=dict)
+    #: the settings this conversion was made with, and those the project had recorded before
+    #: files the conversion removes once it is written (an accepted proposal)
+    removed: list[Path] = field(default_factory=list)
+    settings: ConvertSettings = field(default_factory=ConvertSettings)
+    recorded: ConvertSettings = field(default_factory=ConvertSettings)
+    project_option: str | None = None
+
+    def command(self, verb: str, *flags: str) -> str:
+        """The ``kedro-nb <verb>`` command line that repeats this conversion's choices: the
+        flags a bare command would not take from the recorded settings are spelled out."""
+        parts = ["kedro-nb", verb, *flags]
+        if self.settings.target != (self.recorded.target or DEFAULT_TARGET):
+            parts += ["--target", str(self.settings.target)]
+        if self.settings.pipeline and self.settings.pipeline != self.recorded.pipeline:
+            parts += ["--pipeline", self.settings.pipeline]
+        if self.project_option:
+            parts += ["--project", self.project_option]
+        parts.append(Path(os.path.relpath(self.notebook, Path.cwd())).as_posix())
+        return " ".join(parts)
 
     @property
     def issues(self) -> list[Issue]:
@@ -100,6 +132,34 @@ class Conversion:
 
     def package_dir(self, name: str) -> Path:
         return self.layout.pipelines_dir / name
+
+
+DEFAULT_TARGET = "kedro_nb"
+
+
+def _settings(
+    layout: Layout, path: Path, target: str | None, pipeline: str | None
+) -> tuple[Layout, ConvertSettings, ConvertSettings]:
+    """(layout, settings to use, settings recorded): flags win over what the project recorded
+    for the notebook, which wins over the defaults; a recorded destination moves the layout."""
+    recorded = remembered(layout.root, path) if layout.is_project else ConvertSettings()
+    chosen = ConvertSettings(target, pipeline).merged(recorded)
+    where = f"[tool.kedro_nb] of {layout.root / 'pyproject.toml'}"
+    if chosen.target is not None and chosen.target not in TARGETS:
+        raise SettingsRecordError(
+            f"Unknown target {chosen.target!r} in {where}: expected one of {sorted(TARGETS)}."
+        )
+    if chosen.destination:
+        folder = (layout.root / chosen.destination).resolve()
+        if layout.root != folder and layout.root not in folder.parents:
+            raise SettingsRecordError(
+                f"destination {chosen.destination!r} in {where} is outside the project; "
+                "give a folder inside it (e.g. src/<package>/pipelines)."
+            )
+        layout = replace(layout, pipelines_dir=folder)
+    destination = Path(os.path.relpath(layout.pipelines_dir, layout.root)).as_posix()
+    settings = ConvertSettings(chosen.target or DEFAULT_TARGET, chosen.pipeline, destination)
+    return layout, settings, recorded
 
 
 def declared_datasets(layout: Layout, exclude: Path | None = None) -> DeclaredDatasets:
@@ -140,25 +200,34 @@ def plan_conversion(
     *,
     pipeline: str | None = None,
     project: str | os.PathLike[str] | None = None,
-    target: str = "kedro_nb",
+    target: str | None = None,
     values: Mapping[str, Any] | None = None,
     with_catalog: bool = True,
     nb: dict[str, Any] | None = None,
     layout: Layout | None = None,
+    accept_catalog: bool = False,
 ) -> Conversion:
     """Analyse ``notebook`` and render every file of its pipeline(s), writing nothing.
 
     ``pipeline`` selects the node cells whose metadata names that pipeline or none (default:
-    every pipeline, cells without a name going to the notebook's own name). ``values`` maps
+    every pipeline, cells without a name going to the notebook's own name). ``target`` is
+    ``kedro_nb`` or ``kedro``; both, and the destination folder, default to what the project
+    recorded for the notebook (see :mod:`kedro_nb.convert.remembered`). ``values`` maps
     output names to runtime values (e.g. a kernel's namespace) to choose dataset types.
     ``nb`` is the notebook content when it differs from the file (``sync`` plans before writing);
     ``layout`` replaces the one found on disk (``init`` plans a project before creating it).
+    Catalog entries for the outputs are proposed in a file runs do not read, or, with
+    ``accept_catalog``, added to ``catalog_<pipeline>.yml`` (the proposal file is removed).
     """
-    if target not in TARGETS:
+    if target is not None and target not in TARGETS:
         raise ValueError(f"Unknown target {target!r}: expected one of {sorted(TARGETS)}.")
     path = Path(notebook).resolve()
     nb = read_notebook(path) if nb is None else nb
+    layout, settings, recorded = _settings(
+        layout or find_layout(path, project), path, target, pipeline
+    )
     layout, analysis = analyze_file(path, nb, project, layout)
+    pipeline = settings.pipeline
     if pipeline is not None:
         selected = in_pipeline(analysis.nodes, pipeline)
         if not selected:
@@ -169,34 +238,53 @@ def plan_conversion(
         groups = {identifier(pipeline): selected}
     else:
         groups = analysis.pipelines()
-    conversion = Conversion(path, layout, analysis, groups)
+    conversion = Conversion(path, layout, analysis, groups, settings=settings, recorded=recorded)
+    conversion.project_option = str(project) if project else None
     shown = Path(os.path.relpath(path, layout.root)).as_posix()
     for name, nodes in groups.items():
-        generated = generate(analysis, nodes, notebook=shown, name=name, target=target)
+        generated = generate(analysis, nodes, notebook=shown, name=name, target=settings.target)
         for filename, text in generated.files.items():
             conversion.sources[conversion.package_dir(name) / filename] = stamp(text)
         if with_catalog:
-            _plan_catalog(conversion, name, nodes, values or {})
+            _plan_catalog(conversion, name, nodes, values or {}, accept_catalog)
     return conversion
 
 
 def _plan_catalog(
-    conversion: Conversion, name: str, nodes: list[NodeCell], values: Mapping[str, Any]
+    conversion: Conversion,
+    name: str,
+    nodes: list[NodeCell],
+    values: Mapping[str, Any],
+    accept: bool,
 ) -> None:
-    target = conversion.layout.catalog_dir / f"catalog_{name}.yml"
-    elsewhere = declared_datasets(conversion.layout, exclude=target)
+    """Propose catalog entries for the outputs in ``proposed_catalog_<name>.yml``, a file no run
+    reads; ``accept`` moves them into ``catalog_<name>.yml`` instead. A name any catalog file
+    declares is never proposed (and is dropped from an earlier proposal)."""
+    layout = conversion.layout
+    proposed = layout.catalog_dir / proposal_file(name)
+    accepted = layout.catalog_dir / f"catalog_{name}.yml"
+    elsewhere = declared_datasets(layout, exclude=proposed)
     folder = f"data/{name}"
     proposals = {
         output: dataset_entry(output, values.get(output), folder=folder)
         for node in nodes
         for output in node.outputs
     }
-    skip = [o for o in proposals if o in elsewhere]
-    text = merge_entries(
-        target, proposals, skip=skip, informed=[o for o in proposals if o in values]
+    text = propose_entries(
+        proposed, proposals, declared=elsewhere, informed=[o for o in proposals if o in values]
     )
-    if text is not None:
-        conversion.catalogs[target] = text
+    if not accept:
+        if text == "":  # every earlier proposal is now declared in a catalog file
+            conversion.removed.append(proposed)
+        elif text is not None:
+            conversion.catalogs[proposed] = text
+        return
+    current = proposed.read_text(encoding="utf-8") if proposed.is_file() else ""
+    accepted_text = accept_entries(text if text is not None else current, accepted, elsewhere)
+    if accepted_text is not None:
+        conversion.catalogs[accepted] = accepted_text
+    if proposed.is_file():
+        conversion.removed.append(proposed)
 
 
 def convert_notebook(
@@ -212,8 +300,22 @@ def convert_notebook(
     verify(conversion)
     if not force:
         refuse_hand_edits(conversion)
-    write_files({**conversion.sources, **conversion.catalogs})
+    write_files({**conversion.sources, **conversion.catalogs, **settings_record(conversion)})
+    for path in conversion.removed:
+        path.unlink(missing_ok=True)
     return conversion
+
+
+def settings_record(conversion: Conversion) -> dict[Path, str]:
+    """``{pyproject.toml: new text}`` recording the conversion's settings in its project, or {}
+    (outside a project, or when the record is already up to date)."""
+    layout = conversion.layout
+    pyproject = layout.root / "pyproject.toml"
+    if not layout.is_project or not pyproject.is_file():
+        return {}
+    key = notebook_key(layout.root, conversion.notebook)
+    text = record_settings(pyproject.read_text(encoding="utf-8"), key, conversion.settings)
+    return {pyproject: text} if text is not None else {}
 
 
 def refuse_hand_edits(conversion: Conversion) -> None:
@@ -228,13 +330,12 @@ def refuse_hand_edits(conversion: Conversion) -> None:
     if not edited:
         return
     root = conversion.layout.root
-    shown = Path(os.path.relpath(conversion.notebook, Path.cwd())).as_posix()
     raise HandEditError(
         f"Not converting {conversion.notebook.name}: generated files were edited since the last "
         "conversion, and converting would overwrite the edits:\n"
         + "\n".join(f"  {edits.describe(root)}" for edits in edited)
-        + f"\nCarry them back into the notebook with `kedro-nb sync {shown}`, or discard them "
-        f"with `kedro-nb convert --force {shown}`."
+        + f"\nCarry them back into the notebook with `{conversion.command('sync')}`, or discard "
+        f"them with `{conversion.command('convert', '--force')}`."
     )
 
 

@@ -105,6 +105,11 @@ class ProjectNameError(ConvertError):
     identifier, or the name of a module it would shadow)."""
 
 
+class SettingsRecordError(ConvertError):
+    """Raised when the conversion settings recorded in ``pyproject.toml`` (``[tool.kedro_nb]``)
+    cannot be read or hold an unknown target, key or a destination outside the project."""
+
+
 class UnknownPipelineError(ConvertError):
     """Raised when ``--pipeline NAME`` selects no node cell."""
 

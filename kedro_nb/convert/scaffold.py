@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 from kedro_nb.convert.cells import read_notebook
 from kedro_nb.convert.converter import Conversion, Layout, plan_conversion
 from kedro_nb.convert.errors import InitConflictError, ProjectNameError
+from kedro_nb.convert.remembered import notebook_key, record_settings
 from kedro_nb.convert.verify import verify
 from kedro_nb.convert.writer import write_files
 
@@ -301,8 +302,11 @@ def plan_init(
     sources: dict[Path, Path] = {}
     for notebook in notebooks:
         _plan_notebook(plan, Path(notebook).expanduser().resolve(), target, wanted, sources)
+    pyproject = root / "pyproject.toml"
     for path, text in wanted.items():
-        if not path.exists():
+        if path == pyproject and not path.exists():
+            plan.files[path] = _with_records(text, plan)
+        elif not path.exists():
             plan.files[path] = text
         elif path.name in (".gitignore", ".gitattributes"):
             extended = _extend_lines(path, text)
@@ -311,12 +315,21 @@ def plan_init(
                 plan.extended.append(path)
         elif path.name == ".gitkeep":
             continue
-        elif path == root / "pyproject.toml" and not _is_project_file(path):
-            plan.files[path] = _add_tables(path, project_name, package)
+        elif path == pyproject and not _is_project_file(path):
+            plan.files[path] = _with_records(_add_tables(path, project_name, package), plan)
             plan.extended.append(path)
         else:
             plan.conflicts.append(f"{plan.shown(path)} already exists")
     return plan
+
+
+def _with_records(text: str, plan: InitPlan) -> str:
+    """``pyproject.toml`` text recording the settings of each conversion (target, destination),
+    so later conversions of the notebooks repeat them."""
+    for conversion in plan.conversions:
+        key = notebook_key(plan.root, conversion.notebook)
+        text = record_settings(text, key, conversion.settings) or text
+    return text
 
 
 def _is_project_file(path: Path) -> bool:

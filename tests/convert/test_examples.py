@@ -118,7 +118,9 @@ def test_converted_pipeline_reproduces_the_notebook_with_kedro_nb_run(
     copy = _project(
         tmp_path, notebook, '[tool.kedro_nb]\npackage_name = "examples"\n', "examples", {}
     )
-    _run([BIN / "kedro-nb", "convert", str(copy.relative_to(tmp_path))], tmp_path)
+    _run(
+        [BIN / "kedro-nb", "convert", "--accept-catalog", str(copy.relative_to(tmp_path))], tmp_path
+    )
     _run([BIN / "kedro-nb", "convert", "--check", str(copy.relative_to(tmp_path))], tmp_path)
     name = notebook_name(notebook.stem)
     assert (tmp_path / "src" / "examples" / "pipelines" / name / "nodes.py").is_file()
@@ -152,7 +154,9 @@ def test_kedro_target_runs_under_real_kedro(notebook, kernel_runs, tmp_path):
         "examples_kedro",
         {"settings.py": "", "pipeline_registry.py": REGISTRY},
     )
-    _run([BIN / "kedro-nb", "convert", "--target", "kedro", str(copy)], tmp_path)
+    _run(
+        [BIN / "kedro-nb", "convert", "--accept-catalog", "--target", "kedro", str(copy)], tmp_path
+    )
     name = notebook_name(notebook.stem)
     _run([BIN / "kedro", "run", "--pipeline", name], tmp_path)
     for output, value in _load_outputs(tmp_path, sorted(expected)).items():

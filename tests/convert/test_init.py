@@ -40,7 +40,10 @@ def test_init_from_a_lone_notebook_in_place(tmp_path, monkeypatch, capsys):
         "package_name": "sales_shop",
         "kedro_init_version": KEDRO_VERSION,
     }
-    assert "kedro_nb" in meta
+    assert meta["kedro_nb"]["notebooks"]["sales_analysis.ipynb"] == {
+        "target": "kedro",
+        "destination": "src/sales_shop/pipelines",
+    }
     assert (tmp_path / "conf" / "base" / "catalog.yml").read_text() == CATALOG  # same folder
     assert (tmp_path / "conf" / "base" / "parameters.yml").read_text() == PARAMETERS
     assert not (tmp_path / "catalog.yml").exists() and not (tmp_path / "parameters.yml").exists()
