@@ -26,8 +26,9 @@ report:
 PARAMETERS = "min_amount: 6\nregions:\n  top: 2\n"
 SALES = "region,amount,units\nnorth,10,1\nsouth,,3\nnorth,5,2\neast,7,1\nwest,12,4\neast,9,2\n"
 CELLS = [
+    code("%load_ext kedro_nb"),
     code("import pandas as pd"),
-    code("sales.head()"),
+    code("sales = catalog.load('sales')\nsales.head()"),
     md("Keep complete rows of big enough sales."),
     code(
         "df = sales.dropna()\ndf = df[df['amount'] >= params['min_amount']]\n"

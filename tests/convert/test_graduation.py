@@ -1,0 +1,72 @@
+"""The graduation path end to end, with real tools only, on a realistic notebook (pandas,
+parameters, a catalog with comments, rebinding, exploration cells):
+
+lone notebook in a real kernel -> ``kedro-nb run --notebook`` -> ``kedro-nb init --from`` ->
+``kedro-nb run`` -> ``kedro-nb convert --target kedro`` -> the real ``kedro run`` (Kedro 1.7),
+with the same outputs at every step.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell
+from sales_notebook import BIN, OUTPUTS, make_folder, run
+
+
+def _kernel_outputs(notebook: Path) -> dict:
+    """Run the notebook top to bottom in a real kernel; the node outputs from its globals."""
+    nb = nbformat.read(notebook, as_version=4)
+    dump = notebook.parent / "kernel_outputs.pkl"
+    nb.cells.append(
+        new_code_cell(
+            f"import pickle\nwith open({str(dump)!r}, 'wb') as f:\n"
+            f"    pickle.dump({{k: globals()[k] for k in {list(OUTPUTS)!r}}}, f)"
+        )
+    )
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(notebook.parent)}},
+    ).execute()
+    outputs = pickle.loads(dump.read_bytes())
+    dump.unlink()
+    return outputs
+
+
+def _report(folder: Path) -> dict:
+    path = folder / "data" / "report.json"
+    report = json.loads(path.read_text())
+    path.unlink()  # the next step must write it again
+    return report
+
+
+def test_lone_notebook_to_project_to_kedro_with_the_same_outputs(tmp_path):
+    notebook = make_folder(tmp_path)
+    kernel = _kernel_outputs(notebook)
+    assert kernel["report"]["rows"] == 4
+
+    run([BIN / "kedro-nb", "run", "--notebook", notebook.name], tmp_path)
+    assert _report(tmp_path) == kernel["report"]
+
+    run([BIN / "kedro-nb", "init", "--from", notebook.name, "--target", "kedro_nb"], tmp_path)
+    run([BIN / "kedro-nb", "run"], tmp_path)
+    assert _report(tmp_path) == kernel["report"]
+
+    converted = [BIN / "kedro-nb", "convert", "--target", "kedro", "--accept-catalog"]
+    run([*converted, notebook.name], tmp_path)
+    run([BIN / "kedro-nb", "convert", "--check", notebook.name], tmp_path)  # target remembered
+    run([BIN / "kedro", "run"], tmp_path)
+    assert _report(tmp_path) == kernel["report"]
+    saved = tmp_path / "data" / "sales_analysis"
+    pd.testing.assert_frame_equal(pd.read_pickle(saved / "df.pkl"), kernel["df"])
+    pd.testing.assert_series_equal(pd.read_pickle(saved / "totals.pkl"), kernel["totals"])
+
+    run([BIN / "kedro-nb", "run"], tmp_path)  # the Kedro-target code runs under kedro-nb too
+    assert _report(tmp_path) == kernel["report"]
