@@ -3,7 +3,8 @@
 Implementations may accept any subset of a spec's arguments (pluggy passes only those they name).
 Every spec here is called by keyword, by the runner (node, pipeline and dataset hooks) or the
 session (catalog and context hooks). :class:`RunProgressSpecs` are kedro-nb's own, not Kedro's:
-they follow a run from the process that called ``runner.run``, whichever runner it is.
+they follow a run from the process that called ``runner.run``, whichever runner it is; so is
+:class:`RunRecordSpecs`, called with each run's stored record.
 """
 
 from __future__ import annotations
@@ -169,6 +170,18 @@ class RunProgressSpecs:
         re-raises it) and ``duration`` the seconds since ``on_node_started``."""
 
 
+class RunRecordSpecs:
+    """kedro-nb's own hook (Kedro has no such spec): a run's record, once it is stored."""
+
+    @hook_spec
+    def after_run_recorded(self, record: Any, catalog: Any) -> None:
+        """Called by the session once the record of a run (a ``RunRecord``: parameters,
+        metrics, dataset versions, git commit, status) is stored, for successful and failed
+        runs alike, with the run's ``catalog`` (None when the run failed before it was built).
+        For trackers that mirror the run store elsewhere (kedro-nb's MLflow hooks). An error
+        raised here propagates: an implementation that must never break a run catches its own."""
+
+
 ALL_SPECS = (
     ContextSpecs,
     DataCatalogSpecs,
@@ -176,4 +189,5 @@ ALL_SPECS = (
     PipelineSpecs,
     DatasetSpecs,
     RunProgressSpecs,
+    RunRecordSpecs,
 )

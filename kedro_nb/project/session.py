@@ -79,12 +79,26 @@ class KedroNbSession:
         self.hook_manager = create_hook_manager()
         register_hooks(self.hook_manager, settings.hooks)
         register_plugins(self.hook_manager, settings.disable_hooks_for_plugins)
+        self._register_mlflow(config_loader)
         self.last_result: RunResult | None = None
         self.last_record: RunRecord | None = None
         self._catalog: Any = None
         self._secrets: tuple[str, ...] | None = None
         self._named_runners: dict[str, Any] = {}
         self.hook_manager.hook.after_context_created(context=self)
+
+    def _register_mlflow(self, config_loader: Any) -> None:
+        """kedro-nb's MLflow hooks, when an ``mlflow.yml`` configures them and settings'
+        ``HOOKS`` do not hold them already (a file check: MLflow is imported by a run)."""
+        from kedro_nb.project.mlflow_hooks import MlflowHooks, mlflow_config_files
+
+        registered = self.hook_manager.get_plugins()
+        if any(isinstance(plugin, MlflowHooks) for plugin in registered):
+            return
+        if mlflow_config_files(config_loader):
+            from kedro_nb.hooks import register_hooks
+
+            register_hooks(self.hook_manager, [MlflowHooks()])
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -362,6 +376,7 @@ class KedroNbSession:
             self._add_facts(record, filtered, catalog, parameters, git_status)
             self.store.save(record)
             self.last_record = record
+            hook.after_run_recorded(record=record, catalog=catalog)
             raise
         hook.after_pipeline_run(
             run_params=run_params, run_result=result, pipeline=filtered, catalog=catalog
@@ -375,6 +390,7 @@ class KedroNbSession:
         self.store.save(record)
         result.record = record
         self.last_result, self.last_record = result, record
+        hook.after_run_recorded(record=record, catalog=catalog)
         return result
 
     def _add_facts(
