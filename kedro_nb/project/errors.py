@@ -17,9 +17,11 @@ class SettingsError(ProjectError):
     """Raised when ``src/<package>/settings.py`` fails to import or holds an invalid value."""
 
 
-class PipelineNotFoundError(ProjectError, KeyError):
+class PipelineNotFoundError(ProjectError, KeyError, ValueError):
     """Raised by ``session.pipelines[name]`` / ``session.run(name)`` for a name that no
-    registry or ``pipelines/<name>/`` folder defines; the message lists close names."""
+    registry or ``pipelines/<name>/`` folder defines; the message lists close names. A
+    ``KeyError`` (the pipelines are a mapping) and a ``ValueError`` (what Kedro's
+    ``session.run`` raises)."""
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""

@@ -266,10 +266,17 @@ class KedroNbSession:
         return DataFileHint(self.project_path, folder / "catalog.yml")
 
     # -- running ----------------------------------------------------------------------------
+    def load_context(self) -> KedroNbSession:
+        """Kedro's ``session.load_context()``: the session is its own context (``catalog``,
+        ``params``, ``env``, ``config_loader``, ``project_path``, ``package_name``)."""
+        return self
+
     def run(
         self,
         pipeline_name: str | None = None,
         *,
+        pipeline_names: Iterable[str] | None = None,
+        namespaces: Iterable[str] | None = None,
         pipeline: Any = None,
         node_names: Iterable[str] | None = None,
         from_nodes: Iterable[str] | None = None,
@@ -283,8 +290,9 @@ class KedroNbSession:
         only_missing_outputs: bool = False,
         catalog: Any = None,
     ) -> RunResult:
-        """Run a registered pipeline (``pipeline_name``, default ``__default__``) or a
-        ``pipeline`` object, sliced like ``kedro run``.
+        """Run a registered pipeline (``pipeline_name``, default ``__default__``), several
+        (``pipeline_names``, combined, as Kedro's), or a ``pipeline`` object, sliced like
+        ``kedro run``. ``namespaces`` is Kedro's name for ``node_namespaces``.
 
         Returns what Kedro's ``session.run`` returns, the free outputs (name to dataset), as a
         :class:`~kedro_nb.runner.RunResult` dict; the run's :class:`RunRecord` is its
@@ -298,10 +306,24 @@ class KedroNbSession:
         """
         from kedro_nb.project.compat import as_pipeline
 
+        if namespaces is not None and node_namespaces is not None:
+            raise SessionError("Give namespaces or node_namespaces (the same filter), not both.")
+        node_namespaces = namespaces if namespaces is not None else node_namespaces
+        if isinstance(pipeline_names, str):
+            raise SessionError(
+                f"pipeline_names takes a list of names: pipeline_names=[{pipeline_names!r}]."
+            )
+        names = list(pipeline_names or ())
+        if names and (pipeline_name or pipeline is not None):
+            raise SessionError("Give pipeline_names, or pipeline_name or pipeline, not both.")
         if pipeline is not None:
             chosen = as_pipeline(pipeline)
+        elif names:
+            chosen = sum((self.pipelines[name] for name in names[1:]), self.pipelines[names[0]])
+            pipeline_name = ",".join(names)
         else:
             chosen = self.pipelines[pipeline_name or DEFAULT_PIPELINE]
+            names = [pipeline_name] if pipeline_name else []
         from kedro_nb.pipeline import SliceOptions
 
         try:
@@ -341,8 +363,7 @@ class KedroNbSession:
         logger.info(
             "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
         )
-        pipeline_names = [pipeline_name] if pipeline_name and pipeline is None else None
-        run_params = self._run_params(record, slicing, load_versions, runner, pipeline_names)
+        run_params = self._run_params(record, slicing, load_versions, runner, names or None)
         hook = self.hook_manager.hook
         started = False
         try:

@@ -355,3 +355,27 @@ def test_reload_code_reads_edited_pipelines(spaceflights: Path) -> None:
     assert "train_model_node" in {n.name for n in stale.nodes}  # modules stay imported
     fresh = KedroNbSession.create(spaceflights, reload_code=True).pipelines["data_science"]
     assert "fit_node" in {n.name for n in fresh.nodes}
+
+
+def test_kedros_run_keywords_pipeline_names_and_namespaces(spaceflights: Path) -> None:
+    session = KedroNbSession.create(spaceflights)
+    assert session.load_context() is session  # Kedro's load_context(): the session is its context
+    result = session.run(pipeline_names=["data_processing"])
+    assert set(result) == set(session.pipelines["data_processing"].outputs())
+    assert result.record.pipeline_name == "data_processing"
+    with pytest.raises(ValueError, match="data_sciense"):  # Kedro raises ValueError here
+        session.run(pipeline_names=["data_sciense"])
+    with pytest.raises(SessionError, match="not both"):
+        session.run("data_processing", pipeline_names=["data_science"])
+
+    embedded = KedroNbSession.create(start_dir=spaceflights / "data")
+    from kedro_nb.pipeline import pipeline
+
+    namespaced = pipeline(
+        Pipeline([node(lambda x: x + 1, "a", "b", name="inc")]), namespace="prep", inputs={"a"}
+    ) + Pipeline([node(lambda x: x * 2, "a", "c", name="double")])
+    embedded.catalog["a"] = 1
+    only = embedded.run(pipeline=namespaced, namespaces=["prep"], catalog=embedded.catalog)
+    assert list(only.record.node_timings) == ["prep.inc"]
+    with pytest.raises(SessionError, match="not both"):
+        embedded.run(pipeline=namespaced, namespaces=["prep"], node_namespaces=["prep"])
