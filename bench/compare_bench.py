@@ -81,6 +81,23 @@ def timed(command: list[str], repeats: int) -> str:
     return f"{statistics.median(ms):7.1f} ms  (min {ms[0]:.1f}, max {ms[-1]:.1f}, n={len(ms)})"
 
 
+def in_process(argv: list[str], repeats: int) -> str:
+    import contextlib
+    import io
+
+    from kedro_nb.cli.runs import runs_main
+
+    values = []
+    for index in range(repeats + 1):
+        began = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert runs_main(argv) == 0
+        if index:
+            values.append(time.perf_counter() - began)
+    ms = sorted(v * 1000 for v in values)
+    return f"{statistics.median(ms):7.1f} ms  (min {ms[0]:.1f}, max {ms[-1]:.1f}, n={len(ms)})"
+
+
 def log_to_mlflow(folder: Path, root: Path) -> str:
     from mlflow.entities import Metric, Param
     from mlflow.tracking import MlflowClient
@@ -127,6 +144,11 @@ def main() -> None:
         }
         for label, command in cases.items():
             print(f"  kedro-nb {label:<26} {timed([KEDRO_NB, *command, *project], args.repeats)}")
+        print("  in one process (the work without interpreter start-up and imports):")
+        for label, command in cases.items():
+            print(f"  kedro-nb {label:<26} {in_process([*command[1:], *project], args.repeats)}")
+        startup = [sys.executable, "-c", "import kedro_nb.cli.runs"]
+        print(f"  {'python + import (no work)':<35} {timed(startup, args.repeats)}")
         if args.mlflow:
             uri = log_to_mlflow(folder, root)
             best = (

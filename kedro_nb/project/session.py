@@ -345,7 +345,6 @@ class KedroNbSession:
         from kedro_nb.project.run_facts import GitStatus  # subprocess: not at %load_ext
 
         git_sha = self._git_sha()
-        git_status = GitStatus(self.project_path, git_sha is not None)  # read after the run
         record = RunRecord(
             run_id="",
             started_at="",
@@ -360,6 +359,8 @@ class KedroNbSession:
             runtime_params=dict(self.config_loader.runtime_params),
         )
         run_id = self._claim_run_id(record)
+        # read after the run; started once the claim made .kedro_nb (and its .gitignore)
+        git_status = GitStatus(self.project_path, git_sha is not None)
         logger.info(
             "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
         )
