@@ -55,10 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     command = args[0]
     if command not in SUBCOMMANDS:
-        import difflib
+        from kedro_nb.shared import did_you_mean
 
-        close = difflib.get_close_matches(command, SUBCOMMANDS, n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        hint = did_you_mean(command, SUBCOMMANDS)
         print(f"kedro-nb: unknown command {command!r}.{hint}\n\n{_usage()}", file=sys.stderr)
         return EXIT_USAGE
     module_name, function_name, _ = SUBCOMMANDS[command]

@@ -25,6 +25,7 @@ from kedro_nb.cli.options import (
     run_runner,
     slice_options,
 )
+from kedro_nb.shared import did_you_mean
 
 _VERBOSE_HINT = "(add --verbose for the traceback)"
 
@@ -71,7 +72,6 @@ _LIST_DESTS = {"pipelines", "load_versions", *(option.dest for option in SLICE_O
 def _config_defaults(path: str) -> dict[str, Any]:
     """Option defaults from a Kedro run config file (``kedro run --config run.yml``): a YAML
     mapping whose ``run:`` section uses ``kedro run``'s option names. Raises ValueError."""
-    import difflib
 
     import yaml
 
@@ -87,8 +87,7 @@ def _config_defaults(path: str) -> dict[str, Any]:
     for key, value in section.items():
         dest = _CONFIG_KEYS.get(str(key))
         if dest is None:
-            close = difflib.get_close_matches(str(key), _CONFIG_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(str(key), _CONFIG_KEYS, n=1)
             raise ValueError(f"unknown key {key!r} in the 'run:' section of {path}.{hint}")
         if dest == "load_versions" and isinstance(value, dict):
             value = [f"{name}:{version}" for name, version in value.items()]

@@ -33,6 +33,7 @@ from kedro_nb.config.errors import (
 from kedro_nb.config.files import check_no_duplicates, find_config_files, read_config_file
 from kedro_nb.config.params import deep_merge, nest_dotted
 from kedro_nb.config.plain import copy_plain, is_plain, merge_plain, read_plain
+from kedro_nb.shared import did_you_mean
 
 #: Kedro's default file patterns per configuration key.
 DEFAULT_CONFIG_PATTERNS: dict[str, list[str]] = {
@@ -136,10 +137,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
     def __getitem__(self, key: str) -> dict[str, Any]:
         if key not in self._cache:
             if key not in self.config_patterns:
-                import difflib  # error path only
-
-                close = difflib.get_close_matches(key, self.config_patterns, n=3)
-                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                hint = did_you_mean(key, self.config_patterns)
                 raise KeyError(
                     f"No config patterns for {key!r}; known keys: {sorted(self.config_patterns)}."
                     f"{hint} Add patterns with CONFIG_LOADER_ARGS['config_patterns']."
@@ -222,10 +220,7 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                 folders.append(folder)
             elif self.env is not None and folder.name == self.env:
                 present = sorted(p.name for p in self.conf_source.iterdir() if p.is_dir())
-                import difflib  # error path only
-
-                close = difflib.get_close_matches(folder.name, present, n=3)
-                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                hint = did_you_mean(folder.name, present)
                 raise ConfigSourceError(
                     f"Environment {folder.name!r} not found: {folder} does not exist. "
                     f"Environments present: {present}.{hint}"

@@ -30,6 +30,7 @@ from kedro_nb.convert.errors import (
     InvalidNodeNameError,
     NotebookReadError,
 )
+from kedro_nb.shared import did_you_mean
 
 NODE_TAG_PREFIX = "node:"
 SKIP_TAG = "kedro_nb:skip"
@@ -176,15 +177,9 @@ def node_metadata(cell: Cell, *, index: int | None = None) -> NodeMetadata:
         )
     unknown = sorted(set(raw) - set(METADATA_FIELDS))
     if unknown:
-        import difflib
-
-        hints = [difflib.get_close_matches(key, METADATA_FIELDS, n=1) for key in unknown]
-        hint = "; ".join(
-            f"{key!r} -> did you mean {h[0]!r}?" for key, h in zip(unknown, hints, strict=True) if h
-        )
         raise InvalidCellMetadataError(
             f"{where}: unknown key(s) {unknown} in metadata '{METADATA_KEY}'; expected "
-            f"{list(METADATA_FIELDS)}." + (f" {hint}" if hint else "")
+            f"{list(METADATA_FIELDS)}.{did_you_mean(unknown, METADATA_FIELDS, n=1)}"
         )
     pipeline = raw.get("pipeline")
     if pipeline is not None and not (isinstance(pipeline, str) and pipeline.isidentifier()):

@@ -10,6 +10,7 @@ import pluggy
 
 from kedro_nb.hooks.markers import HOOK_NAMESPACE
 from kedro_nb.hooks.specs import ALL_SPECS
+from kedro_nb.shared import did_you_mean
 
 logger = logging.getLogger(__name__)
 
@@ -64,19 +65,14 @@ def _unknown_hooks(manager: pluggy.PluginManager, hook: Any) -> list[str]:
 
 
 def _unknown_message(manager: pluggy.PluginManager, hook: Any, unknown: list[str]) -> str:
-    import difflib
-
     known = sorted(
         name
         for name in dir(manager.hook)
         if not name.startswith("_") and getattr(manager.hook, name).has_spec()
     )
-    parts = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, known, n=1)
-        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     return (
-        f"Hook class {type(hook).__qualname__} implements unknown hook(s) {', '.join(parts)}; "
+        f"Hook class {type(hook).__qualname__} implements unknown hook(s) "
+        f"{', '.join(map(repr, unknown))}.{did_you_mean(unknown, known, n=1)} "
         f"kedro-nb's hooks are: {', '.join(known)}."
     )
 

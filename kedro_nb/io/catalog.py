@@ -27,6 +27,7 @@ from kedro_nb.io.memory import MemoryDataset, is_ephemeral
 from kedro_nb.io.registry import resolve_type
 from kedro_nb.io.versioning import Version, generate_timestamp
 from kedro_nb.io.views import CatalogViews
+from kedro_nb.shared import PARAMS_PREFIX, did_you_mean
 
 __all__ = [
     "PARAMS_PREFIX",
@@ -36,7 +37,6 @@ __all__ = [
     "parameter_entries",
 ]
 
-PARAMS_PREFIX = "params:"
 _logger = logging.getLogger(__name__)
 
 
@@ -324,10 +324,7 @@ class DataCatalog(CatalogViews):
         self._lock = threading.RLock()
 
     def _not_found(self, name: str) -> DatasetNotFoundError:
-        import difflib  # error path only
-
-        close = difflib.get_close_matches(name, self.keys(), n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        hint = did_you_mean(name, self.keys())
         found = self.missing_hint(name) if self.missing_hint is not None else None
         if found:
             hint += f" {found}"

@@ -13,6 +13,7 @@ from typing import Any
 
 from kedro_nb.io.core import AbstractDataset
 from kedro_nb.io.errors import DatasetTypeError
+from kedro_nb.shared import did_you_mean
 
 __all__ = ["BUILTIN_TYPES", "builtin_for", "resolve_type"]
 
@@ -142,13 +143,11 @@ def builtin_for(cls: type) -> type | None:
 
 
 def _unknown_message(where: str, dataset_type: str, tried: list[str], problems: list[str]) -> str:
-    import difflib  # error path only
-
-    close = difflib.get_close_matches(dataset_type, list(BUILTIN_TYPES), n=3, cutoff=0.5)
+    hint = did_you_mean(dataset_type, BUILTIN_TYPES, cutoff=0.5)
     lines = [f"{where}: unknown dataset type '{dataset_type}'.", f"Tried: {', '.join(tried)}."]
     lines += [f"Import problem: {p}" for p in problems]
-    if close:
-        lines.append(f"Did you mean: {', '.join(close)}?")
+    if hint:
+        lines.append(hint.strip())
     lines.append(
         "Built-in types: " + ", ".join(sorted(BUILTIN_TYPES)) + "; any importable "
         "'package.module.Class' works too (kedro_datasets types when installed)."

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kedro_nb.shared import did_you_mean
+
 
 class ParamsView(dict[str, Any]):
     """The project's parameters; a ``dict`` in every respect but its display and attribute reads.
@@ -28,11 +30,8 @@ class ParamsView(dict[str, Any]):
         try:
             value = self[name]
         except KeyError:
-            import difflib
-
-            close = difflib.get_close_matches(name, [str(key) for key in self], n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise AttributeError(f"no parameter {name!r}{hint}") from None
+            hint = did_you_mean(name, [str(key) for key in self])
+            raise AttributeError(f"no parameter {name!r}.{hint}") from None
         if isinstance(value, dict) and not isinstance(value, ParamsView):
             return ParamsView(value)
         return value

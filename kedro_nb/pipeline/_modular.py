@@ -12,9 +12,10 @@ otherwise unchanged. Nodes move into ``<namespace>.<their namespace>``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from kedro_nb.shared import PARAMS_PREFIX, did_you_mean
 
 from ._errors import ModularPipelineError, UnknownDatasetError
 from ._node import DatasetSpec, Node
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 Names = str | set[str] | dict[str, str] | None
 _ALL_PARAMS = "parameters"
-_PARAM_PREFIX = "params:"
 
 
 def _as_mapping(names: Any) -> dict[str, str]:
@@ -40,7 +40,7 @@ def _as_mapping(names: Any) -> dict[str, str]:
 
 def _param_mapping(names: Any) -> dict[str, str]:
     def with_prefix(name: str) -> str:
-        return name if name.startswith(_PARAM_PREFIX) else f"{_PARAM_PREFIX}{name}"
+        return name if name.startswith(PARAMS_PREFIX) else f"{PARAMS_PREFIX}{name}"
 
     mapping = {}
     for old, new in _as_mapping(names).items():
@@ -52,7 +52,7 @@ def _param_mapping(names: Any) -> dict[str, str]:
 
 
 def _is_param(name: str) -> bool:
-    return name == _ALL_PARAMS or name.startswith(_PARAM_PREFIX)
+    return name == _ALL_PARAMS or name.startswith(PARAMS_PREFIX)
 
 
 def _validate(pipe: Pipeline, inputs: dict, outputs: dict, parameters: dict) -> None:
@@ -61,10 +61,7 @@ def _validate(pipe: Pipeline, inputs: dict, outputs: dict, parameters: dict) -> 
     known = {strip_transcoding(d) for d in pipe.datasets()}
     missing = sorted((ins | outs | set(parameters)) - known)
     if missing:
-        hints: list[str] = []
-        for name in missing:
-            hints += difflib.get_close_matches(name, sorted(known), n=3)
-        hint = f" Did you mean {sorted(set(hints))}?" if hints else ""
+        hint = did_you_mean(missing, sorted(known))
         raise UnknownDatasetError(
             f"Cannot map datasets/parameters onto the pipeline: {missing} "
             f"{'is' if len(missing) == 1 else 'are'} not used by any of its nodes.{hint}"
@@ -103,13 +100,13 @@ class _Renamer:
         if base in mapping:
             return f"{mapping[base]}{TRANSCODING_SEPARATOR}{fmt}"
         if self.prefix:
-            if name.startswith(_PARAM_PREFIX):
-                rest = name[len(_PARAM_PREFIX) :]
-                if _PARAM_PREFIX in rest:
+            if name.startswith(PARAMS_PREFIX):
+                rest = name[len(PARAMS_PREFIX) :]
+                if PARAMS_PREFIX in rest:
                     raise ModularPipelineError(
                         f"Cannot namespace parameter '{name}': 'params:' appears twice."
                     )
-                return f"{_PARAM_PREFIX}{self.namespace}.{rest}"
+                return f"{PARAMS_PREFIX}{self.namespace}.{rest}"
             return f"{self.namespace}.{name}"
         return name
 

@@ -6,10 +6,11 @@ Unknown names raise an error listing the closest known names.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
+
+from kedro_nb.shared import did_you_mean
 
 from ._errors import (
     EmptyPipelineError,
@@ -25,14 +26,6 @@ from ._transcoding import strip_transcoding
 if TYPE_CHECKING:
     from ._graph import Graph
     from ._pipeline import Pipeline
-
-
-def _suggest(missing: Iterable[str], known: Iterable[str]) -> str:
-    known = list(known)
-    hints: list[str] = []
-    for name in missing:
-        hints += [m for m in difflib.get_close_matches(name, known, n=3) if m not in hints]
-    return f" Did you mean {hints}?" if hints else ""
 
 
 @dataclass(frozen=True)
@@ -111,9 +104,10 @@ class SlicingMixin:
         if missing:
             namespaced = [k for m in missing for k in by_name if k.endswith(f".{m}")]
             hint = (
-                f" Did you mean {namespaced}? (nodes in a namespace are named 'namespace.name')"
+                f" Did you mean: {', '.join(namespaced)}? (nodes in a namespace are named "
+                "'namespace.name')"
                 if namespaced
-                else _suggest(missing, by_name)
+                else did_you_mean(missing, by_name)
             )
             raise UnknownNodeError(f"Pipeline does not contain nodes named {missing}.{hint}")
         return [by_name[n] for n in names]
@@ -141,7 +135,7 @@ class SlicingMixin:
         if missing:
             raise UnknownDatasetError(
                 f"Pipeline does not contain datasets named {missing}."
-                f"{_suggest(missing, sorted(known))}"
+                f"{did_you_mean(missing, sorted(known))}"
             )
 
     def _readers(self, names: Iterable[str]) -> list[Node]:
@@ -206,7 +200,7 @@ class SlicingMixin:
             known = {p for n in nodes for p in (n.namespace_prefixes if n.namespace else ())}
             raise UnknownNamespaceError(
                 "Pipeline does not contain nodes with the following namespaces: "
-                f"{unmatched}.{_suggest(unmatched, sorted(known))}"
+                f"{unmatched}.{did_you_mean(unmatched, sorted(known))}"
             )
         return self._from_trusted(found.values())
 

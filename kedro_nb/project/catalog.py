@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from kedro_nb.project.errors import SessionError
+from kedro_nb.shared import PARAMS_PREFIX, closest
 
 _PATH_KEYS = ("filepath", "filename", "path")
 
@@ -41,11 +42,9 @@ def check_parameters(pipeline: Any, catalog: Any, parameters: Mapping[str, Any])
     problems = []
     for node in pipeline.nodes:
         for name in node.inputs:
-            if name.startswith("params:") and name not in catalog:
+            if name.startswith(PARAMS_PREFIX) and name not in catalog:
                 key = name.partition(":")[2]
-                import difflib  # error path only
-
-                close = difflib.get_close_matches(key, known, n=3)
+                close = closest(key, known)
                 hint = f" (closest: {', '.join(close)})" if close else ""
                 problems.append(f"node '{node.name}' reads '{name}'{hint}")
     if problems:

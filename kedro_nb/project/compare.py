@@ -15,6 +15,7 @@ from typing import Any
 
 from kedro_nb.project.errors import RunRecordError
 from kedro_nb.project.records import RunRecord, RunStore
+from kedro_nb.shared import closest
 
 __all__ = ["Comparison", "Row", "best_in_store", "best_run", "compare", "flatten"]
 
@@ -251,16 +252,13 @@ def best_run(records: Iterable[RunRecord], metric: str, *, minimize: bool = Fals
         if value is not None and not math.isnan(value):
             scored.append((value, record))
     if not scored:
-        import difflib
-
         names = sorted(known)
         short: dict[str, list[str]] = {}
         for name in names:  # "r22" is close to "r2", the last part of "metrics.r2"
             short.setdefault(name.rsplit(".", 1)[-1], []).append(name)
         close = list(
             dict.fromkeys(
-                [n for s in difflib.get_close_matches(metric, short, n=3) for n in short[s]]
-                + difflib.get_close_matches(metric, names, n=3)
+                [n for s in closest(metric, short) for n in short[s]] + closest(metric, names)
             )
         )[:3]
         hint = f" Did you mean: {', '.join(close)}?" if close else ""

@@ -23,6 +23,7 @@ from typing import Any
 from kedro_nb.project.compat import as_pipeline
 from kedro_nb.project.errors import PipelineLoadError, PipelineNotFoundError, ProjectError
 from kedro_nb.project.registry_source import DEFAULT_PIPELINE, is_standard_registry
+from kedro_nb.shared import did_you_mean
 
 
 class PipelineImportWarning(UserWarning):
@@ -297,10 +298,7 @@ class ProjectPipelines(Mapping[str, Any]):
         return _Activation(_Discovery(self.package_name, self._pipelines_dir, requested))
 
     def _not_found(self, name: str, known: list[str]) -> PipelineNotFoundError:
-        import difflib  # error path only
-
-        close = difflib.get_close_matches(name, known, n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        hint = did_you_mean(name, known)
         where = (
             f"{self.package_name}.pipeline_registry or {self._pipelines_dir}"
             if self.package_name

@@ -14,7 +14,6 @@ runners override :meth:`AbstractRunner._execute` instead.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import sysconfig
@@ -26,6 +25,7 @@ from kedro_nb.runner._graph import RunGraph
 from kedro_nb.runner._hooks import HookRelay
 from kedro_nb.runner.errors import MissingInputsError, NodeFailure, attach_failure
 from kedro_nb.runner.result import RunResult
+from kedro_nb.shared import did_you_mean
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -331,17 +331,11 @@ def _pipeline_of(state: RunState) -> Any:
 
 def _missing_inputs_message(missing: list[str], catalog: Any) -> str:
     known = list(catalog.keys())
-    hints = []
-    for name in missing:
-        close = difflib.get_close_matches(name, known, n=1)
-        if close:
-            hints.append(f"'{name}' (did you mean '{close[0]}'?)")
     text = (
         f"Pipeline input(s) {missing} are not in the catalog and no node produces them. "
         "Declare them in catalog.yml or set them with catalog[name] = data before running."
+        + did_you_mean(missing, known, n=1)
     )
-    if hints:
-        text += " Close names: " + ", ".join(hints) + "."
     suggest = getattr(catalog, "missing_hint", None)  # a data file of that name nearby
     for name in missing if callable(suggest) else []:
         found = suggest(name)

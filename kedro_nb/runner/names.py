@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from typing import Any
 
 from kedro_nb.runner.errors import UnknownRunnerError
+from kedro_nb.shared import did_you_mean
 
 #: Aliases accepted by :func:`runner_from_name`, to the class they build.
 RUNNER_ALIASES = {
@@ -48,10 +48,9 @@ def runner_from_name(name: str, **options: Any) -> Any:
             raise UnknownRunnerError(f"'{text}' is not a runner class (it has no run method).")
         return cls(**options)
     known = [*RUNNER_ALIASES, *_CLASS_NAMES]
-    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.5) or difflib.get_close_matches(
+    hint = did_you_mean(lowered, known, n=1, cutoff=0.5) or did_you_mean(
         text, known, n=1, cutoff=0.5
     )
-    hint = f" Did you mean '{close[0]}'?" if close else ""
     raise UnknownRunnerError(
         f"Unknown runner '{name}'. Expected one of {sorted(RUNNER_ALIASES)}, a dask:// "
         f"scheduler address, or a dotted path to a runner class.{hint}"
@@ -69,8 +68,8 @@ def _load_class(path: str) -> Any:
     try:
         return getattr(module, attribute)
     except AttributeError:
-        close = difflib.get_close_matches(attribute, dir(module), n=1)
-        hint = f" Did you mean '{module_name}.{close[0]}'?" if close else ""
+        # the closest attribute, named by its dotted path as --runner takes it
+        hint = did_you_mean(attribute, dir(module), n=1).replace(": ", f": {module_name}.", 1)
         raise UnknownRunnerError(
             f"Module '{module_name}' has no runner class '{attribute}'.{hint}"
         ) from None

@@ -92,7 +92,7 @@ def test_metadata_write_validates_merges_and_removes():
 
 
 def test_unknown_metadata_key_suggests_the_right_one():
-    with pytest.raises(InvalidCellMetadataError, match="did you mean 'inputs'"):
+    with pytest.raises(InvalidCellMetadataError, match="Did you mean: inputs"):
         cells.node_metadata(_cell(meta={"input": ["a"]}), index=2)
     with pytest.raises(InvalidCellMetadataError, match="list of non-empty strings"):
         cells.node_metadata(_cell(meta={"outputs": [1]}))

@@ -92,7 +92,7 @@ def test_argument_helpers() -> None:
     assert comma_list("a, b,c") == ["a", "b", "c"]
     assert key_values("a=1,model.depth=3,name=x") == {"a": 1, "model": {"depth": 3}, "name": "x"}
     message = unknown_names("node", ["preproces"], ["preprocess", "train"], "pipeline 'dp'")
-    assert message is not None and "did you mean preprocess?" in message
+    assert message is not None and "Did you mean: preprocess?" in message
     assert unknown_names("node", ["train"], ["train"], "x") is None
 
 

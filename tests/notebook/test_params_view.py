@@ -30,7 +30,9 @@ def test_nested_keys_read_as_attributes(with_params: InteractiveShell) -> None:
 def test_unknown_attribute_names_the_closest_parameter(with_params: InteractiveShell) -> None:
     result = with_params.run_cell("params.model_option")
     assert isinstance(result.error_in_exec, AttributeError)
-    assert str(result.error_in_exec) == ("no parameter 'model_option'; did you mean model_options?")
+    assert str(result.error_in_exec) == (
+        "no parameter 'model_option'. Did you mean: model_options?"
+    )
 
 
 def test_dict_methods_win_and_the_view_stays_a_plain_dict(with_params: InteractiveShell) -> None:

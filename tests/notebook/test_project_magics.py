@@ -152,7 +152,7 @@ def test_run_pipeline_slices_and_puts_memory_outputs_in_the_namespace(ip, capsys
 
 def test_unknown_names_get_the_closest_ones(ip) -> None:
     with pytest.raises(
-        UsageError, match=r"unknown pipeline 'data_procesing' \(did you mean data_processing"
+        UsageError, match=r"unknown pipeline 'data_procesing' in .* Did you mean: data_processing"
     ):
         ip.run_line_magic("run_pipeline", "data_procesing")
     # node, dataset and namespace names are checked once, by Pipeline.filter

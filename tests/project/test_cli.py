@@ -259,7 +259,7 @@ def test_run_config_file_sets_defaults_and_flags_override(
     assert record == 0 and '"seed": 3' in capsys.readouterr().out
     write(spaceflights, "bad.yml", "run:\n  pipline: x\n")
     assert run_main(["--project", str(spaceflights), "-c", str(spaceflights / "bad.yml")]) == 2
-    assert "Did you mean 'pipeline'" in capsys.readouterr().err
+    assert "Did you mean: pipeline?" in capsys.readouterr().err
 
 
 def test_concurrent_runs_are_all_recorded(mini: Path, console) -> None:

@@ -50,14 +50,14 @@ def test_kedro_runner_by_dotted_path():
 
 
 def test_unknown_name_suggests_the_closest():
-    with pytest.raises(UnknownRunnerError, match="Did you mean 'parallel'"):
+    with pytest.raises(UnknownRunnerError, match=r"Did you mean: parallel\?"):
         runner_from_name("paralel")
 
 
 def test_bad_dotted_paths():
     with pytest.raises(UnknownRunnerError, match="Cannot import module"):
         runner_from_name("no_such_module_xyz.Runner")
-    with pytest.raises(UnknownRunnerError, match=r"Did you mean 'kedro_nb\.runner\.ThreadRunner'"):
+    with pytest.raises(UnknownRunnerError, match=r"Did you mean: kedro_nb\.runner\.ThreadRunner\?"):
         runner_from_name("kedro_nb.runner.ThredRunner")
     with pytest.raises(UnknownRunnerError, match="not a runner class"):
         runner_from_name("kedro_nb.runner.RUNNER_ALIASES")

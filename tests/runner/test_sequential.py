@@ -126,7 +126,7 @@ def test_missing_inputs_are_reported_before_anything_runs(tmp_path):
     pipeline = Pipeline([node(lambda x: ran.append(x) or x, "companys", "out", name="n")])
     with pytest.raises(MissingInputsError) as info:
         SequentialRunner().run(pipeline, catalog)
-    assert "companys" in str(info.value) and "did you mean 'companies'" in str(info.value)
+    assert "companys" in str(info.value) and "Did you mean: companies?" in str(info.value)
     assert ran == []
 
 

@@ -13,6 +13,7 @@ from IPython.core.magic_arguments import parse_argstring
 
 from kedro_nb.notebook.errors import NoSessionError
 from kedro_nb.notebook.kernel_project import NotebookProject
+from kedro_nb.shared import did_you_mean
 
 HELP_FLAGS = frozenset({"-h", "--help"})
 
@@ -59,12 +60,8 @@ def unknown_names(kind: str, given: Iterable[str], known: Iterable[str], where: 
     missing = [name for name in given if name not in known]
     if not missing:
         return None
-    parts = []
-    for name in missing:
-        import difflib  # error path only
-
-        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        parts.append(f"{name!r}{hint}")
     listing = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    return f"unknown {kind} {'; '.join(parts)} in {where}; known: {listing or 'none'}"
+    return (
+        f"unknown {kind} {', '.join(map(repr, missing))} in {where}."
+        f"{did_you_mean(missing, known, cutoff=0.5)} Known: {listing or 'none'}."
+    )
