@@ -28,6 +28,8 @@ LAYERS: list[tuple[str, tuple[str, ...], bool]] = [
     ("session", ("kedro_nb.project",), True),
     ("runner", ("kedro_nb.runner",), True),
     ("core", ("kedro_nb.pipeline", "kedro_nb.io", "kedro_nb.config", "kedro_nb.hooks"), False),
+    # the names two core packages need (``params:``, ``__default__``) and the did-you-mean hint
+    ("shared", ("kedro_nb.shared",), False),
 ]
 #: Packages apart from the layers: anyone may import them; they import only the standard library,
 #: these third-party modules, themselves and each other (``kedro-nb strip`` starts once per file
@@ -229,6 +231,7 @@ def _fake(importer: str, imported: str) -> Import:
         ("kedro_nb.io.catalog", "kedro_nb.pipeline", "do not import each other"),
         ("kedro_nb.strip._core", "kedro_nb.convert.cells", "stands apart"),
         ("kedro_nb", "kedro_nb.project", "root module"),
+        ("kedro_nb.shared", "kedro_nb.pipeline", "points up"),
     ],
 )
 def test_a_wrong_arrow_is_reported(importer: str, imported: str, rule: str) -> None:

@@ -35,12 +35,12 @@ from kedro_nb.convert.naming import notebook_name as notebook_name
 from kedro_nb.convert.scan import (
     ALL_PARAMETERS,
     PARAMS_NAME,
-    PARAMS_PREFIX,
     CellScan,
     Rewrite,
     scan_cell,
     scan_statement,
 )
+from kedro_nb.shared import PARAMS_PREFIX
 
 _BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
 

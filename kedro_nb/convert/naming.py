@@ -8,7 +8,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from kedro_nb.convert import cells as cellconv
-from kedro_nb.convert.scan import ALL_PARAMETERS, PARAMS_NAME, PARAMS_PREFIX, Rewrite, segment
+from kedro_nb.convert.scan import ALL_PARAMETERS, PARAMS_NAME, Rewrite, segment
+from kedro_nb.shared import PARAMS_PREFIX
 
 if TYPE_CHECKING:
     from kedro_nb.convert.analysis import NodeCell

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kedro_nb.convert.errors import NodeSourceError
-
-PARAMS_PREFIX = "params:"
+from kedro_nb.shared import PARAMS_PREFIX
 
 
 @dataclass

@@ -15,7 +15,6 @@ from kedro_nb.convert.magics import clean_ipython
 PARAMS_NAME = "params"
 CATALOG_NAME = "catalog"
 ALL_PARAMETERS = "parameters"
-PARAMS_PREFIX = "params:"
 _DICT_METHODS = frozenset({"keys", "items", "values", "get", "copy", "__getitem__"})
 MUTATING_METHODS = frozenset(
     {

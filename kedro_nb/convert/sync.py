@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.convert.analysis import PARAMS_PREFIX, NodeCell, identifier
+from kedro_nb.convert.analysis import NodeCell, identifier
 from kedro_nb.convert.cells import read_notebook, set_cell_source
 from kedro_nb.convert.codegen import digest, node_body
 from kedro_nb.convert.converter import plan_conversion
@@ -41,6 +41,7 @@ from kedro_nb.convert.generated import (
 from kedro_nb.convert.scan import segment
 from kedro_nb.convert.verify import verify
 from kedro_nb.convert.writer import write_files
+from kedro_nb.shared import PARAMS_PREFIX
 
 
 @dataclass

@@ -7,6 +7,8 @@ tests import them.
 
 from __future__ import annotations
 
+from kedro_nb.shared import DEFAULT_PIPELINE as _DEFAULT_PIPELINE
+
 # Variables injected into the user namespace.
 CATALOG_VAR = "catalog"
 PARAMS_VAR = "params"
@@ -25,5 +27,5 @@ ALL_MAGICS = (RELOAD_PROJECT_MAGIC, RUN_PIPELINE_MAGIC, LOAD_NODE_MAGIC, STRIP_M
 JUPYTER_NOTEBOOK_ENV = "JPY_SESSION_NAME"  # set by jupyter-server for each kernel it starts
 VSCODE_NOTEBOOK_VAR = "__vsc_ipynb_file__"  # set by VS Code in the user namespace
 
-#: The pipeline Kedro runs when none is named (equal to kedro_nb.project.registry's; a test checks).
-DEFAULT_PIPELINE = "__default__"
+#: The pipeline Kedro runs when none is named (defined once for every layer, in kedro_nb.shared).
+DEFAULT_PIPELINE = _DEFAULT_PIPELINE

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from kedro_nb.shared import PARAMS_PREFIX
+
 from ._errors import (
     NodeDefinitionError,
     NodeInputsError,
@@ -68,7 +70,7 @@ def _check_spec(kind: str, spec: Any, namespace: str | None) -> list[str]:
                 f"Invalid node: every name in '{kind}' must be a str, got {item!r} "
                 f"({type(item).__name__}) in {spec!r}."
             )
-        if "." in item and not item.startswith("params:"):
+        if "." in item and not item.startswith(PARAMS_PREFIX):
             _warn_dotted_name(item, namespace)
     return names
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-DEFAULT_PIPELINE = "__default__"
+from kedro_nb.shared import DEFAULT_PIPELINE
 
 
 def is_standard_registry(source: str) -> bool:

@@ -12,10 +12,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from kedro_nb.pipeline import TRANSCODING_SEPARATOR
+from kedro_nb.shared import PARAMS_PREFIX
+
 
 def base_name(dataset: str) -> str:
-    """``"df@pandas"`` -> ``"df"``: the dataset a transcoded name stands for."""
-    at = dataset.find("@")
+    """``"df@pandas"`` -> ``"df"``: the dataset a transcoded name stands for (names were
+    checked when the nodes were made, so the first separator is the only one)."""
+    at = dataset.find(TRANSCODING_SEPARATOR)
     return dataset if at < 0 else dataset[:at]
 
 
@@ -53,7 +57,7 @@ class RunGraph:
         producer: dict[str, int] = {}
         for i, outputs in enumerate(node_outputs):
             for name in outputs:
-                producer[name if "@" not in name else base_name(name)] = i
+                producer[name if TRANSCODING_SEPARATOR not in name else base_name(name)] = i
         self.producer = producer
         load_counts: dict[str, int] = {}
         consumed: set[str] = set()
@@ -65,7 +69,7 @@ class RunGraph:
             for name in inputs:
                 load_counts[name] = load_counts.get(name, 0) + 1
                 datasets[name] = None
-                key = name if "@" not in name else base_name(name)
+                key = name if TRANSCODING_SEPARATOR not in name else base_name(name)
                 consumed.add(key)
                 parent = producer.get(key)
                 if parent is None or parent in (i, last_parent):
@@ -136,8 +140,6 @@ class RunGraph:
         produces it. Everything downstream of those is re-run, and the answer is the first
         topological layer of that set.
         """
-        from kedro_nb.io import PARAMS_PREFIX
-
         todo = set(unfinished)
         if not todo:
             return []

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from kedro_nb.notebook.displays.tables import html_table, text_table, yes_no
+from kedro_nb.shared import PARAMS_PREFIX
 
 HEADERS = ("name", "type", "location", "exists", "versioned")
 # Where built-in datasets live; shown with Kedro's type names (``pandas.CSVDataset``).
 _DATASET_PACKAGES = ("kedro_nb.io.datasets.", "kedro_datasets.")
 _OWN_PACKAGES = ("kedro_nb.", "kedro.")
 _LOCATION_CHARS = 60
-_PARAMS_PREFIX = "params:"
 _PARAMS_ALL = "parameters"
 
 
@@ -77,7 +77,7 @@ def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
     sizes = memory_sizes(catalog)
     for entry in sorted(catalog.describe_datasets(), key=lambda e: e["name"]):
         name = entry["name"]
-        if name.startswith(_PARAMS_PREFIX) or name == _PARAMS_ALL:
+        if name.startswith(PARAMS_PREFIX) or name == _PARAMS_ALL:
             continue
         memory = f"(memory, {human_bytes(sizes[name])})" if name in sizes else "(memory)"
         rows.append(

@@ -11,7 +11,6 @@ from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from kedro_nb.convert.errors import NodeSourceError
 from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import LOAD_NODE_MAGIC, RUN_PIPELINE_MAGIC
 
@@ -136,6 +135,7 @@ class NodeMagics(KedroNbMagics):
         return found
 
     def _project_cell(self, session: Any, name: str) -> DebugCell | None:
+        from kedro_nb.convert.errors import NodeSourceError
         from kedro_nb.convert.node_source import project_node_cell
 
         for pipeline in self._pipelines(session):

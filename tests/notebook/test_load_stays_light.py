@@ -1,0 +1,22 @@
+"""``%load_ext kedro_nb`` imports the notebook front door and the engine it needs, not the
+conversion layer or the command line's commands: those load when a magic first needs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+_PROBE = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+InteractiveShell.instance().run_line_magic("load_ext", "kedro_nb")
+print(sorted(m for m in sys.modules if m.startswith(("kedro_nb.convert", "kedro_nb.cli."))))
+"""
+
+
+def test_load_ext_imports_no_conversion_module_and_no_command(tmp_path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    # the option table the magics share with kedro-nb run is the one piece of the command line
+    assert done.stdout.strip().splitlines()[-1] == "['kedro_nb.cli.options']"
