@@ -13,11 +13,14 @@ from typing import Any
 MAX_CELL_CHARS = 80  # longer values are cut with an ellipsis; tables stay compact
 # The title is a line of its own above the table, not a <caption>: a caption is as wide as its
 # table, so a narrow table (a run summary's two columns) wrapped its title onto several lines.
-# Colours are left to the front end's theme (light or dark); only spacing is set here.
+# Colours are left to the front end's theme (light or dark); only spacing is set here, with
+# text-align marked important: JupyterLab's own table rules right-align cells. Cells do not wrap
+# (run ids broke at their hyphens) but the last column (errors); ``shorten`` cuts long values.
 _STYLE = (
-    "<style>.kedro-nb td,.kedro-nb th{text-align:left;padding:1px 8px;vertical-align:top}"
+    "<style>table.kedro-nb td,table.kedro-nb th{text-align:left!important;padding:1px 8px;"
+    "vertical-align:top;white-space:nowrap}table.kedro-nb td:last-child{white-space:normal}"
     ".kedro-nb-title{font-weight:bold;margin:2px 0}"
-    ".kedro-nb-note{margin:2px 0}</style>"
+    ".kedro-nb-note{margin:2px 0;font-size:0.9em}</style>"
 )
 
 
