@@ -156,6 +156,20 @@ def slice_options(args: argparse.Namespace) -> SliceOptions:
     return SliceOptions(**{option.dest: getattr(args, option.dest) for option in SLICE_OPTIONS})
 
 
+def fill_like(args: argparse.Namespace, plan: Any) -> None:
+    """``--like RUN`` (both front doors): the shared options not given here taken from the
+    recorded run's plan (a ``kedro_nb.project.reproduce.LikePlan``): its slice, runner and
+    ``only_missing_outputs``, and its parameter values with ``--params`` over them."""
+    from kedro_nb.config.params import deep_merge
+
+    if not slice_options(args):
+        for key, values in plan.slicing.items():  # SliceOptions fields, the options' dests
+            setattr(args, key, list(values))
+    args.runner = args.runner or plan.runner
+    args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
+    args.params = deep_merge(plan.params, dict(args.params or {}))
+
+
 def slice_flags(options: SliceOptions) -> dict[str, str]:
     """The flags that give ``options`` again, to their comma-joined values
     (``{"--tags": "a,b"}``), for the line that repeats or resumes a run."""

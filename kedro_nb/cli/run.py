@@ -21,6 +21,7 @@ from kedro_nb.cli.options import (
     RUN_OPTIONS,
     SLICE_OPTIONS,
     add_options,
+    fill_like,
     names,
     run_runner,
     slice_options,
@@ -265,7 +266,6 @@ def _like(args: argparse.Namespace, params: dict[str, Any]) -> tuple[Any, dict[s
     """``--like RUN``: fill the options not given from the recorded run, print what differs
     now, and return the record with the runtime parameters to run with (the recorded values,
     ``--params`` over them)."""
-    from kedro_nb.config.params import deep_merge
     from kedro_nb.project.reproduce import plan_like, plan_summary
     from kedro_nb.project.session import KedroNbSession
 
@@ -280,18 +280,15 @@ def _like(args: argparse.Namespace, params: dict[str, Any]) -> tuple[Any, dict[s
             args.notebook = str(current.project_path / plan.notebook)
         else:
             args.pipeline = plan.pipeline_name
-    if not slice_options(args):
-        for key, values in plan.slicing.items():  # SliceOptions fields, the options' dests
-            setattr(args, key, list(values))
-    args.runner = args.runner or plan.runner
-    args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
     given = dict(pair.partition(":")[::2] for pair in args.load_versions)
     args.load_versions = [f"{k}:{v}" for k, v in {**plan.load_versions, **given}.items()]
     for line in plan_summary(plan):
         print(line)
     if params:
         print(f"  --params over the run's values: {getattr(args.params, 'text', args.params)}")
-    return record, deep_merge(plan.params, params)
+    args.params = params
+    fill_like(args, plan)
+    return record, args.params
 
 
 def _notebook_folder(notebook: str | None) -> Path | None:

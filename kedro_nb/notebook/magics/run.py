@@ -13,7 +13,7 @@ from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 
-from kedro_nb.cli.options import magic_options, slice_options
+from kedro_nb.cli.options import fill_like, magic_options, slice_options
 from kedro_nb.notebook.errors import PipelineRunFailed
 from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
 from kedro_nb.notebook.names import (
@@ -123,7 +123,6 @@ class RunMagics(KedroNbMagics):
     def _like(args: argparse.Namespace, session: Any) -> tuple[Any, dict[str, str]]:
         """``--like RUN``: fill the options not given from the recorded run and print what
         differs now; returns the record and the load versions to pin."""
-        from kedro_nb.config.params import deep_merge
         from kedro_nb.project.errors import ProjectError
         from kedro_nb.project.reproduce import plan_like, plan_summary
 
@@ -137,12 +136,7 @@ class RunMagics(KedroNbMagics):
                 args.notebook = str(session.project_path / plan.notebook)
             else:
                 args.name = plan.pipeline_name
-        if not slice_options(args):
-            for key, values in plan.slicing.items():  # SliceOptions fields, the options' dests
-                setattr(args, key, list(values))
-        args.runner = args.runner or plan.runner
-        args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
-        args.params = deep_merge(plan.params, dict(args.params or {}))
+        fill_like(args, plan)
         print("\n".join(plan_summary(plan)))
         return record, plan.load_versions
 
