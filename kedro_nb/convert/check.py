@@ -17,8 +17,11 @@ from typing import Any
 from kedro_nb.convert.analysis import Issue
 from kedro_nb.hooks import hook_impl
 
-#: issue kinds that make ``kedro-nb check`` fail (the others are informational notes)
-PROBLEM_KINDS = frozenset({"mutation", "undefined", "hidden-state", "syntax", "catalog"})
+#: issue kinds that make ``kedro-nb check`` fail (the others are informational notes);
+#: ``generated`` is a pyflakes finding in the code convert would write (it would refuse)
+PROBLEM_KINDS = frozenset(
+    {"mutation", "undefined", "hidden-state", "syntax", "catalog", "generated"}
+)
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,24 @@ def check_notebook(
 
     notebook = Path(path).resolve()
     plan = plan_conversion(notebook, project=project, with_catalog=False)
-    report = CheckReport(notebook, issues=list(plan.issues))
+    report = CheckReport(notebook, issues=[*plan.issues, *_generated_issues(plan)])
     if execute:
         cells = {node.name: node.cell_index for node in plan.analysis.nodes}
         _execute(report, project, runner, cells)
     return report
+
+
+def _generated_issues(plan: Any) -> list[Issue]:
+    """What convert would refuse in the generated code and the analysis does not report
+    already (an unused local, say): one issue per pyflakes finding in a node's cell."""
+    from kedro_nb.convert.verify import findings
+
+    known = {(i.cell_index, i.line) for i in plan.issues if i.kind in PROBLEM_KINDS}
+    return [
+        Issue("generated", f.cell_index, f.cell_line, f.message, f.node)
+        for f in findings(plan)
+        if f.cell_index is not None and (f.cell_index, f.cell_line) not in known
+    ]
 
 
 def _isolated(

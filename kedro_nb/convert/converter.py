@@ -68,6 +68,10 @@ class Layout:
         return not self.is_project if self.standalone_catalog is None else self.standalone_catalog
 
 
+def _shown(path: Path) -> str:
+    return Path(os.path.relpath(path, Path.cwd())).as_posix()
+
+
 def find_layout(notebook: Path, project: str | os.PathLike[str] | None = None) -> Layout:
     """The project around ``notebook`` (or ``project``), else the notebook's own folder."""
     from kedro_nb.project.discovery import find_project_root, read_metadata
@@ -79,12 +83,15 @@ def find_layout(notebook: Path, project: str | os.PathLike[str] | None = None) -
     try:
         metadata = read_metadata(root)
     except Exception as exc:  # the project package's own error class, whatever it is
-        raise ProjectLayoutError(f"Cannot use {root} as the project: {exc}") from exc
+        raise ProjectLayoutError(
+            f"Cannot use {root} as the project: {exc} To create one from this notebook: "
+            f"`kedro-nb init {_shown(root)} --from {_shown(notebook)}`."
+        ) from exc
     if not metadata.package_name:
         raise ProjectLayoutError(
             f"Project {root} has no package to write pipelines into: set package_name in "
             f"[tool.{metadata.flavour}] of pyproject.toml, or create "
-            f"{metadata.source_dir}/<package>."
+            f"{metadata.source_dir}/<package> (`kedro-nb init` creates a project with one)."
         )
     conf = metadata.conf_source
     return Layout(

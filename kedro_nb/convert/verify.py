@@ -32,13 +32,17 @@ class Finding:
     cell_index: int | None = None
     cell_line: int | None = None
     node: str | None = None
+    #: the analysis' advice about the same name (``: defined only in exploration cell 3 ...``)
+    hint: str = ""
 
     def describe(self, root: Path) -> str:
         shown = Path(os.path.relpath(self.path, root)).as_posix()
         if self.cell_index is None:
             return f"{shown}, line {self.line}: {self.message}"
         where = f"cell {self.cell_index}" + (f", line {self.cell_line}" if self.cell_line else "")
-        return f"{where} (node {self.node!r}): {self.message} ({shown}, line {self.line})"
+        return (
+            f"{where} (node {self.node!r}): {self.message}{self.hint} ({shown}, line {self.line})"
+        )
 
 
 def _cell_line(node: NodeCell, function: ast.FunctionDef, line: int) -> int | None:
@@ -76,14 +80,7 @@ def findings(conversion: Conversion) -> list[Finding]:
             cell_line = _cell_line(node, function.node, message.lineno)
             hint = _analysis_hint(conversion, node, message.message_args)
             found.append(
-                Finding(
-                    path,
-                    message.lineno,
-                    f"{text_of}{hint}",
-                    node.cell_index,
-                    cell_line,
-                    node.name,
-                )
+                Finding(path, message.lineno, text_of, node.cell_index, cell_line, node.name, hint)
             )
     return found
 

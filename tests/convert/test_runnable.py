@@ -118,3 +118,19 @@ def test_malformed_yaml_names_file_line_and_column(write_notebook):
     notebook = write_notebook(CELLS, catalog="sales:\n  type: x\n   filepath: a\n")
     with pytest.raises(CatalogConfigurationError, match=r"catalog\.yml, line 3, column 12"):
         plan_conversion(notebook)
+
+
+def test_check_reports_what_convert_would_refuse(write_notebook, capsys):
+    notebook = write_notebook(
+        [*CELLS[:2], code("rows = len(clean)\ntotal = float(clean['amount'].sum())", "summarise")],
+        catalog=CATALOG,
+    )
+    assert main(["check", str(notebook)]) == 1
+    out = capsys.readouterr().out
+    assert "cell 2, line 1 (node 'summarise'): generated: local variable 'rows'" in out
+
+
+def test_converting_outside_a_project_with_project_points_to_init(write_notebook, capsys):
+    notebook = write_notebook(CELLS, catalog=CATALOG)
+    assert main(["convert", "--project", str(notebook.parent), str(notebook)]) == EXIT_USAGE
+    assert "kedro-nb init" in capsys.readouterr().err
