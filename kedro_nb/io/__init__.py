@@ -1,7 +1,7 @@
 """Datasets and the data catalog: Kedro's catalog YAML, dataset protocol and on-disk
 versioning, built lazily so notebooks start fast."""
 
-from kedro_nb.io._redact import secret_values
+from kedro_nb.io._redact import MASK, scrub, secret_values
 from kedro_nb.io.cached import CachedDataset
 from kedro_nb.io.catalog import PARAMS_PREFIX, DataCatalog, SharedMemoryDataCatalog, is_parameter
 from kedro_nb.io.config_resolver import CatalogConfigResolver
@@ -23,6 +23,7 @@ from kedro_nb.io.protocol import CatalogProtocol, SharedMemoryCatalogProtocol
 from kedro_nb.io.versioning import AbstractVersionedDataset, Version, generate_timestamp
 
 __all__ = [
+    "MASK",
     "PARAMS_PREFIX",
     "AbstractDataset",
     "AbstractVersionedDataset",
@@ -49,5 +50,6 @@ __all__ = [
     "is_dataset",
     "is_ephemeral",
     "is_parameter",
+    "scrub",
     "secret_values",
 ]

@@ -14,19 +14,11 @@ import traceback
 from collections.abc import Iterable
 from typing import Any
 
-MASK = "***"
+__all__ = ["register_secrets"]
+
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 _installed = False
-
-
-def scrub(text: str, secrets: Iterable[str] | None = None) -> str:
-    """``text`` with every secret (default: all registered ones) replaced by ``***``."""
-    values = sorted(_SECRETS if secrets is None else secrets, key=len, reverse=True)
-    for secret in values:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def register_secrets(secrets: Iterable[str]) -> None:
@@ -49,13 +41,15 @@ def register_secrets(secrets: Iterable[str]) -> None:
 
 
 def _scrub_record(record: logging.LogRecord) -> None:
+    from kedro_nb.io import scrub  # registered secrets come from a catalog: kedro_nb.io is loaded
+
     try:
         message = record.getMessage()
     except Exception:  # a malformed record is the handler's business
         return
-    clean = scrub(message)
+    clean = scrub(message, _SECRETS)
     if clean != message:
         record.msg, record.args = clean, None
     if record.exc_info and record.exc_info[1] is not None:
         text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-        record.exc_text = scrub(text)
+        record.exc_text = scrub(text, _SECRETS)

@@ -17,8 +17,6 @@ from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.project.redaction import MASK
-
 __all__ = [
     "CELL_ATTRIBUTE",
     "GitStatus",
@@ -280,6 +278,7 @@ def mask_secrets(value: Any, secrets: Iterable[str]) -> Any:
     secrets = tuple(s for s in secrets if s)
     if not secrets:
         return value
+    from kedro_nb.io import MASK, scrub  # a run's catalog has loaded kedro_nb.io already
 
     def walk(item: Any) -> Any:
         if isinstance(item, Mapping):
@@ -287,10 +286,7 @@ def mask_secrets(value: Any, secrets: Iterable[str]) -> Any:
         if isinstance(item, (list, tuple)):
             return [walk(inner) for inner in item]
         if isinstance(item, str):
-            for secret in secrets:
-                if secret in item:
-                    item = item.replace(secret, MASK)
-            return item
+            return scrub(item, secrets)
         if not isinstance(item, bool) and str(item) in secrets:
             return MASK
         return item

@@ -20,14 +20,10 @@ from kedro_nb.project.catalog import absolute_paths, check_parameters
 from kedro_nb.project.discovery import find_project_root, read_metadata
 from kedro_nb.project.errors import SessionError
 from kedro_nb.project.records import RunRecord, RunStore, params_hash
-from kedro_nb.project.redaction import register_secrets, scrub
-from kedro_nb.project.registry import (
-    DEFAULT_PIPELINE,
-    ProjectPipelines,
-    forget_package,
-    prepare_package,
-)
+from kedro_nb.project.redaction import register_secrets
+from kedro_nb.project.registry import ProjectPipelines, forget_package, prepare_package
 from kedro_nb.project.settings import ProjectSettings, load_settings
+from kedro_nb.shared import DEFAULT_PIPELINE
 
 if TYPE_CHECKING:
     from kedro_nb.project.history import RunHistory
@@ -216,6 +212,8 @@ class KedroNbSession:
                 self._credentials()
             except Exception:  # unreadable credentials hold no secret to mask yet
                 self._secrets = ()
+        from kedro_nb.io import scrub  # not at import: %load_ext starts without kedro_nb.io
+
         return scrub(text, self._secrets or ())
 
     @property
