@@ -8,7 +8,6 @@ user namespace; the session itself knows nothing about IPython.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections import deque
@@ -162,15 +161,3 @@ class NotebookProject:
         else:
             what = "no project found; embedded default"
         return f"kedro-nb: {what} from {root} -> {variables}"
-
-
-def purge_modules(package: str) -> list[str]:
-    """Drop ``package`` and its submodules from ``sys.modules`` so the next import re-reads code.
-
-    Returns the names removed. Used by ``%reload_project`` for the project's own package only;
-    nothing else is touched.
-    """
-    doomed = [name for name in sys.modules if name == package or name.startswith(package + ".")]
-    for name in doomed:
-        del sys.modules[name]
-    return doomed

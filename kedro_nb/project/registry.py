@@ -22,8 +22,8 @@ from typing import Any
 
 from kedro_nb.project.compat import as_pipeline
 from kedro_nb.project.errors import PipelineLoadError, PipelineNotFoundError, ProjectError
-from kedro_nb.project.registry_source import DEFAULT_PIPELINE, is_standard_registry
-from kedro_nb.shared import did_you_mean
+from kedro_nb.project.registry_source import is_standard_registry
+from kedro_nb.shared import DEFAULT_PIPELINE, did_you_mean
 
 
 class PipelineImportWarning(UserWarning):
@@ -338,10 +338,13 @@ def prepare_package(package_name: str, source_dir: Path) -> None:
         forget_package(package_name)
 
 
-def forget_package(package_name: str) -> None:
+def forget_package(package_name: str) -> list[str]:
     """Remove a package and its submodules from ``sys.modules`` so the next import re-reads
-    the files (after edits in a notebook, or for another project with the same name)."""
-    for module_name in list(sys.modules):
-        if module_name == package_name or module_name.startswith(package_name + "."):
-            del sys.modules[module_name]
+    the files (after edits in a notebook, ``%reload_project``, or another project with the same
+    name), and clear the import system's caches so files added since are found. Returns the
+    names removed; nothing outside the package is touched."""
+    doomed = [m for m in sys.modules if m == package_name or m.startswith(package_name + ".")]
+    for module_name in doomed:
+        del sys.modules[module_name]
     importlib.invalidate_caches()
+    return doomed

@@ -12,8 +12,8 @@ import pytest
 from IPython.core.error import UsageError
 
 from kedro_nb.notebook.errors import PipelineRunFailed
-from kedro_nb.notebook.kernel_project import purge_modules
 from kedro_nb.notebook.names import INJECTED_VARS
+from kedro_nb.project.registry import forget_package as purge_modules
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "spaceflights"
 PACKAGE = "spaceflights"

@@ -9,7 +9,7 @@ from IPython.core.magic import line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from kedro_nb.cli.options import key_values
-from kedro_nb.notebook.kernel_project import SessionOptions, purge_modules
+from kedro_nb.notebook.kernel_project import SessionOptions
 from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line
 from kedro_nb.notebook.names import RELOAD_PROJECT_MAGIC
 
@@ -58,7 +58,9 @@ class ReloadMagics(KedroNbMagics):
         )
         old = self.project.session
         if old is not None and getattr(old, "package_name", None):
-            purge_modules(old.package_name)
+            from kedro_nb.project.registry import forget_package
+
+            forget_package(old.package_name)
         try:
             self.project.load(options)
         except Exception as exc:  # config or code errors: say which, keep the old session
