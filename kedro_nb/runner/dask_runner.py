@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from kedro_nb.runner._remote import RemoteTasks, run_task
+from kedro_nb.runner._scheduler import schedule
 from kedro_nb.runner.base import AbstractRunner, RunState, logger
 from kedro_nb.runner.errors import RunnerError
-from kedro_nb.runner.thread import schedule
 
 LOOPBACK = "127.0.0.1"
 

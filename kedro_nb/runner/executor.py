@@ -13,8 +13,8 @@ from kedro_nb.runner.base import RunState
 
 def run_on_executor(state: RunState, executor: Executor | None, is_async: bool) -> None:
     """Run every node of ``state`` on ``executor`` (shut down afterwards, as Kedro does)."""
+    from kedro_nb.runner._scheduler import schedule
     from kedro_nb.runner.sequential import run_sequentially
-    from kedro_nb.runner.thread import schedule
 
     if executor is None:
         run_sequentially(state, is_async)

@@ -6,9 +6,9 @@ import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from kedro_nb.runner._remote import RemoteTasks, run_task
+from kedro_nb.runner._scheduler import check_max_workers, schedule
 from kedro_nb.runner.base import AbstractRunner, RunState
 from kedro_nb.runner.errors import RunnerOptionError
-from kedro_nb.runner.thread import check_max_workers, schedule
 
 _START_METHODS = ("fork", "spawn", "forkserver")
 
