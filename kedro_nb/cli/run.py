@@ -156,14 +156,10 @@ def _is_user_error(exc: BaseException) -> bool:
 
 
 def _configure_output(verbose: bool) -> None:
-    """Logging to stderr (INFO with --verbose), and warnings on one line each unless verbose."""
-    import logging
+    """Warnings on one line each unless verbose (logging is set once the project is known:
+    :func:`kedro_nb.project.logs.configure_logging`)."""
     import warnings
 
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
     if not verbose:
 
         def one_line(message: Any, category: type, *_: Any, **__: Any) -> None:
@@ -225,6 +221,13 @@ def run_main(argv: Sequence[str]) -> int:
         )
         if not session.is_project and not args.notebook:
             raise _no_project_error(args.project)
+        from kedro_nb.project.logs import configure_logging
+
+        configure_logging(
+            session.project_path if session.is_project else None,
+            session.package_name,
+            verbose=args.verbose,
+        )
         pipeline, name = None, args.pipeline
         if args.notebook:
             from kedro_nb.convert import notebook_pipeline

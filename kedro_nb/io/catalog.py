@@ -74,6 +74,10 @@ class DataCatalog(CatalogViews):
 
     #: used by ``get(name, fallback_to_runtime_pattern=True)`` for undeclared datasets
     default_runtime_patterns: dict[str, dict[str, Any]] = {"{default}": {"type": "MemoryDataset"}}
+    #: ``save(name, ...)`` of an undeclared name makes it a memory dataset (by the runtime
+    #: pattern) instead of raising ``DatasetNotFoundError``: the embedded default of a lone
+    #: notebook sets it; declared datasets and factory matches always win
+    undeclared_in_memory: bool = False
 
     def __init__(
         self,
@@ -410,7 +414,9 @@ class DataCatalog(CatalogViews):
     def save(self, name: str, data: Any) -> None:
         """Save ``data`` to ``name``. ``None`` is refused, as in Kedro, whichever style the
         dataset is written in (it is almost always a node that forgot to return)."""
-        dataset = self[name]
+        dataset = self.get(name, fallback_to_runtime_pattern=self.undeclared_in_memory)
+        if dataset is None:
+            raise self._not_found(name)
         _logger.debug("Saving data to '%s' (%s)", name, type(dataset).__name__)
         if data is None:
             raise DatasetError(

@@ -244,6 +244,7 @@ class KedroNbSession:
         for name, value in parameters.items():
             catalog[name] = value
         catalog.missing_hint = self._data_file_hint()
+        catalog.undeclared_in_memory = not self.is_project  # the embedded default's promise
         self.hook_manager.hook.after_catalog_created(
             catalog=catalog,
             conf_catalog=conf_catalog,

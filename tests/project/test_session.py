@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kedro_nb.hooks import HookRegistrationError
+from kedro_nb.io import DatasetNotFoundError
 from kedro_nb.pipeline import Pipeline, node
 from kedro_nb.project import KedroNbSession, SessionError, SettingsError
 from kedro_nb.runner import MissingInputsError, node_failure
@@ -379,3 +380,21 @@ def test_kedros_run_keywords_pipeline_names_and_namespaces(spaceflights: Path) -
     assert list(only.record.node_timings) == ["prep.inc"]
     with pytest.raises(SessionError, match="not both"):
         embedded.run(pipeline=namespaced, namespaces=["prep"], node_namespaces=["prep"])
+
+
+def test_embedded_default_keeps_undeclared_datasets_in_memory(tmp_path: Path) -> None:
+    (tmp_path / "catalog.yml").write_text(
+        f"declared:\n  type: json.JSONDataset\n  filepath: {tmp_path / 'declared.json'}\n"
+    )
+    catalog = KedroNbSession.create(start_dir=tmp_path).catalog
+    catalog.save("x", 41)  # undeclared: a memory dataset, as the embedded default promises
+    assert catalog.load("x") == 41 and catalog.is_ephemeral("x")
+    catalog.save("declared", {"a": 1})  # declared: never shadowed by memory
+    assert json.loads((tmp_path / "declared.json").read_text()) == {"a": 1}
+    with pytest.raises(DatasetNotFoundError):
+        catalog.load("never_saved")
+
+
+def test_project_catalog_refuses_undeclared_saves_as_kedro(spaceflights: Path) -> None:
+    with pytest.raises(DatasetNotFoundError):
+        KedroNbSession.create(spaceflights).catalog.save("undeclared", 1)
