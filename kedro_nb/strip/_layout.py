@@ -155,6 +155,8 @@ _CELLS_OPEN = b'{\n "cells": [\n'
 _OUTPUTS_OPEN = b'\n   "outputs": [\n'
 _OUTPUTS_CLOSE = b"\n   ]"
 _CELL_OPEN = b"\n  {"
+_CELL_KEY = b'\n   "'  # a cell's key line: inside outputs every line is indented further
+_INNER_INDENT = b"    "  # what every line inside a cell's outputs starts with
 _CELLS_CLOSE = b"\n ]"
 _MAX_HOPS = 8
 
@@ -213,9 +215,16 @@ def _find_close(data: bytes, start: int) -> int:
     while pos >= 0:
         if data[pos - width : pos] == prefix:
             return pos + 1
+        if not data.startswith(_INNER_INDENT, data.rfind(b"\n", start, pos) + 1):
+            # a "]" on a line indented less than any line inside outputs, yet not the closing
+            # line: that line is damaged, and hopping on would cut a later array (the source)
+            return -1
         hops -= 1
         if not hops:
-            pos = find(_OUTPUTS_CLOSE, pos)
-            return pos if pos < 0 else pos + len(_OUTPUTS_CLOSE)
+            end = find(_OUTPUTS_CLOSE, pos)
+            # searching skips a damaged closing line: then a cell's key line lies before the end
+            if end < 0 or find(_CELL_KEY, pos, end) >= 0:
+                return -1
+            return end + len(_OUTPUTS_CLOSE)
         pos = find(b"]", pos + 1)
     return -1

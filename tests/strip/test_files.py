@@ -342,3 +342,15 @@ def test_read_buffer_reads_to_the_end_whatever_the_status_said(tmp_path: Path):
         assert buffer.fill(fd, 1000) is None  # small files are read the ordinary way
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("damage", [b"\xff", b"x", b"\x00"])
+def test_a_damaged_end_of_outputs_is_refused_not_cut_past(damage: bytes):
+    """The outputs cut looks for the line that closes the array; when that very line is damaged,
+    it must not hop on to the next array at that indent (the cell's source) and drop it."""
+    raw = (Path(__file__).parent / "fixtures" / "outputs_and_counts.ipynb").read_bytes()
+    close = raw.index(b'\n   ],\n   "source"')
+    for at in range(close + 1, close + 5):  # before, between and at the spaces of "   ]"
+        broken = raw[:at] + damage + raw[at:]
+        with pytest.raises(InvalidJSONError):
+            strip_bytes(broken, source="analysis.ipynb")
