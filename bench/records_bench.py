@@ -144,6 +144,44 @@ def bench_git(root: Path, repeats: int) -> list[float]:
     return values
 
 
+def bench_server_down(root: Path, repeats: int) -> dict[str, list[float]]:
+    """``session.run`` with an mlflow.yml pointing at a port nothing listens on, paired with
+    the same run without it: what an unreachable tracking server costs a run."""
+    import socket
+    import warnings
+
+    from kedro_nb.project import KedroNbSession
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    pipeline = make_pipeline()
+    config = root / "conf/base/mlflow.yml"
+    times: dict[str, list[float]] = {"without mlflow": [], "server down": [], "difference": []}
+    for index in range(repeats + 1):
+        config.unlink(missing_ok=True)
+        plain_session = KedroNbSession.create(root)
+        config.write_text(f"tracking_uri: http://127.0.0.1:{port}\n")
+        down_session = KedroNbSession.create(root)
+        start = time.perf_counter()
+        plain_session.run(pipeline=pipeline)
+        plain = time.perf_counter() - start
+        import kedro_nb.project.mlflow_hooks as hooks
+
+        hooks._unreachable.clear()  # every run tries the connection, as a first run does
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            down_session.run(pipeline=pipeline)
+            down = time.perf_counter() - start
+        if index:
+            times["without mlflow"].append(plain)
+            times["server down"].append(down)
+            times["difference"].append(down - plain)
+    config.unlink(missing_ok=True)
+    return times
+
+
 def bench_mlflow(root: Path, repeats: int) -> list[float] | None:
     try:
         from mlflow.tracking import MlflowClient
@@ -189,6 +227,9 @@ def main() -> None:
         for name, values in bench_overhead(root, args.repeats).items():
             print(f"  {name:<24} {summary(values)}")
         print(f"  {'git status (hidden)':<24} {summary(bench_git(root, args.repeats))}")
+        print("  a run with an mlflow.yml whose server is down (connection refused):")
+        for name, values in bench_server_down(root, min(args.repeats, 15)).items():
+            print(f"  {name:<24} {summary(values)}")
         mlflow = bench_mlflow(Path(folder), args.repeats)
         if mlflow is None:
             print("  mlflow                   not installed (pip install mlflow)")

@@ -148,6 +148,13 @@ class MlflowHooks:
         if not settings["enabled"]:
             return
         uri = str(settings["tracking_uri"])
+        if not _reachable(uri):  # before importing mlflow: a down server costs a run nothing
+            _report_once(
+                f"down:{uri}",
+                f"MLflow tracking server {uri} does not answer: run {record.run_id} and later "
+                "ones are recorded locally only (kedro-nb runs) until it does.",
+            )
+            return
         try:
             with _quiet_mlflow():
                 client = self._client(uri)
@@ -157,13 +164,6 @@ class MlflowHooks:
                 "MLflow hooks are on (mlflow.yml or settings HOOKS) but mlflow is not "
                 'installed: pip install "kedro-nb[mlflow]". Runs are recorded locally only '
                 "(kedro-nb runs).",
-            )
-            return
-        if not _reachable(uri):
-            _report_once(
-                f"down:{uri}",
-                f"MLflow tracking server {uri} does not answer: run {record.run_id} and later "
-                "ones are recorded locally only (kedro-nb runs) until it does.",
             )
             return
         try:
