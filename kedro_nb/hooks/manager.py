@@ -43,7 +43,7 @@ def register_hooks(manager: pluggy.PluginManager, hooks: Iterable[Any]) -> None:
         if manager.is_registered(hook):
             continue
         name: str | None = f"{type(hook).__module__}.{type(hook).__qualname__}"
-        if manager.has_plugin(name):
+        if manager.has_plugin(name):  # type: ignore[arg-type]  # a str here, never None
             name = None  # a second instance of one class: pluggy picks a unique name
         try:
             manager.register(hook, name=name)

@@ -55,7 +55,9 @@ def _is_param(name: str) -> bool:
     return name == _ALL_PARAMS or name.startswith(PARAMS_PREFIX)
 
 
-def _validate(pipe: Pipeline, inputs: dict, outputs: dict, parameters: dict) -> None:
+def _validate(
+    pipe: Pipeline, inputs: dict[str, Any], outputs: dict[str, Any], parameters: dict[str, Any]
+) -> None:
     ins = {strip_transcoding(k) for k in inputs}
     outs = {strip_transcoding(k) for k in outputs}
     known = {strip_transcoding(d) for d in pipe.datasets()}

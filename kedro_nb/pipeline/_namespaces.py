@@ -20,7 +20,7 @@ _Exits = dict[str, tuple[Node, Node]]
 def in_namespace(node: Node, namespace: str) -> bool:
     """Whether ``node`` sits in ``namespace`` or in a namespace nested in it."""
     ns = node._namespace
-    return bool(ns) and (ns == namespace or ns.startswith(f"{namespace}."))
+    return ns is not None and (ns == namespace or ns.startswith(f"{namespace}."))
 
 
 def find_interruptions(graph: Graph, order: list[Node]) -> list[tuple[str, Node, Node, Node]]:

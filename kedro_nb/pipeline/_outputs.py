@@ -68,7 +68,7 @@ def shape_outputs(node_name: str, spec: Any, result: Any) -> dict[str, Any]:
         return {name: first[key] for key, name in zip(keys, names, strict=True)}
     streams = itertools.tee(lazy, len(keys))
     pairs = zip(keys, names, streams, strict=True)
-    return {name: map(itemgetter(key), stream) for key, name, stream in pairs}
+    return {name: map(itemgetter(key), stream) for key, name, stream in pairs}  # type: ignore[arg-type]
 
 
 def _shape_error(node_name: str, spec: Any, expected: str, got: Any) -> NodeOutputError:

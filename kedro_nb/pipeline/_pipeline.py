@@ -83,7 +83,7 @@ class Pipeline(SlicingMixin):
         builder.add_all((m.tag(tag_set) for m in members) if tag_set else members)
         self._set_graph(builder.build())
         # ordering all nodes is the cycle check; keep the order it yields
-        self._groups = topological_groups(self._graph)
+        self._groups: list[list[Node]] | None = topological_groups(self._graph)
         if any(n._namespace for n in self._graph.by_name.values()):
             warn_interrupted_namespaces(self._graph, self.nodes)
 
@@ -100,7 +100,7 @@ class Pipeline(SlicingMixin):
 
     def _set_graph(self, graph: Graph) -> None:
         self._graph = graph
-        self._groups: list[list[Node]] | None = None
+        self._groups = None
         self._order: list[Node] | None = None
         self._ins: set[str] | None = None
         self._outs: set[str] | None = None

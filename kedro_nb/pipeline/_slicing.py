@@ -6,7 +6,7 @@ Unknown names raise an error listing the closest known names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
@@ -234,7 +234,7 @@ class SlicingMixin:
     def sliced(self, options: SliceOptions) -> Pipeline:
         """:meth:`filter` with its conditions in one :class:`SliceOptions`; unknown names raise
         the slicing method's error with the closest known names."""
-        selectors = {
+        selectors: dict[str, Callable[..., Pipeline]] = {
             "tags": self.only_nodes_with_tags,
             "from_nodes": self.from_nodes,
             "to_nodes": self.to_nodes,
