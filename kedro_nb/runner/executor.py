@@ -26,6 +26,7 @@ def run_on_executor(state: RunState, executor: Executor | None, is_async: bool) 
     with executor:
         if isinstance(executor, ProcessPoolExecutor):
             from kedro_nb.runner._remote import RemoteTasks, run_task
+            from kedro_nb.runner.parallel import stop_workers
 
             tasks = RemoteTasks(state)
             schedule(
@@ -34,6 +35,7 @@ def run_on_executor(state: RunState, executor: Executor | None, is_async: bool) 
                 lambda futures: wait(futures, return_when=FIRST_COMPLETED),
                 lambda index, future: tasks.finish(index, future.result()),
                 slots,
+                abort=lambda futures: stop_workers(executor),
             )
             return
         catalog, hooks, run_id, nodes = state.catalog, state.hooks, state.run_id, state.graph.nodes

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 
-from kedro_nb.runner._remote import RemoteTasks, run_task
-from kedro_nb.runner._scheduler import check_max_workers, schedule
+from kedro_nb.runner._scheduler import check_max_workers
 from kedro_nb.runner.base import AbstractRunner, RunState
 from kedro_nb.runner.errors import RunnerOptionError
 
@@ -40,21 +39,14 @@ class ParallelRunner(AbstractRunner):
     def _execute(self, state: RunState) -> None:
         if not state.graph.nodes:
             return
-        tasks = RemoteTasks(state)
+        from kedro_nb.runner.executor import run_on_executor
+
         workers = max(1, min(self._max_workers, len(state.graph.nodes)))
         context = multiprocessing.get_context(self._mp_context)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            schedule(
-                state,
-                lambda index: pool.submit(run_task, tasks.payload(index)),
-                lambda futures: wait(futures, return_when=FIRST_COMPLETED),
-                lambda index, future: tasks.finish(index, future.result()),
-                workers,
-                abort=lambda futures: _stop_workers(pool),
-            )
+        run_on_executor(state, ProcessPoolExecutor(max_workers=workers, mp_context=context), False)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def stop_workers(pool: ProcessPoolExecutor) -> None:
     """On an interrupt, end the worker processes now rather than after their running nodes
     (the executor has no public way to do this: its process table is read defensively)."""
     processes = dict(getattr(pool, "_processes", None) or {})
