@@ -1,6 +1,6 @@
 """Nodes and pipelines with Kedro 1.7's API: ``node``, ``Node``, ``Pipeline``, ``pipeline``."""
 
-from ._errors import (
+from kedro_nb.pipeline._errors import (
     CircularDependencyError,
     ConfirmNotUniqueError,
     DuplicateNodeNameError,
@@ -17,10 +17,10 @@ from ._errors import (
     UnknownNamespaceError,
     UnknownNodeError,
 )
-from ._node import Node, node
-from ._pipeline import GroupedNodes, Pipeline, pipeline
-from ._slicing import SliceOptions
-from ._transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
+from kedro_nb.pipeline._node import Node, node
+from kedro_nb.pipeline._pipeline import GroupedNodes, Pipeline, pipeline
+from kedro_nb.pipeline._slicing import SliceOptions
+from kedro_nb.pipeline._transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
 
 __all__ = [
     "TRANSCODING_SEPARATOR",

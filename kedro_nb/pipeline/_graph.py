@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
 
-from ._errors import (
+from kedro_nb.pipeline._errors import (
     CircularDependencyError,
     ConfirmNotUniqueError,
     DuplicateNodeNameError,
     OutputNotUniqueError,
     TranscodingError,
 )
-from ._node import PLAIN_REF, TRANSCODED_REF, Node
-from ._transcoding import strip_transcoding
+from kedro_nb.pipeline._node import PLAIN_REF, TRANSCODED_REF, Node
+from kedro_nb.pipeline._transcoding import strip_transcoding
 
 _MIXED = PLAIN_REF | TRANSCODED_REF
 by_name_key = attrgetter("_qualified_name")

@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from kedro_nb.pipeline._errors import ModularPipelineError, UnknownDatasetError
+from kedro_nb.pipeline._node import DatasetSpec, Node
+from kedro_nb.pipeline._transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
 from kedro_nb.shared import PARAMS_PREFIX, did_you_mean
 
-from ._errors import ModularPipelineError, UnknownDatasetError
-from ._node import DatasetSpec, Node
-from ._transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
-
 if TYPE_CHECKING:
-    from ._pipeline import Pipeline
+    from kedro_nb.pipeline._pipeline import Pipeline
 
 Names = str | set[str] | dict[str, str] | None
 _ALL_PARAMS = "parameters"

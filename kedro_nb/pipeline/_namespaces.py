@@ -10,8 +10,8 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 
-from ._graph import Graph
-from ._node import Node
+from kedro_nb.pipeline._graph import Graph
+from kedro_nb.pipeline._node import Node
 
 # namespace -> (last node inside it, first node outside it) on some path leaving it
 _Exits = dict[str, tuple[Node, Node]]

@@ -17,15 +17,10 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from kedro_nb.pipeline._errors import NodeDefinitionError, NodeInputsError, NodeSignatureError
+from kedro_nb.pipeline._outputs import shape_outputs
+from kedro_nb.pipeline._transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 from kedro_nb.shared import PARAMS_PREFIX
-
-from ._errors import (
-    NodeDefinitionError,
-    NodeInputsError,
-    NodeSignatureError,
-)
-from ._outputs import shape_outputs
-from ._transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 
 PLAIN_REF, TRANSCODED_REF = 1, 2  # how a node refers to a dataset: 'a' or 'a@fmt'
 

@@ -12,7 +12,7 @@ import warnings
 from operator import itemgetter
 from typing import Any
 
-from ._errors import NodeOutputError
+from kedro_nb.pipeline._errors import NodeOutputError
 
 
 def shape_outputs(node_name: str, spec: Any, result: Any) -> dict[str, Any]:

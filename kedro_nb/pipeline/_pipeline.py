@@ -14,18 +14,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._graph import (
+from kedro_nb.pipeline._graph import (
     Graph,
     GraphBuilder,
     check_acyclic_after_insert,
     topological_groups,
     trusted_graph,
 )
-from ._modular import map_nodes
-from ._namespaces import warn_interrupted_namespaces
-from ._node import Node, to_name_list
-from ._slicing import SlicingMixin
-from ._transcoding import strip_transcoding
+from kedro_nb.pipeline._modular import map_nodes
+from kedro_nb.pipeline._namespaces import warn_interrupted_namespaces
+from kedro_nb.pipeline._node import Node, to_name_list
+from kedro_nb.pipeline._slicing import SlicingMixin
+from kedro_nb.pipeline._transcoding import strip_transcoding
 
 
 @dataclass

@@ -10,22 +10,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from kedro_nb.shared import did_you_mean
-
-from ._errors import (
+from kedro_nb.pipeline._errors import (
     EmptyPipelineError,
     UnknownDatasetError,
     UnknownNamespaceError,
     UnknownNodeError,
 )
-from ._graph import closure
-from ._namespaces import in_namespace
-from ._node import Node
-from ._transcoding import strip_transcoding
+from kedro_nb.pipeline._graph import closure
+from kedro_nb.pipeline._namespaces import in_namespace
+from kedro_nb.pipeline._node import Node
+from kedro_nb.pipeline._transcoding import strip_transcoding
+from kedro_nb.shared import did_you_mean
 
 if TYPE_CHECKING:
-    from ._graph import Graph
-    from ._pipeline import Pipeline
+    from kedro_nb.pipeline._graph import Graph
+    from kedro_nb.pipeline._pipeline import Pipeline
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ reading ``a@spark``.
 
 from __future__ import annotations
 
-from ._errors import TranscodingError
+from kedro_nb.pipeline._errors import TranscodingError
 
 TRANSCODING_SEPARATOR = "@"
 
