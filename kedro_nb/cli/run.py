@@ -326,8 +326,15 @@ def _report_failure(exc: Exception, session: Any, argv: list[str], verbose: bool
         print(scrub("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
     failure = node_failure(exc)
     if failure is not None:
+        from kedro_nb.convert.located import cell_location
+
+        location = cell_location(exc)  # a notebook node: its cell and line
+        where = f" in {location.describe()}" if location is not None else ""
         print(
-            scrub(f"kedro-nb run: node '{failure.node_name}' failed: {type(exc).__name__}: {exc}"),
+            scrub(
+                f"kedro-nb run: node '{failure.node_name}' failed{where}: "
+                f"{type(exc).__name__}: {exc}"
+            ),
             file=sys.stderr,
         )
         if failure.completed:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from kedro_nb.convert.analysis import (
     NodeCell,
     NotebookAnalysis,
-    identifier,
 )
 from kedro_nb.convert.cells import cell_id, cell_source, read_notebook
 from kedro_nb.convert.errors import SetupCellError, UnknownPipelineError
@@ -93,7 +92,7 @@ def node_function(
     body = ast.parse(apply_rewrites(node.scan.source, node.rewrites)).body
     last_line = max([s.end_lineno or 1 for s in body], default=1)
     if node.outputs:
-        names = [ast.Name(id=identifier(o), ctx=ast.Load()) for o in node.outputs]
+        names = [ast.Name(id=variable, ctx=ast.Load()) for variable in node.returns]
         value = names[0] if len(names) == 1 else ast.Tuple(elts=names, ctx=ast.Load())
         body.append(ast.Return(value=value))
     if not body:

@@ -51,6 +51,15 @@ class NodeMetadata:
     pipeline: str | None = None
 
 
+def cell_label(cell_index: int) -> str:
+    """``cell 3`` for the third cell of a notebook (``cell_index`` 2).
+
+    Messages count cells from 1, markdown cells included, as Jupyter users count them; the
+    ``cell_index`` kept in data is the 0-based position in the notebook's ``cells``.
+    """
+    return f"cell {cell_index + 1}"
+
+
 def cell_source(cell: Cell) -> str:
     """Return a cell's source as one string (the JSON holds a string or a list of lines)."""
     source = cell.get("source", "")
@@ -98,7 +107,7 @@ def node_name(cell: Cell, *, index: int | None = None) -> str | None:
     """
     if cell.get("cell_type") != "code":
         return None
-    where = f"cell {index}" if index is not None else "a cell"
+    where = cell_label(index) if index is not None else "a cell"
     names = [
         tag[len(NODE_TAG_PREFIX) :] for tag in cell_tags(cell) if tag.startswith(NODE_TAG_PREFIX)
     ]
@@ -167,7 +176,7 @@ def _string_list(value: Any, field: str, where: str) -> tuple[str, ...]:
 
 def node_metadata(cell: Cell, *, index: int | None = None) -> NodeMetadata:
     """Return the validated ``kedro_nb`` metadata of ``cell`` (all defaults when absent)."""
-    where = f"Cell {index}" if index is not None else "Cell"
+    where = cell_label(index).capitalize() if index is not None else "Cell"
     raw = cell.get("metadata", {}).get(METADATA_KEY)
     if raw is None:
         return NodeMetadata()

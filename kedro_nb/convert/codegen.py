@@ -16,7 +16,7 @@ import textwrap
 import tokenize
 from dataclasses import dataclass
 
-from kedro_nb.convert.analysis import NodeCell, NotebookAnalysis, identifier
+from kedro_nb.convert.analysis import NodeCell, NotebookAnalysis
 from kedro_nb.convert.imports import render_imports
 from kedro_nb.convert.scan import apply_rewrites
 
@@ -98,7 +98,7 @@ def node_body(node: NodeCell) -> list[str]:
 def _return_line(node: NodeCell) -> str | None:
     if not node.outputs:
         return None
-    return "    return " + ", ".join(identifier(o) for o in node.outputs)
+    return "    return " + ", ".join(node.returns)
 
 
 def render_function(node: NodeCell, notebook: str) -> tuple[str, str]:

@@ -272,10 +272,11 @@ def _plan_catalog(
     accepted = layout.catalog_dir / f"catalog_{name}.yml"
     elsewhere = declared_datasets(layout, exclude=proposed)
     folder = f"data/{name}"
-    proposals = {
+    proposals = {  # the first value of a rebound name stays in memory: see is_superseded
         output: dataset_entry(output, values.get(output), folder=folder)
         for node in nodes
         for output in node.outputs
+        if not conversion.analysis.is_superseded(output)
     }
     text = propose_entries(
         proposed, proposals, declared=elsewhere, informed=[o for o in proposals if o in values]

@@ -68,8 +68,10 @@ def name_arguments(node: NodeCell, setup_names: set[str]) -> None:
                 node.rewrites.append(Rewrite(span, arg))
         elif dataset == ALL_PARAMETERS and dataset not in node.scan.reads:
             arg = PARAMS_NAME
-        else:
-            arg = identifier(dataset)
+        else:  # a variable the cell reads keeps its name; catalog.load("x") becomes x
+            arg = node.input_variables.get(dataset) or identifier(dataset)
+            while arg in args:
+                arg = "loaded_" + arg
             for span in node.scan.catalog_loads.get(dataset, []):
                 node.rewrites.append(Rewrite(span, arg))
         args.append(arg)

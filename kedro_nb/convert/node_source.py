@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from kedro_nb.convert.errors import NodeSourceError
-from kedro_nb.shared import PARAMS_PREFIX
 
 
 @dataclass
@@ -119,17 +118,23 @@ def _read_cells(notebook: Path) -> list[dict[str, Any]]:
 
 
 def notebook_node_cell(notebook: Path, node_name: str) -> DebugCell | None:
-    """The debug cell of node cell ``node_name`` of ``notebook``, or ``None`` if it has none."""
-    from kedro_nb.convert import analyze_notebook
+    """The debug cell of node cell ``node_name`` of ``notebook``, or ``None`` if it has none.
 
-    analysis = analyze_notebook({"cells": _read_cells(notebook)}, name=notebook.stem)
+    The analysis is the one ``notebook_pipeline`` runs (same catalog, same dataset names), so
+    each variable the cell reads is loaded from the dataset the pipeline feeds it: after
+    ``df = df.dropna()`` in node ``clean``, a later node's ``df`` comes from ``df__clean``.
+    """
+    from kedro_nb.convert.cells import read_notebook
+    from kedro_nb.convert.converter import analyze_file
+
+    path = Path(notebook).resolve()
+    _, analysis = analyze_file(path, read_notebook(path))
     for node in analysis.nodes:
         if node.name == node_name:
-            inputs = {
-                name: name
-                for name in node.inputs
-                if not name.startswith(PARAMS_PREFIX) and name.isidentifier()
-            }
+            inputs = {variable: dataset for dataset, variable in node.input_variables.items()}
+            for dataset in node.scan.catalog_loads:  # catalog.load("x"): x is loaded as well
+                if dataset.isidentifier():
+                    inputs.setdefault(dataset, dataset)
             return DebugCell(node.name, node.source, inputs)
     return None
 

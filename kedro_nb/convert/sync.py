@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kedro_nb.convert.analysis import NodeCell, identifier
 from kedro_nb.convert.cells import read_notebook, set_cell_source
 from kedro_nb.convert.codegen import digest, node_body
 from kedro_nb.convert.converter import plan_conversion
@@ -38,6 +37,8 @@ from kedro_nb.convert.generated import (
     outside_functions,
     recorded_stamp,
 )
+from kedro_nb.convert.model import NodeCell
+from kedro_nb.convert.naming import identifier
 from kedro_nb.convert.scan import segment
 from kedro_nb.convert.verify import verify
 from kedro_nb.convert.writer import write_files
@@ -63,9 +64,7 @@ def _function_body(function: GeneratedFunction, node: NodeCell) -> tuple[list[st
         start = (statements[0].end_lineno or statements[0].lineno) - first + 1
     end = len(lines)
     uncarried = []
-    expected = (
-        "    return " + ", ".join(identifier(o) for o in node.outputs) if node.outputs else None
-    )
+    expected = "    return " + ", ".join(node.returns) if node.outputs else None
     if expected and lines[-1] == expected:
         end -= 1
     elif expected:

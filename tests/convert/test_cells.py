@@ -32,7 +32,7 @@ def test_node_name_from_tag_and_none_for_plain_cells():
 
 @pytest.mark.parametrize("bad", ["node:1abc", "node:has-dash", "node:class", "node:"])
 def test_invalid_node_name_in_tag_is_an_error_naming_the_cell(bad):
-    with pytest.raises(InvalidNodeNameError, match="cell 4") as info:
+    with pytest.raises(InvalidNodeNameError, match="cell 5") as info:
         cells.node_name(_cell(tags=[bad]), index=4)
     assert isinstance(info.value, ConvertError)
     assert "identifier" in str(info.value)

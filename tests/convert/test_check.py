@@ -25,7 +25,7 @@ def test_static_check_reports_hidden_state_mutation_and_undefined(write_notebook
     ]
     assert check_main([str(path)]) == 1
     out = capsys.readouterr().out
-    assert "cell 2, line 1 (node 'enrich'): hidden-state: reads 'lookup'" in out
+    assert "cell 3, line 1 (node 'enrich'): hidden-state: reads 'lookup'" in out
     assert "3 problem(s) (static)" in out
 
 
@@ -48,7 +48,7 @@ def test_setup_code_leaning_on_exploration_state_is_found_statically(write_noteb
     path = write_notebook(HIDDEN[:4], catalog="rows:\n  type: MemoryDataset\n")
     (problem,) = check_notebook(path).problems
     assert (problem.kind, problem.cell_index, problem.line) == ("hidden-state", 0, 2)
-    assert "'limit', bound only by exploration cell 1" in problem.message
+    assert "'limit', bound only by exploration cell 2" in problem.message
 
 
 def test_execute_runs_each_node_in_isolation_and_finds_hidden_state(write_notebook, capsys):

@@ -12,7 +12,7 @@ from convert_nbhelpers import RUFF_GENERATED, code, md
 
 from kedro_nb.cli.convert import convert_main
 from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
-from kedro_nb.convert.errors import CatalogConflictError, DuplicateOutputError
+from kedro_nb.convert.errors import CatalogConflictError, ForwardReferenceError
 
 CATALOG = "companies:\n  type: pandas.CSVDataset\n  filepath: data/companies.csv\n"
 CELLS = [
@@ -158,14 +158,12 @@ def test_catalog_entries_use_runtime_values_and_merge_without_overwriting(notebo
 
 
 def test_an_error_writes_nothing(write_notebook, capsys):
-    path = write_notebook(
-        [code("a = 1", "one"), code("b = a", "two"), code("a = 2", "three"), code("c = a", "four")]
-    )
-    with pytest.raises(DuplicateOutputError):
+    path = write_notebook([code("b = a", "two"), code("a = 2", "three"), code("c = a", "four")])
+    with pytest.raises(ForwardReferenceError):
         convert_notebook(path)
     assert sorted(p.name for p in path.parent.iterdir()) == ["analysis.ipynb"]
     assert convert_main([str(path)]) == 2
-    assert "both produce 'a'" in capsys.readouterr().err
+    assert "reads 'a', which the later node 'three' (cell 2) produces" in capsys.readouterr().err
 
 
 def test_drift_lists_missing_files_as_new(notebook):

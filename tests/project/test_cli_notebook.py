@@ -41,19 +41,28 @@ def test_notebook_run_from_another_folder_reads_the_catalog_beside_the_notebook(
     assert (examples / "data/output/channel_summary.csv").is_file()
 
 
-def test_failing_notebook_node_names_the_node_and_the_resume_command(
-    examples: Path, console
+@pytest.mark.parametrize("runner", ["sequential", "parallel"])
+def test_failing_notebook_node_names_the_node_cell_line_and_the_resume_command(
+    examples: Path, console, runner: str
 ) -> None:
     path = examples / "spaceflights.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
+    for index, cell in enumerate(nb["cells"]):
         if "node:evaluate_model" in cell.get("metadata", {}).get("tags", []):
-            cell["source"] = ['raise RuntimeError("broken metric")\n', *cell["source"]]
+            cell["source"] = ["x = 1\n", 'raise RuntimeError("broken metric")\n', *cell["source"]]
+            where = f"cell {index + 1} (id {cell['id']}) of spaceflights.ipynb, line 2"
     path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
-    done = console("run", "--notebook", "spaceflights.ipynb", cwd=examples)
+    done = console("run", "--notebook", "spaceflights.ipynb", "--runner", runner, cwd=examples)
     assert done.returncode == 1
-    assert "node 'evaluate_model' failed: RuntimeError: broken metric" in done.stderr
-    assert "resume with: kedro-nb run --notebook spaceflights.ipynb --from-nodes " in done.stderr
+    first = done.stderr.splitlines()[0]
+    assert (
+        first
+        == f"kedro-nb run: node 'evaluate_model' failed in {where}: RuntimeError: broken metric"
+    )
+    resume = (
+        f"resume with: kedro-nb run --notebook spaceflights.ipynb --runner {runner} --from-nodes "
+    )
+    assert resume in done.stderr
     assert not (examples / "data/output/metrics.json").exists()
 
 

@@ -1,0 +1,320 @@
+"""Which value of each name every node reads and produces: rebinding made explicit.
+
+A notebook run top to bottom rebinds names freely (``df = df.dropna()``); a pipeline needs one
+dataset per value. Each node cell that assigns a name at its top level makes a new **value** of
+it, and a node reading a name it has not assigned itself reads the value of the nearest node
+above that assigned it: exactly what a top-to-bottom run hands it.
+
+Dataset names of the values of a name ``x``, assigned by nodes ``a``, ``b``, ``c`` in that order:
+
+- ``x`` for the first (``a``), ``x__b`` and ``x__c`` for the later ones: the suffix is ``__`` and
+  the name of the node that made the value;
+- if the catalog declares ``x``, the **last** value (``c``, what a top-to-bottom run leaves in
+  ``x``) is ``x`` and is always an output, the earlier ones ``x__a``, ``x__b``; if the catalog's
+  ``x`` is also read before any node assigns it (raw data), it stays an input and every value
+  carries the suffix;
+- names given explicitly (metadata ``outputs``, ``catalog.save("x", ...)``) are never renamed: an
+  inferred value whose plain name one of them takes carries the suffix;
+- a suffixed name that the notebook already uses gets ``_2``, ``_3``, ... appended.
+
+Only values some later node reads, the catalog's final value and a node's free output become
+outputs. Generated functions keep the cell's own variable names: ``def clean(df): ...; return df``
+with input ``df`` and output ``df__clean``; the renaming lives in the node's inputs and outputs.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Container
+
+from kedro_nb.convert.errors import (
+    DuplicateNodeError,
+    DuplicateOutputError,
+    ForwardReferenceError,
+)
+from kedro_nb.convert.model import Issue, NodeCell, NotebookAnalysis, cell_label
+from kedro_nb.convert.naming import identifier, name_arguments
+from kedro_nb.convert.scan import ALL_PARAMETERS, PARAMS_NAME
+from kedro_nb.shared import PARAMS_PREFIX
+
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"__name__", "__file__"}
+#: between a rebound name and the node that made the value: ``df__clean``
+SUFFIX_SEPARATOR = "__"
+
+_Value = tuple[str, str]  # (variable, name of the node that assigned it)
+
+
+def versioned_name(variable: str, node: str) -> str:
+    """The dataset name of the value of ``variable`` that node ``node`` made (before clashes)."""
+    return f"{variable}{SUFFIX_SEPARATOR}{node}"
+
+
+def _where(node: NodeCell, line: int | None = None) -> str:
+    return f"{cell_label(node.cell_index)}" + (f", line {line}" if line else "")
+
+
+class _Flow:
+    """One pass over the nodes in notebook order, then the naming of every value."""
+
+    def __init__(
+        self, analysis: NotebookAnalysis, catalog: Container[str], exploration: dict[str, int]
+    ) -> None:
+        self.analysis = analysis
+        self.catalog = catalog
+        self.exploration = exploration
+        self.setup_names = {n for d in analysis.setup for n in d.binds}
+        #: variable -> the inferred nodes assigning it, in notebook order
+        self.assigners: dict[str, list[NodeCell]] = {}
+        #: catalog names some node reads before any node assigns them (they stay inputs)
+        self.external: set[str] = set()
+        #: explicit dataset name (metadata outputs, catalog.save) -> its node
+        self.reserved: dict[str, NodeCell] = {}
+        #: per node, in read order: (variable, value it reads) or (variable, dataset name)
+        self.reads: dict[str, list[tuple[str, _Value | str]]] = {}
+
+    # -- pass 1: what each read sees -------------------------------------------------------------
+    def reserve(self) -> None:
+        for node in self.analysis.nodes:
+            if node.name in self.setup_names:
+                raise DuplicateNodeError(
+                    f"Node name {node.name!r} ({_where(node)}) is also bound by a setup cell: "
+                    "the generated module would define it twice. Rename the node tag."
+                )
+            explicit = (
+                list(node.outputs)
+                if node.explicit_outputs
+                else [d for d, *_ in node.scan.catalog_saves]
+            )
+            for dataset in dict.fromkeys(explicit):
+                other = self.reserved.get(dataset)
+                if other is not None and other is not node:
+                    raise DuplicateOutputError(
+                        f"Nodes {other.name!r} ({_where(other)}) and {node.name!r} "
+                        f"({_where(node)}) both name their output {dataset!r} (metadata outputs "
+                        "or catalog.save): a dataset has one producer. Rename one of them."
+                    )
+                self.reserved[dataset] = node
+
+    def trace(self) -> None:
+        """Resolve every read to the value a top-to-bottom run gives it."""
+        latest: dict[str, tuple[NodeCell, str | None]] = {}  # variable -> (node, explicit name)
+        nodes = self.analysis.nodes
+        for position, node in enumerate(nodes):
+            seen: list[tuple[str, _Value | str]] = []
+            for name, line in node.scan.reads.items():
+                source = latest.get(name)
+                if source is not None:
+                    producer, dataset = source
+                    if not producer.explicit_outputs:
+                        seen.append((name, (name, producer.name)))
+                    elif dataset is not None:
+                        seen.append((name, dataset))
+                    else:
+                        self._issue(
+                            "undefined",
+                            node,
+                            line,
+                            f"reads {name!r}, which node {producer.name!r} ({_where(producer)}) "
+                            "assigns but leaves out of its metadata 'outputs': add it there",
+                        )
+                elif name in self.setup_names:
+                    node.globals_used.add(name)
+                elif name in self.catalog:
+                    self.external.add(name)
+                    seen.append((name, name))
+                elif name in BUILTIN_NAMES:
+                    continue
+                elif not (node.explicit_inputs and name in node.inputs):
+                    self._unbound(node, name, line, nodes[position + 1 :])
+            self.reads[node.name] = seen
+            if node.explicit_outputs:
+                named = {identifier(o): o for o in node.outputs}
+                for name in node.scan.binds:
+                    latest[name] = (node, named.get(name))
+                for name, dataset in named.items():
+                    latest[name] = (node, dataset)
+            else:
+                for name in node.scan.binds:
+                    self.assigners.setdefault(name, []).append(node)
+                    latest[name] = (node, None)
+
+    def _unbound(self, node: NodeCell, name: str, line: int, later: list[NodeCell]) -> None:
+        producer = next((n for n in later if name in n.scan.binds), None)
+        if producer is not None:
+            raise ForwardReferenceError(
+                f"Node {node.name!r} ({_where(node, line)}) reads {name!r}, which the later "
+                f"node {producer.name!r} ({_where(producer)}) produces. Move the producing cell "
+                "above, or declare the dataset in the catalog."
+            )
+        if name in self.exploration:
+            self._issue(
+                "hidden-state",
+                node,
+                line,
+                f"reads {name!r}, defined only in exploration "
+                f"{cell_label(self.exploration[name])}: tag that cell as a node, move it to "
+                "setup or declare it in the catalog",
+            )
+        else:
+            self._issue("undefined", node, line, f"{name!r} is never defined")
+
+    def _issue(self, kind: str, node: NodeCell, line: int | None, text: str) -> None:
+        self.analysis.issues.append(Issue(kind, node.cell_index, line, text, node.name))
+
+    # -- pass 2: dataset names -------------------------------------------------------------------
+    def names(self) -> dict[_Value, str]:
+        taken = set(self.reserved) | self.setup_names
+        for node in self.analysis.nodes:
+            taken |= set(node.scan.binds) | set(node.scan.reads) | set(node.inputs)
+        named: dict[_Value, str] = {}
+        for variable, assigners in self.assigners.items():
+            if variable in self.reserved or variable in self.external:
+                plain = None
+            elif variable in self.catalog:
+                plain = assigners[-1]
+            else:
+                plain = assigners[0]
+            for node in assigners:
+                if node is plain:
+                    named[(variable, node.name)] = variable
+                    continue
+                base = candidate = versioned_name(variable, node.name)
+                number = 1
+                while candidate in taken:
+                    number += 1
+                    candidate = f"{base}_{number}"
+                taken.add(candidate)
+                named[(variable, node.name)] = candidate
+            self.analysis.values[variable] = [named[(variable, n.name)] for n in assigners]
+        return named
+
+    # -- pass 3: inputs and outputs of every node ------------------------------------------------
+    def wire(self, named: dict[_Value, str]) -> None:
+        by_name = {node.name: node for node in self.analysis.nodes}
+        produced: dict[str, dict[str, str]] = {n.name: {} for n in self.analysis.nodes}
+        value_of = {dataset: value for value, dataset in named.items()}
+        for variable, assigners in self.assigners.items():
+            if variable in self.catalog and variable not in self.external:
+                produced[assigners[-1].name][variable] = variable  # the catalog's final value
+        for node in self.analysis.nodes:
+            inputs: list[str] = []
+            for variable, source in self.reads[node.name]:
+                dataset = named[source] if isinstance(source, tuple) else source
+                if isinstance(source, tuple) and not node.explicit_inputs:
+                    produced[source[1]][dataset] = variable
+                inputs.append(dataset)
+                node.input_variables.setdefault(dataset, variable)
+            inputs += list(node.scan.catalog_loads)
+            inputs += [PARAMS_PREFIX + key for key in node.scan.param_refs]
+            if node.scan.uses_all_params:
+                inputs.append(ALL_PARAMETERS)
+            if node.explicit_inputs:
+                node.input_variables = {}
+                for dataset in node.inputs:
+                    if dataset in value_of:
+                        variable, producer = value_of[dataset]
+                        produced[producer][dataset] = variable
+            else:
+                node.inputs = list(dict.fromkeys(inputs))
+            if not node.explicit_outputs:
+                for dataset, *_ in node.scan.catalog_saves:
+                    produced[node.name][dataset] = identifier(dataset)
+        for name, outputs in produced.items():
+            self._set_outputs(by_name[name], outputs, named)
+
+    def _set_outputs(
+        self, node: NodeCell, outputs: dict[str, str], named: dict[_Value, str]
+    ) -> None:
+        if node.explicit_outputs:
+            node.returns = [identifier(o) for o in node.outputs]
+            return
+        if not outputs:  # a node nobody reads still hands back its result (a free output)
+            terminal = [n for n in node.scan.binds if n not in self.setup_names]
+            if terminal:
+                last = max(terminal, key=lambda n: node.scan.binds[n])
+                outputs = {named[(last, node.name)]: last}
+        saved = {dataset: line for dataset, _, _, line in node.scan.catalog_saves}
+
+        def position(item: tuple[str, str]) -> tuple[int, str]:
+            dataset, variable = item
+            return (node.scan.binds.get(variable) or saved.get(dataset, 0), dataset)
+
+        ordered = sorted(outputs.items(), key=position)
+        node.outputs = [dataset for dataset, _ in ordered]
+        node.returns = [variable for _, variable in ordered]
+
+    # -- checks ----------------------------------------------------------------------------------
+    def check_nodes(self) -> None:
+        for node in self.analysis.nodes:
+            clash = sorted(set(node.inputs) & set(node.outputs))
+            if clash:
+                raise DuplicateOutputError(
+                    f"Node {node.name!r} ({_where(node)}) both reads and produces {clash}: a "
+                    "dataset is written once. Give the output another name in the metadata "
+                    f"(e.g. {clash[0]}_clean)."
+                )
+            name_arguments(node, self.setup_names)
+            saved = {dataset for dataset, *_ in node.scan.catalog_saves}
+            for output in node.outputs if node.explicit_outputs else ():
+                if identifier(output) not in node.scan.binds and output not in saved:
+                    self._issue(
+                        "undefined",
+                        node,
+                        None,
+                        f"metadata output {output!r} is never assigned by the cell",
+                    )
+            read = set(node.input_variables.values()) | {identifier(i) for i in node.inputs}
+            for name, line, kind in node.scan.mutations:
+                if name in read:
+                    self._issue(
+                        "mutation",
+                        node,
+                        line,
+                        f"changes its input {name!r} in place ({kind}); copy it first "
+                        f"({name} = {name}.copy()) so reruns and other readers see the original",
+                    )
+
+    def check_setup(self) -> None:
+        """Setup code the nodes use may only read setup names: anything else is state it leans
+        on."""
+        analysis, setup_names = self.analysis, self.setup_names
+        bound_by_nodes = set(self.assigners) | {
+            identifier(o) for n in analysis.nodes if n.explicit_outputs for o in n.outputs
+        }
+        used = set().union(*(n.globals_used for n in analysis.nodes)) if analysis.nodes else set()
+        for definition in analysis.setup_closure(used):
+            for name, line in definition.reads.items():
+                if name in setup_names or name in BUILTIN_NAMES or name == PARAMS_NAME:
+                    continue
+                if name in self.exploration or name in bound_by_nodes:
+                    where = (
+                        f"exploration {cell_label(self.exploration[name])}"
+                        if name in self.exploration
+                        else "a node"
+                    )
+                    text = (
+                        f"setup code reads {name!r}, bound only by {where}; pass it as an argument"
+                    )
+                    analysis.issues.append(Issue("hidden-state", definition.cell_index, line, text))
+                else:
+                    text = f"setup code reads {name!r}, which is never defined"
+                    analysis.issues.append(Issue("undefined", definition.cell_index, line, text))
+
+
+def resolve_dataflow(
+    analysis: NotebookAnalysis, catalog: Container[str], exploration: dict[str, int]
+) -> None:
+    """Fill every node's inputs, outputs, arguments and returns, and add the dataflow issues.
+
+    ``catalog`` holds the dataset names the catalog declares; ``exploration`` maps names bound
+    in exploration cells to the first such cell. Raises :class:`DuplicateOutputError` when two
+    nodes name one output explicitly and :class:`ForwardReferenceError` when a node reads what
+    only a later node assigns.
+    """
+    flow = _Flow(analysis, catalog, exploration)
+    flow.reserve()
+    flow.trace()
+    flow.wire(flow.names())
+    flow.check_nodes()
+    flow.check_setup()
+    analysis.issues.sort(key=lambda i: (i.cell_index, i.line or 0, i.kind))
