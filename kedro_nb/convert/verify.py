@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kedro_nb.convert.cells import cell_label
 from kedro_nb.convert.errors import UnrunnableCodeError
 from kedro_nb.convert.generated import functions_in
 
@@ -39,7 +40,7 @@ class Finding:
         shown = Path(os.path.relpath(self.path, root)).as_posix()
         if self.cell_index is None:
             return f"{shown}, line {self.line}: {self.message}"
-        where = f"cell {self.cell_index}" + (f", line {self.cell_line}" if self.cell_line else "")
+        where = cell_label(self.cell_index) + (f", line {self.cell_line}" if self.cell_line else "")
         return (
             f"{where} (node {self.node!r}): {self.message}{self.hint} ({shown}, line {self.line})"
         )

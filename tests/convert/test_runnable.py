@@ -39,7 +39,7 @@ def test_a_dataset_only_the_ignored_catalog_beside_the_notebook_declares_is_an_e
     with pytest.raises(UnrunnableCodeError) as caught:
         convert_notebook(notebook)
     message = str(caught.value)
-    assert "cell 1, line 1 (node 'prepare'): undefined name 'sales'" in message
+    assert "cell 2, line 1 (node 'prepare'): undefined name 'sales'" in message
     assert "declared in a catalog file beside the notebook" in message
     assert not (tmp_path / "src" / "shop" / "pipelines").exists()
     assert main(["convert", str(notebook)]) == EXIT_USAGE
@@ -51,7 +51,7 @@ def test_an_unused_local_names_the_cell_line_and_name(write_notebook):
         [*CELLS[:2], code("rows = len(clean)\ntotal = float(clean['amount'].sum())", "summarise")],
         catalog=CATALOG,
     )
-    with pytest.raises(UnrunnableCodeError, match=r"cell 2, line 1 .*'rows' is assigned to"):
+    with pytest.raises(UnrunnableCodeError, match=r"cell 3, line 1 .*'rows' is assigned to"):
         convert_notebook(notebook)
     assert not (notebook.parent / "pipelines").exists()
 
@@ -127,7 +127,7 @@ def test_check_reports_what_convert_would_refuse(write_notebook, capsys):
     )
     assert main(["check", str(notebook)]) == 1
     out = capsys.readouterr().out
-    assert "cell 2, line 1 (node 'summarise'): generated: local variable 'rows'" in out
+    assert "cell 3, line 1 (node 'summarise'): generated: local variable 'rows'" in out
 
 
 def test_converting_outside_a_project_with_project_points_to_init(write_notebook, capsys):
