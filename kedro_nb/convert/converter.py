@@ -347,24 +347,29 @@ def refuse_hand_edits(conversion: Conversion) -> None:
     )
 
 
+def file_diff(path: Path, expected: str, root: Path) -> str:
+    """Unified diff from file ``path`` on disk (absent: empty) to ``expected`` ('' if equal),
+    the file named relative to ``root``."""
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if current == expected:
+        return ""
+    shown = Path(os.path.relpath(path, root)).as_posix()
+    return "".join(
+        difflib.unified_diff(
+            current.splitlines(keepends=True),
+            expected.splitlines(keepends=True),
+            fromfile=f"a/{shown}" if path.is_file() else "/dev/null",
+            tofile=f"b/{shown}",
+        )
+    )
+
+
 def drift(conversion: Conversion) -> str:
     """Unified diff from the source files on disk to what the notebook generates ('' if none)."""
-    chunks: list[str] = []
     root = conversion.layout.root
-    for path, expected in sorted(conversion.sources.items()):
-        current = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if current == expected:
-            continue
-        shown = Path(os.path.relpath(path, root)).as_posix()
-        chunks.extend(
-            difflib.unified_diff(
-                current.splitlines(keepends=True),
-                expected.splitlines(keepends=True),
-                fromfile=f"a/{shown}" if path.is_file() else "/dev/null",
-                tofile=f"b/{shown}",
-            )
-        )
-    return "".join(chunks)
+    return "".join(
+        file_diff(path, expected, root) for path, expected in sorted(conversion.sources.items())
+    )
 
 
 def module_source(
