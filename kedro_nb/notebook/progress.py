@@ -27,6 +27,8 @@ from kedro_nb.hooks import hook_impl
 
 NOT_RUN, RUNNING, DONE, FAILED, SKIPPED = "not run", "running", "done", "failed", "skipped"
 STATES = (NOT_RUN, RUNNING, DONE, FAILED, SKIPPED)
+#: the machine-readable copy of the live display, read by the JupyterLab pipeline panel
+PROGRESS_MIMETYPE = "application/vnd.kedro-nb.run-progress+json"
 _SYMBOL = {
     NOT_RUN: "\u00b7",
     RUNNING: "\u25b6",
@@ -43,6 +45,8 @@ class RunProgress:
         self.sink = sink
         self.title = title
         self.states: dict[str, tuple[str, float | None]] = {}
+        #: failed node -> its error text and, when it ran notebook cell code, (cell, line)
+        self.failures: dict[str, tuple[str, tuple[int, int] | None]] = {}
         self._lock = threading.Lock()
 
     def _set(self, name: str, state: str, seconds: float | None = None) -> None:
@@ -72,6 +76,10 @@ class RunProgress:
 
     @hook_impl
     def on_node_finished(self, node: Any, duration: float, error: BaseException | None) -> None:
+        if error is not None:
+            from kedro_nb.convert import cell_location
+
+            self.failures[node.name] = (f"{type(error).__name__}: {error}", cell_location(error))
         self._set(node.name, DONE if error is None else FAILED, duration)
 
 
@@ -91,6 +99,21 @@ def progress_html(progress: RunProgress) -> str:
         for name, (state, seconds) in progress.states.items()
     ]
     return html_table(progress_caption(progress), ("", "node", "state", "time"), rows)
+
+
+def progress_json(progress: RunProgress) -> dict[str, Any]:
+    """The same state as data (:data:`PROGRESS_MIMETYPE`): per node its state and seconds,
+    and for a failed node the error and the 0-based cell index and 1-based line it failed at."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for name, (state, seconds) in progress.states.items():
+        entry: dict[str, Any] = {"state": state, "seconds": seconds}
+        if name in progress.failures:
+            error, location = progress.failures[name]
+            entry["error"] = error
+            if location is not None:
+                entry["cell"], entry["line"] = location
+        nodes[name] = entry
+    return {"title": progress.title, "nodes": nodes}
 
 
 def progress_text(progress: RunProgress) -> str:
@@ -144,7 +167,11 @@ def display_sink(handle: Any) -> Callable[[RunProgress, str], None]:
             return
         last[0] = now
         handle.update(
-            {"text/html": progress_html(progress), "text/plain": progress_text(progress)},
+            {
+                "text/html": progress_html(progress),
+                "text/plain": progress_text(progress),
+                PROGRESS_MIMETYPE: progress_json(progress),
+            },
             raw=True,
         )
 

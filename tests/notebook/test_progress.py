@@ -133,3 +133,19 @@ def test_a_run_refused_up_front_draws_nothing() -> None:
             Pipeline([node(_double, "a", "b", name="n")]), DataCatalog(), manager
         )
     assert handle.shown == []
+
+
+def test_progress_data_carries_each_state_and_the_failure() -> None:
+    progress = RunProgress(line_sink(io.StringIO()), "Run")
+    manager = create_hook_manager()
+    register_hooks(manager, [progress])
+    pipeline = Pipeline([node(_double, "a", "b", name="ok"), node(_fail, "b", "c", name="boom")])
+    with pytest.raises(ValueError):
+        SequentialRunner().run(pipeline, DataCatalog({"a": 1}), manager)
+    data = progress_module.progress_json(progress)
+    assert data["nodes"]["ok"]["state"] == DONE
+    assert data["nodes"]["boom"] | {"seconds": None} == {
+        "state": FAILED,
+        "seconds": None,
+        "error": "ValueError: bad input",  # not notebook cell code: no cell or line
+    }
