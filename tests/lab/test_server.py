@@ -1,0 +1,257 @@
+"""The server extension's endpoints in a real Jupyter server (pytest-jupyter's ``jp_fetch``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from tests.lab.conftest import PROJECT, copy_examples, notebook_cells
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+NB = "examples/spaceflights.ipynb"
+
+
+@pytest.fixture
+def jp_server_config():
+    return {"ServerApp": {"jpserver_extensions": {"kedro_nb.server": True}}}
+
+
+@pytest.fixture
+def root(jp_root_dir: Path) -> Path:
+    copy_examples(jp_root_dir)
+    return jp_root_dir
+
+
+async def post(jp_fetch, endpoint: str, body: object) -> dict:
+    response = await jp_fetch("kedro-nb", endpoint, method="POST", body=json.dumps(body))
+    assert response.code == 200
+    return json.loads(response.body)
+
+
+async def refused(jp_fetch, endpoint: str, body: object | str, **kwargs) -> tuple[int, dict]:
+    text = body if isinstance(body, str) else json.dumps(body)
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("kedro-nb", endpoint, method="POST", body=text, **kwargs)
+    error = caught.value
+    return error.code, json.loads(error.response.body) if error.response.body else {}
+
+
+async def test_analysis_gives_each_node_its_inputs_outputs_and_warnings(jp_fetch, root):
+    cells = notebook_cells(root / NB)
+    result = await post(jp_fetch, "analysis", {"path": NB, "cells": cells})
+    nodes = {node["name"]: node for node in result["nodes"]}
+    assert list(nodes) == [
+        "preprocess_companies",
+        "preprocess_shuttles",
+        "create_model_input_table",
+        "split_data",
+        "train_model",
+        "evaluate_model",
+    ]
+    assert nodes["preprocess_companies"]["inputs"] == ["companies"]  # declared in catalog.yml
+    assert nodes["preprocess_companies"]["outputs"] == ["preprocessed_companies"]
+    assert nodes["preprocess_companies"]["cell_id"] == "spaceflights-06"
+    assert nodes["evaluate_model"]["outputs"] == ["metrics"]
+    assert "params:model_options.features" in nodes["split_data"]["inputs"]
+    assert result["error"] is None
+
+
+async def test_analysis_reports_hidden_state_and_keeps_other_badges_while_a_cell_is_typed(
+    jp_fetch, root
+):
+    cells = [
+        {"id": "a", "cell_type": "code", "source": "raw = load()", "metadata": {}},
+        {"id": "b", "cell_type": "code", "source": "x = raw + 1", "metadata": {"tags": ["node:f"]}},
+        {"id": "c", "cell_type": "code", "source": "y = (x", "metadata": {"tags": ["node:g"]}},
+        {"id": "d", "cell_type": "code", "source": "z = x * 2", "metadata": {"tags": ["node:h"]}},
+    ]
+    result = await post(jp_fetch, "analysis", {"path": NB, "cells": cells})
+    nodes = {node["name"]: node for node in result["nodes"]}
+    assert set(nodes) == {"f", "h"}
+    assert [w["kind"] for w in nodes["f"]["warnings"]] == ["hidden-state"]
+    assert nodes["h"]["inputs"] == ["x"]
+    assert [(s["cell_id"], s["kind"]) for s in result["set_aside"]] == [("c", "syntax")]
+
+
+async def test_analysis_answers_a_duplicate_name_as_an_error_of_the_notebook(jp_fetch, root):
+    tagged = {"tags": ["node:same"]}
+    cells = [
+        {"id": "a", "cell_type": "code", "source": "x = 1", "metadata": tagged},
+        {"id": "b", "cell_type": "code", "source": "y = 2", "metadata": tagged},
+    ]
+    result = await post(jp_fetch, "analysis", {"path": NB, "cells": cells})
+    assert result["nodes"] == []
+    assert "'same'" in result["error"]["message"]
+
+
+async def test_pipelines_lists_the_project_pipelines_as_nodes_and_edges(jp_fetch, jp_root_dir):
+    shutil.copytree(PROJECT, jp_root_dir / "project")
+    response = await jp_fetch(
+        "kedro-nb", "pipelines", params={"path": "project/notebooks/explore.ipynb"}
+    )
+    result = json.loads(response.body)
+    assert result["project"] == str((jp_root_dir / "project").resolve())
+    by_name = {p["name"]: p for p in result["pipelines"]}
+    assert "__default__" in by_name
+    default = by_name["__default__"]
+    names = {node["name"] for node in default["nodes"]}
+    assert default["edges"], "a pipeline of several nodes has edges"
+    for edge in default["edges"]:
+        assert edge["source"] in names and edge["target"] in names
+
+
+async def test_convert_previews_diffs_without_writing_then_writes_on_request(jp_fetch, root):
+    body = {"path": NB, "action": "preview"}
+    preview = await post(jp_fetch, "convert", body)
+    files = {f["path"]: f for f in preview["files"]}
+    nodes_py = "examples/pipelines/spaceflights/nodes.py"
+    assert files[nodes_py]["status"] == "new"
+    assert "+def preprocess_companies(" in files[nodes_py]["diff"]
+    assert not (root / nodes_py).exists()
+    written = await post(jp_fetch, "convert", {**body, "action": "write"})
+    assert written["written"] is True
+    assert (root / nodes_py).is_file()
+    again = await post(jp_fetch, "convert", body)
+    assert {f["path"]: f["status"] for f in again["files"]}[nodes_py] == "unchanged"
+
+
+async def test_check_links_findings_to_cells(jp_fetch, root):
+    nb = root / "examples" / "hidden.ipynb"
+    nb.write_text(
+        json.dumps(
+            {
+                "nbformat": 4,
+                "nbformat_minor": 5,
+                "metadata": {},
+                "cells": [
+                    {
+                        "id": "e",
+                        "cell_type": "code",
+                        "source": 'k = len("abc")',
+                        "metadata": {},
+                        "outputs": [],
+                        "execution_count": None,
+                    },
+                    {
+                        "id": "n",
+                        "cell_type": "code",
+                        "source": "y = k + 1",
+                        "metadata": {"tags": ["node:uses_k"]},
+                        "outputs": [],
+                        "execution_count": None,
+                    },
+                ],
+            }
+        )
+    )
+    result = await post(jp_fetch, "check", {"path": "examples/hidden.ipynb"})
+    assert result["ok"] is False
+    [finding] = result["findings"]
+    assert (finding["kind"], finding["cell_id"], finding["node"]) == ("hidden-state", "n", "uses_k")
+
+
+async def test_strip_removes_outputs_of_the_saved_notebook(jp_fetch, root):
+    nb = root / NB
+    data = json.loads(nb.read_text())
+    data["cells"][4]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hi\n"}]
+    data["cells"][4]["execution_count"] = 3
+    nb.write_text(json.dumps(data))
+    assert (await post(jp_fetch, "strip", {"path": NB}))["changed"] is True
+    cell = json.loads(nb.read_text())["cells"][4]
+    assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("{not json", "not JSON"),
+        ([1, 2], "JSON object"),
+        ({"cells": []}, "'path'"),
+        ({"path": NB, "cells": "x"}, "'cells'"),
+        ({"path": NB, "cells": [{"cell_type": "code", "source": 3}]}, "cells[0].source"),
+        ({"path": NB, "cells": [{"cell_type": "python"}]}, "cells[0].cell_type"),
+        ({"path": "notes.txt", "cells": []}, "not a notebook"),
+    ],
+)
+async def test_a_malformed_analysis_body_is_answered_400_with_a_message(
+    jp_fetch, root, body, field
+):
+    code, answer = await refused(jp_fetch, "analysis", body)
+    assert code == 400
+    assert field in answer["message"]
+
+
+async def test_convert_refuses_an_unknown_action_and_target(jp_fetch, root):
+    code, answer = await refused(jp_fetch, "convert", {"path": NB, "action": "delete"})
+    assert (code, "'action'" in answer["message"]) == (400, True)
+    code, answer = await refused(
+        jp_fetch, "convert", {"path": NB, "action": "preview", "target": "airflow"}
+    )
+    assert (code, "'target'" in answer["message"]) == (400, True)
+
+
+@pytest.mark.parametrize("endpoint", ["analysis", "convert", "check", "strip"])
+async def test_a_path_outside_the_root_is_refused_403(jp_fetch, root, tmp_path, endpoint):
+    outside = tmp_path / "outside.ipynb"
+    outside.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4}))
+    (root / "link.ipynb").symlink_to(outside)
+    for path in ["../outside.ipynb", "examples/../../outside.ipynb", "link.ipynb"]:
+        body = {"path": path, "cells": [], "action": "preview"}
+        code, answer = await refused(jp_fetch, endpoint, body)
+        assert code == 403, path
+        assert "outside the server's root" in answer["message"]
+
+
+async def test_pipelines_refuses_a_path_outside_the_root(jp_fetch, root):
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("kedro-nb", "pipelines", params={"path": "../../x.ipynb"})
+    assert caught.value.code == 403
+
+
+async def test_a_request_without_a_token_is_refused(http_server_client, jp_base_url, root):
+    for method, body in [("GET", None), ("POST", json.dumps({"path": NB, "cells": []}))]:
+        endpoint = "pipelines?path=x.ipynb" if method == "GET" else "analysis"
+        response = await http_server_client.fetch(
+            jp_base_url + "kedro-nb/" + endpoint,
+            method=method,
+            body=body,
+            raise_error=False,
+        )
+        assert response.code == 403, method
+
+
+async def test_a_cookie_authenticated_post_without_xsrf_token_is_refused(
+    http_server_client, jp_auth_header, jp_base_url, root
+):
+    # log in as a browser does: the token in the URL once, a login cookie afterwards
+    token = jp_auth_header["Authorization"].split()[-1]
+    login = await http_server_client.fetch(
+        jp_base_url + "api/status?" + urlencode({"token": token}), raise_error=False
+    )
+    cookies = "; ".join(c.split(";")[0] for c in login.headers.get_list("Set-Cookie"))
+    assert "username-" in cookies
+    body = json.dumps({"path": NB, "cells": []})
+    response = await http_server_client.fetch(
+        jp_base_url + "kedro-nb/analysis",
+        method="POST",
+        body=body,
+        headers={"Cookie": cookies},
+        raise_error=False,
+    )
+    assert response.code == 403
+    # the same request with the XSRF token a browser sends is accepted
+    xsrf = "kedro-nb-test-xsrf"
+    response = await http_server_client.fetch(
+        jp_base_url + "kedro-nb/analysis",
+        method="POST",
+        body=body,
+        headers={"Cookie": f"{cookies}; _xsrf={xsrf}", "X-XSRFToken": xsrf},
+        raise_error=False,
+    )
+    assert response.code == 200
