@@ -8,7 +8,8 @@ export const PROGRESS_MIMETYPE = 'application/vnd.kedro-nb.run-progress+json';
 export type NodeState = 'idle' | 'running' | 'done' | 'failed';
 
 export interface NodeProgress {
-  state: 'pending' | 'running' | 'done' | 'failed';
+  /** as kedro_nb.notebook.progress names them */
+  state: 'not run' | 'running' | 'done' | 'failed' | 'skipped';
   seconds: number | null;
   error?: string;
   cell?: number;
@@ -20,11 +21,19 @@ export interface RunProgressData {
   nodes: Record<string, NodeProgress>;
 }
 
-/** The drawn state of each node from a progress payload ('pending' is drawn 'idle'). */
+const DRAWN: Record<NodeProgress['state'], NodeState> = {
+  'not run': 'idle',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  skipped: 'done' // --only-missing-outputs found its outputs: they are there
+};
+
+/** The drawn state of each node from a progress payload. */
 export function drawnStates(data: RunProgressData): Map<string, NodeState> {
   const states = new Map<string, NodeState>();
   for (const [name, progress] of Object.entries(data.nodes)) {
-    states.set(name, progress.state === 'pending' ? 'idle' : progress.state);
+    states.set(name, DRAWN[progress.state] ?? 'idle');
   }
   return states;
 }

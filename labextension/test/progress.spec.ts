@@ -7,14 +7,19 @@ describe('progress', () => {
         'text/plain': 'Run: 1/2 nodes done',
         [PROGRESS_MIMETYPE]: {
           title: 'Run',
-          nodes: { a: { state: 'done', seconds: 0.1 }, b: { state: 'pending', seconds: null } }
+          nodes: {
+            a: { state: 'done', seconds: 0.1 },
+            b: { state: 'not run', seconds: null },
+            c: { state: 'skipped', seconds: null }
+          }
         }
       }
     };
     const data = progressIn(content)!;
     expect([...drawnStates(data)]).toEqual([
       ['a', 'done'],
-      ['b', 'idle']
+      ['b', 'idle'],
+      ['c', 'done']
     ]);
     expect(progressIn({ data: { 'text/plain': 'x' } })).toBeNull();
   });
