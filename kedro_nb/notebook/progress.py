@@ -111,7 +111,7 @@ def progress_json(progress: RunProgress) -> dict[str, Any]:
             error, location = progress.failures[name]
             entry["error"] = error
             if location is not None:
-                entry["cell"], entry["line"] = location
+                entry["cell"], entry["line"] = location.cell_index, location.line
         nodes[name] = entry
     return {"title": progress.title, "nodes": nodes}
 
