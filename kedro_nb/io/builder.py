@@ -126,11 +126,8 @@ def build_dataset(
         raise CatalogConfigError(
             f"Catalog entry '{name}': 'versioned' must be true or false, got {versioned!r}."
         )
-    problems = (
-        [f"implement {', '.join(sorted(cls.__abstractmethods__))}"]
-        if getattr(cls, "__abstractmethods__", None)
-        else []
-    )
+    abstract = getattr(cls, "__abstractmethods__", None)
+    problems = [f"implement {', '.join(sorted(abstract))}"] if abstract else []
     if isinstance(cls, type) and issubclass(cls, AbstractDataset) and missing_io_methods(cls):
         problems.append(missing_io_methods(cls).rstrip("."))
     if problems:

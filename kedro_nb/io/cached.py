@@ -7,14 +7,14 @@ import logging
 from typing import Any
 
 from kedro_nb.io.core import AbstractDataset, is_dataset
-from kedro_nb.io.memory import MemoryDataset
+from kedro_nb.io.memory import CopyMode, MemoryDataset
 
 __all__ = ["CachedDataset"]
 
 _logger = logging.getLogger(__name__)
 
 
-class CachedDataset(AbstractDataset):
+class CachedDataset(AbstractDataset[Any, Any]):
     """Wraps ``dataset`` (an instance, or its catalog entry as a dict) with a memory cache.
 
     Args:
@@ -35,7 +35,7 @@ class CachedDataset(AbstractDataset):
         self,
         dataset: Any,
         version: Any = None,
-        copy_mode: str | None = None,
+        copy_mode: CopyMode | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
         if isinstance(dataset, dict):

@@ -87,7 +87,7 @@ class DataCatalog(CatalogViews):
         save_version: str | None = None,
     ) -> None:
         self._datasets: dict[str, Any] = {}
-        self._configs: dict[str, dict[str, Any]] = {}
+        self._configs: dict[str, dict[str, Any] | RawEntry] = {}
         self._credentials: dict[str, Any] = {}
         self._secrets: dict[str, tuple[str, ...]] = {}
         self._origin: dict[str, str] = {}  # dataset name -> factory pattern it came from
@@ -175,7 +175,7 @@ class DataCatalog(CatalogViews):
     def _entry(self, name: str) -> dict[str, Any] | None:
         """The config of declared entry ``name``, parsing it first if kept as YAML text."""
         config = self._configs.get(name)
-        if type(config) is RawEntry:
+        if isinstance(config, RawEntry):
             try:
                 parsed = config.parse()
             except Exception as exc:
@@ -250,7 +250,7 @@ class DataCatalog(CatalogViews):
         """This catalog's patterns and credentials as Kedro's ``CatalogConfigResolver``."""
         from kedro_nb.io.config_resolver import CatalogConfigResolver
 
-        config = {name: self._entry(name) for name in self._configs}
+        config: dict[str, Any] = {name: self._entry(name) for name in self._configs}
         config.update(self._factories.user_patterns())
         return CatalogConfigResolver(config, self._credentials, self.default_runtime_patterns)
 

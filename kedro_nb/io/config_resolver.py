@@ -38,7 +38,7 @@ class CatalogConfigResolver:
         self._default_runtime_patterns = dict(default_runtime_patterns or DEFAULT_RUNTIME_PATTERN)
         patterns = {k: v for k, v in config.items() if is_pattern(k)}
         self._factories = FactoryResolver(patterns, self._default_runtime_patterns)
-        self._resolved_configs = {
+        self._resolved_configs: dict[str, dict[str, Any]] = {
             name: self._with_credentials(name, entry)
             for name, entry in config.items()
             if not is_pattern(name) and not name.startswith("_")
@@ -82,7 +82,8 @@ class CatalogConfigResolver:
         resolved = self._factories.resolve(ds_name, runtime=True)
         if resolved is None:
             return {}
-        return self._with_credentials(ds_name, resolved[1])
+        config: dict[str, Any] = self._with_credentials(ds_name, resolved[1])
+        return config
 
     def _with_credentials(self, name: str, entry: Any) -> Any:
         if not isinstance(entry, dict):

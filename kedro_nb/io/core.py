@@ -90,7 +90,7 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
         config.pop("metadata", None)
         return config
 
-    def _copy(self, **overwrite_params: Any) -> AbstractDataset:
+    def _copy(self, **overwrite_params: Any) -> AbstractDataset[_DI, _DO]:
         """A deep copy with ``_<name>`` attributes replaced (Kedro's ``_copy``)."""
         dataset_copy = copy.deepcopy(self)
         for name, value in overwrite_params.items():

@@ -42,7 +42,7 @@ def _copy(data: Any, mode: str) -> Any:
     return data
 
 
-class MemoryDataset(AbstractDataset):
+class MemoryDataset(AbstractDataset[Any, Any]):
     """Keeps one Python object in memory.
 
     Args:

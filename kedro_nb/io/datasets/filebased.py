@@ -29,7 +29,7 @@ __all__ = ["FileDataset"]
 _PROTOCOLS_WITH_FOLDERS = frozenset({"sftp", "ssh", "ftp", "smb", "hdfs", "webhdfs", "dbfs"})
 
 
-class FileDataset(FileSystemMixin, AbstractVersionedDataset):
+class FileDataset(FileSystemMixin, AbstractVersionedDataset[Any, Any]):
     """A dataset stored as one file at ``filepath`` (local path or any fsspec URL).
 
     Args:
@@ -112,7 +112,8 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset):
         args = {"mode": mode, **self._open_args_load}
         if not self.BINARY:
             args.setdefault("encoding", "utf-8")
-        return self.fs.open(path, **args)
+        handle: IO[Any] = self.fs.open(path, **args)
+        return handle
 
     @contextlib.contextmanager
     def _open_write(self, path: str) -> Iterator[IO[Any]]:

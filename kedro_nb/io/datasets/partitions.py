@@ -21,7 +21,7 @@ from kedro_nb.io.registry import resolve_type
 __all__ = ["PartitionedDataset"]
 
 
-class PartitionedDataset(FileSystemMixin, AbstractDataset):
+class PartitionedDataset(FileSystemMixin, AbstractDataset[Any, Any]):
     """Partitions under ``path``, each one file read/written by ``dataset``.
 
     Args:
@@ -53,7 +53,7 @@ class PartitionedDataset(FileSystemMixin, AbstractDataset):
         save_lazily: bool = True,
         metadata: dict[str, Any] | None = None,
     ) -> None:
-        config = dict(dataset) if isinstance(dataset, dict) else {"type": dataset}
+        config: dict[str, Any] = dict(dataset) if isinstance(dataset, dict) else {"type": dataset}
         if "type" not in config:
             raise CatalogConfigError("PartitionedDataset 'dataset' config needs a 'type'.")
         if config.pop("versioned", False) or "version" in config:
