@@ -11,9 +11,15 @@ scheduling loop of every runner, in the calling process; they are never shipped 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.runner.errors import HookReturnError
+
+if TYPE_CHECKING:
+    from pluggy import HookCaller, PluginManager
+
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Node
 
 NODE_HOOKS = ("before_node_run", "after_node_run", "on_node_error")
 DATASET_HOOKS = (
@@ -39,7 +45,22 @@ class HookRelay:
         "manager",
     )
 
-    def __init__(self, manager: Any | None) -> None:
+    # each hook's caller, or None when no plugin implements it
+    before_node_run: HookCaller | None
+    after_node_run: HookCaller | None
+    on_node_error: HookCaller | None
+    before_dataset_loaded: HookCaller | None
+    after_dataset_loaded: HookCaller | None
+    before_dataset_saved: HookCaller | None
+    after_dataset_saved: HookCaller | None
+    before_pipeline_run: HookCaller | None
+    after_pipeline_run: HookCaller | None
+    on_pipeline_error: HookCaller | None
+    on_run_started: HookCaller | None
+    on_node_started: HookCaller | None
+    on_node_finished: HookCaller | None
+
+    def __init__(self, manager: PluginManager | None) -> None:
         self.manager = manager
         relay = manager.hook if manager is not None else None
         for name in (*NODE_HOOKS, *DATASET_HOOKS, *PIPELINE_HOOKS, *PROGRESS_HOOKS):
@@ -64,7 +85,12 @@ class HookRelay:
 
 
 def call_node(
-    node: Any, data: dict[str, Any], hooks: HookRelay, catalog: Any, is_async: bool, run_id: str
+    node: Node,
+    data: dict[str, Any],
+    hooks: HookRelay,
+    catalog: CatalogProtocol | None,
+    is_async: bool,
+    run_id: str,
 ) -> dict[str, Any]:
     """Run ``node`` on its loaded inputs ``data`` between its node hooks, in Kedro's order:
     ``before_node_run`` (whose dicts replace inputs), the node, then ``after_node_run``, or

@@ -6,15 +6,19 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.runner._hooks import HookRelay, call_node
 
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Node
+
 
 def run_node(
-    node: Any,
+    node: Node,
     inputs: tuple[str, ...],
-    catalog: Any,
+    catalog: CatalogProtocol,
     hooks: HookRelay,
     run_id: str,
     pool: Executor | None = None,
@@ -40,7 +44,7 @@ def run_node(
     _save_outputs(node, catalog, hooks, outputs, pool)
 
 
-def is_generator_node(node: Any) -> bool:
+def is_generator_node(node: Node) -> bool:
     """Whether the node's function yields chunks (each output is then saved chunk by chunk)."""
     func = getattr(node, "func", None)
     code = getattr(func, "__code__", None)
@@ -49,7 +53,7 @@ def is_generator_node(node: Any) -> bool:
     return inspect.isgeneratorfunction(func)
 
 
-def iter_output_chunks(node: Any, outputs: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+def iter_output_chunks(node: Node, outputs: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """``(name, data)`` pairs to save: one per output, or for a generator node the chunks of
     all outputs interleaved round-robin (so appending datasets grow together)."""
     if not outputs or not is_generator_node(node):
@@ -66,7 +70,7 @@ def iter_output_chunks(node: Any, outputs: dict[str, Any]) -> Iterator[tuple[str
         streams = still_open
 
 
-def _load_one(name: str, node: Any, catalog: Any, hooks: HookRelay) -> Any:
+def _load_one(name: str, node: Node, catalog: CatalogProtocol, hooks: HookRelay) -> Any:
     if hooks.before_dataset_loaded is not None:
         hooks.before_dataset_loaded(dataset_name=name, node=node)
     data = catalog.load(name)
@@ -76,7 +80,11 @@ def _load_one(name: str, node: Any, catalog: Any, hooks: HookRelay) -> Any:
 
 
 def _load_inputs(
-    node: Any, names: tuple[str, ...], catalog: Any, hooks: HookRelay, pool: Executor | None
+    node: Node,
+    names: tuple[str, ...],
+    catalog: CatalogProtocol,
+    hooks: HookRelay,
+    pool: Executor | None,
 ) -> dict[str, Any]:
     if pool is None or len(names) < 2:
         return {name: _load_one(name, node, catalog, hooks) for name in names}
@@ -84,7 +92,7 @@ def _load_inputs(
     return {name: future.result() for name, future in futures.items()}
 
 
-def _save_one(name: str, data: Any, node: Any, catalog: Any, hooks: HookRelay) -> None:
+def _save_one(name: str, data: Any, node: Node, catalog: CatalogProtocol, hooks: HookRelay) -> None:
     if hooks.before_dataset_saved is not None:
         hooks.before_dataset_saved(dataset_name=name, data=data, node=node)
     catalog.save(name, data)
@@ -93,7 +101,11 @@ def _save_one(name: str, data: Any, node: Any, catalog: Any, hooks: HookRelay) -
 
 
 def _save_outputs(
-    node: Any, catalog: Any, hooks: HookRelay, outputs: dict[str, Any], pool: Executor | None
+    node: Node,
+    catalog: CatalogProtocol,
+    hooks: HookRelay,
+    outputs: dict[str, Any],
+    pool: Executor | None,
 ) -> None:
     if pool is None or len(outputs) < 2 or is_generator_node(node):
         for name, data in iter_output_chunks(node, outputs):

@@ -19,7 +19,7 @@ import hashlib
 import logging
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cloudpickle
 
@@ -27,6 +27,9 @@ from kedro_nb.runner._hooks import HookRelay, call_node
 from kedro_nb.runner._local import iter_output_chunks
 from kedro_nb.runner.base import RunState
 from kedro_nb.runner.errors import NodeNotPicklableError
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Node
 
 logger = logging.getLogger("kedro_nb.runner")
 
@@ -62,9 +65,9 @@ class RemoteTasks:
         self.hooks_blob = self._pickle_hooks(state.hooks)
 
     @staticmethod
-    def _pickle_node(node: Any) -> bytes:
+    def _pickle_node(node: Node) -> bytes:
         try:
-            return cloudpickle.dumps(node)
+            blob: bytes = cloudpickle.dumps(node)
         except Exception as exc:
             raise NodeNotPicklableError(
                 f"Node '{node.name}' cannot be sent to a worker process: "
@@ -72,6 +75,7 @@ class RemoteTasks:
                 "cannot be serialised; move the unpicklable object inside the function, or "
                 "use SequentialRunner or ThreadRunner."
             ) from exc
+        return blob
 
     @staticmethod
     def _pickle_hooks(hooks: HookRelay) -> bytes | None:
@@ -100,7 +104,7 @@ class RemoteTasks:
         ]
         outputs = {name: shipped.get(name) for name in state.graph.node_outputs[index]}
         try:
-            return cloudpickle.dumps(
+            payload: bytes = cloudpickle.dumps(
                 (self.node_blobs[index], inputs, outputs, self.hooks_blob, state.run_id)
             )
         except Exception as exc:
@@ -110,6 +114,7 @@ class RemoteTasks:
                 f"be sent to a worker process: {type(exc).__name__}: {exc}. Use "
                 "SequentialRunner or ThreadRunner for this pipeline."
             ) from exc
+        return payload
 
     def finish(self, index: int, reply: bytes) -> float:
         """Apply node ``index``'s reply: save the outputs it sent back, or raise its error.
@@ -121,6 +126,7 @@ class RemoteTasks:
         status, body = cloudpickle.loads(reply)
         if status == "error":
             raise _revive_error(*body)
+        seconds: float
         seconds, returned = body
         state = self.state
         save = state.catalog.save
@@ -147,7 +153,7 @@ def _revive_error(blob: bytes | None, text: str, remote_tb: str) -> BaseExceptio
     if hasattr(error, "add_note"):
         error.add_note(note)
     else:  # Python 3.10: the same __notes__ attribute 3.11's traceback printing shows
-        error.__notes__ = [*getattr(error, "__notes__", []), note]
+        error.__notes__ = [*getattr(error, "__notes__", []), note]  # type: ignore[attr-defined]
     return error
 
 
@@ -177,7 +183,8 @@ def run_task(payload: bytes) -> bytes:
         node_blob, inputs, outputs, hooks_blob, run_id = cloudpickle.loads(payload)
         node = cloudpickle.loads(node_blob)
         returned = _run_here(node, inputs, outputs, _worker_hooks(hooks_blob), run_id)
-        return cloudpickle.dumps(("ok", (time.perf_counter() - started, returned)))
+        reply: bytes = cloudpickle.dumps(("ok", (time.perf_counter() - started, returned)))
+        return reply
     except Exception as exc:
         remote_tb = traceback.format_exc()
         try:
@@ -185,11 +192,14 @@ def run_task(payload: bytes) -> bytes:
             cloudpickle.loads(blob)
         except Exception:
             blob = None
-        return cloudpickle.dumps(("error", (blob, f"{type(exc).__name__}: {exc}", remote_tb)))
+        failure: bytes = cloudpickle.dumps(
+            ("error", (blob, f"{type(exc).__name__}: {exc}", remote_tb))
+        )
+        return failure
 
 
 def _run_here(
-    node: Any,
+    node: Node,
     inputs: list[tuple[str, int, Any]],
     outputs: dict[str, bytes | None],
     hooks: HookRelay,

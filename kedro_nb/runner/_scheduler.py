@@ -107,6 +107,6 @@ def schedule(
             abort(list(in_flight))
         raise
     if first_error is not None:
-        index, error = first_error
-        state.fail(index, error)
-        raise error
+        index, first = first_error
+        state.fail(index, first)
+        raise first

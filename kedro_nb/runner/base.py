@@ -30,6 +30,12 @@ from kedro_nb.shared import did_you_mean
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
+    from pluggy import PluginManager
+
+    from kedro_nb.io.memory import MemoryDataset
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Pipeline
+
 logger = logging.getLogger("kedro_nb.runner")
 
 
@@ -47,7 +53,7 @@ def is_ephemeral(dataset: Any) -> bool:
 _PLAIN_MEMORY_RUNTIME = {"{default}": {"type": "MemoryDataset"}}
 
 
-def _memory_dataset_factory(catalog: Any) -> Any:
+def _memory_dataset_factory(catalog: CatalogProtocol) -> type[MemoryDataset] | None:
     """``MemoryDataset`` when undeclared names in ``catalog`` simply become memory datasets
     (our catalog with its default runtime pattern): registering instances directly is ~7x
     cheaper than resolving the pattern name by name. ``None`` otherwise (Kedro's catalog, or
@@ -74,7 +80,12 @@ class RunState:
     """
 
     def __init__(
-        self, graph: RunGraph, catalog: Any, hooks: HookRelay, run_id: str, datasets: dict[str, Any]
+        self,
+        graph: RunGraph,
+        catalog: CatalogProtocol,
+        hooks: HookRelay,
+        run_id: str,
+        datasets: dict[str, Any],
     ) -> None:
         self.graph = graph
         self.catalog = catalog
@@ -121,7 +132,11 @@ class RunState:
         if name in self.persisted:
             return True
         dataset = self.datasets.get(name)
-        return bool(getattr(dataset, "outlives_run", False)) and bool(dataset.exists())
+        return (
+            dataset is not None
+            and bool(getattr(dataset, "outlives_run", False))
+            and bool(dataset.exists())
+        )
 
     def fail(self, index: int, error: BaseException) -> None:
         """Attach to ``error``, node ``index``'s own exception, the :class:`NodeFailure` saying
@@ -185,9 +200,9 @@ class AbstractRunner:
 
     def run(
         self,
-        pipeline: Any,
-        catalog: Any,
-        hook_manager: Any | None = None,
+        pipeline: Pipeline,
+        catalog: CatalogProtocol,
+        hook_manager: PluginManager | None = None,
         run_id: str | None = None,
         only_missing_outputs: bool = False,
     ) -> RunResult:
@@ -251,15 +266,15 @@ class AbstractRunner:
         them one after another in this thread."""
         return None
 
-    def _get_required_workers_count(self, pipeline: Any) -> int:
+    def _get_required_workers_count(self, pipeline: Pipeline) -> int:
         """How many workers ``_get_executor`` is asked for (Kedro's hook; 1 here)."""
         return 1
 
     def _run(
         self,
-        pipeline: Any,
-        catalog: Any,
-        hook_manager: Any | None = None,
+        pipeline: Pipeline,
+        catalog: CatalogProtocol,
+        hook_manager: PluginManager | None = None,
         run_id: str | None = None,
     ) -> None:
         """Run ``pipeline``'s nodes on ``self._get_executor(...)``: Kedro's signature, for
@@ -276,7 +291,7 @@ class AbstractRunner:
         run_on_executor(state, executor, getattr(self, "_is_async", False))
 
     def _skip_existing(
-        self, graph: RunGraph, catalog: Any, declared: dict[str, bool]
+        self, graph: RunGraph, catalog: CatalogProtocol, declared: dict[str, bool]
     ) -> tuple[RunGraph, list[str]]:
         persisted: dict[str, bool] = {}
 
@@ -296,7 +311,7 @@ class AbstractRunner:
         return RunGraph([graph.nodes[i] for i in keep]), skipped
 
 
-def _resolve(graph: RunGraph, catalog: Any) -> dict[str, Any]:
+def _resolve(graph: RunGraph, catalog: CatalogProtocol) -> dict[str, Any]:
     """Every dataset of ``graph``, name to dataset object; undeclared names become memory
     datasets registered in ``catalog`` (Kedro's runtime pattern)."""
     datasets: dict[str, Any] = {}
@@ -320,23 +335,24 @@ def _resolve(graph: RunGraph, catalog: Any) -> dict[str, Any]:
 def _active_states(runner: AbstractRunner) -> dict[str, RunState]:
     """The runs in progress on ``runner`` by run id, for ``_run`` to find its run's state
     (in the instance's dict: a Kedro-style subclass may skip ``super().__init__``)."""
-    return vars(runner).setdefault("_active_states", {})
+    states: dict[str, RunState] = vars(runner).setdefault("_active_states", {})
+    return states
 
 
-def _pipeline_of(state: RunState) -> Any:
+def _pipeline_of(state: RunState) -> Pipeline:
     from kedro_nb.pipeline import Pipeline
 
     return Pipeline(list(state.graph.nodes))
 
 
-def _missing_inputs_message(missing: list[str], catalog: Any) -> str:
+def _missing_inputs_message(missing: list[str], catalog: CatalogProtocol) -> str:
     known = list(catalog.keys())
     text = (
         f"Pipeline input(s) {missing} are not in the catalog and no node produces them. "
         "Declare them in catalog.yml or set them with catalog[name] = data before running."
         + did_you_mean(missing, known, n=1)
     )
-    suggest = getattr(catalog, "missing_hint", None)  # a data file of that name nearby
+    suggest: Any = getattr(catalog, "missing_hint", None)  # a data file of that name nearby
     for name in missing if callable(suggest) else []:
         found = suggest(name)
         if found:

@@ -73,7 +73,7 @@ class DaskRunner(AbstractRunner):
                         "(`dask scheduler`) or use the runner 'dask' for a local cluster."
                     ) from exc
             else:
-                options = dict(self._cluster_options)
+                options: dict[str, Any] = dict(self._cluster_options)
                 if options["n_workers"] is None:
                     options.pop("n_workers")
                 if options["dashboard_address"] is None:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kedro_nb.runner._hooks import HookRelay
 from kedro_nb.runner._local import is_generator_node, run_node
+
+if TYPE_CHECKING:
+    from pluggy import PluginManager
+
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Node
 
 
 class Task:
@@ -21,10 +27,10 @@ class Task:
 
     def __init__(
         self,
-        node: Any,
-        catalog: Any,
+        node: Node,
+        catalog: CatalogProtocol,
         is_async: bool,
-        hook_manager: Any | None = None,
+        hook_manager: PluginManager | None = None,
         run_id: str | None = None,
         parallel: bool = False,
     ) -> None:
@@ -35,7 +41,7 @@ class Task:
         self.run_id = run_id
         self.parallel = parallel
 
-    def execute(self) -> Any:
+    def execute(self) -> Node:
         """Run the node; return it (as Kedro's ``Task.execute`` does)."""
         node = self.node
         if self.is_async and is_generator_node(node):
@@ -54,6 +60,6 @@ class Task:
             self.catalog.confirm(name)
         return node
 
-    def __call__(self) -> Any:
+    def __call__(self) -> Node:
         """Run the node (so an executor can take the task itself)."""
         return self.execute()
