@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from kedro_nb.project.errors import SessionError
 from kedro_nb.shared import PARAMS_PREFIX, closest
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Pipeline
 
 _PATH_KEYS = ("filepath", "filename", "path")
 
@@ -35,7 +39,9 @@ def absolute_paths(root: Path, config: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def check_parameters(pipeline: Any, catalog: Any, parameters: Mapping[str, Any]) -> None:
+def check_parameters(
+    pipeline: Pipeline, catalog: CatalogProtocol, parameters: Mapping[str, Any]
+) -> None:
     """Fail before any node runs when a node reads ``params:<key>`` that no parameters file
     defines; the message names the node and the closest keys."""
     known = sorted(_dotted_keys(parameters))

@@ -202,12 +202,12 @@ def compare(records: Sequence[RunRecord]) -> Comparison:
         metric_names.update(dict.fromkeys(run.metrics))
     metrics = []
     for name in metric_names:
-        values = [r.metrics.get(name) for r in runs]
-        base = values[0]
+        numbers = [r.metrics.get(name) for r in runs]
+        base = numbers[0]
         deltas = [
-            None if value is None or base is None else _delta(value, base) for value in values
+            None if value is None or base is None else _delta(value, base) for value in numbers
         ]
-        metrics.append(Row(name, values, deltas))
+        metrics.append(Row(name, numbers, deltas))
     code = [
         Row("git commit", [r.git_sha[:10] if r.git_sha else None for r in runs]),
         Row("git dirty", [r.git_dirty for r in runs]),

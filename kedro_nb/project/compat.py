@@ -16,7 +16,10 @@ import importlib.machinery
 import importlib.util
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Pipeline
 
 #: shim module -> {attribute: "kedro_nb.module:attribute"}
 _SHIM_MODULES: dict[str, dict[str, str]] = {
@@ -141,7 +144,7 @@ def _is_kedro_object(obj: Any, class_name: str) -> bool:
     return cls.__name__ == class_name and cls.__module__.split(".")[0] == "kedro"
 
 
-def as_pipeline(obj: Any) -> Any:
+def as_pipeline(obj: Any) -> Pipeline:
     """Return ``obj`` as a ``kedro_nb.pipeline.Pipeline``; a Kedro ``Pipeline`` is rebuilt
     from its nodes. Raises TypeError for anything else (the caller names the module)."""
     from kedro_nb.pipeline import Pipeline, node

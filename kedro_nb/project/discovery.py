@@ -45,7 +45,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         import tomli as tomllib
     try:
         with path.open("rb") as stream:
-            return tomllib.load(stream)
+            data: dict[str, Any] = tomllib.load(stream)
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise ProjectMetadataError(f"Cannot parse {path}: {exc}. Fix the TOML syntax.") from exc
 

@@ -31,9 +31,14 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.hooks.markers import hook_impl
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.project.records import RunRecord
+    from kedro_nb.project.session import KedroNbSession
 
 __all__ = ["CONFIG_KEY", "MlflowHooks", "MlflowTrackingWarning", "mlflow_config_files"]
 
@@ -98,14 +103,14 @@ class MlflowHooks:
             "artifacts": list(artifacts) if artifacts is not None else None,
             "enabled": enabled,
         }
-        self._session: Any = None
+        self._session: KedroNbSession | None = None
         self._settings: dict[str, Any] | None = None
         self._clients: dict[str, Any] = {}
         self._experiments: dict[tuple[str, str], str] = {}
 
     # -- configuration ---------------------------------------------------------------------
     @hook_impl
-    def after_context_created(self, context: Any) -> None:
+    def after_context_created(self, context: KedroNbSession) -> None:
         """Remember the session: its project folder and configuration say where to log."""
         self._session = context
         self._settings = None
@@ -120,7 +125,7 @@ class MlflowHooks:
             from_file = _read_config(session.config_loader)
         root = Path(session.project_path) if session is not None else Path.cwd()
         name = (getattr(session, "package_name", None) or root.name) if session else "kedro-nb"
-        values = {
+        values: dict[str, Any] = {
             "tracking_uri": os.environ.get("MLFLOW_TRACKING_URI")
             or f"sqlite:///{(root / '.kedro_nb' / 'mlflow.db').as_posix()}",
             "experiment": name,
@@ -138,7 +143,7 @@ class MlflowHooks:
 
     # -- logging -----------------------------------------------------------------------------
     @hook_impl
-    def after_run_recorded(self, record: Any, catalog: Any) -> None:
+    def after_run_recorded(self, record: RunRecord, catalog: CatalogProtocol | None) -> None:
         """Log ``record`` as an MLflow run; any failure is reported once, never raised."""
         try:
             settings = self.settings()
@@ -207,7 +212,13 @@ class MlflowHooks:
         self._experiments[(uri, name)] = experiment_id
         return str(experiment_id)
 
-    def _log(self, client: Any, settings: Mapping[str, Any], record: Any, catalog: Any) -> None:
+    def _log(
+        self,
+        client: Any,
+        settings: Mapping[str, Any],
+        record: RunRecord,
+        catalog: CatalogProtocol | None,
+    ) -> None:
         from mlflow.entities import Metric, Param, RunTag
 
         from kedro_nb.project.compare import flatten
@@ -241,7 +252,7 @@ class MlflowHooks:
 
     @staticmethod
     def _artifact_files(
-        settings: Mapping[str, Any], record: Any, catalog: Any
+        settings: Mapping[str, Any], record: RunRecord, catalog: CatalogProtocol | None
     ) -> list[tuple[Path, str]]:
         files = []
         for name in settings.get("artifacts") or []:
@@ -313,7 +324,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _local_file(catalog: Any, name: str, version: str | None) -> Path | None:
+def _local_file(catalog: CatalogProtocol, name: str, version: str | None) -> Path | None:
     try:
         dataset = catalog.get(name)
     except Exception:

@@ -7,10 +7,13 @@ so a model a recent run still loads survives the pruning of the run that trained
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.project.errors import RunRecordError
 from kedro_nb.project.records import RunRecord, RunStore
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
 
 __all__ = ["DataVersion", "PrunePlan", "delete_data", "plan_prune"]
 
@@ -44,7 +47,7 @@ class PrunePlan:
     skipped: list[str] = field(default_factory=list)
 
 
-def plan_prune(store: RunStore, keep: int, catalog: Any = None) -> PrunePlan:
+def plan_prune(store: RunStore, keep: int, catalog: CatalogProtocol | None = None) -> PrunePlan:
     """The records beyond the ``keep`` newest, and, given the project's ``catalog``, the
     dataset versions only they used."""
     if keep < 0:
@@ -70,7 +73,7 @@ def plan_prune(store: RunStore, keep: int, catalog: Any = None) -> PrunePlan:
     return plan
 
 
-def _version_folder(catalog: Any, name: str, version: str) -> DataVersion | None:
+def _version_folder(catalog: CatalogProtocol, name: str, version: str) -> DataVersion | None:
     try:
         dataset = catalog.get(name) if name in catalog else None
     except Exception:  # an entry that no longer builds: its data cannot be located

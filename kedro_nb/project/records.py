@@ -11,6 +11,7 @@ write, by adding the new columns; its old rows read back with empty values for t
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import hashlib
 import json
@@ -350,7 +351,7 @@ class RunStore:
             raise
         return [self._record(dict(row)) for row in rows]
 
-    def metrics(self, limit: int | None = None) -> list[tuple[str, dict[str, float]]]:
+    def metrics(self, limit: int | None = None) -> builtins.list[tuple[str, dict[str, float]]]:
         """``(run_id, metrics)`` of the latest ``limit`` runs (all when None), newest first:
         what picking the best run needs, without decoding the rest of each record."""
         try:
@@ -401,10 +402,8 @@ class RunStore:
 
 
 _KNOWN = frozenset(f.name for f in fields(RunRecord))
-_EMPTY = {
-    f.name: f.default_factory  # type: ignore[misc]
-    for f in fields(RunRecord)
-    if f.name in _JSON_FIELDS
+_EMPTY: dict[str, Any] = {  # field name -> its default factory (list, dict)
+    f.name: f.default_factory for f in fields(RunRecord) if f.name in _JSON_FIELDS
 }
 
 

@@ -18,12 +18,15 @@ import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kedro_nb.project.compat import as_pipeline
 from kedro_nb.project.errors import PipelineLoadError, PipelineNotFoundError, ProjectError
 from kedro_nb.project.registry_source import is_standard_registry
 from kedro_nb.shared import DEFAULT_PIPELINE, did_you_mean
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Pipeline
 
 
 class PipelineImportWarning(UserWarning):
@@ -62,7 +65,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def _create_from_module(package_name: str, name: str) -> Any:
+def _create_from_module(package_name: str, name: str) -> Pipeline:
     """Import ``<package>.pipelines.<name>`` (or its ``.pipeline`` submodule) and call
     ``create_pipeline()``; returns a kedro-nb Pipeline or raises PipelineLoadError."""
     module_name = f"{package_name}.pipelines.{name}"
@@ -92,7 +95,7 @@ def _create_from_module(package_name: str, name: str) -> Any:
 
 def find_pipelines(
     raise_errors: bool = False, pipelines_to_find: list[str] | None = None
-) -> dict[str, Any]:
+) -> dict[str, Pipeline]:
     """Kedro's ``find_pipelines()``: one pipeline per ``pipelines/<name>/`` folder plus
     ``__default__`` (all of them summed, or ``<package>/pipeline.py``'s pipeline).
 
@@ -109,7 +112,7 @@ def find_pipelines(
     wanted = discovery.requested
     if pipelines_to_find is not None and DEFAULT_PIPELINE not in pipelines_to_find:
         wanted = set(pipelines_to_find) if wanted is None else wanted & set(pipelines_to_find)
-    result: dict[str, Any] = {}
+    result: dict[str, Pipeline] = {}
     for name in pipeline_folders(discovery.pipelines_dir):
         if wanted is not None and name not in wanted:
             continue
@@ -127,7 +130,7 @@ def find_pipelines(
     return result
 
 
-class ProjectPipelines(Mapping[str, Any]):
+class ProjectPipelines(Mapping[str, "Pipeline"]):
     """Lazy ``Mapping[str, Pipeline]`` over a project's registry and pipeline folders.
 
     ``pipelines["x"]`` imports only what ``x`` needs; ``keys()`` needs every name, so with a
@@ -141,13 +144,13 @@ class ProjectPipelines(Mapping[str, Any]):
         self._pipelines_dir = package_dir / "pipelines" if package_dir else None
         self._has_registry = bool(package_dir and (package_dir / "pipeline_registry.py").is_file())
         self._has_single = bool(package_dir and (package_dir / "pipeline.py").is_file())
-        self._cache: dict[str, Any] = {}
-        self._all: dict[str, Any] | None = None
+        self._cache: dict[str, Pipeline] = {}
+        self._all: dict[str, Pipeline] | None = None
         self._standard_registry: bool | None = None
         self.failures: dict[str, Exception] = {}
 
     # -- Mapping ----------------------------------------------------------------------------
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> Pipeline:
         if name in self._cache:
             return self._cache[name]
         if not self.package_name:
@@ -215,13 +218,13 @@ class ProjectPipelines(Mapping[str, Any]):
                 self._standard_registry = False
         return not self._standard_registry
 
-    def _load_all(self) -> dict[str, Any]:
+    def _load_all(self) -> dict[str, Pipeline]:
         if self._all is None:
             self._all = self._from_registry(None)
             self._cache.update(self._all)
         return self._all
 
-    def _from_folders(self, name: str) -> Any:
+    def _from_folders(self, name: str) -> Pipeline | None:
         assert self.package_name is not None
         if name == DEFAULT_PIPELINE:
             if self._has_single:
@@ -234,7 +237,7 @@ class ProjectPipelines(Mapping[str, Any]):
             return None
         return _create_from_module(self.package_name, name)
 
-    def _create_single(self) -> Any:
+    def _create_single(self) -> Pipeline:
         try:
             module = importlib.import_module(f"{self.package_name}.pipeline")
             return as_pipeline(module.create_pipeline())
@@ -244,7 +247,7 @@ class ProjectPipelines(Mapping[str, Any]):
                 f"{_describe(exc)}"
             ) from exc
 
-    def _from_registry(self, requested: set[str] | None) -> dict[str, Any]:
+    def _from_registry(self, requested: set[str] | None) -> dict[str, Pipeline]:
         module_name = f"{self.package_name}.pipeline_registry"
         try:
             module = importlib.import_module(module_name)
@@ -279,7 +282,7 @@ class ProjectPipelines(Mapping[str, Any]):
             )
         from kedro_nb.pipeline import Pipeline
 
-        converted: dict[str, Any] = {}
+        converted: dict[str, Pipeline] = {}
         for name, value in registered.items():
             if requested is not None and name not in requested:
                 continue

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.project.compare import flatten
 from kedro_nb.project.records import RunRecord
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Node
+    from kedro_nb.project.session import KedroNbSession
 
 __all__ = ["NOTEBOOK_PREFIX", "LikePlan", "plan_like", "reproduce_command", "reproduce_steps"]
 
@@ -69,7 +76,7 @@ def _runner_name(record: RunRecord) -> str | None:
     return _RUNNERS.get(record.runner or "", record.runner)
 
 
-def plan_like(session: Any, record: RunRecord) -> LikePlan:
+def plan_like(session: KedroNbSession, record: RunRecord) -> LikePlan:
     """The plan to re-run ``record`` on ``session`` (the project as it is now)."""
     from kedro_nb.project.gitinfo import git_commit
     from kedro_nb.project.run_facts import GitStatus, node_packages
@@ -122,7 +129,7 @@ def plan_like(session: Any, record: RunRecord) -> LikePlan:
     return plan
 
 
-def _changed_inputs(catalog: Any, record: RunRecord, notes: list[str]) -> None:
+def _changed_inputs(catalog: CatalogProtocol, record: RunRecord, notes: list[str]) -> None:
     from kedro_nb.project.run_facts import dataset_versions
 
     _, _, prints = dataset_versions(catalog, record.input_fingerprints, ())
@@ -135,9 +142,13 @@ def _changed_inputs(catalog: Any, record: RunRecord, notes: list[str]) -> None:
 
 
 def _changed_packages(
-    session: Any, record: RunRecord, plan: LikePlan, node_packages: Any, notes: list[str]
+    session: KedroNbSession,
+    record: RunRecord,
+    plan: LikePlan,
+    node_packages: Callable[[Iterable[Node]], dict[str, str]],
+    notes: list[str],
 ) -> None:
-    nodes: list[Any] = []
+    nodes: list[Node] = []
     if plan.pipeline_name:
         try:
             nodes = list(session.pipelines[plan.pipeline_name].nodes)
@@ -245,7 +256,7 @@ def plan_summary(plan: LikePlan) -> list[str]:
     return lines
 
 
-def mark_reproduction(session: Any, like: RunRecord) -> None:
+def mark_reproduction(session: KedroNbSession, like: RunRecord) -> None:
     """Note on the session's latest record that it reproduced ``like`` (the ``like run`` row
     of a comparison); one more write of that record."""
     record = getattr(session, "last_record", None)

@@ -15,7 +15,11 @@ import sys
 from collections.abc import Iterable, Mapping
 from numbers import Real
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Node
 
 __all__ = [
     "CELL_ATTRIBUTE",
@@ -88,7 +92,9 @@ def _numbers(prefix: str, value: Any, found: dict[str, float]) -> None:
             _numbers(f"{prefix}.{key}", item, found)
 
 
-def metric_values(catalog: Any, outputs: Iterable[str], saved: Iterable[str]) -> dict[str, float]:
+def metric_values(
+    catalog: CatalogProtocol, outputs: Iterable[str], saved: Iterable[str]
+) -> dict[str, float]:
     """Metric name (``<dataset>.<key>``, nested keys dotted, or ``<dataset>`` for one number)
     to value, for the metrics datasets among the run's ``outputs``: persisted ones only when
     this run ``saved`` them (read back at the version it wrote), in-memory ones when they hold
@@ -127,7 +133,7 @@ def _save_version(dataset: Any) -> str | None:
 
 
 def dataset_versions(
-    catalog: Any, inputs: Iterable[str], saved: Iterable[str]
+    catalog: CatalogProtocol, inputs: Iterable[str], saved: Iterable[str]
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """``(loaded, saved, fingerprints)``: for the run's free ``inputs``, the version each
     versioned one was read at (or would be: the newest); for ``saved`` datasets, the version
@@ -194,8 +200,8 @@ def node_cells(nodes: Iterable[Any], root: Path) -> tuple[str | None, dict[str, 
     return notebook, cells
 
 
-def _function(node: Any) -> Any:
-    func = getattr(node, "func", None)
+def _function(node: Node) -> Any:
+    func: Any = getattr(node, "func", None)
     while hasattr(func, "func"):  # functools.partial and friends
         func = func.func
     return getattr(func, "__wrapped__", func)
@@ -207,7 +213,7 @@ _VERSIONS: dict[str, str] = {}
 _SCANNED: dict[int, tuple[int, frozenset[str]]] = {}
 
 
-def node_packages(nodes: Iterable[Any]) -> dict[str, str]:
+def node_packages(nodes: Iterable[Node]) -> dict[str, str]:
     """``python``, ``kedro-nb``, ``pandas`` and every third-party package the modules of the
     nodes' functions import (found in their globals: modules, and functions or classes taken
     from a package), to their versions. Standard-library modules and the project's own code

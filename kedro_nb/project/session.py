@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kedro_nb.project.catalog import absolute_paths, check_parameters
 from kedro_nb.project.discovery import find_project_root, read_metadata
@@ -26,8 +26,13 @@ from kedro_nb.project.settings import ProjectSettings, load_settings
 from kedro_nb.shared import DEFAULT_PIPELINE
 
 if TYPE_CHECKING:
+    from kedro_nb.config import ConfigLoader
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Pipeline
+    from kedro_nb.project.data_files import DataFileHint
     from kedro_nb.project.history import RunHistory
-    from kedro_nb.runner import RunResult
+    from kedro_nb.project.run_facts import GitStatus
+    from kedro_nb.runner import AbstractRunner, RunResult
 
 logger = logging.getLogger(__name__)
 ENV_VARIABLE = "KEDRO_ENV"
@@ -60,7 +65,7 @@ class KedroNbSession:
         package_name: str | None,
         source_dir: Path | None,
         is_project: bool,
-        config_loader: Any,
+        config_loader: ConfigLoader,
         settings: ProjectSettings,
     ) -> None:
         from kedro_nb.hooks import create_hook_manager, register_hooks, register_plugins
@@ -78,12 +83,12 @@ class KedroNbSession:
         self._register_mlflow(config_loader)
         self.last_result: RunResult | None = None
         self.last_record: RunRecord | None = None
-        self._catalog: Any = None
+        self._catalog: CatalogProtocol | None = None
         self._secrets: tuple[str, ...] | None = None
-        self._named_runners: dict[str, Any] = {}
+        self._named_runners: dict[str, AbstractRunner] = {}
         self.hook_manager.hook.after_context_created(context=self)
 
-    def _register_mlflow(self, config_loader: Any) -> None:
+    def _register_mlflow(self, config_loader: ConfigLoader) -> None:
         """kedro-nb's MLflow hooks, when an ``mlflow.yml`` configures them and settings'
         ``HOOKS`` do not hold them already (a file check: MLflow is imported by a run)."""
         from kedro_nb.project.mlflow_hooks import MlflowHooks, mlflow_config_files
@@ -123,7 +128,7 @@ class KedroNbSession:
         start = Path(start_dir or Path.cwd()).expanduser().resolve()
         if project_path:  # a folder inside the project is fine too
             given = Path(project_path).expanduser().resolve()
-            root = find_project_root(given) or given
+            root: Path | None = find_project_root(given) or given
         else:
             root = find_project_root(start)
         env = env or os.environ.get(ENV_VARIABLE) or None
@@ -217,7 +222,7 @@ class KedroNbSession:
         return scrub(text, self._secrets or ())
 
     @property
-    def catalog(self) -> Any:
+    def catalog(self) -> CatalogProtocol:
         """The catalog: built from configuration on first use; after a run, the run's catalog
         (so in-memory outputs of the latest run can be loaded)."""
         if self._catalog is None:
@@ -226,18 +231,18 @@ class KedroNbSession:
 
     def build_catalog(
         self, *, load_versions: dict[str, str] | None = None, save_version: str | None = None
-    ) -> Any:
+    ) -> CatalogProtocol:
         """A fresh catalog from configuration: datasets (relative paths made absolute under
         the project root), credentials, ``parameters`` and ``params:<key>`` for every nested
         key. Calls the ``after_catalog_created`` hook."""
         from kedro_nb.io.catalog import parameter_entries
 
-        catalog_class = self.settings.data_catalog_class
+        catalog_class: Any = self.settings.data_catalog_class  # settings' DATA_CATALOG_CLASS
         if catalog_class is None:
             from kedro_nb.io import DataCatalog as catalog_class
         conf_catalog = absolute_paths(self.project_path, self._config_or_none("catalog") or {})
         credentials = self._credentials()
-        catalog = catalog_class.from_config(
+        catalog: Any = catalog_class.from_config(
             conf_catalog, credentials, load_versions=load_versions, save_version=save_version
         )
         parameters = parameter_entries(self.params)  # what Kedro's hook gets as parameters
@@ -253,9 +258,9 @@ class KedroNbSession:
             save_version=save_version,
             load_versions=load_versions,
         )
-        return catalog
+        return cast("CatalogProtocol", catalog)
 
-    def _data_file_hint(self) -> Any:
+    def _data_file_hint(self) -> DataFileHint:
         """What a catalog adds to "not found": a matching data file and the entry to paste."""
         from kedro_nb.project.data_files import DataFileHint
 
@@ -276,7 +281,7 @@ class KedroNbSession:
         *,
         pipeline_names: Iterable[str] | None = None,
         namespaces: Iterable[str] | None = None,
-        pipeline: Any = None,
+        pipeline: Pipeline | Any = None,  # ours, or Kedro's (rebuilt from its nodes)
         node_names: Iterable[str] | None = None,
         from_nodes: Iterable[str] | None = None,
         to_nodes: Iterable[str] | None = None,
@@ -284,10 +289,10 @@ class KedroNbSession:
         to_outputs: Iterable[str] | None = None,
         tags: Iterable[str] | None = None,
         node_namespaces: Iterable[str] | None = None,
-        runner: Any = None,
+        runner: AbstractRunner | str | None = None,
         load_versions: dict[str, str] | None = None,
         only_missing_outputs: bool = False,
-        catalog: Any = None,
+        catalog: CatalogProtocol | None = None,
     ) -> RunResult:
         """Run a registered pipeline (``pipeline_name``, default ``__default__``), several
         (``pipeline_names``, combined, as Kedro's), or a ``pipeline`` object, sliced like
@@ -417,10 +422,10 @@ class KedroNbSession:
     def _add_facts(
         self,
         record: RunRecord,
-        pipeline: Any,
-        catalog: Any,
+        pipeline: Pipeline,
+        catalog: CatalogProtocol | None,
         parameters: dict[str, Any],
-        git_status: Any,
+        git_status: GitStatus,
     ) -> None:
         """Fill in what the run read and wrote: parameter values (credentials masked),
         metrics, dataset versions, notebook cells, package versions, git dirty. A fact that
@@ -448,7 +453,7 @@ class KedroNbSession:
         record: RunRecord,
         slicing: dict[str, Any],
         load_versions: dict[str, str] | None,
-        runner: Any,
+        runner: AbstractRunner,
         pipeline_names: list[str] | None,
     ) -> dict[str, Any]:
         """The ``run_params`` of the pipeline hooks: Kedro 1.7's keys, ``None`` for what was
@@ -479,7 +484,7 @@ class KedroNbSession:
 
         return RunHistory(self.store)
 
-    def _runner(self, runner: Any) -> Any:
+    def _runner(self, runner: AbstractRunner | str | None) -> AbstractRunner:
         if runner is None:
             from kedro_nb.runner import SequentialRunner
 
