@@ -98,6 +98,19 @@ def _config_defaults(path: str) -> dict[str, Any]:
     return defaults
 
 
+def _kedro_cli_slicing(args: argparse.Namespace) -> dict[str, Any]:
+    """The slicing filters as ``kedro run`` hands them to ``session.run`` (and so to the
+    hooks' ``run_params``): tuples for tags and nodes, lists for the rest, empty when not
+    given."""
+    slice_options(args)  # validates the combination before anything runs
+    return {
+        option.dest: (tuple if option.dest in ("tags", "node_names") else list)(
+            getattr(args, option.dest) or ()
+        )
+        for option in SLICE_OPTIONS
+    }
+
+
 def _load_versions(pairs: list[str]) -> dict[str, str]:
     from kedro_nb.project.errors import SessionError
 
@@ -228,23 +241,20 @@ def run_main(argv: Sequence[str]) -> int:
             session.package_name,
             verbose=args.verbose,
         )
-        pipeline, name = None, args.pipeline
+        chosen: dict[str, Any]
         if args.notebook:
             from kedro_nb.convert import notebook_pipeline
 
             pipeline = notebook_pipeline(
                 args.notebook, pipeline=args.pipeline, project=args.project
             )
-            name = f"notebook:{Path(args.notebook).name}"
-        elif args.pipelines:
-            from kedro_nb.pipeline import Pipeline
-
-            pipeline = sum((session.pipelines[p] for p in args.pipelines), Pipeline([]))
-            name = ",".join(args.pipelines)
+            chosen = {"pipeline_name": f"notebook:{Path(args.notebook).name}", "pipeline": pipeline}
+        else:  # as `kedro run`: the hooks see pipeline_names=[] when none was named
+            given = [args.pipeline] if args.pipeline else args.pipelines
+            chosen = {"pipeline_names": list(dict.fromkeys(given))}
         record = session.run(
-            name,
-            pipeline=pipeline,
-            **slice_options(args).as_dict(),
+            **chosen,
+            **_kedro_cli_slicing(args),
             runner=run_runner(args.runner, args.is_async),
             load_versions=_load_versions(args.load_versions),
             only_missing_outputs=args.only_missing_outputs,

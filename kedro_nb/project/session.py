@@ -313,6 +313,20 @@ class KedroNbSession:
         if namespaces is not None and node_namespaces is not None:
             raise SessionError("Give namespaces or node_namespaces (the same filter), not both.")
         node_namespaces = namespaces if namespaces is not None else node_namespaces
+        # the hooks' run_params echo the arguments as given, as Kedro's do (kedro run passes
+        # empty lists, the session's defaults are None)
+        given = {
+            "tags": tags,
+            "from_nodes": from_nodes,
+            "to_nodes": to_nodes,
+            "node_names": node_names,
+            "from_inputs": from_inputs,
+            "to_outputs": to_outputs,
+            "namespaces": node_namespaces,
+            "pipeline_names": (
+                [pipeline_name] if pipeline_name and pipeline is None else pipeline_names
+            ),
+        }
         if isinstance(pipeline_names, str):
             raise SessionError(
                 f"pipeline_names takes a list of names: pipeline_names=[{pipeline_names!r}]."
@@ -368,7 +382,7 @@ class KedroNbSession:
         logger.info(
             "Run %s: pipeline %s, %d node(s).", run_id, record.pipeline_name, len(filtered.nodes)
         )
-        run_params = self._run_params(record, slicing, load_versions, runner, names or None)
+        run_params = self._run_params(record, given, load_versions, runner)
         hook = self.hook_manager.hook
         started = False
         try:
@@ -451,13 +465,12 @@ class KedroNbSession:
     def _run_params(
         self,
         record: RunRecord,
-        slicing: dict[str, Any],
+        given: dict[str, Any],
         load_versions: dict[str, str] | None,
         runner: AbstractRunner,
-        pipeline_names: list[str] | None,
     ) -> dict[str, Any]:
-        """The ``run_params`` of the pipeline hooks: Kedro 1.7's keys, ``None`` for what was
-        not given (``env``, ``pipeline_names``, slicing)."""
+        """The ``run_params`` of the pipeline hooks: Kedro 1.7's keys, the slicing and
+        ``pipeline_names`` as given to :meth:`run` (``None`` when not given, as in Kedro)."""
         from kedro_nb import __version__
 
         keys = ("tags", "from_nodes", "to_nodes", "node_names", "from_inputs", "to_outputs")
@@ -466,11 +479,11 @@ class KedroNbSession:
             "project_path": self.project_path.as_posix(),
             "env": self.config_loader.env,
             "kedro_version": f"kedro-nb {__version__}",
-            **{key: slicing.get(key) for key in keys},
+            **{key: given[key] for key in keys},
             "load_versions": load_versions,
             "runtime_params": record.runtime_params,
-            "pipeline_names": pipeline_names,
-            "namespaces": slicing.get("node_namespaces"),
+            "pipeline_names": given["pipeline_names"],
+            "namespaces": given["namespaces"],
             "runner": type(runner).__name__,
             "only_missing_outputs": record.slicing.get("only_missing_outputs", False),
         }
