@@ -103,6 +103,7 @@ class NotebookProject:
         options = options or SessionOptions()
         session = self.create_session(options)
         variables = self.variables(session)
+        self.configure_logging(session)
         previous, self.session, self.options = self.session, session, options
         if self._memory is not None:
             self._memory.close()
@@ -111,6 +112,17 @@ class NotebookProject:
         if previous is not None:
             previous.close()
         return session
+
+    @staticmethod
+    def configure_logging(session: Any) -> None:
+        """Logging as ``%load_ext kedro.ipython`` sets it up: the project package's loggers at
+        INFO, ``$KEDRO_LOGGING_CONFIG`` or the project's ``conf/logging.yml`` honoured; kedro-nb's
+        own INFO lines stay out, the progress display already says what they say."""
+        from kedro_nb.project.logs import configure_logging
+
+        configure_logging(
+            session.project_path if session.is_project else None, session.package_name
+        )
 
     def variables(self, session: Any) -> dict[str, Any]:
         """``catalog``, ``params``, ``session`` and ``pipelines`` of ``session``, by name;

@@ -3,8 +3,10 @@
 
 The default writes to stderr (stdout holds kedro-nb's run summary) and keeps kedro-nb's own
 INFO lines out, since the summary already says what they say; ``--verbose`` shows every INFO
-line. A logging file that cannot be applied is reported in one line and the default is used:
-logging never stops a run.
+line. As in Kedro, a logging file may name classes only from ``logging``, ``kedro.logging`` and
+the modules listed in ``$KEDRO_LOGGING_MODULE_ALLOWLIST``, and no ``()`` factories. A logging
+file that cannot be applied is reported in one line and the default is used: logging never
+stops a run.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 __all__ = ["LOGGING_VARIABLE", "configure_logging", "logging_config_path"]
 
 LOGGING_VARIABLE = "KEDRO_LOGGING_CONFIG"
+#: Kedro's variable naming further modules a logging file may take classes from
+ALLOWLIST_VARIABLE = "KEDRO_LOGGING_MODULE_ALLOWLIST"
 _OWN_LOGGER = "kedro_nb"
 
 
@@ -70,6 +74,7 @@ def configure_logging(
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
             if not isinstance(loaded, dict):
                 raise ValueError("it is not a mapping")
+            _check_trusted(loaded, _allowed_modules())
             config = loaded
         except Exception as exc:
             _not_used(path, exc)
@@ -90,6 +95,34 @@ def configure_logging(
         logging.config.dictConfig(fallback)
         path = None
     return path
+
+
+def _allowed_modules() -> tuple[str, ...]:
+    """Modules a logging file may name classes from, as Kedro 1.7 allows: ``logging``,
+    ``kedro.logging`` and those in ``$KEDRO_LOGGING_MODULE_ALLOWLIST`` (comma separated)."""
+    extra = os.environ.get(ALLOWLIST_VARIABLE, "")
+    return ("logging", "kedro.logging", *(m.strip() for m in extra.split(",") if m.strip()))
+
+
+def _check_trusted(config: Any, allowed: tuple[str, ...]) -> None:
+    """Refuse what Kedro refuses in a logging file, since applying it runs code: a ``()``
+    factory key anywhere, a ``class`` from a module outside ``allowed``. Raises ValueError."""
+    if isinstance(config, dict):
+        if "()" in config:
+            raise ValueError("the '()' key is not allowed (it calls any function named there)")
+        class_path = config.get("class")
+        if isinstance(class_path, str) and "." in class_path:
+            module = class_path.rpartition(".")[0]
+            if not any(module == m or module.startswith(m + ".") for m in allowed):
+                raise ValueError(
+                    f"class {class_path!r} is from a module not allowed; list {module!r} in "
+                    f"{ALLOWLIST_VARIABLE} to trust it"
+                )
+        for value in config.values():
+            _check_trusted(value, allowed)
+    elif isinstance(config, list):
+        for value in config:
+            _check_trusted(value, allowed)
 
 
 def _not_used(path: Path | None, exc: BaseException) -> None:
