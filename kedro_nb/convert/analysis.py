@@ -22,7 +22,7 @@ from collections.abc import Container
 
 from kedro_nb.convert import cells as cellconv
 from kedro_nb.convert.dataflow import resolve_dataflow
-from kedro_nb.convert.errors import CellSyntaxError, DuplicateNodeError
+from kedro_nb.convert.errors import CellSyntaxError, DuplicateNodeError, IPythonOnlyError
 from kedro_nb.convert.magics import IPythonSyntax
 from kedro_nb.convert.model import (
     Issue,
@@ -79,6 +79,22 @@ def _scan(source: str, index: int, strict: bool) -> CellScan | Issue:
         return Issue("syntax", index, exc.line, f"not Python ({exc.message}); cell ignored")
 
 
+def _refuse_ipython_only(scan: CellScan, index: int, node_name: str) -> None:
+    """A node cell runs without IPython too: IPython-only lines make it unrunnable there."""
+    if not scan.untranslatable:
+        return
+    first = scan.untranslatable[0]
+    others = len(scan.untranslatable) - 1
+    more = f" (and {others} more line{'s' if others > 1 else ''} like it)" if others else ""
+    raise IPythonOnlyError(
+        f"Node {node_name!r} ({cell_label(index)}, line {first.line}): {first.text!r} "
+        f"cannot run without IPython: {first.reason}{more}. A node also runs as generated "
+        f"source, under `kedro-nb run` and in worker processes; {first.advice()}.",
+        cell_index=index,
+        line=first.line,
+    )
+
+
 def analyze_notebook(
     nb: cellconv.Notebook, *, name: str = "notebook", catalog: Container[str] = ()
 ) -> NotebookAnalysis:
@@ -110,6 +126,7 @@ def analyze_notebook(
             seen[node_name] = index
             scan = _scan(source, index, strict=True)
             assert isinstance(scan, CellScan)
+            _refuse_ipython_only(scan, index, node_name)
             meta = cellconv.node_metadata(cell, index=index)
             doc, body_start = leading_comment(source)
             if doc is None and index and raw_cells[index - 1].get("cell_type") == "markdown":
@@ -141,6 +158,10 @@ def analyze_notebook(
         if isinstance(scan, Issue):
             issues.append(scan)
             continue
+        issues.extend(
+            Issue("ipython", index, u.line, f"{u.text!r} left out: {u.reason}")
+            for u in scan.untranslatable
+        )
         if not cellconv.is_skipped(cell) and _is_setup(scan.tree):
             setup_cells.append(index)
             for statement in scan.tree.body:

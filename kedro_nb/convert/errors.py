@@ -41,6 +41,12 @@ class CellSyntaxError(ConvertError):
         self.line = line
 
 
+class IPythonOnlyError(CellSyntaxError):
+    """Raised by the analysis when a node cell holds IPython syntax with no plain-Python meaning
+    (``!pip install``, ``%%bash``, ``%run``, ...): it would run in the kernel but not in the
+    generated source, ``kedro-nb run`` or a worker process. Names the cell and the line."""
+
+
 class DuplicateOutputError(ConvertError):
     """Raised by the analysis when two node cells produce the same output."""
 

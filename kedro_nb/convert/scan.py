@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from kedro_nb.convert.magics import clean_ipython
+from kedro_nb.convert.magics import Untranslatable, clean_ipython
 
 PARAMS_NAME = "params"
 CATALOG_NAME = "catalog"
@@ -73,6 +73,7 @@ class CellScan:
     catalog_saves: list[tuple[str, Span, Span, int]] = field(default_factory=list)
     mutations: list[tuple[str, int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    untranslatable: list[Untranslatable] = field(default_factory=list)
     catalog_notes: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -363,10 +364,15 @@ class _Scanner(ast.NodeVisitor):
 
 def scan_cell(source: str) -> CellScan:
     """Scan one cell's source; raises :class:`IPythonSyntax` when it is not Python."""
-    python, tree, notes = clean_ipython(source)
-    scan = CellScan(source=python, tree=tree, notes=notes)
+    plain = clean_ipython(source)
+    scan = CellScan(
+        source=plain.source,
+        tree=plain.tree,
+        notes=plain.notes,
+        untranslatable=plain.untranslatable,
+    )
     scanner = _Scanner(scan)
-    for statement in tree.body:
+    for statement in plain.tree.body:
         scanner.visit(statement)
     scanner.finish()
     for name in (PARAMS_NAME, CATALOG_NAME):

@@ -110,12 +110,15 @@ def test_in_place_mutation_of_inputs_is_warned_but_not_of_rebound_names():
         assert f"({kind})" in issue.message
 
 
-def test_magics_and_shell_escapes_are_reported_not_fatal():
+def test_magics_are_translated_and_shell_escapes_outside_nodes_reported():
     analysis = analyze(
         [
             code("%matplotlib inline\nimport pandas as pd"),
-            code("%time df = pd.DataFrame(raw)\n!ls -l\nfiles = !ls", "load"),
+            code(
+                "%time df = pd.DataFrame(raw)\n%config InlineBackend.figure_format = 'svg'", "load"
+            ),
             code("%%bash\necho hi"),
+            code("!ls -l\nfiles = !ls"),
             code("n = len(df)", "count"),
         ],
         catalog={"raw"},
@@ -123,7 +126,7 @@ def test_magics_and_shell_escapes_are_reported_not_fatal():
     assert nodes(analysis)["load"] == (["raw"], ["df"])
     assert analysis.setup_cells == [0]
     ipython = [(i.cell_index, i.line) for i in analysis.issues if i.kind == "ipython"]
-    assert ipython == [(1, 1), (1, 2), (1, 3)]
+    assert ipython == [(1, 1), (1, 2), (2, 1), (3, 1), (3, 2)]
 
 
 def test_function_bodies_read_globals_and_comprehensions_bind_locally():

@@ -1,0 +1,132 @@
+"""IPython syntax in node cells: in a kernel magics behave as they always do; without IPython
+(generated source, `kedro-nb run --notebook`, worker processes) timing magics run their
+statement once, display-only magics are dropped, and anything else is refused at conversion
+with its cell and line, never a NameError at run time."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+from convert_nbhelpers import build_notebook, code, md
+from dataflow_harness import three_ways
+
+from kedro_nb.cli import EXIT_USAGE, main
+from kedro_nb.convert import analyze_notebook, convert_notebook, plan_conversion
+from kedro_nb.convert.errors import IPythonOnlyError
+from kedro_nb.convert.magics import clean_ipython
+
+MAGICS = [
+    code("%matplotlib inline\n%load_ext autoreload\n%autoreload 2\nimport math"),
+    code("numbers = [1, 2, 3, 4]\n%time doubled = [n * 2 for n in numbers]", "double"),
+    code(
+        "%timeit -n 1 -r 1 len(doubled)\n%config InlineBackend.figure_format = 'svg'\n"
+        "math.sqrt?\nroots = %time [math.sqrt(n) for n in doubled]\n"
+        "for n in doubled:\n    %time last = n + 1",
+        "roots",
+    ),
+    code("%%time\nshifted = [r + last for r in roots]", "shift"),
+    code("%%capture\nprint('noisy')\ntotal = sum(shifted) + len(doubled)", "report"),
+]
+
+
+def test_each_kind_of_magic_has_its_plain_meaning():
+    roots = clean_ipython(MAGICS[2][1])
+    assert roots.source.split("\n") == [
+        "len(doubled)",
+        "# %config InlineBackend.figure_format = 'svg'",
+        "# math.sqrt?",
+        "roots = [math.sqrt(n) for n in doubled]",
+        "for n in doubled:",
+        "    last = n + 1",
+    ]
+    assert [line for line, _ in roots.notes] == [1, 2, 3, 4, 6]
+    assert not roots.untranslatable
+    timeit = clean_ipython("%%timeit -n 1 -r 1 offset = 10\nsum(shifted) + offset")
+    assert timeit.source == "offset = 10\nsum(shifted) + offset"
+
+
+def test_a_continued_magic_keeps_the_lines_below_it_in_place():
+    cell = clean_ipython("x = 1\n%time y = max(x,\\\n  2)\nz = y + 1\n!echo hi")
+    assert cell.source.split("\n")[:4] == ["x = 1", "y = max(x,   2)", "", "z = y + 1"]
+    assert [u.line for u in cell.untranslatable] == [5]
+
+
+def test_a_percent_operator_starting_a_continuation_line_is_python():
+    cell = clean_ipython("%time x = 1\nq = (7\n% 4)")
+    assert cell.source == "x = 1\nq = (7\n% 4)"
+
+
+def test_every_node_output_equals_the_kernels_three_ways(write_notebook):
+    path = write_notebook(MAGICS)
+    results = three_ways(path)
+    kernel = results.pop("kernel")
+    assert kernel["total"] == sum(math.sqrt(d) + 9 for d in (2, 4, 6, 8)) + 4
+    for way, values in results.items():
+        assert values == kernel, way
+
+
+def test_generated_source_has_no_ipython_left(write_notebook):
+    path = write_notebook(MAGICS)
+    nodes_py = next(t for p, t in plan_conversion(path).sources.items() if p.name == "nodes.py")
+    assert "get_ipython" not in nodes_py
+    code_lines = [line for line in nodes_py.split("\n") if not line.strip().startswith("#")]
+    assert not any("%" in line or "?" in line for line in code_lines), nodes_py
+    assert "    roots = [math.sqrt(n) for n in doubled]\n" in nodes_py
+
+
+def test_kedro_nb_run_notebook_runs_cells_with_magics(write_notebook, tmp_path):
+    path = write_notebook(MAGICS)
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "run", "--notebook", path.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "NameError" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "shown"),
+    [
+        ("import os\n!pip install pandas", 2, "'!pip install pandas'"),
+        ("%%bash\necho hi", 1, "'%%bash'"),
+        ("x = 1\n%run helpers.py", 2, "'%run helpers.py'"),
+        ("x = 1\nfor f in ['a']:\n    !touch {f}", 3, "'!touch {f}'"),
+        ("files = !ls\nn = len(files)", 1, "'files = !ls'"),
+        ("%cd /tmp\nx = 1", 1, "'%cd /tmp'"),
+        ("x = 1\nget_ipython().system('ls')", 2, "\"get_ipython().system('ls')\""),
+    ],
+)
+def test_untranslatable_syntax_in_a_node_is_refused_with_cell_and_line(source, line, shown):
+    nb = build_notebook([md("# Title"), code("import math"), code(source, "step")])
+    with pytest.raises(IPythonOnlyError) as caught:
+        analyze_notebook(nb)
+    message = str(caught.value)
+    assert message.startswith(f"Node 'step' (cell 3, line {line}): {shown} cannot run")
+    assert caught.value.cell_index == 2 and caught.value.line == line
+
+
+def test_the_cli_refuses_it_in_its_first_line_with_exit_code_2(write_notebook, capsys):
+    path = write_notebook([code("x = [1]", "load"), code("!pip install foo\ny = x", "use")])
+    for command in (["convert", str(path)], ["run", "--notebook", str(path)]):
+        capsys.readouterr()
+        assert main(command) == EXIT_USAGE
+        err = capsys.readouterr().err
+        assert "(cell 2, line 1): '!pip install foo'" in err.splitlines()[0], err
+        assert "Traceback" not in err
+    assert not (path.parent / "pipelines").exists()
+    with pytest.raises(IPythonOnlyError):
+        convert_notebook(path)
+
+
+def test_outside_node_cells_ipython_only_lines_are_notes(write_notebook):
+    analysis = analyze_notebook(
+        build_notebook([code("!pip install foo\nimport math"), code("r = math.pi", "use")])
+    )
+    assert analysis.setup_cells == [0]
+    (note,) = [i for i in analysis.issues if i.kind == "ipython"]
+    assert (note.cell_index, note.line) == (0, 1)
