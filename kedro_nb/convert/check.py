@@ -35,7 +35,7 @@ class ExecutionFailure:
     message: str
 
     def __str__(self) -> str:
-        where = f"cell {self.cell_index}" if self.cell_index is not None else "cell ?"
+        where = f"cell {self.cell_index + 1}" if self.cell_index is not None else "cell ?"
         where += f", line {self.line}" if self.line else ""
         kind = "hidden-state" if self.hidden_state else "failed"
         return f"{where} (node {self.node!r}): {kind}: {self.message}"

@@ -281,7 +281,7 @@ def sync_notebook(
             cell_changed = digest(node.source) != function.source_hash
             if function.edited and cell_changed:
                 conflicts.append(
-                    f"- node {node.name!r}: cell {node.cell_index} (id {node.cell_id}) and "
+                    f"- node {node.name!r}: cell {node.cell_index + 1} (id {node.cell_id}) and "
                     f"function {function.name!r} in {nodes_file} both changed"
                 )
             elif function.edited:

@@ -52,7 +52,8 @@ def load_ipython_extension(ipython: Any) -> None:
     except Exception as exc:  # the magics must stay usable to fix the project
         warnings.warn(
             f"kedro-nb could not load a project from {project.start_dir()}: "
-            f"{type(exc).__name__}: {exc}. Fix it, then run %{RELOAD_PROJECT_MAGIC}.",
+            f"{type(exc).__name__}: {str(exc).rstrip('.')}. "
+            f"Fix it, then run %{RELOAD_PROJECT_MAGIC}.",
             ProjectLoadWarning,
             stacklevel=2,
         )

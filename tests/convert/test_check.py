@@ -72,7 +72,8 @@ def test_execute_runs_each_node_in_isolation_and_finds_hidden_state(write_notebo
         "rows.json",
     ]
     assert check_main([str(path), "--execute"]) == 1
-    assert "cell 4, line 1 (node 'sneaky'): hidden-state: NameError" in capsys.readouterr().out
+    # cells counted from 1, as every other message counts them: 'sneaky' is the fifth cell
+    assert "cell 5, line 1 (node 'sneaky'): hidden-state: NameError" in capsys.readouterr().out
 
 
 def test_execute_passes_an_isolated_notebook(write_notebook, capsys):
@@ -90,7 +91,7 @@ def test_execute_reports_missing_inputs_instead_of_crashing(write_notebook, caps
         [code("n = len(rows)", "count")], catalog="rows:\n  type: MemoryDataset\n"
     )
     assert check_main([str(path), "--execute"]) == 1
-    assert "cell 0 (node 'count'): failed: DatasetError" in capsys.readouterr().out
+    assert "cell 1 (node 'count'): failed: DatasetError" in capsys.readouterr().out
     path.write_text(path.read_text().replace("len(rows)", "params['k']"))
     assert check_main([str(path), "--execute"]) == 1
     assert "(pipeline)'): failed: Pipeline input(s) ['params:k']" in capsys.readouterr().out

@@ -78,7 +78,7 @@ def test_both_sides_changed_is_a_conflict_and_nothing_is_written(converted, caps
     set_cell_source(nb["cells"][2], "total = 0\ncatalog.save('report', total)")
     write_notebook(notebook, nb)
     before = (notebook.read_text(), nodes.read_text())
-    with pytest.raises(SyncConflictError, match="node 'report': cell 2 \\(id c02\\)"):
+    with pytest.raises(SyncConflictError, match="node 'report': cell 3 \\(id c02\\)"):
         sync_notebook(notebook)
     assert (notebook.read_text(), nodes.read_text()) == before
     assert sync_main([str(notebook)]) == 2
