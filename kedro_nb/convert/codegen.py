@@ -151,9 +151,11 @@ def render_nodes(
 def _join_top_level(parts: list[str]) -> str:
     out = parts[0]
     for previous, part in itertools.pairwise(parts):
+        definition = part.lstrip().startswith(("def ", "class ", "@", "async ", "#"))
         simple = not previous.lstrip().startswith(("def ", "class ", "@", "async ", "#"))
-        simple &= not part.lstrip().startswith(("def ", "class ", "@", "async ", "#"))
-        gap = "\n\n" if previous is parts[0] or simple else "\n\n\n"
+        simple &= not definition
+        # after the module docstring one blank line, two before a function (as ruff format has it)
+        gap = "\n\n" if (previous is parts[0] and not definition) or simple else "\n\n\n"
         out += gap + part
     return out + "\n"
 

@@ -144,6 +144,15 @@ def _local_names(body: list[ast.stmt], args: ast.arguments | None) -> set[str]:
     return names - declared_global
 
 
+def _annotations(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    """The argument and return annotations of a function definition."""
+    arguments = node.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    found = [a.annotation for a in every if a.annotation is not None]
+    return found + ([node.returns] if node.returns is not None else [])
+
+
 class _Scanner(ast.NodeVisitor):
     """Walks top-level statements in execution order, tracking what is bound so far."""
 
@@ -264,6 +273,10 @@ class _Scanner(ast.NodeVisitor):
         if not isinstance(node, ast.Lambda):
             for decorator in node.decorator_list:
                 self.visit(decorator)
+            # annotations are read where the function is defined (a setup helper annotated
+            # `pd.Series` needs `import pandas as pd` in nodes.py even if no node uses `pd`)
+            for annotation in _annotations(node):
+                self.visit(annotation)
         self.scopes.append(_local_names(body, node.args))
         self.function_depth += 1
         for statement in body:

@@ -201,3 +201,34 @@ def test_a_notebook_without_node_cells_says_how_to_tag(write_notebook, capsys):
     assert convert_main([str(path)]) == 0
     assert "no node cells: tag the cells of the pipeline 'node:<name>'" in capsys.readouterr().err
     assert sorted(p.name for p in path.parent.iterdir()) == ["analysis.ipynb"]
+
+
+def test_helpers_annotated_with_an_import_keep_it_and_the_module_is_ruff_formatted(
+    write_notebook,
+):
+    """A setup helper annotated ``pd.Series`` needs ``import pandas as pd`` in nodes.py even when
+    no node uses ``pd``; a nodes.py without imports is laid out as ``ruff format`` lays it out."""
+    notebook = write_notebook(
+        [
+            code(
+                "import numpy as np\nimport pandas as pd\n\n\n"
+                'def flag(column: pd.Series) -> pd.Series:\n    return column == "t"'
+            ),
+            code('flags = flag(companies["a"])', "make_flags"),
+            code("total = np.sum(flags)", "count", pipeline="counting"),
+            code("half = total / 2", "halve", pipeline="plain"),
+        ],
+        catalog=CATALOG,
+    )
+    convert_notebook(notebook)
+    package = notebook.parent / "pipelines"
+    analysis = (package / "analysis" / "nodes.py").read_text()
+    assert "import pandas as pd\n" in analysis and "import numpy" not in analysis
+    checked = subprocess.run([*RUFF_GENERATED, str(package)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    ruff_format = [RUFF_GENERATED[0], "format", "--no-cache", "--isolated", "--line-length", "100"]
+    formatted = subprocess.run(
+        [*ruff_format, "--check", "--diff", str(package)], capture_output=True, text=True
+    )
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    assert "import" not in (package / "plain" / "nodes.py").read_text().split("def halve")[0]
