@@ -53,7 +53,9 @@ def generated(n_cells: int = 200) -> dict:
 
 
 def spaceflights_repeated(n_cells: int = 200) -> dict:
-    nb = json.loads((REPO / "example_notebooks" / "spaceflights.ipynb").read_text())
+    nb = json.loads(
+        (REPO / "tests" / "fixtures" / "loose_notebooks" / "spaceflights.ipynb").read_text()
+    )
     cells, copy = [], 0
     while len(cells) < n_cells:
         copy += 1

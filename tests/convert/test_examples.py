@@ -1,4 +1,5 @@
-"""Every example notebook, end to end, with real tools only:
+"""Every loose notebook of tests/fixtures/loose_notebooks (on the embedded default), end to end,
+with real tools only:
 
 1. run it top to bottom in a real kernel (nbclient) and capture every node output;
 2. convert it into a kedro-nb project with the real ``kedro-nb`` console script and run the
@@ -25,7 +26,7 @@ from nbformat.v4 import new_code_cell
 from kedro_nb.convert.analysis import notebook_name
 from kedro_nb.convert.build import notebook_pipeline
 
-EXAMPLES = Path(__file__).parents[2] / "example_notebooks"
+EXAMPLES = Path(__file__).parents[2] / "tests" / "fixtures" / "loose_notebooks"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 BIN = Path(sys.executable).parent
 

@@ -137,7 +137,7 @@ def test_credentials_never_reach_the_recorded_params(project: Path) -> None:
 def test_a_notebook_run_records_the_notebook_and_its_cell_ids(tmp_path: Path) -> None:
     import shutil
 
-    examples = Path(__file__).resolve().parents[2] / "example_notebooks"
+    examples = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "loose_notebooks"
     folder = tmp_path / "examples"
     shutil.copytree(examples, folder, ignore=shutil.ignore_patterns("output", ".kedro_nb"))
     done = console("run", "--notebook", "spaceflights.ipynb", cwd=folder)

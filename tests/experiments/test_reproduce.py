@@ -94,7 +94,7 @@ def test_like_an_unknown_run_is_one_line_and_exit_2(project: Path) -> None:
 def test_like_a_notebook_run_runs_the_notebook_again(tmp_path: Path) -> None:
     import shutil
 
-    examples = Path(__file__).resolve().parents[2] / "example_notebooks"
+    examples = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "loose_notebooks"
     folder = tmp_path / "examples"
     shutil.copytree(examples, folder, ignore=shutil.ignore_patterns("output", ".kedro_nb"))
     assert console("run", "--notebook", "spaceflights.ipynb", cwd=folder).returncode == 0

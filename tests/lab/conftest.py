@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "example_notebooks"
+EXAMPLES = REPO / "tests" / "fixtures" / "loose_notebooks"
 PROJECT = REPO / "tests" / "fixtures" / "spaceflights"
 
 

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 KEDRO_NB = str(Path(sys.executable).parent / "kedro-nb")
-NOTEBOOK = ROOT / "example_notebooks" / "spaceflights.ipynb"
+NOTEBOOK = ROOT / "tests" / "fixtures" / "loose_notebooks" / "spaceflights.ipynb"
 
 _DATA = NOTEBOOK.read_bytes()
 _NO_NBFORMAT = {k: v for k, v in json.loads(_DATA).items() if k != "nbformat"}

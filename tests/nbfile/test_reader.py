@@ -24,8 +24,8 @@ from kedro_nb.strip import StripError, strip_bytes, strip_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = [
-    ROOT / "example_notebooks" / "spaceflights.ipynb",
-    ROOT / "example_notebooks" / "support_tickets.ipynb",
+    ROOT / "tests" / "fixtures" / "loose_notebooks" / "spaceflights.ipynb",
+    ROOT / "tests" / "fixtures" / "loose_notebooks" / "support_tickets.ipynb",
     ROOT / "tests" / "strip" / "fixtures" / "outputs_and_counts.ipynb",
     ROOT / "tests" / "strip" / "fixtures" / "unicode_crlf.ipynb",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
+EXAMPLES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "loose_notebooks"
 
 
 @pytest.fixture
