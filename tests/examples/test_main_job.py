@@ -1,0 +1,77 @@
+"""The README's main job, ``.venv/bin/python example_notebooks/run_example.py``, from a fresh
+``git clone`` of this repository, twice.
+
+The clone is of the committed tree (uncommitted edits are not in it), run with this test's
+interpreter and the clone's own ``kedro_nb`` first on the path. The job must pass, say what ran
+and where things are, leave ``git status`` clean, and work again on its own outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout: there is no repository to clone")
+    target = tmp_path_factory.mktemp("clone") / "kedro-nb"
+    _git("clone", "--quiet", "--no-hardlinks", str(REPO), str(target), cwd=REPO)
+    return target
+
+
+def _main_job(clone: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(clone)}
+    return subprocess.run(
+        [sys.executable, "example_notebooks/run_example.py"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_the_main_job_runs_the_example_end_to_end_from_a_fresh_clone_twice(clone):
+    assert _git("status", "--porcelain", cwd=clone) == ""
+    for attempt in (1, 2):
+        done = _main_job(clone)
+        assert done.returncode == 0, f"run {attempt}:\n{done.stdout}\n{done.stderr}"
+        out = done.stdout
+        for step in (
+            "execute example_notebooks/quickstart.ipynb",
+            "execute example_notebooks/spaceflights/notebooks/02_nodes.ipynb",
+            "kedro-nb convert --check: in sync (2 notebooks)",
+            "kedro-nb run (the converted pipelines, under kedro-nb)",
+            "kedro run (the same source, under Kedro itself)",
+            "model input table, predictions and metrics: identical",
+        ):
+            assert step in out, f"run {attempt}: {step!r} missing from\n{out}"
+        assert "[8/8]" in out and "Done in" in out
+        for where in ("run records", "metrics", "model", "outputs", "pipeline source"):
+            assert f"\n  {where} " in out
+        metrics_line = next(line for line in out.splitlines() if line.startswith("Model: r2 "))
+        assert 0.85 < float(metrics_line.split()[2].rstrip(",")) < 0.97
+        assert _git("status", "--porcelain", cwd=clone) == "", f"run {attempt} left the tree dirty"
+    records = clone / "example_notebooks" / "spaceflights" / ".kedro_nb" / "runs.sqlite"
+    assert records.is_file()
+    executed = clone / "example_notebooks" / "build" / "executed"
+    assert sorted(p.name for p in executed.glob("*.ipynb")) == [
+        "01_explore.ipynb",
+        "02_nodes.ipynb",
+        "03_experiments.ipynb",
+        "quickstart.ipynb",
+    ]
