@@ -132,7 +132,7 @@ def magic_options(
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(options):  # magic_arguments adds the top decorator first
-            func = argument(*option.flags, **option.argparse_kwargs())(func)
+            func = argument(*option.flags, **option.argparse_kwargs())(func)  # type: ignore[no-untyped-call]
         return func
 
     return decorate

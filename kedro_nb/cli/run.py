@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kedro_nb.cli.options import (
@@ -27,6 +27,10 @@ from kedro_nb.cli.options import (
     slice_options,
 )
 from kedro_nb.shared import did_you_mean
+
+if TYPE_CHECKING:
+    from kedro_nb.project import KedroNbSession
+    from kedro_nb.project.records import RunRecord
 
 _VERBOSE_HINT = "(add --verbose for the traceback)"
 
@@ -126,7 +130,7 @@ def _load_versions(pairs: list[str]) -> dict[str, str]:
     return versions
 
 
-def _resume_command(argv: Sequence[str], resume_from: list[str]) -> str:
+def _resume_command(argv: Sequence[str], resume_from: Sequence[str]) -> str:
     """The same command line, ``--from-nodes`` replaced by the nodes that resume the run."""
     kept: list[str] = []
     skip = False
@@ -182,7 +186,7 @@ def _configure_output(verbose: bool) -> None:
         warnings.showwarning = one_line
 
 
-def _print_summary(session: Any, record: Any, elapsed: float) -> None:
+def _print_summary(session: KedroNbSession, record: RunRecord, elapsed: float) -> None:
     timings = record.node_timings
     width = max((len(name) for name in timings), default=0)
     print(
@@ -326,7 +330,9 @@ def _no_project_error(project: str | None) -> Exception:
     )
 
 
-def _report_failure(exc: Exception, session: Any, argv: list[str], verbose: bool) -> int:
+def _report_failure(
+    exc: Exception, session: KedroNbSession | None, argv: list[str], verbose: bool
+) -> int:
     import traceback
 
     from kedro_nb.runner import node_failure

@@ -19,9 +19,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from kedro_nb.project.records import RunRecord
 
 _PROG = "kedro-nb runs"
 
@@ -111,7 +114,7 @@ def _check_combination(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _as_dict(record: Any) -> dict[str, Any]:
+def _as_dict(record: RunRecord) -> dict[str, Any]:
     from dataclasses import asdict
 
     return {**asdict(record), "duration": record.duration}
@@ -173,7 +176,7 @@ def _show(args: argparse.Namespace, store: Any) -> int:
     return EXIT_OK
 
 
-def _details(record: Any, steps: list[str]) -> str:
+def _details(record: RunRecord, steps: list[str]) -> str:
     from kedro_nb.project.compare import flatten
 
     seconds = f", {record.duration:.2f} s" if record.duration is not None else ""

@@ -47,7 +47,7 @@ def _terminal_width() -> int:
     except (KeyError, ValueError):
         pass
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):
         return 80
 
@@ -336,7 +336,8 @@ def _run_files(
 ) -> int:
     import gc
 
-    from kedro_nb.strip._files import ReadBuffer, _read
+    from kedro_nb.nbfile import ReadBuffer
+    from kedro_nb.strip._files import _read
 
     collecting = gc.isenabled()
     gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time

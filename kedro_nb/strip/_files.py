@@ -54,7 +54,9 @@ def strip_file(path: str | os.PathLike[str], *, validate: bool = False, **option
     return _strip_file(os.fspath(path), StripOptions.from_kwargs(options), validate)
 
 
-def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -> bytes:
+def _strip_bytes(
+    data: bytes | bytearray, source: str, opts: StripOptions, validate: bool
+) -> bytes | bytearray:
     try:
         return _strip_checked(data, source, opts, validate)
     except nbfile.NotebookFileError as exc:
@@ -68,7 +70,9 @@ def _strip_bytes(data: bytes, source: str, opts: StripOptions, validate: bool) -
         ) from None
 
 
-def _strip_checked(data: bytes, source: str, opts: StripOptions, validate: bool) -> bytes:
+def _strip_checked(
+    data: bytes | bytearray, source: str, opts: StripOptions, validate: bool
+) -> bytes | bytearray:
     bom = data.startswith(_BOM)
     body = data[3:] if bom else data
     first_newline = body.find(b"\n")
