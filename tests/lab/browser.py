@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -16,8 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+T = 60_000  # ms: what the browser tests wait at most for one step (a slow shared machine)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 REPO = Path(__file__).resolve().parents[2]
+#: the extension as this checkout built it (`jlpm build:prod` in labextension/, or the editable
+#: install's build hook); the browser tests load this one, not whatever the venv has installed
+BUILT = REPO / "kedro_nb" / "labextension"
 #: screenshots the browser tests take (git-ignored; CI keeps them as artefacts)
 SCREENSHOTS = Path(os.environ.get("KEDRO_NB_SCREENSHOTS", REPO / "build" / "lab-screenshots"))
 
@@ -46,6 +51,36 @@ class Lab:
         )
 
 
+def _this_build(home: Path) -> Path:
+    """A data directory whose ``labextensions/kedro-nb`` is this checkout's build.
+
+    Put first on ``JUPYTER_PATH``, it wins over the copy installed in the venv's
+    ``share/jupyter`` (JupyterLab takes the first extension of a name it finds), so a test runs
+    the sources beside it even when the shared venv holds another worktree's build."""
+    if not (BUILT / "package.json").is_file():
+        raise RuntimeError(
+            f"no labextension build in {BUILT}: run `jlpm install && jlpm build:prod` in "
+            f"{REPO / 'labextension'}"
+        )
+    data = home / "data"
+    link = data / "labextensions" / "kedro-nb"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink():
+        link.symlink_to(BUILT, target_is_directory=True)
+    return data
+
+
+def _loaded_build(url: str) -> str | None:
+    """The ``remoteEntry`` file of kedro-nb that the Lab page at ``url`` loads (from the page
+    config the server writes into the page)."""
+    with urllib.request.urlopen(url) as answer:
+        page = answer.read().decode()
+    match = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                      page, re.DOTALL)  # fmt: skip
+    extensions = json.loads(match[1])["federated_extensions"] if match else []
+    return next((Path(e["load"]).name for e in extensions if e["name"] == "kedro-nb"), None)
+
+
 @contextmanager
 def running_lab(root: Path, settings: dict[str, dict] | None = None) -> Iterator[Lab]:
     """Start ``jupyter lab`` serving ``root`` (own settings and workspace folders, user
@@ -66,6 +101,9 @@ def running_lab(root: Path, settings: dict[str, dict] | None = None) -> Iterator
         "IPYTHONDIR": str(home / "ipython"),
     }
     home.mkdir(parents=True, exist_ok=True)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(_this_build(home)), os.environ.get("JUPYTER_PATH")) if p
+    )
     log = (home / "lab.log").open("w")
     process = subprocess.Popen(
         [
@@ -91,6 +129,10 @@ def running_lab(root: Path, settings: dict[str, dict] | None = None) -> Iterator
                         "jupyter lab did not start:\n" + (home / "lab.log").read_text()[-3000:]
                     ) from None
                 time.sleep(0.3)
+        built = json.loads((BUILT / "package.json").read_text())["jupyterlab"]["_build"]["load"]
+        loaded = _loaded_build(f"http://127.0.0.1:{port}/lab?token={token}")
+        if loaded != Path(built).name:
+            raise RuntimeError(f"jupyter lab loads kedro-nb {loaded}, not this build's {built}")
         yield Lab(root, port, token)
     finally:
         process.terminate()
@@ -124,3 +166,62 @@ def screenshot(page: object, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))  # type: ignore[attr-defined]
     return path
+
+
+# -- what the browser tests do in the Lab page --------------------------------------------
+
+
+def cell_at(page, index: int):
+    return page.locator(f".jp-NotebookPanel:visible .jp-Cell[data-windowed-list-index='{index}']")
+
+
+def node_badge(page, name: str):
+    return page.locator(f".kedro-nb-node-badge[data-node='{name}']:visible")
+
+
+def wait_kernel_idle(page) -> None:
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " const k = w && w.sessionContext && w.sessionContext.session &&"
+        " w.sessionContext.session.kernel; return k && k.status === 'idle'; }",
+        timeout=T,
+    )
+
+
+def command(page, name: str, args: dict | None = None) -> None:
+    """Start a command as a menu click would, not waiting for its dialogs to close."""
+    page.evaluate(
+        "([command, args]) => { window.jupyterapp.commands.execute(command, args); }",
+        [name, args or {}],
+    )
+
+
+def open_notebook(page, lab, path: str) -> None:
+    page.set_default_timeout(T)
+    page.goto(lab.lab_url(path) + "&reset")  # only this notebook, not the last page's tabs
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.isPluginActivated('kedro-nb:plugin')",
+        timeout=T,
+    )
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=T)
+    wait_kernel_idle(page)
+
+
+def set_theme(page, name: str) -> None:
+    """Switch the open Lab to theme ``name`` and wait until it applies."""
+    light = "false" if "Dark" in name else "true"
+    command(page, "apputils:change-theme", {"theme": name})
+    page.wait_for_function(
+        "(light) => document.body.dataset.jpThemeLight === light", arg=light, timeout=T
+    )
+
+
+@contextmanager
+def theme(page, name: str) -> Iterator[None]:
+    """The open Lab in theme ``name`` for the block, then light again: the theme is a user
+    setting, shared by every later page of the same server."""
+    set_theme(page, name)
+    try:
+        yield
+    finally:
+        set_theme(page, "JupyterLab Light")

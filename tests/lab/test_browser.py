@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.lab.browser import browser_page, running_lab, screenshot
+from tests.lab.browser import (
+    T,
+    browser_page,
+    cell_at,
+    command,
+    node_badge,
+    open_notebook,
+    running_lab,
+    screenshot,
+)
 from tests.lab.conftest import copy_examples
 
 NB = "examples/spaceflights.ipynb"
@@ -27,7 +36,6 @@ NODES = [
     "train_model",
     "evaluate_model",
 ]
-T = 60_000  # ms: a slow shared machine
 
 
 def _untag(path: Path, name: str) -> None:
@@ -37,42 +45,6 @@ def _untag(path: Path, name: str) -> None:
         if f"node:{name}" in tags:
             cell["metadata"]["tags"] = [t for t in tags if t != f"node:{name}"]
     path.write_text(json.dumps(nb, indent=1))
-
-
-def _cell(page, index: int):
-    return page.locator(f".jp-NotebookPanel:visible .jp-Cell[data-windowed-list-index='{index}']")
-
-
-def _badge(page, name: str):
-    return page.locator(f".kedro-nb-node-badge[data-node='{name}']:visible")
-
-
-def _wait_kernel_idle(page) -> None:
-    page.wait_for_function(
-        "() => { const w = window.jupyterapp.shell.currentWidget;"
-        " const k = w && w.sessionContext && w.sessionContext.session &&"
-        " w.sessionContext.session.kernel; return k && k.status === 'idle'; }",
-        timeout=T,
-    )
-
-
-def _command(page, command: str, args: dict | None = None) -> None:
-    """Start a command as a menu click would, not waiting for its dialogs to close."""
-    page.evaluate(
-        "([command, args]) => { window.jupyterapp.commands.execute(command, args); }",
-        [command, args or {}],
-    )
-
-
-def _open_notebook(page, lab, path: str) -> None:
-    page.set_default_timeout(T)
-    page.goto(lab.lab_url(path))
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.isPluginActivated('kedro-nb:plugin')",
-        timeout=T,
-    )
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=T)
-    _wait_kernel_idle(page)
 
 
 def _run_all_and_wait(page) -> None:
@@ -99,14 +71,14 @@ def lab(tmp_path: Path):
 
 def test_make_see_run_and_convert_nodes_in_light_and_dark_themes(lab):
     with browser_page("make-run-convert") as page:
-        _open_notebook(page, lab, NB)
+        open_notebook(page, lab, NB)
         for name in NODES[1:]:  # the tagged cells have their badges
-            _badge(page, name).wait_for(timeout=T)
+            node_badge(page, name).wait_for(timeout=T)
         expected = "preprocess_shuttles: shuttles → preprocessed_shuttles"
-        assert _badge(page, "preprocess_shuttles").inner_text() == expected
+        assert node_badge(page, "preprocess_shuttles").inner_text() == expected
 
         # make a node through the cell toolbar's button
-        cell = _cell(page, 6)
+        cell = cell_at(page, 6)
         cell.locator(".jp-InputArea-editor").click()
         button = cell.locator(".jp-cell-toolbar [data-command='kedro-nb:make-node']")
         button.click()
@@ -119,7 +91,7 @@ def test_make_see_run_and_convert_nodes_in_light_and_dark_themes(lab):
         page.locator(".jp-Dialog .jp-mod-accept").click()
         page.locator(".jp-Dialog input").fill(MADE)
         page.locator(".jp-Dialog .jp-mod-accept").click()
-        badge = _badge(page, MADE)
+        badge = node_badge(page, MADE)
         badge.wait_for(timeout=T)
         assert badge.inner_text() == f"{MADE}: companies → preprocessed_companies"
         screenshot(page, "01-node-made-light")
@@ -162,7 +134,7 @@ def test_make_see_run_and_convert_nodes_in_light_and_dark_themes(lab):
         )
 
         # convert: preview with diffs, then write on confirmation
-        _command(page, "kedro-nb:convert")
+        command(page, "kedro-nb:convert")
         preview = page.locator(".jp-Dialog .kedro-nb-convert-preview")
         preview.wait_for(timeout=T)
         nodes_py = "examples/pipelines/spaceflights/nodes.py"
@@ -180,14 +152,14 @@ def test_make_see_run_and_convert_nodes_in_light_and_dark_themes(lab):
         assert "def preprocess_companies(" in (lab.root / nodes_py).read_text()
 
         # the dark theme: badges, panel and a run again
-        _command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
+        command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
         page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=T)
         assert badge.inner_text() == f"{MADE}: companies, reviews → preprocessed_companies"
         output.unlink()
         _run_all_and_wait(page)
         assert output.is_file()
         screenshot(page, "06-run-done-dark")
-        _command(page, "kedro-nb:convert")
+        command(page, "kedro-nb:convert")
         preview.wait_for(timeout=T)
         assert preview.locator(f"[data-path='{nodes_py}']").get_attribute("data-status") in (
             "unchanged",
