@@ -5,7 +5,9 @@ Every verb is ``@tornado.web.authenticated`` (a token or login cookie) and ``@au
 folders). ``APIHandler`` checks the XSRF token of cookie-authenticated POSTs. Bodies are parsed
 by :mod:`kedro_nb.server.requests` (400/403/404 with a JSON ``message``); the work runs in a
 thread (:func:`asyncio.to_thread`) so the server stays responsive; errors of the notebook or
-project itself come back as 422 with the one-line message the UI shows.
+project itself come back as 422 with the one-line message the UI shows; a conversion refused
+because it would overwrite hand edits comes back as 409, which the UI answers by offering to
+convert anyway (``force``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from kedro_nb.server.requests import (
 
 #: failures of the user's notebook or project (not of the request): answered 422, not 500
 UNPROCESSABLE = 422
+#: a conversion refused because it would overwrite hand edits: the UI offers to force it
+CONFLICT = 409
 
 
 class KedroNbHandler(APIHandler):
@@ -51,12 +55,14 @@ class KedroNbHandler(APIHandler):
 
     async def answer(self, work: Callable[[], dict[str, Any]]) -> None:
         """Run ``work`` in a thread and write its dict; map our errors to HTTP answers."""
-        from kedro_nb.convert.errors import ConvertError
+        from kedro_nb.convert.errors import ConvertError, HandEditError
 
         try:
             result = await asyncio.to_thread(work)
         except RequestError as exc:
             raise web.HTTPError(exc.status, exc.message) from None
+        except HandEditError as exc:
+            raise web.HTTPError(CONFLICT, str(exc)) from None
         except (ConvertError, OSError) as exc:
             raise web.HTTPError(UNPROCESSABLE, str(exc)) from None
         except Exception as exc:  # the project's own code (settings, registry) or a strip error
@@ -96,7 +102,8 @@ class PipelinesHandler(KedroNbHandler):
 
 
 class ConvertHandler(KedroNbHandler):
-    """POST ``{path, action: preview|write, target, pipeline}``: the conversion's files."""
+    """POST ``{path, action: preview|write, target, pipeline, force}``: the conversion's
+    files (409 when a write would overwrite hand edits and ``force`` is not set)."""
 
     @web.authenticated
     @authorized

@@ -98,12 +98,14 @@ def parse_analysis(body: Any, root_dir: str | os.PathLike[str]) -> AnalysisReque
 
 @dataclass(frozen=True)
 class ConvertRequest:
-    """POST convert: which notebook, preview or write, for which target and pipeline."""
+    """POST convert: which notebook, preview or write, for which target and pipeline, and
+    whether a write may overwrite hand edits of the generated files (``force``)."""
 
     path: Path
     action: str
     target: str
     pipeline: str | None
+    force: bool = False
 
 
 def parse_convert(body: Any, root_dir: str | os.PathLike[str]) -> ConvertRequest:
@@ -119,7 +121,8 @@ def parse_convert(body: Any, root_dir: str | os.PathLike[str]) -> ConvertRequest
     pipeline = _field(body, "pipeline", str, required=False) or None
     if pipeline is not None and not pipeline.isidentifier():
         raise RequestError(400, f"Field 'pipeline' must be an identifier, got {pipeline!r}.")
-    return ConvertRequest(path, action, target, pipeline)
+    force = bool(_field(body, "force", bool, required=False))
+    return ConvertRequest(path, action, target, pipeline, force)
 
 
 def parse_notebook_path(body: Any, root_dir: str | os.PathLike[str]) -> Path:

@@ -137,12 +137,14 @@ def _shown(path: Path, root_dir: Path) -> str:
 
 def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
     """``preview``: every file the conversion writes, with its diff against the disk;
-    ``write``: write them all (or none) and say where. Paths are relative to the server root."""
+    ``write``: write them all (or none) and say where; a write that would overwrite hand edits
+    of the generated files is refused (:class:`~kedro_nb.convert.errors.HandEditError`) unless
+    the request says ``force``. Paths are relative to the server root."""
     from kedro_nb.convert.converter import convert_notebook, file_diff, plan_conversion
 
     options = {"pipeline": request.pipeline, "target": request.target}
     if request.action == "write":
-        conversion = convert_notebook(request.path, **options)
+        conversion = convert_notebook(request.path, force=request.force, **options)
     else:
         conversion = plan_conversion(request.path, **options)
     files = []

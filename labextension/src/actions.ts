@@ -98,15 +98,50 @@ export async function convertNotebook(
     return null;
   }
   try {
-    const written = await requestAPI<ConvertResult>('convert', { body: { ...request, action: 'write' } });
-    Notification.success(`Wrote ${written.files.length} files under ${written.root || '.'}`, {
-      autoClose: 6000
-    });
-    return written;
+    return await writeConversion(request, false);
   } catch (error) {
-    await showErrorMessage('kedro-nb: conversion not written', message(error));
-    return null;
+    if (!(error instanceof KedroNbRequestError && error.status === HAND_EDITS)) {
+      await showErrorMessage('kedro-nb: conversion not written', message(error));
+      return null;
+    }
+    const force = await showDialog({
+      title: 'Generated files were edited by hand',
+      body: refusalBody(error.message),
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Convert anyway (overwrite hand edits)' })],
+      defaultButton: 0 // Enter keeps the edits
+    });
+    if (!force.button.accept) {
+      return null;
+    }
+    try {
+      return await writeConversion(request, true);
+    } catch (again) {
+      await showErrorMessage('kedro-nb: conversion not written', message(again));
+      return null;
+    }
   }
+}
+
+/** The status the convert endpoint answers when a write would overwrite hand edits. */
+const HAND_EDITS = 409;
+
+async function writeConversion(request: object, force: boolean): Promise<ConvertResult> {
+  const written = await requestAPI<ConvertResult>('convert', { body: { ...request, action: 'write', force } });
+  Notification.success(`Wrote ${written.files.length} files under ${written.root || '.'}`, {
+    autoClose: 6000
+  });
+  return written;
+}
+
+/** The refusal, as the server words it (which files and functions were edited, and how to
+ * carry the edits back with `kedro-nb sync` instead). */
+function refusalBody(text: string): Widget {
+  const body = new Widget();
+  body.addClass('kedro-nb-convert-refusal');
+  const pre = document.createElement('pre');
+  pre.textContent = text;
+  body.node.append(pre);
+  return body;
 }
 
 export async function checkNotebook(panel: NotebookPanel): Promise<CheckResult | null> {

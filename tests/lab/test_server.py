@@ -121,6 +121,26 @@ async def test_convert_previews_diffs_without_writing_then_writes_on_request(jp_
     assert {f["path"]: f["status"] for f in again["files"]}[nodes_py] == "unchanged"
 
 
+async def test_convert_refuses_to_overwrite_hand_edits_with_409_unless_forced(jp_fetch, root):
+    body = {"path": NB, "action": "write"}
+    await post(jp_fetch, "convert", body)
+    nodes_py = root / "examples" / "pipelines" / "spaceflights" / "nodes.py"
+    text = nodes_py.read_text()
+    edited = text.replace("def preprocess_companies(", "# tuned by hand\ndef preprocess_companies(")
+    assert edited != text
+    nodes_py.write_text(edited)
+    code, answer = await refused(jp_fetch, "convert", body)
+    assert code == 409
+    assert "edited since the last conversion" in answer["message"]
+    assert "nodes.py" in answer["message"]
+    assert nodes_py.read_text() == edited  # nothing written
+    code, answer = await refused(jp_fetch, "convert", {**body, "force": "yes"})
+    assert (code, answer["message"]) == (400, "Field 'force' must be a bool, got str.")
+    written = await post(jp_fetch, "convert", {**body, "force": True})
+    assert written["written"] is True
+    assert nodes_py.read_text() == text
+
+
 async def test_check_links_findings_to_cells(jp_fetch, root):
     nb = root / "examples" / "hidden.ipynb"
     nb.write_text(
