@@ -30,3 +30,22 @@ export function staleNodes(graph: Graph, times: ReadonlyMap<string, CellTimes>):
   }
   return stale;
 }
+
+/**
+ * The node cells one click re-runs: every stale one, and every upstream node cell that made
+ * one stale by an edit since it last ran (its new code has to run first, or the re-run would
+ * compute on the old value). The caller runs them in pipeline order.
+ */
+export function rerunTargets(graph: Graph, times: ReadonlyMap<string, CellTimes>): Set<string> {
+  const targets = new Set<string>();
+  for (const [name, because] of staleNodes(graph, times)) {
+    targets.add(name);
+    for (const up of because) {
+      const t = times.get(up);
+      if ((t?.editedAt ?? -Infinity) > (t?.ranAt ?? -Infinity)) {
+        targets.add(up);
+      }
+    }
+  }
+  return targets;
+}

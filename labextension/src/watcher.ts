@@ -13,7 +13,7 @@ import { AnalysedNode, AnalysisResult, KedroNbRequestError, requestAPI } from '.
 import { badgeLevel, badgeText, badgeTooltip } from './badge';
 import { METADATA_KEY } from './convention';
 import { buildGraph, Graph } from './graph';
-import { CellTimes, staleNodes } from './stale';
+import { CellTimes, rerunTargets, staleNodes } from './stale';
 
 export const BADGE_CLASS = 'kedro-nb-node-badge';
 
@@ -104,11 +104,16 @@ export class NotebookWatcher implements IDisposable {
 
   /** Stale node -> the upstream nodes that made it stale. */
   stale(): Map<string, string[]> {
+    return staleNodes(this.graph(), this._cellTimes());
+  }
+
+  /** Node name -> when its cell last ran and changed. */
+  private _cellTimes(): Map<string, CellTimes> {
     const times = new Map<string, CellTimes>();
     for (const node of this._result?.nodes ?? []) {
       times.set(node.name, this._times.get(node.cell_id) ?? {});
     }
-    return staleNodes(this.graph(), times);
+    return times;
   }
 
   /** Analyse again after the configured delay (edits come in bursts). */
@@ -230,14 +235,15 @@ export class NotebookWatcher implements IDisposable {
     return badge;
   }
 
-  /** Re-run the stale node cells in pipeline order (the notebook's order is topological). */
+  /** Re-run the stale node cells, with the edited upstream cells that made them stale, in
+   * pipeline order (the notebook's order is topological). */
   async rerunStale(): Promise<number> {
-    const stale = this.stale();
-    const targets = (this._result?.nodes ?? [])
-      .filter(node => stale.has(node.name))
+    const targets = rerunTargets(this.graph(), this._cellTimes());
+    const ordered = (this._result?.nodes ?? [])
+      .filter(node => targets.has(node.name))
       .sort((a, b) => a.cell_index - b.cell_index);
     let ran = 0;
-    for (const node of targets) {
+    for (const node of ordered) {
       const cell = this.panel.content.widgets.find(c => c.model.id === node.cell_id);
       if (!(cell instanceof CodeCell)) {
         continue;

@@ -1,5 +1,5 @@
 import { ancestors, buildGraph, layoutGraph } from '../src/graph';
-import { staleNodes } from '../src/stale';
+import { rerunTargets, staleNodes } from '../src/stale';
 
 const nodes = [
   { name: 'clean', inputs: ['raw'], outputs: ['table'] },
@@ -58,5 +58,33 @@ describe('staleNodes', () => {
 
   it('never marks a cell that has not run', () => {
     expect(staleNodes(graph, new Map([['clean', { ranAt: 5, editedAt: 9 }]])).size).toBe(0);
+  });
+});
+
+describe('rerunTargets', () => {
+  const graph = buildGraph(nodes);
+
+  it('re-runs an edited upstream cell with the cells it made stale', () => {
+    const times = new Map<string, { ranAt?: number; editedAt?: number }>([
+      ['clean', { ranAt: 10 }],
+      ['split', { ranAt: 20, editedAt: 50 }],
+      ['fit', { ranAt: 30 }],
+      ['score', { ranAt: 40 }]
+    ]);
+    expect([...rerunTargets(graph, times)].sort()).toEqual(['fit', 'score', 'split']);
+  });
+
+  it('does not re-run an upstream cell that was re-run, not edited, since', () => {
+    const times = new Map([
+      ['clean', { ranAt: 10 }],
+      ['split', { ranAt: 50, editedAt: 5 }],
+      ['fit', { ranAt: 30 }],
+      ['score', { ranAt: 40 }]
+    ]);
+    expect([...rerunTargets(graph, times)].sort()).toEqual(['fit', 'score']);
+  });
+
+  it('re-runs nothing when nothing is stale', () => {
+    expect(rerunTargets(graph, new Map([['split', { editedAt: 3 }]])).size).toBe(0);
   });
 });
