@@ -7,6 +7,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { KernelMessage } from '@jupyterlab/services';
+import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { Finding, KedroNbRequestError, PipelinesResult, ProjectPipeline, requestAPI } from './api';
@@ -19,6 +20,8 @@ import { NotebookWatcher } from './watcher';
 export const PANEL_ID = 'kedro-nb-pipeline-panel';
 const NOTEBOOK_VIEW = '';
 const SVG = 'http://www.w3.org/2000/svg';
+/** the graph shrinks to fit the panel down to this scale, then scrolls */
+const MIN_SCALE = 0.7;
 /** loads the IPython extension unless it is loaded, silently */
 const LOAD_EXTENSION =
   "get_ipython().run_line_magic('load_ext', 'kedro_nb') " +
@@ -78,6 +81,17 @@ export class PipelinePanel extends Widget {
     this.canvas.className = 'kedro-nb-dag';
     this.log.className = 'kedro-nb-run-log';
     this.findings.className = 'kedro-nb-findings';
+    this.draw();
+  }
+
+  /** Redraw at the new width (the graph is scaled to the panel). */
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this.draw();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
     this.draw();
   }
 
@@ -174,16 +188,28 @@ export class PipelinePanel extends Widget {
     const canRun = Boolean(this._notebook) && graph.nodes.length > 0 && !this._running;
     this.runAll.disabled = !canRun;
     this.runFrom.disabled = this.runTo.disabled = !canRun || !this._selected;
+    const scrolled = this.canvas.scrollLeft;
+    const key = `${this.selector.value}|${graph.nodes.map(n => n.name).join(',')}`;
     this.canvas.replaceChildren(this._svg(graph, stale));
+    // a graph wider than the panel opens scrolled to its middle (its top nodes' centre);
+    // a redraw of the same graph keeps where the user scrolled to
+    this.canvas.scrollLeft =
+      key === this._drawnKey ? scrolled : (this.canvas.scrollWidth - this.canvas.clientWidth) / 2;
+    this._drawnKey = key;
   }
 
   private _svg(graph: Graph, stale: Map<string, string[]>): SVGSVGElement {
     const layout = layoutGraph(graph);
     const svg = document.createElementNS(SVG, 'svg');
-    // as wide as the panel at most, scaled down to fit (the viewBox keeps proportions)
-    svg.setAttribute('width', '100%');
-    svg.style.maxWidth = `${Math.max(layout.width, 10)}px`;
-    svg.setAttribute('viewBox', `0 0 ${Math.max(layout.width, 10)} ${Math.max(layout.height, 10)}`);
+    // scaled down to the panel's width, but not below MIN_SCALE (names stay readable: a
+    // wider graph scrolls sideways); the viewBox keeps the proportions
+    const width = Math.max(layout.width, 10);
+    const height = Math.max(layout.height, 10);
+    const available = this.canvas.clientWidth;
+    const scale = available > 0 ? Math.min(1, Math.max(MIN_SCALE, available / width)) : 1;
+    svg.setAttribute('width', String(Math.round(width * scale)));
+    svg.setAttribute('height', String(Math.round(height * scale)));
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     const defs = document.createElementNS(SVG, 'defs');
     defs.innerHTML =
       '<marker id="kedro-nb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" ' +
@@ -397,6 +423,8 @@ export class PipelinePanel extends Widget {
   private _project: PipelinesResult | null = null;
   private _selected: string | null = null;
   private _running = false;
+  /** which graph was drawn last (another one opens scrolled to its middle) */
+  private _drawnKey = '';
   private _states = new Map<string, NodeState>();
   private _failures = new Map<string, NodeProgress>();
 }
