@@ -15,6 +15,12 @@
    ``after_node_run`` implementation, and no-op progress hooks (``on_node_started`` and
    ``on_node_finished``, kedro-nb's own).
 3. ParallelRunner vs SequentialRunner on 4 independent CPU-bound branches (~1 s each).
+4. Per-node overhead of every runner (sequential, thread, parallel, dask) on the same chain of
+   trivial nodes at two sizes (default 1,000 and 10,000), silenced logging, each runner in a
+   fresh interpreter: CPU time of the run (this process plus its reaped worker processes),
+   best of ``--repeats`` (Dask: best of ``--dask-repeats``, on an in-process ``LocalCluster``
+   with one worker thread so its scheduler's and worker's CPU time is this process's), and
+   t(large) / t(small), which is 10 when the cost per node does not grow with the pipeline.
 
 Run: ``.venv/bin/python bench/runner_bench.py`` (``--quick`` for a short smoke run).
 """
@@ -26,6 +32,7 @@ import gc
 import json
 import logging
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -220,6 +227,76 @@ def hook_overhead(n: int, repeats: int) -> list[str]:
     return rows
 
 
+# -- every runner's per-node overhead -------------------------------------------------------
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process plus its finished (reaped) children: a process pool's workers
+    are joined when the run ends, so their time is in."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def make_runner(kind: str) -> Any:
+    from kedro_nb.runner import DaskRunner, ParallelRunner, SequentialRunner, ThreadRunner
+
+    if kind == "dask":
+        return DaskRunner(n_workers=1, processes=False)
+    return {"sequential": SequentialRunner, "thread": ThreadRunner, "parallel": ParallelRunner}[
+        kind
+    ]()
+
+
+def child_runner_chain(kind: str, sizes: list[int], repeats: int) -> None:
+    """In a fresh interpreter: best CPU and wall seconds of ``kind`` on each chain size."""
+    configure_logging("silenced", "stream")
+    runner = make_runner(kind)
+    result: dict[str, dict[str, float]] = {}
+    for n in [50, *sizes]:  # 50: warm-up (first-use imports, the Dask cluster's start)
+        cpu, wall = [], []
+        for _ in range(1 if n == 50 else repeats):
+            pipeline, catalog = build_ours(n)
+            gc.collect()
+            cpu_start, wall_start = cpu_seconds(), time.perf_counter()
+            outputs = runner.run(pipeline, catalog)
+            wall.append(time.perf_counter() - wall_start)
+            cpu.append(cpu_seconds() - cpu_start)
+            assert outputs[f"d{n}"].load() == n
+        result[str(n)] = {"cpu": min(cpu), "wall": min(wall)}
+    if kind == "dask":
+        runner.close()
+    print(json.dumps(result))
+
+
+def runner_overhead_table(sizes: list[int], repeats: int, dask_repeats: int) -> list[str]:
+    small, large = min(sizes), max(sizes)
+    rows = [
+        f"| runner | CPU, {small:,} nodes | CPU per node | CPU, {large:,} nodes | CPU per node "
+        f"| t({large:,}) / t({small:,}), CPU | wall, {small:,} / {large:,} |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind in ("sequential", "thread", "parallel", "dask"):
+        count = dask_repeats if kind == "dask" else repeats
+        command = [sys.executable, __file__, "--child-runner", kind, "--sizes", args_sizes(sizes)]
+        command += ["--repeats", str(count)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        measured = json.loads(output.strip().splitlines()[-1])
+        a, b = measured[str(small)], measured[str(large)]
+        rows.append(
+            f"| {kind} (best of {count}) | {a['cpu'] * 1000:.1f} ms "
+            f"| {a['cpu'] / small * 1e6:.1f} µs "
+            f"| {b['cpu'] * 1000:.1f} ms | {b['cpu'] / large * 1e6:.1f} µs "
+            f"| {b['cpu'] / a['cpu']:.2f} | {a['wall'] * 1000:.0f} ms / {b['wall'] * 1000:.0f} ms |"
+        )
+        print(rows[-1], file=sys.stderr, flush=True)
+    return rows
+
+
+def args_sizes(sizes: list[int]) -> str:
+    return ",".join(str(n) for n in sizes)
+
+
 # -- processes ---------------------------------------------------------------------------------
 
 
@@ -296,10 +373,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, no process bench")
     parser.add_argument(
         "--sections",
-        default="chain,hooks,parallel",
-        help="comma-separated subset of: chain, hooks, parallel",
+        default="chain,hooks,parallel,runners",
+        help="comma-separated subset of: chain, hooks, parallel, runners",
     )
+    parser.add_argument(
+        "--runner-sizes", default="1000,10000", help="the two chain sizes of the runners section"
+    )
+    parser.add_argument("--dask-repeats", type=int, default=2, help="best of N for Dask")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-runner", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:
@@ -309,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         import kedro.runner  # noqa: F401  (applies Kedro's logging set-up; replaced below)
+    if args.child_runner:
+        child_runner_chain(args.child_runner, sizes, args.repeats)
+        return 0
     if args.child:
         child_measure(args.child, args.handler, args.repeats)
         return 0
@@ -329,6 +414,14 @@ def main(argv: list[str] | None = None) -> int:
     if "parallel" in sections and not args.quick:
         print("\n## Processes: 4 independent CPU-bound branches\n")
         print("\n".join(parallel_table(4, min(args.repeats, 5))))
+    if "runners" in sections:
+        print("\n## Per-node overhead of every runner: chain of trivial nodes, silenced logging\n")
+        runner_sizes = [int(s) for s in args.runner_sizes.split(",")]
+        if args.quick:
+            runner_sizes, args.dask_repeats = [100, 300], 1
+        print(
+            "\n".join(runner_overhead_table(runner_sizes, min(args.repeats, 5), args.dask_repeats))
+        )
     print(f"\nload average at end {os.getloadavg()[0]:.1f}")
     return 0
 
