@@ -18,7 +18,8 @@ from kedro_nb.convert.analysis import Issue
 from kedro_nb.hooks import hook_impl
 
 #: issue kinds that make ``kedro-nb check`` fail (the others are informational notes);
-#: ``generated`` is a pyflakes finding in the code convert would write (it would refuse)
+#: ``generated`` is a finding in the code convert would write that would fail when it runs
+#: (convert refuses it); a harmless one is a ``lint`` note (convert warns)
 PROBLEM_KINDS = frozenset(
     {"mutation", "undefined", "hidden-state", "syntax", "catalog", "generated"}
 )
@@ -93,13 +94,20 @@ def check_notebook(
 
 
 def _generated_issues(plan: Any) -> list[Issue]:
-    """What convert would refuse in the generated code and the analysis does not report
-    already (an unused local, say): one issue per pyflakes finding in a node's cell."""
-    from kedro_nb.convert.verify import findings
+    """What convert would refuse (``generated``) or warn about (``lint``: an unused local,
+    say) in the generated code, where the analysis does not report it already: one issue per
+    pyflakes finding in a node's cell."""
+    from kedro_nb.convert.verify import LINT_KIND, findings
 
     known = {(i.cell_index, i.line) for i in plan.issues if i.kind in PROBLEM_KINDS}
     return [
-        Issue("generated", f.cell_index, f.cell_line, f.message, f.node)
+        Issue(
+            "generated" if f.blocking else LINT_KIND,
+            f.cell_index,
+            f.cell_line,
+            f.message if f.blocking else f"{f.message} ({f.code})",
+            f.node,
+        )
         for f in findings(plan)
         if f.cell_index is not None and (f.cell_index, f.cell_line) not in known
     ]

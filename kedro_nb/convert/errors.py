@@ -75,9 +75,10 @@ class GeneratedFileError(ConvertError):
 
 
 class UnrunnableCodeError(ConvertError):
-    """Raised by ``convert`` and ``sync`` when the generated code would not run or would fail
-    ``ruff check --select F`` (an undefined name, an unused local, ...); names the cell, the line
-    and the name. Nothing is written."""
+    """Raised by ``convert``, ``init --from`` and ``sync`` when the generated code would fail
+    when it runs (a ``ruff check --select F`` finding such as an undefined name; harmless ones
+    like an unused local are warnings); names the cell, the line and the name. Nothing is
+    written."""
 
 
 class HandEditError(ConvertError):
