@@ -127,6 +127,11 @@ class _Flow:
                 elif not (node.explicit_inputs and name in node.inputs):
                     self._unbound(node, name, line, nodes[position + 1 :])
             self.reads[node.name] = seen
+            if not (node.explicit_outputs or node.explicit_inputs):
+                read = {variable for variable, _ in seen}
+                for name, line, _kind in node.scan.mutations:
+                    if name in read and name not in node.updates:
+                        node.updates[name] = line
             if node.explicit_outputs:
                 named = {identifier(o): o for o in node.outputs}
                 for name in node.scan.binds:
@@ -134,7 +139,7 @@ class _Flow:
                 for name, dataset in named.items():
                     latest[name] = (node, dataset)
             else:
-                for name in node.scan.binds:
+                for name in node.assigned:
                     self.assigners.setdefault(name, []).append(node)
                     latest[name] = (node, None)
 
@@ -229,15 +234,16 @@ class _Flow:
             node.returns = [identifier(o) for o in node.outputs]
             return
         if not outputs:  # a node nobody reads still hands back its result (a free output)
-            terminal = [n for n in node.scan.binds if n not in self.setup_names]
+            assigned = node.assigned
+            terminal = [n for n in assigned if n not in self.setup_names]
             if terminal:
-                last = max(terminal, key=lambda n: node.scan.binds[n])
+                last = max(terminal, key=lambda n: assigned[n])
                 outputs = {named[(last, node.name)]: last}
         saved = {dataset: line for dataset, _, _, line in node.scan.catalog_saves}
 
         def position(item: tuple[str, str]) -> tuple[int, str]:
             dataset, variable = item
-            return (node.scan.binds.get(variable) or saved.get(dataset, 0), dataset)
+            return (node.assigned.get(variable) or saved.get(dataset, 0), dataset)
 
         ordered = sorted(outputs.items(), key=position)
         node.outputs = [dataset for dataset, _ in ordered]
@@ -264,14 +270,22 @@ class _Flow:
                         f"metadata output {output!r} is never assigned by the cell",
                     )
             read = set(node.input_variables.values()) | {identifier(i) for i in node.inputs}
+            handed_on = {v: d for d, v in node.output_variables.items()}
             for name, line, kind in node.scan.mutations:
                 if name in read:
+                    after = (
+                        f"later nodes get the changed value as {handed_on[name]!r}, as in a "
+                        "top-to-bottom run"
+                        if name in node.updates and name in handed_on
+                        else "other readers see the original"
+                    )
                     self._issue(
                         "mutation",
                         node,
                         line,
-                        f"changes its input {name!r} in place ({kind}); copy it first "
-                        f"({name} = {name}.copy()) so reruns and other readers see the original",
+                        f"changes its input {name!r} in place ({kind}): {after}; assign a copy "
+                        f"({name} = {name}.copy()) if reruns of the cell must start from the "
+                        "original",
                     )
 
     def check_setup(self) -> None:

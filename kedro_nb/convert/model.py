@@ -60,6 +60,14 @@ class NodeCell:
     rewrites: list[Rewrite] = field(default_factory=list)
     explicit_inputs: bool = False
     explicit_outputs: bool = False
+    #: upstream values the cell changes in place (``df["c"] = ...``, ``items.append(x)``):
+    #: variable -> line of the first change; the node hands each on as a new value
+    updates: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def assigned(self) -> dict[str, int]:
+        """Every name the node makes a new value of (assigned or updated) -> its first line."""
+        return {**self.updates, **self.scan.binds}
 
     @property
     def output_variables(self) -> dict[str, str]:

@@ -33,6 +33,17 @@ MUTATING_METHODS = frozenset(
         "popitem",
         "difference_update",
         "intersection_update",
+        "symmetric_difference_update",
+        # numpy arrays changed in place
+        "fill",
+        "resize",
+        "put",
+        # estimators (scikit-learn and alike) learn into themselves
+        "fit",
+        "partial_fit",
+        "fit_transform",
+        "fit_predict",
+        "set_params",
     }
 )
 

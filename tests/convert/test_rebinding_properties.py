@@ -1,6 +1,7 @@
-"""Property: for any sequence of node cells that assign, rebind and read a few names, every node
-output of the notebook pipeline equals the value the cell left in its variable when the cells run
-top to bottom as plain Python, and a catalog-declared name receives the name's final value."""
+"""Property: for any sequence of node cells that assign, rebind, read and update in place a few
+names, every node output of the notebook pipeline equals the value the cell left in its variable
+when the cells run top to bottom as plain Python, and a catalog-declared name receives the
+name's final value."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ NAMES = ("a", "b", "c", "d")
 
 @st.composite
 def notebooks(draw: st.DrawFn) -> tuple[list[list[str]], set[str]]:
-    """Cells of statements; every read is of a name assigned above (in the cell or before)."""
+    """Cells of statements over lists; every read is of a name assigned above (in the cell or
+    before). A statement assigns, rebinds, reads two names, or updates a list in place."""
     defined: list[str] = []
     constant = iter(range(1, 10_000))
     cells_: list[list[str]] = []
@@ -31,16 +33,29 @@ def notebooks(draw: st.DrawFn) -> tuple[list[list[str]], set[str]]:
         statements = []
         for _ in range(draw(st.integers(1, 3))):
             target = draw(st.sampled_from(NAMES))
-            kinds = ["assign"] + (["rebind", "read"] if defined else [])
+            kinds = ["assign"] + (["rebind", "read", "update"] if defined else [])
             kind = draw(st.sampled_from(kinds))
             k = next(constant)
-            if kind == "assign":
-                statements.append(f"{target} = {k}")
-            elif kind == "rebind" and target in defined:
-                statements.append(f"{target} = {target} * 3 + {k}")
+            if kind == "assign" or (kind in ("rebind", "update") and target not in defined):
+                statements.append(f"{target} = [{k}]")
+            elif kind == "rebind":
+                statements.append(f"{target} = {target} + [{k}]")
+            elif kind == "update":
+                statements.append(
+                    draw(
+                        st.sampled_from(
+                            [
+                                f"{target}.append({k})",
+                                f"{target}[0] = {k}",
+                                f"{target}.extend([{k}, {k}])",
+                                f"{target}.sort(reverse=True)",
+                            ]
+                        )
+                    )
+                )
             else:
                 left, right = draw(st.sampled_from(defined)), draw(st.sampled_from(defined))
-                statements.append(f"{target} = {left} * 7 + {right} + {k}")
+                statements.append(f"{target} = {left} + {right} + [{k}]")
             if target not in defined:
                 defined.append(target)
         cells_.append(statements)
@@ -91,13 +106,14 @@ def test_every_output_is_the_value_a_top_to_bottom_run_gives(case):
 
 
 class _Kept(AbstractDataset):
-    """A dataset the runner never frees, so every output is still there after the run."""
+    """A dataset the runner never frees, so every output is still there after the run; each load
+    is a copy, as from a file or a ``MemoryDataset``."""
 
     def __init__(self) -> None:
         self._data: Any = None
 
     def _load(self) -> Any:
-        return self._data
+        return copy.deepcopy(self._data)
 
     def _save(self, data: Any) -> None:
         self._data = data
