@@ -114,6 +114,19 @@ RUN_OPTIONS: tuple[Option, ...] = (
         "skip nodes whose persisted outputs already exist",
         FLAG,
     ),
+    Option(
+        ("--incremental",),
+        "incremental",
+        "skip nodes whose code, parameters and data did not change since their last "
+        "successful run (default: [tool.kedro_nb.runner] incremental)",
+        FLAG,
+    ),
+    Option(
+        ("--dry-run",),
+        "dry_run",
+        "with --incremental: say per node whether it would run and why; run nothing",
+        FLAG,
+    ),
 )
 
 
@@ -168,6 +181,15 @@ def fill_like(args: argparse.Namespace, plan: Any) -> None:
     args.runner = args.runner or plan.runner
     args.only_missing_outputs = args.only_missing_outputs or plan.only_missing_outputs
     args.params = deep_merge(plan.params, dict(args.params or {}))
+
+
+def incremental_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``session.run``'s ``incremental`` and ``dry_run`` from parsed ``--incremental`` and
+    ``--dry-run`` (no ``--incremental``: the project's setting decides)."""
+    return {
+        "incremental": True if args.incremental else None,
+        "dry_run": bool(args.dry_run),
+    }
 
 
 def slice_flags(options: SliceOptions) -> dict[str, str]:

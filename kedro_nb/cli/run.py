@@ -22,6 +22,7 @@ from kedro_nb.cli.options import (
     SLICE_OPTIONS,
     add_options,
     fill_like,
+    incremental_options,
     names,
     run_runner,
     slice_options,
@@ -193,6 +194,15 @@ def _print_summary(session: KedroNbSession, record: RunRecord, elapsed: float) -
         f"Run {record.run_id}: pipeline {record.pipeline_name}, "
         f"{f'env {record.env}' if record.env else 'embedded default config'}, {record.runner}"
     )
+    decisions = getattr(session.last_result, "decisions", None)
+    if decisions:
+        from kedro_nb.runner.incremental import decision_lines
+
+        *lines, counts = decision_lines(decisions, timings)
+        print("\n".join(lines))
+        saved = ", ".join(record.saved) if record.saved else "none"
+        print(f"{counts} in {elapsed:.2f} s; datasets written: {saved}")
+        return
     for name, seconds in timings.items():
         print(f"  {name:<{width}}  {seconds:8.3f} s")
     skipped = getattr(session.last_result, "skipped", []) or []
@@ -200,6 +210,15 @@ def _print_summary(session: KedroNbSession, record: RunRecord, elapsed: float) -
         print(f"  skipped (outputs exist): {', '.join(skipped)}")
     saved = ", ".join(record.saved) if record.saved else "none"
     print(f"{len(timings)} node(s) in {elapsed:.2f} s; datasets written: {saved}")
+
+
+def _print_dry_run(decisions: dict[str, Any]) -> None:
+    from kedro_nb.runner.incremental import decision_lines
+
+    *lines, counts = decision_lines(decisions, {})
+    print("Dry run (nothing ran):")
+    print("\n".join(lines))
+    print(counts.replace("ran", "would run").replace("skipped", "would be skipped"))
 
 
 def run_main(argv: Sequence[str]) -> int:
@@ -256,13 +275,21 @@ def run_main(argv: Sequence[str]) -> int:
         else:  # as `kedro run`: the hooks see pipeline_names=[] when none was named
             given = [args.pipeline] if args.pipeline else args.pipelines
             chosen = {"pipeline_names": list(dict.fromkeys(given))}
-        record = session.run(
+        if args.dry_run and not args.incremental:
+            print("kedro-nb run: --dry-run needs --incremental.", file=sys.stderr)
+            return EXIT_USAGE
+        result = session.run(
             **chosen,
             **_kedro_cli_slicing(args),
             runner=run_runner(args.runner, args.is_async),
             load_versions=_load_versions(args.load_versions),
             only_missing_outputs=args.only_missing_outputs,
-        ).record
+            **incremental_options(args),
+        )
+        record = result.record
+        if args.dry_run:
+            _print_dry_run(result.decisions)
+            return EXIT_OK
     except KeyboardInterrupt:
         print("kedro-nb run: interrupted.", file=sys.stderr)
         return EXIT_FAILED

@@ -8,6 +8,8 @@
     kedro-nb runs --last N                 the latest N side by side
     kedro-nb runs --best METRIC [--min]    the best run, beside the latest
     kedro-nb runs --prune --keep N [--with-data] [--yes]
+    kedro-nb runs [RUN] --explain [NODE]   why each node of the latest (or RUN's) incremental
+                                           run ran or was skipped
 
 ``--json`` prints any of them as JSON. Exit codes (see :mod:`kedro_nb.cli`): 0 success, 2 a
 usage error or an unknown run or metric (one line on stderr).
@@ -47,6 +49,13 @@ def _runs_parser() -> argparse.ArgumentParser:
     add("--keep", type=int, metavar="N", help="with --prune: how many records to keep")
     add("--with-data", action="store_true", help="with --prune: also delete dataset versions")
     add("--yes", "-y", action="store_true", help="with --prune --with-data: do not ask")
+    add(
+        "--explain",
+        nargs="?",
+        const="",
+        metavar="NODE",
+        help="why each node (or NODE) of the latest incremental run (or RUN) ran or was skipped",
+    )
     add("--project", help="project folder (default: found from here)")
     add("--json", action="store_true", help="print JSON instead of text")
     return parser
@@ -75,6 +84,8 @@ def runs_main(argv: Sequence[str]) -> int:
     root = find_project_root(start) or start.resolve()
     store = RunStore.for_root(root)
     try:
+        if args.explain is not None:
+            return _explain(args, store)
         if args.prune:
             return _prune(args, store, root)
         if args.run_id:
@@ -93,7 +104,42 @@ def runs_main(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def _explain(args: argparse.Namespace, store: Any) -> int:
+    """``--explain [NODE]``: the recorded decision of each node of an incremental run."""
+    run_id = store.get(args.run_id[0]).run_id if args.run_id else None
+    run_id, rows = store.node_rows(run_id)
+    if not rows:
+        where = f"run {run_id}" if run_id else str(store.path)
+        return _fail(
+            f"no incremental run recorded in {where}; run 'kedro-nb run --incremental' first."
+        )
+    if args.explain:
+        chosen = [row for row in rows if row["node"] == args.explain]
+        if not chosen:
+            from kedro_nb.shared import did_you_mean
+
+            known = [row["node"] for row in rows]
+            return _fail(
+                f"no node {args.explain!r} in run {run_id}."
+                + did_you_mean([args.explain], known, n=1)
+            )
+        rows = chosen
+    if args.json:
+        _print_json({"run_id": run_id, "nodes": rows})
+        return EXIT_OK
+    width = max(len(row["node"]) for row in rows)
+    print(f"Run {run_id}:")
+    for row in rows:
+        seconds = f"{row['seconds']:8.3f} s  " if row["seconds"] is not None else " " * 12
+        print(f"  {row['node']:<{width}}  {seconds}{row['reason']}")
+    ran = sum(1 for row in rows if row["status"] == "ran")
+    print(f"{ran} node(s) ran, {len(rows) - ran} skipped")
+    return EXIT_OK
+
+
 def _check_combination(args: argparse.Namespace) -> str | None:
+    if args.explain is not None and (args.compare or args.last or args.best or args.prune):
+        return "--explain shows one run; give it alone (and optionally RUN)."
     if args.run_id and args.run_id[0] == "show":
         args.run_id = args.run_id[1:]
         if len(args.run_id) != 1:

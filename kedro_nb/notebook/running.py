@@ -40,6 +40,8 @@ class RunRequest:
     is_async: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     only_missing_outputs: bool = False
+    #: ``--incremental``: True, or None for the project's ``runner.incremental`` setting
+    incremental: bool | None = None
     #: dataset -> version to load (``--like RUN`` pins the versions that run read)
     load_versions: dict[str, str] = field(default_factory=dict)
 
@@ -132,11 +134,32 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
             pipeline=request.pipeline,
             runner=run_runner(request.runner, request.is_async),
             only_missing_outputs=request.only_missing_outputs,
+            incremental=request.incremental,
             load_versions=request.load_versions or None,
             **request.slicing.as_dict(),
         ).record
     finally:
         session.hook_manager.unregister(progress)
+
+
+def dry_run(session: Any, request: RunRequest) -> list[str]:
+    """What ``request`` run incrementally would do: one line per node ("skipped: unchanged" or
+    "runs: <why>") and the counts. Nothing runs and nothing is recorded."""
+    from kedro_nb.cli.options import run_runner
+    from kedro_nb.runner.incremental import decision_lines
+
+    result = session.run(
+        request.record_name,
+        pipeline=request.pipeline,
+        runner=run_runner(request.runner, request.is_async),
+        incremental=True,
+        dry_run=True,
+        load_versions=request.load_versions or None,
+        **request.slicing.as_dict(),
+    )
+    *lines, counts = decision_lines(result.decisions, {})
+    counts = counts.replace("ran", "would run").replace("skipped", "would be skipped")
+    return [f"{request.title}, dry run (nothing ran):", *lines, counts]
 
 
 def _user_frames(error: BaseException) -> list[str]:

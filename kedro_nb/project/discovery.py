@@ -29,6 +29,7 @@ class ProjectMetadata:
         source_dir: the folder put on ``sys.path`` so the package imports.
         conf_source: the configuration folder (settings.py's ``CONF_SOURCE`` may override it).
         flavour: ``"kedro_nb"`` or ``"kedro"``, the table the metadata came from.
+        incremental: ``[tool.kedro_nb.runner] incremental``: runs are incremental by default.
     """
 
     project_path: Path
@@ -36,6 +37,7 @@ class ProjectMetadata:
     source_dir: Path
     conf_source: Path
     flavour: str
+    incremental: bool = False
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -113,7 +115,13 @@ def read_metadata(project_path: str | Path) -> ProjectMetadata:
             f"Package {package_name!r} named in {where} not found: {source_dir / package_name} "
             "does not exist. Fix package_name or source_dir."
         )
-    return ProjectMetadata(root, package_name, source_dir, conf_source, flavour)
+    runner = table.get("runner", {})
+    incremental = runner.get("incremental", False) if isinstance(runner, dict) else None
+    if not isinstance(incremental, bool):
+        raise ProjectMetadataError(
+            f"runner.incremental in {where} must be true or false, got {incremental!r}."
+        )
+    return ProjectMetadata(root, package_name, source_dir, conf_source, flavour, incremental)
 
 
 def _guess_package(source_dir: Path) -> str | None:

@@ -18,7 +18,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 RECORDS_DIR = ".kedro_nb"
 RECORDS_FILE = "runs.sqlite"
-#: the layout this module writes; 1 is the first release's (which left ``user_version`` at 0)
-SCHEMA_VERSION = 2
+#: the layout this module writes; 1 is the first release's (which left ``user_version`` at 0);
+#: 3 adds the node states of incremental runs and the local-file digest cache
+SCHEMA_VERSION = 3
 _LOCK_RETRIES = 20
 _JSON_FIELDS = (
     "slicing",
@@ -80,6 +81,27 @@ _V2_COLUMNS = {
     "packages": "TEXT",
     "like_run": "TEXT",
 }
+#: tables added by schema version 3: what each node of an incremental run did (and, when it
+#: ran, the fingerprints it saw and made), and digests of local files by their stat
+_SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS node_runs (
+    run_id TEXT NOT NULL,
+    node TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    seconds REAL,
+    state TEXT,
+    PRIMARY KEY (run_id, node)
+);
+CREATE INDEX IF NOT EXISTS node_runs_node ON node_runs (node, status);
+CREATE TABLE IF NOT EXISTS file_digests (
+    path TEXT PRIMARY KEY,
+    inode INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    digest TEXT NOT NULL
+);
+"""
 
 
 @dataclass
@@ -271,7 +293,7 @@ class RunStore:
         db.execute("BEGIN IMMEDIATE")  # one migrator at a time; the others then see it done
         try:
             if int(db.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION:
-                for statement in _SCHEMA_V1.split(";"):
+                for statement in (_SCHEMA_V1 + _SCHEMA_V3).split(";"):
                     if statement.strip():
                         db.execute(statement)
                 present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
@@ -389,6 +411,86 @@ class RunStore:
         raise RunRecordError(
             f"No run {run_id!r} in {self.path}. 'kedro-nb runs' lists the recorded runs."
         )
+
+    # -- incremental runs ----------------------------------------------------------------
+    def record_nodes(self, run_id: str, rows: list[Any]) -> None:
+        """Store what happened to some nodes of run ``run_id`` (``NodeRow`` objects of
+        :mod:`kedro_nb.runner.incremental`), in one transaction; a later row for the same node
+        of the same run replaces the earlier one (a skipped node run after all)."""
+        values = [
+            (
+                run_id,
+                row.node,
+                row.status,
+                row.reason,
+                row.seconds,
+                row.state.to_json() if row.state is not None else None,
+            )
+            for row in rows
+        ]
+        with self._connect(write=True) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO node_runs (run_id, node, status, reason, seconds, state) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            db.execute("COMMIT")
+
+    def last_states(self, nodes: Iterable[str]) -> dict[str, Any]:
+        """Node name to the ``NodeState`` of its latest successful run, for ``nodes``."""
+        from kedro_nb.runner.incremental import NodeState
+
+        want = set(nodes)
+        rows = self._node_rows(
+            "SELECT node, state FROM node_runs WHERE rowid IN (SELECT max(rowid) FROM node_runs "
+            "WHERE status = 'ran' AND state IS NOT NULL GROUP BY node)",
+            (),
+        )
+        return {row[0]: NodeState.from_json(row[1]) for row in rows if row[0] in want}
+
+    def node_rows(self, run_id: str | None = None) -> tuple[str | None, list[dict[str, Any]]]:
+        """``(run_id, rows)`` of the latest incremental run (or of ``run_id``): per node, its
+        ``node``, ``status``, ``reason`` and ``seconds``, in the order they were decided."""
+        if run_id is None:
+            latest = self._node_rows("SELECT run_id FROM node_runs ORDER BY rowid DESC LIMIT 1", ())
+            if not latest:
+                return None, []
+            run_id = str(latest[0][0])
+        rows = self._node_rows(
+            "SELECT node, status, reason, seconds FROM node_runs WHERE run_id = ? ORDER BY rowid",
+            (run_id,),
+        )
+        return run_id, [dict(row) for row in rows]
+
+    def _node_rows(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        try:
+            with self._connect(write=False) as db:
+                return list(db.execute(sql, args).fetchall())
+        except FileNotFoundError:
+            return []
+        except RunRecordError as exc:
+            if "no such table" in str(exc):  # a store older than incremental runs
+                return []
+            raise
+
+    def file_digests(self) -> list[tuple[str, int, int, int, str]]:
+        """The stored local-file digests, ``(path, inode, mtime_ns, size, digest)``."""
+        rows = self._node_rows("SELECT path, inode, mtime_ns, size, digest FROM file_digests", ())
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def add_file_digests(self, rows: list[tuple[str, int, int, int, str]]) -> None:
+        """Remember local-file digests (one per path: the newest wins)."""
+        if not rows:
+            return
+        with self._connect(write=True) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO file_digests (path, inode, mtime_ns, size, digest) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.execute("COMMIT")
 
     @staticmethod
     def _record(row: dict[str, Any]) -> RunRecord:

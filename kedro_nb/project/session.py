@@ -86,6 +86,7 @@ class KedroNbSession:
         self._catalog: CatalogProtocol | None = None
         self._secrets: tuple[str, ...] | None = None
         self._named_runners: dict[str, AbstractRunner] = {}
+        self._file_cache: Any = None
         self.hook_manager.hook.after_context_created(context=self)
 
     def _register_mlflow(self, config_loader: ConfigLoader) -> None:
@@ -153,6 +154,7 @@ class KedroNbSession:
                 forget_package(meta.package_name)
             prepare_package(meta.package_name, meta.source_dir)
         settings = load_settings(meta.package_name, meta.source_dir)
+        settings.incremental = meta.incremental
         if conf_source:
             source = Path(conf_source).expanduser().resolve()
         elif settings.conf_source:
@@ -293,6 +295,8 @@ class KedroNbSession:
         load_versions: dict[str, str] | None = None,
         only_missing_outputs: bool = False,
         catalog: CatalogProtocol | None = None,
+        incremental: bool | None = None,
+        dry_run: bool = False,
     ) -> RunResult:
         """Run a registered pipeline (``pipeline_name``, default ``__default__``), several
         (``pipeline_names``, combined, as Kedro's), or a ``pipeline`` object, sliced like
@@ -307,6 +311,11 @@ class KedroNbSession:
         called here, with Kedro's ``run_params``. Every run is recorded; a failed run is
         recorded and its error re-raised (a node's own exception, with a
         :class:`~kedro_nb.runner.NodeFailure` attached).
+
+        ``incremental`` (default: the project's ``[tool.kedro_nb.runner] incremental``) skips
+        the nodes whose code, parameters and data did not change since their last successful
+        run; ``result.decisions`` says why each node ran or not. With ``dry_run`` (incremental
+        only) nothing runs and nothing is recorded: the result holds the decisions only.
         """
         from kedro_nb.project.compat import as_pipeline
 
@@ -359,6 +368,17 @@ class KedroNbSession:
         slicing = options.as_dict()
         filtered = chosen.sliced(options) if options else chosen
         runner = self._runner(runner)
+        if incremental is None:
+            incremental = self.settings.incremental and not only_missing_outputs
+        if incremental and only_missing_outputs:
+            raise SessionError(
+                "Give incremental or only_missing_outputs, not both: an incremental run already "
+                "runs the nodes whose outputs are missing."
+            )
+        if dry_run:
+            if not incremental:
+                raise SessionError("dry_run needs an incremental run: pass incremental=True.")
+            return self._dry_run(filtered, runner, catalog, load_versions)
         parameters = self.params
         from kedro_nb.project.run_facts import GitStatus  # subprocess: not at %load_ext
 
@@ -369,7 +389,8 @@ class KedroNbSession:
             pipeline_name=pipeline_name or (DEFAULT_PIPELINE if pipeline is None else None),
             slicing=slicing
             | ({"load_versions": load_versions} if load_versions else {})
-            | ({"only_missing_outputs": True} if only_missing_outputs else {}),
+            | ({"only_missing_outputs": True} if only_missing_outputs else {})
+            | ({"incremental": True} if incremental else {}),
             runner=type(runner).__name__,
             git_sha=git_sha,
             params_hash=params_hash(parameters),
@@ -397,6 +418,7 @@ class KedroNbSession:
                 self.hook_manager,
                 run_id=run_id,
                 only_missing_outputs=only_missing_outputs,
+                **({"incremental": self._incremental()} if incremental else {}),
             )
         except BaseException as exc:
             if catalog is not None:
@@ -413,6 +435,7 @@ class KedroNbSession:
             record.node_timings = dict(failure.node_timings) if failure else {}
             record.saved = list(failure.saved) if failure else []
             record.error = self.scrub(_error_text(exc))
+            self._keep_file_digests()
             self._add_facts(record, filtered, catalog, parameters, git_status)
             self.store.save(record)
             self.last_record = record
@@ -422,6 +445,7 @@ class KedroNbSession:
             run_params=run_params, run_result=result, pipeline=filtered, catalog=catalog
         )
         self._catalog = catalog
+        self._keep_file_digests()
         record.status = "success"
         record.ended_at = _now()
         record.node_timings = dict(result.node_timings)
@@ -432,6 +456,40 @@ class KedroNbSession:
         self.last_result, self.last_record = result, record
         hook.after_run_recorded(record=record, catalog=catalog)
         return result
+
+    def _incremental(self, dry_run: bool = False) -> Any:
+        """The runner's incremental options: this session's store and file digest cache (seeded
+        from the store, so an unchanged file is not read again by a new process)."""
+        from kedro_nb.runner.incremental import Incremental
+
+        if self._file_cache is None:
+            from kedro_nb.io.fingerprint import seed_cache
+
+            self._file_cache = seed_cache(self.store.file_digests())
+        return Incremental(store=self.store, cache=self._file_cache, dry_run=dry_run)
+
+    def _keep_file_digests(self) -> None:
+        """Store the local-file digests computed by the run (written by this process only)."""
+        cache = self._file_cache
+        if cache is None or not cache.added:
+            return
+        from kedro_nb.io.fingerprint import cache_rows
+
+        try:
+            self.store.add_file_digests(cache_rows(cache))
+            cache.added.clear()
+        except Exception as exc:  # pragma: no cover - a cache is not worth a run
+            logger.warning("Could not store file digests: %s", exc)
+
+    def _dry_run(
+        self, pipeline: Any, runner: Any, catalog: Any, load_versions: dict[str, str] | None
+    ) -> RunResult:
+        """What an incremental run of ``pipeline`` would do, node by node, without running
+        or recording anything."""
+        if catalog is None:
+            catalog = self.build_catalog(load_versions=load_versions)
+        check_parameters(pipeline, catalog, self.params)
+        return runner.run(pipeline, catalog, None, incremental=self._incremental(dry_run=True))
 
     def _add_facts(
         self,

@@ -44,6 +44,9 @@ class ProjectSettings:
     )
     data_catalog_class: type | None = None
     ignored: list[str] = field(default_factory=list)
+    #: ``[tool.kedro_nb.runner] incremental = true`` in pyproject.toml: runs are incremental
+    #: unless a run says otherwise
+    incremental: bool = False
 
 
 def load_settings(package_name: str | None, source_dir: Path) -> ProjectSettings:

@@ -41,6 +41,7 @@ class RunGraph:
         "children",
         "datasets",
         "inputs",
+        "keep",
         "load_counts",
         "node_inputs",
         "node_outputs",
@@ -50,8 +51,10 @@ class RunGraph:
         "producer",
     )
 
-    def __init__(self, nodes: Sequence[Any]) -> None:
+    def __init__(self, nodes: Sequence[Any], keep: Iterable[str] = ()) -> None:
         self.nodes = list(nodes)
+        #: datasets never released by this graph's run (read later, outside it)
+        self.keep = frozenset(keep)
         self.node_inputs = node_inputs = [tuple(node.inputs) for node in self.nodes]
         self.node_outputs = node_outputs = [tuple(node.outputs) for node in self.nodes]
         producer: dict[str, int] = {}
@@ -106,7 +109,7 @@ class RunGraph:
         for i, inputs in enumerate(self.node_inputs):
             for name in inputs:
                 last_reader[name] = i
-        keep = set(self.inputs) | set(self.outputs)
+        keep = set(self.inputs) | set(self.outputs) | self.keep
         schedule: dict[int, list[str]] = {}
         for name, i in last_reader.items():
             if name not in keep:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kedro_nb.io.memory import MemoryDataset
     from kedro_nb.io.protocol import CatalogProtocol
     from kedro_nb.pipeline import Pipeline
+    from kedro_nb.runner.incremental import Incremental
 
 logger = logging.getLogger("kedro_nb.runner")
 
@@ -103,7 +104,10 @@ class RunState:
         self.node_timings: dict[str, float] = {}
         self.saved: list[str] = []
         self._counts = dict(graph.load_counts)
-        self._keep = set(graph.inputs) | set(graph.outputs)
+        self._keep = set(graph.inputs) | set(graph.outputs) | graph.keep
+        #: called with ``(index, seconds)`` once a node's outputs are all saved (incremental
+        #: runs record its fingerprints then), in the thread that schedules the nodes
+        self.on_complete: Any = None
 
     def complete(self, index: int, seconds: float) -> None:
         """Record node ``index`` as done: timing, persisted outputs written, confirmations."""
@@ -114,6 +118,8 @@ class RunState:
             self.saved.extend(writes)
         for name in self._confirms[index]:
             self.catalog.confirm(name)
+        if self.on_complete is not None:
+            self.on_complete(index, seconds)
 
     def release_after(self, index: int) -> None:
         """Release what no remaining node reads once node ``index`` is done (any order)."""
@@ -205,6 +211,7 @@ class AbstractRunner:
         hook_manager: PluginManager | None = None,
         run_id: str | None = None,
         only_missing_outputs: bool = False,
+        incremental: Incremental | None = None,
     ) -> RunResult:
         """Run ``pipeline`` against ``catalog``; return its free outputs, name to dataset, as
         a :class:`RunResult` (a ``dict``, as Kedro's; timings and what was saved or skipped
@@ -214,7 +221,10 @@ class AbstractRunner:
         and dataset hooks, and kedro-nb's progress hooks (``on_node_started``,
         ``on_node_finished``), which every runner calls here, in the calling thread. The
         pipeline hooks are the session's (as in Kedro). With ``only_missing_outputs``, nodes
-        whose persisted outputs all exist are skipped (Kedro 1.7's rules).
+        whose persisted outputs all exist are skipped (Kedro 1.7's rules). With
+        ``incremental`` (an :class:`~kedro_nb.runner.incremental.Incremental`), nodes whose
+        code, parameters and data are unchanged since their last successful run are skipped
+        (see :mod:`kedro_nb.runner.incremental`); its ``decisions`` say why each ran.
 
         Raises:
             MissingInputsError: a free input of the pipeline is not in the catalog.
@@ -231,7 +241,10 @@ class AbstractRunner:
         missing = sorted(name for name in graph.inputs if not declared[name])
         if missing:
             raise MissingInputsError(_missing_inputs_message(missing, catalog))
-        state = RunState(graph, catalog, HookRelay(hook_manager), run_id, _resolve(graph, catalog))
+        hooks, datasets = HookRelay(hook_manager), _resolve(graph, catalog)
+        if incremental is not None:
+            return self._run_incrementally(graph, catalog, hooks, run_id, datasets, incremental)
+        state = RunState(graph, catalog, hooks, run_id, datasets)
         logger.info(
             "Running %d node(s) with %s (run %s).", len(graph.nodes), type(self).__name__, run_id
         )
@@ -248,6 +261,49 @@ class AbstractRunner:
             run_id=run_id,
             skipped=skipped,
         )
+
+    def _run_incrementally(
+        self,
+        graph: RunGraph,
+        catalog: Any,
+        hooks: HookRelay,
+        run_id: str,
+        datasets: dict[str, Any],
+        incremental: Incremental,
+    ) -> RunResult:
+        """The nodes of ``graph`` in waves of :meth:`_execute` batches, as
+        :func:`~kedro_nb.runner.incremental.run_incrementally` decides."""
+        from kedro_nb.runner.incremental import run_incrementally
+
+        start = time.perf_counter()
+        if hooks.on_run_started is not None and not incremental.dry_run:
+            hooks.on_run_started(nodes=list(graph.nodes), run_id=run_id)
+
+        def execute(batch: RunGraph, on_complete: Any) -> None:
+            used = {name: datasets[name] for name in batch.datasets}
+            state = RunState(batch, catalog, hooks, run_id, used)
+            state.on_complete = on_complete
+            self._execute(state)
+
+        timings, saved = run_incrementally(graph, datasets, incremental, execute, catalog, run_id)
+        duration = time.perf_counter() - start
+        logger.info(
+            "Incremental run %s: %d node(s) ran, %d skipped, in %.3f s.",
+            run_id,
+            len(incremental.ran),
+            len(incremental.skipped),
+            duration,
+        )
+        result = RunResult(
+            {name: datasets[name] for name in graph.outputs},
+            node_timings=timings,
+            saved=saved,
+            duration=duration,
+            run_id=run_id,
+            skipped=incremental.skipped,
+        )
+        result.decisions = dict(incremental.decisions)
+        return result
 
     def _execute(self, state: RunState) -> None:
         """Run every node of ``state.graph``. On the first failure, once in-flight nodes have

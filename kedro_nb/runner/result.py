@@ -18,7 +18,11 @@ class RunResult(dict[str, Any]):
         saved: persisted (non-memory) datasets written, in the order they were written.
         duration: wall-clock seconds of the whole run.
         run_id: the run's id, as passed to the hooks.
-        skipped: nodes left out by ``only_missing_outputs`` (their outputs already existed).
+        skipped: nodes left out by ``only_missing_outputs`` (their outputs already existed)
+            or by an incremental run (unchanged).
+        decisions: for an incremental run, node name to its
+            :class:`~kedro_nb.runner.incremental.Decision` (``.text()``: "skipped: unchanged"
+            or "runs: <why>"), in the order they were decided; empty otherwise.
         record: the session's :class:`~kedro_nb.project.records.RunRecord` of the run, when
             the run came from ``session.run`` (None from a bare ``runner.run``).
     """
@@ -39,6 +43,7 @@ class RunResult(dict[str, Any]):
         self.duration = duration
         self.run_id = run_id
         self.skipped: list[str] = list(skipped or [])
+        self.decisions: dict[str, Any] = {}
         # the session's RunRecord; not imported, even for typing: the runner sits below the session
         self.record: Any = None
 

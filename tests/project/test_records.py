@@ -144,7 +144,9 @@ def test_a_store_of_the_first_release_is_read_and_migrated(tmp_path: Path) -> No
     assert (old.status, old.node_timings, old.runtime_params) == ("success", {"n1": 0.5}, {"x": 1})
     assert (old.metrics, old.params, old.git_dirty) == ({}, {}, None)
     store.save(record("2026-01-02", "2026-01-02T00:00:00", metrics={"m.r2": 0.5}, git_dirty=True))
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3  # the incremental runs' node tables came with it
+    assert store.last_states(["n1"]) == {}
+    assert store.node_rows() == (None, [])
     assert [r.run_id for r in RunStore(store.path).list()] == ["2026-01-02", old.run_id]
     assert store.get("2026-01-02").metrics == {"m.r2": 0.5}
     assert store.get("2026-01-02").git_dirty is True

@@ -24,6 +24,8 @@ class RunSummary:
     kept: Sequence[str] = field(default_factory=list)
     #: the run's id as recorded (``session.runs()``, ``kedro-nb runs``), in full
     run_id: str = ""
+    #: an incremental run: node to why it ran or was skipped ("runs: input `raw` changed")
+    reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -33,15 +35,24 @@ class RunSummary:
         count = len(self.node_timings)
         return f"{self.title}: {count} node{'s' if count != 1 else ''} in {self.seconds:.2f} s"
 
-    def _rows(self) -> list[tuple[str, str, str]]:
+    def _headers(self) -> tuple[str, ...]:
+        return (*HEADERS, "why") if self.reasons else HEADERS
+
+    def _rows(self) -> list[tuple[str, ...]]:
         done = [(name, DONE, f"{seconds:.3f}") for name, seconds in self.node_timings.items()]
-        return done + [(name, SKIPPED, "") for name in self.skipped]
+        rows: list[tuple[str, ...]] = [*done, *[(name, SKIPPED, "") for name in self.skipped]]
+        if self.reasons:
+            rows = [(*row, self.reasons.get(row[0], "")) for row in rows]
+        return rows
 
     def _footer(self) -> list[str]:
         lines = [f"datasets written: {', '.join(self.saved) or 'none'}"]
         if self.run_id:
             lines.insert(0, f"run id: {self.run_id}")
-        if self.skipped:
+        if self.reasons:
+            ran = len(self.node_timings)
+            lines.append(f"{ran} node(s) ran, {len(self.skipped)} skipped (incremental run)")
+        elif self.skipped:
             lines.append(f"skipped, outputs already exist: {', '.join(self.skipped)}")
         if self.kept:
             lines.append(
@@ -54,10 +65,10 @@ class RunSummary:
 
     def html(self) -> str:
         """The ``text/html`` form."""
-        table = html_table(self._caption(), HEADERS, self._rows())
+        table = html_table(self._caption(), self._headers(), self._rows())
         return table + html_notes(self._footer())
 
     def text(self) -> str:
         """The ``text/plain`` form."""
-        table = text_table(self._caption(), HEADERS, self._rows())
+        table = text_table(self._caption(), self._headers(), self._rows())
         return "\n".join([table, *self._footer()])

@@ -80,6 +80,9 @@ class RunMagics(KedroNbMagics):
         request.load_versions = load_versions
         if request.params:
             session = self._session_with_params(request.params)
+        if args.dry_run:
+            self._dry_run(session, request, args)
+            return
         if not self.project.run_lock.acquire(blocking=False):
             raise UsageError(f"%{M}: another run is still in progress; wait for it to finish.")
         handed_to_thread = False
@@ -149,6 +152,7 @@ class RunMagics(KedroNbMagics):
             params=args.params or {},
             slicing=slice_options(args),
             only_missing_outputs=args.only_missing_outputs,
+            incremental=True if args.incremental else None,
         )
         own = getattr(self.shell.user_ns.get(PIPELINES_VAR), "notebook_name", None)
         if args.notebook is None and args.name is not None and args.name == own:
@@ -191,6 +195,21 @@ class RunMagics(KedroNbMagics):
         if args.runner:
             self._check_runner(args.runner)
         return request
+
+    def _dry_run(self, session: Any, request: RunRequest, args: argparse.Namespace) -> None:
+        """``--incremental --dry-run``: print what would run and why; run nothing."""
+        from kedro_nb.notebook.running import dry_run
+
+        if not args.incremental:
+            raise UsageError(f"%{M}: --dry-run needs --incremental.")
+        try:
+            lines = dry_run(session, request)
+        except Exception as exc:
+            raise self._failure(exc, request, session) from None
+        finally:
+            if session is not self.project.session:
+                session.close()
+        print("\n".join(lines))
 
     def _notebook_file(self, given: str) -> Path:
         if given:
@@ -264,14 +283,18 @@ class RunMagics(KedroNbMagics):
             for name in in_memory(session.catalog):
                 session.catalog.release(name)
         result = getattr(session, "last_result", None)  # the runner's result: what was skipped
+        decisions = getattr(result, "decisions", None) or {}
         summary = RunSummary(
             request.title,
             dict(record.node_timings),
             list(record.saved),
             injected,
-            list(getattr(result, "skipped", [])) if request.only_missing_outputs else [],
+            list(getattr(result, "skipped", []))
+            if request.only_missing_outputs or decisions
+            else [],
             run_id=str(record.run_id),
             kept=[name for name in outputs if name in kept],
+            reasons={name: decision.text() for name, decision in decisions.items()},
         )
         bundle = {"text/html": summary.html(), "text/plain": summary.text()}
         if handle is not None:
