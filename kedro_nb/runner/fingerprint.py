@@ -7,7 +7,7 @@ reads), ``"closure `k`"`` / ``"partial `k`"`` (values it closes over or was boun
 is normalised through the AST: comments, docstrings, blank lines and line numbers do not count.
 A function built from a notebook cell carries its cell's code (``cells[0].lines``, see
 ``kedro_nb.convert.located``); the setup cells it uses are reached as the helpers and constants
-it references in their shared globals. A ``code_version:<v>`` tag, or a ``code_version``
+it references in their shared globals. A ``code_version-<v>`` tag, or a ``code_version``
 attribute on the function, replaces all of this with ``{"code_version": v}``.
 
 "Project-local" means defined outside the standard library, installed packages and kedro-nb:
@@ -38,8 +38,8 @@ from kedro_nb.shared import PARAMS_PREFIX
 
 __all__ = ["CODE_VERSION_TAG", "code_fingerprint", "digest", "params_fingerprint"]
 
-#: a node tag ``code_version:<v>`` pins its code fingerprint by hand
-CODE_VERSION_TAG = "code_version:"
+#: a node tag ``code_version-<v>`` pins its code fingerprint by hand (tags allow no colon)
+CODE_VERSION_TAG = "code_version-"
 FUNCTION_PART = "function"
 _PARAMETERS = "parameters"
 _SIMPLE = (int, float, str, bytes, bool, complex, type(None))
@@ -239,7 +239,7 @@ def _is_plain(value: Any) -> bool:
 
 
 def code_version(node: Any) -> str | None:
-    """The hand-set code version of ``node``: a ``code_version:<v>`` tag, else a
+    """The hand-set code version of ``node``: a ``code_version-<v>`` tag, else a
     ``code_version`` attribute of its function."""
     for tag in sorted(getattr(node, "tags", ()) or ()):
         if tag.startswith(CODE_VERSION_TAG):
