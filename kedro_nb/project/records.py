@@ -104,6 +104,11 @@ CREATE TABLE IF NOT EXISTS file_digests (
 """
 
 
+#: rows of the node tables (``RunStore.list`` shadows the builtin inside the class)
+_NodeRows = list[Any]
+_DigestRows = list[tuple[str, int, int, int, str]]
+
+
 @dataclass
 class RunRecord:
     """What one run did: the facts needed to reproduce it and to see how it went.
@@ -413,7 +418,7 @@ class RunStore:
         )
 
     # -- incremental runs ----------------------------------------------------------------
-    def record_nodes(self, run_id: str, rows: list[Any]) -> None:
+    def record_nodes(self, run_id: str, rows: _NodeRows) -> None:
         """Store what happened to some nodes of run ``run_id`` (``NodeRow`` objects of
         :mod:`kedro_nb.runner.incremental`), in one transaction; a later row for the same node
         of the same run replaces the earlier one (a skipped node run after all)."""
@@ -449,7 +454,7 @@ class RunStore:
         )
         return {row[0]: NodeState.from_json(row[1]) for row in rows if row[0] in want}
 
-    def node_rows(self, run_id: str | None = None) -> tuple[str | None, list[dict[str, Any]]]:
+    def node_rows(self, run_id: str | None = None) -> tuple[str | None, _NodeRows]:
         """``(run_id, rows)`` of the latest incremental run (or of ``run_id``): per node, its
         ``node``, ``status``, ``reason`` and ``seconds``, in the order they were decided."""
         if run_id is None:
@@ -463,7 +468,7 @@ class RunStore:
         )
         return run_id, [dict(row) for row in rows]
 
-    def _node_rows(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+    def _node_rows(self, sql: str, args: tuple[Any, ...]) -> _NodeRows:
         try:
             with self._connect(write=False) as db:
                 return list(db.execute(sql, args).fetchall())
@@ -474,12 +479,12 @@ class RunStore:
                 return []
             raise
 
-    def file_digests(self) -> list[tuple[str, int, int, int, str]]:
+    def file_digests(self) -> _DigestRows:
         """The stored local-file digests, ``(path, inode, mtime_ns, size, digest)``."""
         rows = self._node_rows("SELECT path, inode, mtime_ns, size, digest FROM file_digests", ())
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [(str(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows]
 
-    def add_file_digests(self, rows: list[tuple[str, int, int, int, str]]) -> None:
+    def add_file_digests(self, rows: _DigestRows) -> None:
         """Remember local-file digests (one per path: the newest wins)."""
         if not rows:
             return

@@ -489,7 +489,10 @@ class KedroNbSession:
         if catalog is None:
             catalog = self.build_catalog(load_versions=load_versions)
         check_parameters(pipeline, catalog, self.params)
-        return runner.run(pipeline, catalog, None, incremental=self._incremental(dry_run=True))
+        result: RunResult = runner.run(
+            pipeline, catalog, None, incremental=self._incremental(dry_run=True)
+        )
+        return result
 
     def _add_facts(
         self,

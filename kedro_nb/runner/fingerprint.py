@@ -118,7 +118,7 @@ def _is_local(obj: Any) -> bool:
 
     found = sys.modules.get(module)
     if found is None:
-        return module.startswith("__")  # a notebook's synthetic namespace
+        return str(module).startswith("__")  # a notebook's synthetic namespace
     return _is_local_file(getattr(found, "__file__", None) or "<module>")
 
 
@@ -243,7 +243,7 @@ def code_version(node: Any) -> str | None:
     ``code_version`` attribute of its function."""
     for tag in sorted(getattr(node, "tags", ()) or ()):
         if tag.startswith(CODE_VERSION_TAG):
-            return tag[len(CODE_VERSION_TAG) :]
+            return str(tag)[len(CODE_VERSION_TAG) :]
     value = getattr(getattr(node, "func", None), "code_version", None)
     return None if value is None else str(value)
 

@@ -434,7 +434,7 @@ def _code_reasons(before: dict[str, str], now: dict[str, str]) -> list[str]:
             if before.get("code_version") == now.get("code_version")
             else ["code version changed"]
         )
-    reasons = []
+    reasons: list[str] = []
     for part in _changed(before, now):
         if part == FUNCTION_PART:
             reasons.insert(0, "code changed")
