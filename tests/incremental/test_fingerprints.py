@@ -153,12 +153,14 @@ def test_datasets_folders_and_versions(tmp_path: Path) -> None:
     saved = data_fingerprint(plain)
     assert saved is not None and saved.startswith("blake2b:")
 
-    versioned = JSONDataset(filepath=str(tmp_path / "model.json"), version=Version(None, None))
-    versioned.save({"w": 1})
-    first = data_fingerprint(versioned)
-    assert first is not None and first.startswith("version:")
-    versioned.save({"w": 1})
-    assert data_fingerprint(versioned) != first  # a new version, even of the same bytes
+    def versioned(save: str) -> JSONDataset:
+        return JSONDataset(filepath=str(tmp_path / "model.json"), version=Version(None, save))
+
+    versioned("2026-01-01T00.00.00.000Z").save({"w": 1})
+    first = data_fingerprint(versioned("2026-01-01T00.00.00.001Z"))
+    assert first == "version:2026-01-01T00.00.00.000Z"
+    versioned("2026-01-01T00.00.00.001Z").save({"w": 1})
+    assert data_fingerprint(versioned("x")) == "version:2026-01-01T00.00.00.001Z"  # same bytes
 
     folder = tmp_path / "parts"
     folder.mkdir()
