@@ -3,19 +3,26 @@
 Two situations:
   * Kedro is installed: project modules build ``kedro.pipeline`` objects; :func:`as_pipeline`
     converts them (node by node: function, inputs, outputs, name, tags, namespace, confirms).
-  * Kedro is absent: :func:`install_kedro_shim` serves the handful of ``kedro`` modules that
+  * Kedro is absent: :func:`kedro_shim` serves the handful of ``kedro`` modules that
     project code imports (``kedro.pipeline``, ``kedro.io``, ``kedro.config``,
-    ``kedro.framework.project``, ``kedro.framework.hooks``) from kedro-nb's own objects.
-    It is never installed when a real Kedro is importable, so it cannot shadow it.
+    ``kedro.framework.project``, ``kedro.framework.hooks``) from kedro-nb's own objects, while
+    kedro-nb imports the project's code (settings, hooks, pipelines, a run's dataset classes).
+    Its finder sits in ``sys.meta_path`` only for that time, so the rest of the process is left
+    as it was; the ``kedro`` modules it served stay in ``sys.modules`` (objects made from them
+    keep working, and a project module imported again finds them). It is never installed when
+    a real Kedro is importable, so it cannot shadow it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
 import sys
+import threading
 import types
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -64,6 +71,7 @@ _SHIM_MODULES["kedro.pipeline.pipeline"] = _SHIM_MODULES["kedro.pipeline"]
 _SHIM_MODULES["kedro.framework.hooks.markers"] = _SHIM_MODULES["kedro.framework.hooks"]
 _PACKAGES = {"kedro", "kedro.io", "kedro.pipeline", "kedro.framework", "kedro.framework.hooks"}
 SHIM_VERSION = "kedro-nb-shim"
+_SHIM_ORIGIN = "kedro-nb-shim"
 
 
 class _ShimModule(types.ModuleType):
@@ -93,7 +101,7 @@ def _make_finder() -> Any:
             if fullname not in _SHIM_MODULES:
                 return None
             return importlib.machinery.ModuleSpec(
-                fullname, self, is_package=fullname in _PACKAGES, origin="kedro-nb-shim"
+                fullname, self, is_package=fullname in _PACKAGES, origin=_SHIM_ORIGIN
             )
 
         def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
@@ -109,6 +117,9 @@ def _make_finder() -> Any:
 
 
 _FINDER: Any = None  # the finder, once made
+_LOCK = threading.Lock()  # guards the finder's place in sys.meta_path, _DEPTH and _PERMANENT
+_DEPTH = 0  # kedro_shim() blocks open that put the finder in place (they nest, across threads)
+_PERMANENT = False  # install_kedro_shim() was called: the finder stays
 
 
 def _shim_installed() -> bool:
@@ -116,23 +127,57 @@ def _shim_installed() -> bool:
 
 
 def real_kedro_available() -> bool:
-    """True when an actual ``kedro`` distribution is importable (the shim excluded)."""
+    """True when an actual ``kedro`` distribution is importable (the shim excluded, also
+    the ``kedro`` module it left in ``sys.modules``)."""
     if _shim_installed():
         return False
     try:
-        return importlib.util.find_spec("kedro") is not None
+        spec = importlib.util.find_spec("kedro")
     except (ImportError, ValueError):
         return False
+    return spec is not None and spec.origin != _SHIM_ORIGIN
+
+
+@contextlib.contextmanager
+def kedro_shim() -> Iterator[bool]:
+    """Serve ``kedro.*`` imports from kedro-nb inside the block when Kedro is not installed,
+    and take the finder out of ``sys.meta_path`` again when the last open block ends (unless
+    :func:`install_kedro_shim` put it there for good). Yields whether the shim is active.
+
+    kedro-nb opens it around every import of a project's own code (``settings.py``, hooks,
+    pipeline modules and registry, a run's dataset classes): that code may import ``kedro``.
+    """
+    global _DEPTH
+    with _LOCK:
+        owned = not _PERMANENT and (_DEPTH > 0 or (not real_kedro_available() and _insert()))
+        if owned:
+            _DEPTH += 1
+        active = _shim_installed()
+    try:
+        yield active
+    finally:
+        if owned:
+            with _LOCK:
+                _DEPTH -= 1
+                if _DEPTH == 0 and not _PERMANENT and _FINDER in sys.meta_path:
+                    sys.meta_path.remove(_FINDER)
 
 
 def install_kedro_shim() -> bool:
-    """Serve ``kedro.*`` imports from kedro-nb when Kedro itself is not installed.
-    Returns True when the shim is active after the call (installed now or before)."""
-    global _FINDER
-    if _shim_installed():
+    """Serve ``kedro.*`` imports from kedro-nb for the rest of the process when Kedro itself
+    is not installed (kedro-nb itself only opens the scoped :func:`kedro_shim`). Returns True
+    when the shim is active after the call (installed now or before)."""
+    global _PERMANENT
+    with _LOCK:
+        if not _shim_installed() and (real_kedro_available() or not _insert()):
+            return False
+        _PERMANENT = True
         return True
-    if real_kedro_available():
-        return False
+
+
+def _insert() -> bool:
+    """Put the finder first in ``sys.meta_path``; True (for use in a condition)."""
+    global _FINDER
     if _FINDER is None:
         _FINDER = _make_finder()
     sys.meta_path.insert(0, _FINDER)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kedro_nb.project.compat import as_pipeline
+from kedro_nb.project.compat import as_pipeline, kedro_shim
 from kedro_nb.project.errors import PipelineLoadError, PipelineNotFoundError, ProjectError
 from kedro_nb.project.registry_source import is_standard_registry
 from kedro_nb.shared import DEFAULT_PIPELINE, did_you_mean
@@ -68,6 +68,11 @@ def _describe(exc: BaseException) -> str:
 def _create_from_module(package_name: str, name: str) -> Pipeline:
     """Import ``<package>.pipelines.<name>`` (or its ``.pipeline`` submodule) and call
     ``create_pipeline()``; returns a kedro-nb Pipeline or raises PipelineLoadError."""
+    with kedro_shim():
+        return _create_from_module_here(package_name, name)
+
+
+def _create_from_module_here(package_name: str, name: str) -> Pipeline:
     module_name = f"{package_name}.pipelines.{name}"
     try:
         module = importlib.import_module(module_name)
@@ -239,8 +244,9 @@ class ProjectPipelines(Mapping[str, "Pipeline"]):
 
     def _create_single(self) -> Pipeline:
         try:
-            module = importlib.import_module(f"{self.package_name}.pipeline")
-            return as_pipeline(module.create_pipeline())
+            with kedro_shim():
+                module = importlib.import_module(f"{self.package_name}.pipeline")
+                return as_pipeline(module.create_pipeline())
         except Exception as exc:
             raise PipelineLoadError(
                 f"Pipeline {DEFAULT_PIPELINE!r}: {self.package_name}.pipeline failed: "
@@ -248,6 +254,10 @@ class ProjectPipelines(Mapping[str, "Pipeline"]):
             ) from exc
 
     def _from_registry(self, requested: set[str] | None) -> dict[str, Pipeline]:
+        with kedro_shim():
+            return self._from_registry_here(requested)
+
+    def _from_registry_here(self, requested: set[str] | None) -> dict[str, Pipeline]:
         module_name = f"{self.package_name}.pipeline_registry"
         try:
             module = importlib.import_module(module_name)

@@ -8,6 +8,7 @@ too, in ``<root>/.kedro_nb/runs.sqlite``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -26,6 +27,8 @@ from kedro_nb.project.settings import ProjectSettings, load_settings
 from kedro_nb.shared import DEFAULT_PIPELINE
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from kedro_nb.config import ConfigLoader
     from kedro_nb.io.protocol import CatalogProtocol
     from kedro_nb.pipeline import Pipeline
@@ -146,10 +149,7 @@ class KedroNbSession:
                 settings=ProjectSettings(),
             )
         meta = read_metadata(root)
-        if meta.package_name:
-            from kedro_nb.project.compat import install_kedro_shim
-
-            install_kedro_shim()  # no-op when Kedro itself is installed
+        if meta.package_name:  # its modules are imported inside compat.kedro_shim() blocks
             if reload_code:
                 forget_package(meta.package_name)
             prepare_package(meta.package_name, meta.source_dir)
@@ -412,14 +412,15 @@ class KedroNbSession:
             check_parameters(filtered, catalog, parameters)
             hook.before_pipeline_run(run_params=run_params, pipeline=filtered, catalog=catalog)
             started = True
-            result = runner.run(
-                filtered,
-                catalog,
-                self.hook_manager,
-                run_id=run_id,
-                only_missing_outputs=only_missing_outputs,
-                **({"incremental": self._incremental()} if incremental else {}),
-            )
+            with self._project_code():  # a catalog entry's type may be the project's class
+                result = runner.run(
+                    filtered,
+                    catalog,
+                    self.hook_manager,
+                    run_id=run_id,
+                    only_missing_outputs=only_missing_outputs,
+                    **({"incremental": self._incremental()} if incremental else {}),
+                )
         except BaseException as exc:
             if catalog is not None:
                 self._catalog = catalog  # to inspect what the nodes before the failure made
@@ -576,6 +577,15 @@ class KedroNbSession:
                 f"runner={runner.__name__} is a class; pass an instance: {runner.__name__}()."
             )
         return runner
+
+    def _project_code(self) -> AbstractContextManager[object]:
+        """Where the project's own code may be imported: Kedro's modules served by kedro-nb
+        when Kedro is not installed (:func:`~kedro_nb.project.compat.kedro_shim`)."""
+        if not self.package_name:
+            return contextlib.nullcontext()
+        from kedro_nb.project.compat import kedro_shim
+
+        return kedro_shim()
 
     def _claim_run_id(self, record: RunRecord) -> str:
         """Give ``record`` a fresh timestamp id (Kedro's version format, also the save version

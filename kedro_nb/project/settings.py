@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kedro_nb.project.compat import kedro_shim
 from kedro_nb.project.errors import SettingsError
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ def load_settings(package_name: str | None, source_dir: Path) -> ProjectSettings
         return settings
     path = source_dir / package_name / "settings.py"
     try:
-        module = importlib.import_module(f"{package_name}.settings")
+        with kedro_shim():
+            module = importlib.import_module(f"{package_name}.settings")
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         raise SettingsError(

@@ -177,6 +177,60 @@ def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -
     assert (spaceflights / "data/08_reporting/metrics.json").is_file()
 
 
+_BLOCK_KEDRO_SCOPED = textwrap.dedent(
+    """\
+    import importlib.abc, json, sys
+
+    class BlockKedro(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "kedro" or name.startswith("kedro."):
+                raise ModuleNotFoundError(f"No module named {name!r}")
+            return None
+
+    sys.meta_path.insert(0, BlockKedro())
+    import pandas  # the nodes' library adds a finder of its own (six's) on import
+    before = list(sys.meta_path)
+    from pathlib import Path
+    from kedro_nb.project import KedroNbSession
+    root = Path(sys.argv[1])
+    session = KedroNbSession.create(root)
+    after_create = list(sys.meta_path)
+    names = sorted(session.pipelines)
+    nodes = len(session.pipelines["data_science"].nodes)
+    after_pipelines = list(sys.meta_path)
+    record = session.run().record
+    from kedro_nb.project.compat import real_kedro_available
+    print(json.dumps({
+        "unchanged": [m == before for m in (after_create, after_pipelines, list(sys.meta_path))],
+        "names": names,
+        "nodes": nodes,
+        "status": record.status,
+        "hooks": [type(h).__name__ for h in session.settings.hooks],
+        "real_kedro": real_kedro_available(),
+    }))
+    """
+)
+
+
+def test_kedro_project_without_kedro_leaves_meta_path_as_it_was(spaceflights: Path) -> None:
+    """The shim's finder is in sys.meta_path only while the project's code is imported: after
+    the session is created, its pipelines loaded and a run, sys.meta_path is what it was."""
+    out = subprocess.run(
+        [sys.executable, "-c", _BLOCK_KEDRO_SCOPED, str(spaceflights)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["unchanged"] == [True, True, True]
+    assert result["names"] == ["__default__", "data_processing", "data_science"]
+    assert result["nodes"] > 0
+    assert result["status"] == "success"
+    assert result["hooks"] == ["ProjectHooks"]
+    assert result["real_kedro"] is False
+
+
 def test_standard_registry_is_not_imported(spaceflights: Path) -> None:
     pipelines = pipelines_of(spaceflights, "spaceflights")
     assert sorted(pipelines) == ["__default__", "data_processing", "data_science"]
