@@ -65,4 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     # it loads) is a tenth of what a git filter's process pays on top of Python's own start-up
     __import__(module_name)
     function = getattr(sys.modules[module_name], function_name)
-    return int(function(args[1:]) or 0)
+    try:
+        return int(function(args[1:]) or 0)
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The process reading our output closed it (``kedro-nb run | head``): stop quietly, as Unix
+    tools do, rather than with a traceback. stdout goes to the null device so that Python's own
+    flush at exit does not fail a second time."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_FAILED
