@@ -6,39 +6,32 @@ found, 2 bad input (arguments, a notebook that cannot be read or analysed).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 from kedro_nb.cli import EXIT_FAILED, EXIT_OK
-from kedro_nb.cli.convert import add_project_option, report_error
-from kedro_nb.convert.errors import ConvertError
+from kedro_nb.cli.convert import add_project_option, each_notebook, notebook_parser
 
 
 def check_main(argv: Sequence[str] | None = None) -> int:
     """``kedro-nb check NOTEBOOK... [--execute]``: report node cells that are not isolated."""
-    parser = argparse.ArgumentParser(
-        prog="kedro-nb check",
-        description="Warn about node cells that mutate their inputs, read undefined names or "
+    parser = notebook_parser(
+        "check",
+        "Warn about node cells that mutate their inputs, read undefined names or "
         "state defined in exploration cells; --execute also runs every node in a namespace "
         "holding only its declared inputs. Exit code 1 when a problem is found.",
     )
-    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
     add_project_option(parser)
     parser.add_argument("--execute", action="store_true", help="run each node in isolation")
     parser.add_argument("--runner", default="sequential", help="runner for --execute")
     args = parser.parse_args(argv)
     from kedro_nb.convert.check import check_notebook
 
-    status = EXIT_OK
-    for notebook in args.notebooks:
-        try:
-            report = check_notebook(
-                notebook, execute=args.execute, project=args.project, runner=args.runner
-            )
-        except ConvertError as exc:
-            status = max(status, report_error("check", exc))
-            continue
+    def check_one(notebook: Path) -> int:
+        report = check_notebook(
+            notebook, execute=args.execute, project=args.project, runner=args.runner
+        )
         print(report.format())
-        status = max(status, EXIT_OK if report.ok else EXIT_FAILED)
-    return status
+        return EXIT_OK if report.ok else EXIT_FAILED
+
+    return each_notebook("check", args.notebooks, check_one)

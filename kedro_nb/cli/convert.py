@@ -10,12 +10,38 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kedro_nb.convert.codegen import TARGETS
 from kedro_nb.convert.errors import ConvertError
+
+
+def notebook_parser(
+    command: str, description: str, *, many: bool = True
+) -> argparse.ArgumentParser:
+    """The parser of ``kedro-nb <command>``, whose first arguments are notebooks
+    (``notebooks``, one or more; ``notebook`` when not ``many``)."""
+    parser = argparse.ArgumentParser(prog=f"kedro-nb {command}", description=description)
+    if many:
+        parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
+    else:
+        parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
+    return parser
+
+
+def each_notebook(command: str, notebooks: Iterable[Path], handle: Callable[[Path], int]) -> int:
+    """``handle`` each notebook in turn and return the worst exit code: a notebook that fails
+    with a ConvertError is reported in one line (bad input) and the next one still runs."""
+    status = EXIT_OK
+    for notebook in notebooks:
+        try:
+            code = handle(notebook)
+        except ConvertError as exc:
+            code = report_error(command, exc)
+        status = max(status, code)
+    return status
 
 
 def add_project_option(parser: argparse.ArgumentParser) -> None:
@@ -47,13 +73,12 @@ def report_error(command: str, exc: Exception) -> int:
 
 def convert_main(argv: Sequence[str] | None = None) -> int:
     """``kedro-nb convert NOTEBOOK... [--check]``: write (or diff) the generated sources."""
-    parser = argparse.ArgumentParser(
-        prog="kedro-nb convert",
-        description="Turn a notebook's node cells (tag 'node:<name>') into "
+    parser = notebook_parser(
+        "convert",
+        "Turn a notebook's node cells (tag 'node:<name>') into "
         "src/<package>/pipelines/<name>/{__init__,nodes,pipeline}.py, or pipelines/<name>/ "
         "beside the notebook outside a project, plus conf catalog entries for the outputs.",
     )
-    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
     add_pipeline_options(parser)
     add_target_option(parser)
     parser.add_argument(
@@ -80,50 +105,45 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from kedro_nb.convert.converter import convert_notebook, drift, plan_conversion
 
-    status = EXIT_OK
     options = {"pipeline": args.pipeline, "project": args.project, "target": args.target}
-    for notebook in args.notebooks:
-        try:
-            if args.check:
-                planned = plan_conversion(notebook, with_catalog=False, **options)
-                diff = drift(planned)
-                if diff:
-                    sys.stdout.write(diff)
-                    hint = f"run `{planned.command('convert')}`"
-                    print(f"{notebook}: generated sources are stale; {hint}", file=sys.stderr)
-                    status = max(status, EXIT_FAILED)
-                continue
-            values = None
-            if args.execute:
-                from kedro_nb.convert.check import run_outputs
 
-                try:
-                    values = run_outputs(notebook, project=args.project, pipeline=args.pipeline)
-                except Exception as exc:  # the user's code failed: say where, convert nothing
-                    from kedro_nb.convert.located import cell_location
-                    from kedro_nb.runner import node_failure
+    def convert_one(notebook: Path) -> int:
+        if args.check:
+            planned = plan_conversion(notebook, with_catalog=False, **options)
+            diff = drift(planned)
+            if not diff:
+                return EXIT_OK
+            sys.stdout.write(diff)
+            hint = f"run `{planned.command('convert')}`"
+            print(f"{notebook}: generated sources are stale; {hint}", file=sys.stderr)
+            return EXIT_FAILED
+        values = None
+        if args.execute:
+            from kedro_nb.convert.check import run_outputs
 
-                    where = cell_location(exc)
-                    failure = node_failure(exc)
-                    place = (f" node {failure.node_name!r}" if failure else "") + (
-                        f" in {where.describe()}" if where else ""
-                    )
-                    print(
-                        f"kedro-nb convert: --execute failed:{place}: {type(exc).__name__}: {exc}",
-                        file=sys.stderr,
-                    )
-                    status = max(status, EXIT_FAILED)
-                    continue
-            conversion = convert_notebook(
-                notebook,
-                values=values,
-                force=args.force,
-                accept_catalog=args.accept_catalog,
-                **options,
-            )
-        except ConvertError as exc:
-            status = max(status, report_error("convert", exc))
-            continue
+            try:
+                values = run_outputs(notebook, project=args.project, pipeline=args.pipeline)
+            except Exception as exc:  # the user's code failed: say where, convert nothing
+                from kedro_nb.convert.located import cell_location
+                from kedro_nb.runner import node_failure
+
+                where = cell_location(exc)
+                failure = node_failure(exc)
+                place = (f" node {failure.node_name!r}" if failure else "") + (
+                    f" in {where.describe()}" if where else ""
+                )
+                print(
+                    f"kedro-nb convert: --execute failed:{place}: {type(exc).__name__}: {exc}",
+                    file=sys.stderr,
+                )
+                return EXIT_FAILED
+        conversion = convert_notebook(
+            notebook,
+            values=values,
+            force=args.force,
+            accept_catalog=args.accept_catalog,
+            **options,
+        )
         for issue in conversion.issues:
             print(f"{notebook}: warning: {issue}", file=sys.stderr)
         if not conversion.groups:
@@ -146,4 +166,6 @@ def convert_main(argv: Sequence[str] | None = None) -> int:
                 f"with `{conversion.command('convert', '--accept-catalog')}` or rename it to "
                 f"{accepted})"
             )
-    return status
+        return EXIT_OK
+
+    return each_notebook("convert", args.notebooks, convert_one)

@@ -6,25 +6,28 @@ input (arguments, a conflict: both a function and its cell changed; nothing is w
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from kedro_nb.cli import EXIT_OK
-from kedro_nb.cli.convert import add_pipeline_options, add_target_option, report_error
+from kedro_nb.cli.convert import (
+    add_pipeline_options,
+    add_target_option,
+    notebook_parser,
+    report_error,
+)
 from kedro_nb.convert.errors import ConvertError
 
 
 def sync_main(argv: Sequence[str] | None = None) -> int:
     """``kedro-nb sync NOTEBOOK``: carry edits of generated ``nodes.py`` back into the cells."""
-    parser = argparse.ArgumentParser(
-        prog="kedro-nb sync",
-        description="Copy edits made in the generated nodes.py back into the matching node "
+    parser = notebook_parser(
+        "sync",
+        "Copy edits made in the generated nodes.py back into the matching node "
         "cells (matched by cell id), then regenerate. Stops with a conflict report, writing "
         "nothing, when a function and its cell both changed since the last conversion.",
+        many=False,
     )
-    parser.add_argument("notebook", metavar="NOTEBOOK", type=Path)
     add_pipeline_options(parser)
     add_target_option(parser)
     parser.add_argument(
