@@ -34,12 +34,24 @@ from kedro_nb.convert.model import (
 from kedro_nb.convert.naming import identifier as identifier
 from kedro_nb.convert.naming import leading_comment, markdown_doc
 from kedro_nb.convert.naming import notebook_name as notebook_name
-from kedro_nb.convert.scan import CellScan, scan_cell, scan_statement
+from kedro_nb.convert.scan import (
+    CellScan,
+    declared_globals,
+    module_state_changes,
+    scan_cell,
+    scan_statement,
+)
 
 __all__ = ["Issue", "NodeCell", "NotebookAnalysis", "SetupDefinition", "analyze_notebook"]
 
 
 def _is_setup(tree: ast.Module) -> bool:
+    # module state of the cell's own helpers: names its functions read or declare global
+    helper_state: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            helper_state.update(scan_statement(statement)[0], declared_globals(statement))
+
     def ok(statement: ast.stmt) -> bool:
         if isinstance(
             statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -55,6 +67,8 @@ def _is_setup(tree: ast.Module) -> bool:
                 return False
             if all(t.id.isupper() for t in targets):  # type: ignore[attr-defined]
                 return True  # PEP 8 constant, e.g. TOKEN = re.compile(...)
+            if all(t.id in helper_state for t in targets):  # type: ignore[attr-defined]
+                return True  # state of a helper defined here, e.g. counts = Counter()
             try:
                 ast.literal_eval(statement.value)
             except ValueError:
@@ -173,7 +187,14 @@ def analyze_notebook(
                     first = min([first] + [d.lineno for d in statement.decorator_list])
                 lines = scan.source.split("\n")[first - 1 : statement.end_lineno]
                 setup.append(
-                    SetupDefinition(index, statement, "\n".join(lines), set(binds), dict(reads))
+                    SetupDefinition(
+                        index,
+                        statement,
+                        "\n".join(lines),
+                        set(binds) | set(declared_globals(statement)),
+                        dict(reads),
+                        module_state_changes(statement),
+                    )
                 )
         else:
             for bound in scan.binds:

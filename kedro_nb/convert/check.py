@@ -21,7 +21,7 @@ from kedro_nb.hooks import hook_impl
 #: ``generated`` is a finding in the code convert would write that would fail when it runs
 #: (convert refuses it); a harmless one is a ``lint`` note (convert warns)
 PROBLEM_KINDS = frozenset(
-    {"mutation", "undefined", "hidden-state", "syntax", "catalog", "generated"}
+    {"mutation", "undefined", "hidden-state", "shared-state", "syntax", "catalog", "generated"}
 )
 
 

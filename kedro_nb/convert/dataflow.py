@@ -34,7 +34,12 @@ from kedro_nb.convert.errors import (
 )
 from kedro_nb.convert.model import Issue, NodeCell, NotebookAnalysis, cell_label
 from kedro_nb.convert.naming import identifier, name_arguments
-from kedro_nb.convert.scan import ALL_PARAMETERS, PARAMS_NAME
+from kedro_nb.convert.scan import (
+    ALL_PARAMETERS,
+    PARAMS_NAME,
+    declared_globals,
+    module_state_changes,
+)
 from kedro_nb.shared import PARAMS_PREFIX
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__name__", "__file__"}
@@ -314,6 +319,47 @@ class _Flow:
                     text = f"setup code reads {name!r}, which is never defined"
                     analysis.issues.append(Issue("undefined", definition.cell_index, line, text))
 
+    def check_shared_state(self) -> None:
+        """Warn where a node changes module state of the setup cells: it lives in each process,
+        so under a process or Dask runner later nodes may not see the change."""
+        analysis, setup_names = self.analysis, self.setup_names
+        for node in analysis.nodes:
+            found: dict[str, str] = {}
+            lines: dict[str, int | None] = {}
+            for used in sorted(node.globals_used, key=lambda n: node.scan.reads.get(n, 0)):
+                for definition in analysis.setup_closure({used}):
+                    for name, line in definition.changes.items():
+                        if name in setup_names and name not in found:
+                            cell = cell_label(definition.cell_index)
+                            where = f"{definition.name!r} ({cell}, line {line})"
+                            found[name] = (
+                                f"reads module state {name!r}, which {where} changes"
+                                if name == used
+                                else f"changes module state {name!r} through {where}"
+                            )
+                            lines[name] = node.scan.reads.get(used)
+            for name, line, kind in node.scan.mutations:
+                if name in setup_names and name not in found:
+                    found[name], lines[name] = f"changes module state {name!r} ({kind})", line
+            for statement in node.scan.tree.body:
+                for name, line in module_state_changes(statement).items():
+                    shared = name in setup_names or name in declared_globals(statement)
+                    if shared and name not in found:
+                        found[name] = (
+                            f"changes module state {name!r} through a function of the cell "
+                            f"(line {line})"
+                        )
+                        lines[name] = line
+            for name, how in found.items():
+                self._issue(
+                    "shared-state",
+                    node,
+                    lines[name],
+                    f"{how}: each worker process of a parallel "
+                    "or Dask run has its own copy, so other nodes may not see the change there; "
+                    "return the value from the node and read it in the next one instead",
+                )
+
 
 def resolve_dataflow(
     analysis: NotebookAnalysis, catalog: Container[str], exploration: dict[str, int]
@@ -331,4 +377,5 @@ def resolve_dataflow(
     flow.wire(flow.names())
     flow.check_nodes()
     flow.check_setup()
+    flow.check_shared_state()
     analysis.issues.sort(key=lambda i: (i.cell_index, i.line or 0, i.kind))

@@ -84,6 +84,13 @@ class SetupDefinition:
     source: str
     binds: set[str]
     reads: dict[str, int]
+    #: module-level names its functions change when called (``global``, ``cache[k] = v``)
+    changes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """What the statement defines, for messages (``bump``, ``calls``)."""
+        return getattr(self.statement, "name", None) or ", ".join(sorted(self.binds))
 
 
 @dataclass

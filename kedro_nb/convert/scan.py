@@ -413,6 +413,60 @@ def scan_statement(statement: ast.stmt) -> tuple[dict[str, int], dict[str, int]]
     return scan.reads, scan.binds
 
 
+def declared_globals(statement: ast.stmt) -> dict[str, int]:
+    """Names a ``def`` (or the methods of a ``class``) declares ``global`` and assigns: module
+    state it creates or changes (``global calls; calls += 1``) -> line of the declaration."""
+    found: dict[str, int] = {}
+    for function in ast.walk(statement):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        declared = {
+            name: node.lineno
+            for node in ast.walk(function)
+            if isinstance(node, ast.Global)
+            for name in node.names
+        }
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, (ast.Store, ast.Del))
+                and node.id in declared
+            ):
+                found.setdefault(node.id, declared[node.id])
+    return found
+
+
+def module_state_changes(statement: ast.stmt) -> dict[str, int]:
+    """Module-level names the functions of ``statement`` change when called: names declared
+    ``global`` and assigned, and non-local names changed in place (``cache[k] = v``,
+    ``seen.append(x)``) -> line of the first change."""
+    changes = dict(declared_globals(statement))
+    for function in ast.walk(statement):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        local = _local_names(function.body, function.args)
+        for node in ast.walk(function):
+            base: str | None = None
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = (
+                    node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                )
+                for target in targets:
+                    if isinstance(target, (ast.Subscript, ast.Attribute)):
+                        base = _base_name(target)
+                        if base and base not in local:
+                            changes.setdefault(base, node.lineno)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in MUTATING_METHODS
+            ):
+                base = _base_name(node.func.value)
+                if base and base not in local:
+                    changes.setdefault(base, node.lineno)
+    return changes
+
+
 def segment(source: str, span: Span) -> str:
     """The text of ``span`` in ``source`` (columns are UTF-8 byte offsets, as ``ast`` reports)."""
     lines = source.split("\n")[span.line - 1 : span.end_line]
