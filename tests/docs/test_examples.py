@@ -139,3 +139,20 @@ def test_troubleshooting_shows_the_hand_edit_refusal_convert_prints(sales: Path)
     for start in ("kedro-nb convert: error: Not converting", "  pipelines/sales/nodes.py"):
         assert _shown(page, start) in result.stderr
     assert _shown(page, "Carry them back into the notebook") in result.stderr
+
+
+def test_convert_page_shows_what_check_reports(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _cell("rows = [{'id': i} for i in range(5)]", "b1", "load"),
+        _cell("lookup = {r['id']: str(r['id']) for r in rows}", "b2"),
+        _cell("rows[0]['name'] = lookup[0]\nenriched = rows", "b3", "enrich"),
+        _cell("combined = enriched + other", "b4", "combine"),
+    ]
+    nbformat.write(nb, tmp_path / "analysis.ipynb")
+    result = kedro_nb(tmp_path, "check", "analysis.ipynb")
+    assert result.returncode == 1
+    page = _page("convert.md")
+    shown = [line for line in page.splitlines() if line.startswith("analysis.ipynb: ")]
+    assert len(shown) == 4
+    assert result.stdout.splitlines() == shown
