@@ -5,7 +5,8 @@ Every verb is ``@tornado.web.authenticated`` (a token or login cookie) and ``@au
 folders). ``APIHandler`` checks the XSRF token of cookie-authenticated POSTs. Bodies are parsed
 by :mod:`kedro_nb.server.requests` (400/403/404 with a JSON ``message``); the work runs in a
 thread (:func:`asyncio.to_thread`) so the server stays responsive; errors of the notebook or
-project itself come back as 422 with the one-line message the UI shows; a conversion refused
+project itself come back as 422 with the one-line message the UI shows, a notebook file the one
+reader (:mod:`kedro_nb.nbfile`) refuses as 400 with its line; a conversion refused
 because it would overwrite hand edits comes back as 409, which the UI answers by offering to
 convert anyway (``force``).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,19 +50,33 @@ class KedroNbHandler(APIHandler):
         return Path(self.settings.get("server_root_dir") or ".").expanduser().resolve()
 
     def body(self) -> Any:
+        """The JSON body, parsed by the one notebook reader's parser (:mod:`kedro_nb.nbfile`):
+        bad UTF-8, truncation and nesting too deep for Python are each one 400 line."""
+        from kedro_nb.nbfile import NotebookFileError, parse_json
+
         try:
-            return json.loads(self.request.body or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise web.HTTPError(400, f"Request body is not JSON: {exc}") from None
+            return parse_json(self.request.body or b"null", "request body")[0]
+        except NotebookFileError as exc:
+            where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
+            raise web.HTTPError(400, f"Request body is not JSON{where}: {exc.reason}.") from None
+
+    def bad_file(self, exc: Exception) -> web.HTTPError:
+        """400 for a notebook file the one reader refused (truncated, not JSON, not a
+        notebook...): its one line, the path shown relative to the server root."""
+        root = f"{self.root_dir}{os.sep}"
+        return web.HTTPError(400, str(exc).replace(root, ""))
 
     async def answer(self, work: Callable[[], dict[str, Any]]) -> None:
         """Run ``work`` in a thread and write its dict; map our errors to HTTP answers."""
         from kedro_nb.convert.errors import ConvertError, HandEditError
+        from kedro_nb.nbfile import NotebookFileError
 
         try:
             result = await asyncio.to_thread(work)
         except RequestError as exc:
             raise web.HTTPError(exc.status, exc.message) from None
+        except NotebookFileError as exc:  # every notebook read goes through kedro_nb.nbfile
+            raise self.bad_file(exc) from None
         except HandEditError as exc:
             raise web.HTTPError(CONFLICT, str(exc)) from None
         except (ConvertError, OSError) as exc:

@@ -99,11 +99,13 @@ def parse_analysis(body: Any, root_dir: str | os.PathLike[str]) -> AnalysisReque
 @dataclass(frozen=True)
 class ConvertRequest:
     """POST convert: which notebook, preview or write, for which target and pipeline, and
-    whether a write may overwrite hand edits of the generated files (``force``)."""
+    whether a write may overwrite hand edits of the generated files (``force``). A target or
+    pipeline not given (None) is the one the project remembers for the notebook
+    (``[tool.kedro_nb.notebooks]``), as for ``kedro-nb convert``."""
 
     path: Path
     action: str
-    target: str
+    target: str | None
     pipeline: str | None
     force: bool = False
 
@@ -115,8 +117,8 @@ def parse_convert(body: Any, root_dir: str | os.PathLike[str]) -> ConvertRequest
     action = _field(body, "action", str)
     if action not in ACTIONS:
         raise RequestError(400, f"Field 'action' must be one of {list(ACTIONS)}, got {action!r}.")
-    target = _field(body, "target", str, required=False) or "kedro_nb"
-    if target not in TARGETS:
+    target = _field(body, "target", str, required=False) or None
+    if target is not None and target not in TARGETS:
         raise RequestError(400, f"Field 'target' must be one of {sorted(TARGETS)}, got {target!r}.")
     pipeline = _field(body, "pipeline", str, required=False) or None
     if pipeline is not None and not pipeline.isidentifier():

@@ -140,7 +140,12 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
     ``write``: write them all (or none) and say where; a write that would overwrite hand edits
     of the generated files is refused (:class:`~kedro_nb.convert.errors.HandEditError`) unless
     the request says ``force``. Paths are relative to the server root."""
-    from kedro_nb.convert.converter import convert_notebook, file_diff, plan_conversion
+    from kedro_nb.convert.converter import (
+        DEFAULT_TARGET,
+        convert_notebook,
+        file_diff,
+        plan_conversion,
+    )
 
     options = {"pipeline": request.pipeline, "target": request.target}
     if request.action == "write":
@@ -157,12 +162,19 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
             status = status if path.is_file() else "new"
         files.append({"path": _shown(path, root_dir), "status": status, "diff": diff})
     ids = _cell_ids(request.path)
+    used = conversion.settings
     return {
         "action": request.action,
         "written": request.action == "write",
         "root": _shown(conversion.layout.root, root_dir),
         "files": files,
         "issues": [_issue(issue, ids) for issue in conversion.issues],
+        # what the conversion was made with: the request's choices over the remembered ones
+        "settings": {
+            "target": used.target or DEFAULT_TARGET,
+            "pipeline": used.pipeline,
+            "destination": used.destination,
+        },
     }
 
 

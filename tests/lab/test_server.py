@@ -275,3 +275,98 @@ async def test_a_cookie_authenticated_post_without_xsrf_token_is_refused(
         raise_error=False,
     )
     assert response.code == 200
+
+
+# -- bad notebook files: every read goes through the one reader (kedro_nb.nbfile) ----------
+def _one_reader_says(path: Path, root: Path) -> str:
+    """The line kedro_nb.nbfile gives for ``path``, as the server shows it (root-relative)."""
+    from kedro_nb import nbfile
+
+    with pytest.raises(nbfile.NotebookFileError) as caught:
+        nbfile.read_notebook(path)
+    return str(caught.value).replace(f"{root}/", "")
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda text: text[: len(text) // 2], "truncated, as by an interrupted save"),
+        (lambda text: text.replace('"nbformat": 4', '"nbformat": "4"'), "nbformat"),
+        (lambda text: "<<<<<<< HEAD\n" + text, "merge conflict"),
+        (lambda text: "[" * 5000 + "]" * 5000, "nested more than"),
+    ],
+    ids=["truncated", "wrong-nbformat", "conflict", "deep"],
+)
+@pytest.mark.parametrize("endpoint", ["convert", "check", "strip"])
+async def test_a_bad_notebook_file_is_400_with_the_one_readers_line(
+    jp_fetch, root, endpoint, damage, reason
+):
+    nb = root / NB
+    bad = damage(json.dumps(json.loads(nb.read_text()), indent=1))
+    nb.write_text(bad)
+    code, answer = await refused(jp_fetch, endpoint, {"path": NB, "action": "write"})
+    assert code == 400
+    expected = _one_reader_says(nb, root)
+    assert answer["message"] == expected and reason in expected
+    assert expected.startswith(f"{NB}") and "\n" not in expected and str(root) not in expected
+    assert nb.read_text() == bad  # untouched
+    assert not (root / "examples" / "pipelines").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'{"path": "examples/x.ipynb", "cells": [', "truncated"),
+        (
+            b'{"path": "examples/x.ipynb", "cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "deep",
+        ),
+        (b'{"path": "\xff"}', "UTF-8"),
+    ],
+    ids=["truncated", "deep", "bad-utf8"],
+)
+async def test_a_bad_request_body_is_400_in_one_line(jp_fetch, root, body, said):
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("kedro-nb", "analysis", method="POST", body=body)
+    message = json.loads(caught.value.response.body)["message"]
+    assert caught.value.code == 400
+    assert message.startswith("Request body is not JSON") and said in message
+    assert "\n" not in message
+
+
+# -- remembered settings: the Lab's convert uses [tool.kedro_nb.notebooks] as the CLI does --
+async def test_convert_uses_the_settings_the_project_remembers(jp_fetch, jp_root_dir):
+    from kedro_nb.cli import main
+
+    shutil.copytree(PROJECT, jp_root_dir / "shop", ignore=shutil.ignore_patterns("__pycache__"))
+    (jp_root_dir / "shop" / "notebooks").mkdir()
+    notebook = jp_root_dir / "shop" / "notebooks" / "explore.ipynb"
+    copy_examples(jp_root_dir)
+    shutil.copy(jp_root_dir / NB, notebook)
+    # the first conversion, in a terminal, chooses the target and the pipeline name
+    given = ["convert", "--target", "kedro", "--pipeline", "explored", str(notebook)]
+    assert main(given) == 0
+    record = (jp_root_dir / "shop" / "pyproject.toml").read_text()
+    assert 'target = "kedro"' in record and 'pipeline = "explored"' in record
+    path = "shop/notebooks/explore.ipynb"
+    preview = await post(jp_fetch, "convert", {"path": path, "action": "preview"})
+    assert preview["settings"] == {
+        "target": "kedro",
+        "pipeline": "explored",
+        "destination": "src/spaceflights/pipelines",
+    }
+    statuses = {f["path"]: f["status"] for f in preview["files"]}
+    nodes_py = "shop/src/spaceflights/pipelines/explored/nodes.py"
+    assert statuses[nodes_py] == "unchanged", statuses  # the same target and pipeline again
+    assert set(statuses.values()) == {"unchanged"}
+    # a target the request names wins, as --target does
+    other = await post(
+        jp_fetch, "convert", {"path": path, "action": "preview", "target": "kedro_nb"}
+    )
+    assert other["settings"]["target"] == "kedro_nb"
+    pipeline_py = "shop/src/spaceflights/pipelines/explored/pipeline.py"
+    diff = {f["path"]: f["diff"] for f in other["files"]}[pipeline_py]
+    assert "-from kedro.pipeline import" in diff and "+from kedro_nb.pipeline import" in diff
+    written = await post(jp_fetch, "convert", {"path": path, "action": "write"})
+    assert written["settings"]["target"] == "kedro"
+    assert "from kedro.pipeline import" in (jp_root_dir / pipeline_py).read_text()
