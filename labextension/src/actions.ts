@@ -75,7 +75,8 @@ export async function convertNotebook(
   await panel.context.save();
   const request = {
     path: panel.context.path,
-    target: settings.target,
+    // empty: the target the project remembers for this notebook (else kedro_nb), as the CLI
+    target: settings.target || null,
     pipeline: settings.defaultPipeline || null
   };
   let preview: ConvertResult;

@@ -120,6 +120,8 @@ export interface ConvertResult {
   root: string;
   files: ConvertFile[];
   issues: Finding[];
+  /** What the conversion was made with: the request's choices over the remembered ones. */
+  settings: { target: string; pipeline: string | null; destination: string | null };
 }
 
 export interface CheckResult {

@@ -41,7 +41,7 @@ interface Settings {
   analysisDelay: number;
 }
 
-const DEFAULTS: Settings = { defaultPipeline: '', target: 'kedro_nb', showBadges: true, analysisDelay: 400 };
+const DEFAULTS: Settings = { defaultPipeline: '', target: '', showBadges: true, analysisDelay: 400 };
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,

@@ -372,3 +372,35 @@ def test_a_conversion_refused_for_hand_edits_can_be_forced_from_the_dialog(lab):
                 break
             page.wait_for_timeout(100)
         assert nodes_py.read_text() == generated
+
+
+def test_convert_from_the_lab_keeps_the_settings_a_terminal_conversion_recorded(lab):
+    """`kedro-nb convert --target kedro --pipeline explored` in a terminal records both in the
+    project's pyproject.toml; the Lab's Convert (settings left empty) previews the same files
+    unchanged, rather than switching the generated code back to kedro_nb."""
+    project = lab.root / "shop"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("__pycache__", ".kedro_nb"))
+    (project / "notebooks").mkdir()
+    shutil.copy(lab.root / "examples" / "spaceflights.ipynb", project / "notebooks" / "x.ipynb")
+    subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "convert", "--target", "kedro", "--pipeline",
+         "explored", "notebooks/x.ipynb"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    pipeline_py = project / "src" / "spaceflights" / "pipelines" / "explored" / "pipeline.py"
+    assert "from kedro.pipeline import" in pipeline_py.read_text()
+    with browser_page("remembered") as page:
+        open_notebook(page, lab, "shop/notebooks/x.ipynb")
+        command(page, "kedro-nb:convert")
+        shown = "shop/src/spaceflights/pipelines/explored/pipeline.py"
+        entry = page.locator(f".jp-Dialog .kedro-nb-convert-preview [data-path='{shown}']")
+        entry.wait_for(timeout=T)
+        assert entry.get_attribute("data-status") == "unchanged"
+        statuses = page.locator(".jp-Dialog .kedro-nb-convert-file").evaluate_all(
+            "files => files.map(f => f.dataset.status)"
+        )
+        assert set(statuses) == {"unchanged"}, statuses
+        page.locator(".jp-Dialog .jp-mod-reject").click()
+    assert "from kedro.pipeline import" in pipeline_py.read_text()
