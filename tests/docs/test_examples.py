@@ -156,3 +156,38 @@ def test_convert_page_shows_what_check_reports(tmp_path: Path) -> None:
     shown = [line for line in page.splitlines() if line.startswith("analysis.ipynb: ")]
     assert len(shown) == 4
     assert result.stdout.splitlines() == shown
+
+
+def test_troubleshooting_shows_the_no_project_message(tmp_path: Path) -> None:
+    result = kedro_nb(tmp_path, "run")
+    assert result.returncode == 2
+    assert _shown(_page("troubleshooting.md"), "kedro-nb run: No kedro-nb") in result.stderr
+
+
+def test_troubleshooting_shows_the_sync_conflict(sales: Path) -> None:
+    assert kedro_nb(sales, "convert", "sales.ipynb").returncode == 0
+    nodes = sales / "pipelines" / "sales" / "nodes.py"
+    nodes.write_text(nodes.read_text().replace("len(big)", "len(big) * 1"))
+    nb = nbformat.read(sales / "sales.ipynb", as_version=4)
+    nb.cells[3].source = nb.cells[3].source.replace("len(big)", "int(len(big))")
+    nbformat.write(nb, sales / "sales.ipynb")
+    result = kedro_nb(sales, "sync", "sales.ipynb")
+    assert result.returncode == 2
+    page = _page("troubleshooting.md")
+    for start in ("kedro-nb sync: error: Cannot sync", "- node 'summarise'", "Keep one side"):
+        assert _shown(page, start).replace(PAGE_ROOT, str(sales)) in result.stderr
+
+
+def test_troubleshooting_shows_the_ipython_only_refusal(sales: Path) -> None:
+    nb = nbformat.read(sales / "sales.ipynb", as_version=4)
+    nb.cells = [
+        _cell("import math", "c0"),
+        _cell("%time numbers = list(range(10))\n!echo hi\ntotal = sum(numbers)", "c1", "make"),
+        _cell("root = math.sqrt(total)", "c2", "root"),
+    ]
+    nbformat.write(nb, sales / "m.ipynb")
+    result = kedro_nb(sales, "convert", "m.ipynb")
+    assert result.returncode == 2
+    assert _shown(_page("troubleshooting.md"), "kedro-nb convert: error: Node 'make'") in (
+        result.stderr
+    )
