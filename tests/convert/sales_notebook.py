@@ -1,5 +1,6 @@
 """A lone notebook folder as people write them: pandas, parameters, a catalog with comments,
-rebinding, exploration cells between the nodes. Shared by the init and graduation tests."""
+rebinding (within a cell, and across cells: a later node rebinds the ``df`` an earlier node
+made), exploration cells between the nodes. Shared by the init and graduation tests."""
 
 from __future__ import annotations
 
@@ -36,6 +37,13 @@ CELLS = [
         "prepare",
     ),
     code("df.describe()"),
+    code("df.shape"),
+    # rebinding across cells: a later node reads the df an earlier node made and rebinds it
+    code(
+        "# Each sale's share of the total, on the cleaned rows.\n"
+        "df = df.assign(share=df['amount'] / df['amount'].sum())",
+        "add_share",
+    ),
     code(
         "# Total per region, biggest first.\n"
         "totals = df.groupby('region')['amount'].sum().sort_values(ascending=False)",
@@ -43,7 +51,8 @@ CELLS = [
     ),
     code(
         "top = totals.head(params['regions']['top'])\n"
-        "report = {'top': {k: float(v) for k, v in top.items()}, 'rows': int(len(df))}",
+        "report = {'top': {k: float(v) for k, v in top.items()}, 'rows': int(len(df)),\n"
+        "          'max_share': round(float(df['share'].max()), 9)}",
         "build_report",
     ),
 ]

@@ -1,5 +1,6 @@
 """The graduation path end to end, with real tools only, on a realistic notebook (pandas,
-parameters, a catalog with comments, rebinding, exploration cells):
+parameters, a catalog with comments, rebinding within a cell and across cells, exploration
+cells):
 
 lone notebook in a real kernel -> ``kedro-nb run --notebook`` -> ``kedro-nb init --from`` ->
 ``kedro-nb run`` -> ``kedro-nb convert --target kedro`` -> the real ``kedro run`` (Kedro 1.7),
@@ -65,7 +66,9 @@ def test_lone_notebook_to_project_to_kedro_with_the_same_outputs(tmp_path):
     run([BIN / "kedro", "run"], tmp_path)
     assert _report(tmp_path) == kernel["report"]
     saved = tmp_path / "data" / "sales_analysis"
-    pd.testing.assert_frame_equal(pd.read_pickle(saved / "df.pkl"), kernel["df"])
+    # the df the kernel ends with is the one add_share rebound: its own dataset
+    pd.testing.assert_frame_equal(pd.read_pickle(saved / "df__add_share.pkl"), kernel["df"])
+    assert "share" in kernel["df"].columns
     pd.testing.assert_series_equal(pd.read_pickle(saved / "totals.pkl"), kernel["totals"])
 
     run([BIN / "kedro-nb", "run"], tmp_path)  # the Kedro-target code runs under kedro-nb too

@@ -33,7 +33,7 @@ def test_init_from_a_lone_notebook_in_place(tmp_path, monkeypatch, capsys):
     assert main(["init", "--from", notebook.name, "--name", "Sales shop"]) == EXIT_OK
     out = capsys.readouterr().out
     assert "moved catalog.yml -> conf/base/catalog.yml" in out
-    assert "converted sales_analysis.ipynb: pipeline 'sales_analysis' (3 nodes)" in out
+    assert "converted sales_analysis.ipynb: pipeline 'sales_analysis' (4 nodes)" in out
     meta = tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]
     assert meta["kedro"] == {
         "project_name": "Sales shop",
@@ -62,7 +62,8 @@ def test_init_from_a_lone_notebook_in_place(tmp_path, monkeypatch, capsys):
 
     run([BIN / "kedro-nb", "run"], tmp_path)
     by_kedro_nb = json.loads((tmp_path / "data" / "report.json").read_text())
-    assert by_kedro_nb == {"top": {"east": 16.0, "west": 12.0}, "rows": 4}
+    expected = {"top": {"east": 16.0, "west": 12.0}, "rows": 4, "max_share": round(12 / 38, 9)}
+    assert by_kedro_nb == expected
     (tmp_path / "data" / "report.json").unlink()
     run([BIN / "kedro", "run"], tmp_path)
     assert json.loads((tmp_path / "data" / "report.json").read_text()) == by_kedro_nb
