@@ -18,7 +18,8 @@ What it does, printing each step as it goes:
 Everything it writes is git-ignored: the executed notebooks under ``example_notebooks/build/``,
 the data under the project's ``data/02_intermediate`` ... ``08_reporting``, the run records in
 ``.kedro_nb/``. It can run again at once; each run adds records and model versions.
-Exit code 0 when every step passed, 1 when one failed (the step and its error are printed).
+Exit code 0 when every step passed, 1 when one failed (the step and its error are printed), 2
+when a package it needs is missing.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ STARTED = time.perf_counter()
 
 class StepFailed(Exception):
     """A step of the example did not do what it should; the message says what and where."""
+
+    exit_code = 1
+
+
+class MissingPackages(StepFailed):
+    """A package the example needs is not installed (raised before any step runs)."""
+
+    exit_code = 2
 
 
 def say(text: str) -> None:
@@ -227,9 +236,26 @@ def _run_line(output: str) -> str:
     return lines[0] if lines else output.strip().splitlines()[0]
 
 
+def check_installed() -> None:
+    """Each package the example needs is installed, or :class:`MissingPackages` says how."""
+    from importlib.util import find_spec
+
+    missing = [
+        name
+        for name in ("kedro_nb", "nbclient", "matplotlib", "kedro", "kedro_datasets")
+        if find_spec(name) is None
+    ]
+    if missing:
+        raise MissingPackages(
+            f"{', '.join(missing)} not installed in {sys.prefix}: install kedro-nb with its "
+            "examples extra (`pip install -e '.[examples]'` in the repository, or `bash .ci/setup`)"
+        )
+
+
 def main() -> int:
     from importlib.metadata import version
 
+    check_installed()
     say(
         f"kedro-nb example: Python {sys.version.split()[0]}, kedro-nb {version('kedro-nb')}, "
         f"kedro {version('kedro')}; project {_shown(PROJECT)}"
@@ -313,4 +339,4 @@ if __name__ == "__main__":
         sys.exit(main())
     except StepFailed as failure:
         print(f"\nrun_example: {failure}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(failure.exit_code)

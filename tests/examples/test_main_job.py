@@ -75,3 +75,18 @@ def test_the_main_job_runs_the_example_end_to_end_from_a_fresh_clone_twice(clone
         "03_experiments.ipynb",
         "quickstart.ipynb",
     ]
+
+
+def test_the_main_job_without_its_packages_says_what_to_install_in_one_line():
+    # -I -S: no site-packages and no PYTHONPATH, as in a bare interpreter
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", str(REPO / "example_notebooks" / "run_example.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert "nbclient" in lines[0] and "pip install -e '.[examples]'" in lines[0]
