@@ -173,9 +173,16 @@ class _Flow:
 
     # -- pass 2: dataset names -------------------------------------------------------------------
     def names(self) -> dict[_Value, str]:
+        natural = {
+            versioned_name(variable, node.name)
+            for variable, assigners in self.assigners.items()
+            for node in assigners
+        }
         taken = set(self.reserved) | self.setup_names
         for node in self.analysis.nodes:
-            taken |= set(node.scan.binds) | set(node.scan.reads) | set(node.inputs)
+            taken |= set(node.scan.binds) | set(node.scan.reads)
+            # an explicit input naming a value (``df__clean``) refers to it; others are taken
+            taken |= set(node.inputs) - natural if node.explicit_inputs else set(node.inputs)
         named: dict[_Value, str] = {}
         for variable, assigners in self.assigners.items():
             if variable in self.reserved or variable in self.external:
@@ -218,12 +225,15 @@ class _Flow:
             inputs += [PARAMS_PREFIX + key for key in node.scan.param_refs]
             if node.scan.uses_all_params:
                 inputs.append(ALL_PARAMETERS)
-            if node.explicit_inputs:
+            if node.explicit_inputs:  # exactly the datasets named, each in its variable
                 node.input_variables = {}
                 for dataset in node.inputs:
+                    variable = identifier(dataset)
                     if dataset in value_of:
                         variable, producer = value_of[dataset]
                         produced[producer][dataset] = variable
+                    if variable in node.scan.reads and not dataset.startswith(PARAMS_PREFIX):
+                        node.input_variables.setdefault(dataset, variable)
             else:
                 node.inputs = list(dict.fromkeys(inputs))
             if not node.explicit_outputs:
