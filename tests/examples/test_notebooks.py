@@ -174,8 +174,8 @@ def test_the_explore_notebook_draws_its_plot(executed):
     assert len(images) == 1
 
 
-@pytest.mark.parametrize("notebook", CONVERTED, ids=lambda p: p.stem)
-def test_the_committed_source_is_what_convert_generates(notebook):
+@pytest.mark.parametrize("notebook", COMMITTED, ids=lambda p: p.stem)
+def test_convert_check_passes_on_every_committed_example_notebook(notebook):
     done = subprocess.run(
         [sys.executable, "-m", "kedro_nb", "convert", "--check", notebook.name],
         cwd=notebook.parent,
@@ -198,3 +198,23 @@ def test_the_example_notebooks_are_committed_stripped():
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_convert_check_fails_once_a_node_cell_of_the_project_changes(tmp_path):
+    project = tmp_path / "spaceflights"
+    shutil.copytree(
+        EXAMPLES / "spaceflights", project, ignore=shutil.ignore_patterns("data", ".kedro_nb")
+    )
+    notebook = project / "notebooks" / "02_nodes.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in nb.cells if "node:drop_incomplete_rows" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace(".dropna()", '.dropna(subset=["price"])')
+    nbformat.write(nb, notebook)
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "convert", "--check", "notebooks/02_nodes.ipynb"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert '+    model_input_table = model_input_table.dropna(subset=["price"])' in done.stdout
