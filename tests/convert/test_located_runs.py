@@ -1,0 +1,37 @@
+"""The one-line failure message of `kedro-nb run --notebook` names node, cell (counted from 1,
+with its id) and line under every runner: the location travels with the node function, so it
+does not depend on what the installed cloudpickle does to code objects shipped to workers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from convert_nbhelpers import code, md
+
+CELLS = [
+    md("# Ratios"),
+    code("def ratio(a, b):\n    return a / b"),
+    code("values = [4, 2, 0]", "load"),
+    code("first = ratio(8, values[0])\nlast = ratio(1, values[-1])", "divide"),
+]
+
+
+@pytest.mark.parametrize("runner", ["sequential", "thread", "parallel", "dask"])
+def test_the_cli_message_names_node_cell_and_line(write_notebook, tmp_path, runner):
+    path = write_notebook(CELLS)
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "run", "--notebook", path.name, "--runner", runner],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    message = next(line for line in done.stderr.splitlines() if line.startswith("kedro-nb run:"))
+    assert message == (
+        "kedro-nb run: node 'divide' failed in cell 2 (id c01) of analysis.ipynb, line 2: "
+        "ZeroDivisionError: division by zero"
+    ), done.stderr
+    assert "<dynamic-code>" not in done.stderr
