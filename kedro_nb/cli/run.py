@@ -198,18 +198,23 @@ def _print_summary(session: KedroNbSession, record: RunRecord, elapsed: float) -
     if decisions:
         from kedro_nb.runner.incremental import decision_lines
 
-        *lines, counts = decision_lines(decisions, timings)
+        *lines, counts = decision_lines(decisions, timings, record.node_memory)
         print("\n".join(lines))
         saved = ", ".join(record.saved) if record.saved else "none"
         print(f"{counts} in {elapsed:.2f} s; datasets written: {saved}")
         return
     for name, seconds in timings.items():
-        print(f"  {name:<{width}}  {seconds:8.3f} s")
+        print(f"  {name:<{width}}  {seconds:8.3f} s{_peak(record.node_memory.get(name))}")
     skipped = getattr(session.last_result, "skipped", []) or []
     if skipped:
         print(f"  skipped (outputs exist): {', '.join(skipped)}")
     saved = ", ".join(record.saved) if record.saved else "none"
     print(f"{len(timings)} node(s) in {elapsed:.2f} s; datasets written: {saved}")
+
+
+def _peak(value: int | None) -> str:
+    """``  peak +12.3 MB`` (what the node added to resident memory at most), or nothing."""
+    return "" if value is None else f"  peak +{value / 2**20:7.1f} MB"
 
 
 def _print_dry_run(decisions: dict[str, Any]) -> None:

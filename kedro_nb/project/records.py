@@ -47,6 +47,7 @@ _JSON_FIELDS = (
     "input_fingerprints",
     "cells",
     "packages",
+    "node_memory",
 )
 _BOOL_FIELDS = ("git_dirty",)
 _SCHEMA_V1 = """
@@ -81,6 +82,8 @@ _V2_COLUMNS = {
     "packages": "TEXT",
     "like_run": "TEXT",
 }
+#: columns added by schema version 3
+_V3_COLUMNS = {"node_memory": "TEXT"}
 #: tables added by schema version 3: what each node of an incremental run did (and, when it
 #: ran, the fingerprints it saw and made), and digests of local files by their stat
 _SCHEMA_V3 = """
@@ -141,6 +144,8 @@ class RunRecord:
         packages: ``python``, ``kedro-nb``, ``pandas`` and the packages the nodes' modules
             import, to their versions.
         like_run: the run this one reproduced (``--like``), else None.
+        node_memory: bytes each node pushed its process's resident memory above where it
+            started (its peak; see :mod:`kedro_nb.runner.memory`); empty where not measured.
     """
 
     run_id: str
@@ -167,6 +172,7 @@ class RunRecord:
     cells: dict[str, str] = field(default_factory=dict)
     packages: dict[str, str] = field(default_factory=dict)
     like_run: str | None = None
+    node_memory: dict[str, int] = field(default_factory=dict)
 
     @property
     def duration(self) -> float | None:
@@ -302,7 +308,7 @@ class RunStore:
                     if statement.strip():
                         db.execute(statement)
                 present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-                for column, kind in _V2_COLUMNS.items():
+                for column, kind in {**_V2_COLUMNS, **_V3_COLUMNS}.items():
                     if column not in present:
                         db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

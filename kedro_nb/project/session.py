@@ -450,6 +450,7 @@ class KedroNbSession:
         record.status = "success"
         record.ended_at = _now()
         record.node_timings = dict(result.node_timings)
+        record.node_memory = dict(result.node_memory)
         record.saved = list(result.saved)
         self._add_facts(record, filtered, catalog, parameters, git_status)
         self.store.save(record)

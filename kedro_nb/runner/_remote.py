@@ -47,6 +47,7 @@ class RemoteTasks:
 
     def __init__(self, state: RunState) -> None:
         self.state = state
+        state.memory = None  # the workers measure the nodes they run
         self.shipped: dict[str, bytes] = {}
         for name in state.graph.datasets:
             dataset = state.datasets[name]
@@ -127,8 +128,10 @@ class RemoteTasks:
         if status == "error":
             raise _revive_error(*body)
         seconds: float
-        seconds, returned = body
+        seconds, returned, peak = body
         state = self.state
+        if peak is not None:
+            state.node_memory[state.names[index]] = peak
         save = state.catalog.save
         for name, data in returned:
             save(name, data)
@@ -175,15 +178,21 @@ def _worker_hooks(blob: bytes | None) -> HookRelay:
 
 
 def run_task(payload: bytes) -> bytes:
-    """Worker side: run one node task and reply ``("ok", (seconds, outputs))`` or
+    """Worker side: run one node task and reply ``("ok", (seconds, outputs, peak memory))`` or
     ``("error", (pickled error, message, traceback))``. Never raises, so any executor
     carries the reply."""
+    from kedro_nb.runner.memory import worker_tracker
+
+    tracker = worker_tracker()
+    began = tracker.begin()
     started = time.perf_counter()
     try:
         node_blob, inputs, outputs, hooks_blob, run_id = cloudpickle.loads(payload)
         node = cloudpickle.loads(node_blob)
         returned = _run_here(node, inputs, outputs, _worker_hooks(hooks_blob), run_id)
-        reply: bytes = cloudpickle.dumps(("ok", (time.perf_counter() - started, returned)))
+        seconds = time.perf_counter() - started
+        peak = tracker.peak_since(began)
+        reply: bytes = cloudpickle.dumps(("ok", (seconds, returned, peak)))
         return reply
     except Exception as exc:
         remote_tb = traceback.format_exc()

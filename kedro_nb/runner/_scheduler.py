@@ -81,6 +81,7 @@ def schedule(
                     node_started(node=nodes[index], run_id=run_id)
                 if node_finished is not None:
                     dispatched[index] = time.perf_counter()
+                state.node_starting()
                 try:
                     in_flight[submit(index)] = index
                 except Exception as error:  # e.g. an input that cannot be loaded or pickled

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kedro_nb.runner._graph import RunGraph
 from kedro_nb.runner._hooks import HookRelay
 from kedro_nb.runner.errors import MissingInputsError, NodeFailure, attach_failure
+from kedro_nb.runner.memory import PeakTracker
 from kedro_nb.runner.result import RunResult
 from kedro_nb.shared import did_you_mean
 
@@ -102,6 +103,10 @@ class RunState:
         self._confirms = [tuple(getattr(node, "confirms", None) or ()) for node in graph.nodes]
         self.completed: list[int] = []
         self.node_timings: dict[str, float] = {}
+        #: bytes each node pushed resident memory above its start (see runner.memory)
+        self.node_memory: dict[str, int] = {}
+        #: the run's memory sampler, when nodes run in this process
+        self.memory: PeakTracker | None = None
         self.saved: list[str] = []
         self._counts = dict(graph.load_counts)
         self._keep = set(graph.inputs) | set(graph.outputs) | graph.keep
@@ -109,10 +114,19 @@ class RunState:
         #: runs record its fingerprints then), in the thread that schedules the nodes
         self.on_complete: Any = None
 
+    def node_starting(self) -> None:
+        """A node is about to start: the memory baseline its peak is measured from."""
+        if self.memory is not None:
+            self.memory.mark()
+
     def complete(self, index: int, seconds: float) -> None:
         """Record node ``index`` as done: timing, persisted outputs written, confirmations."""
         self.completed.append(index)
         self.node_timings[self.names[index]] = seconds
+        if self.memory is not None:
+            peak = self.memory.peak_since(time.perf_counter() - seconds)
+            if peak is not None:
+                self.node_memory[self.names[index]] = peak
         writes = self._writes[index]
         if writes:
             self.saved.extend(writes)
@@ -250,7 +264,13 @@ class AbstractRunner:
         )
         if state.hooks.on_run_started is not None:
             state.hooks.on_run_started(nodes=list(graph.nodes), run_id=run_id)
-        self._execute(state)
+        tracker = state.memory = PeakTracker()
+        if getattr(self, "_nodes_in_process", True):
+            tracker.start()
+        try:
+            self._execute(state)
+        finally:
+            tracker.stop()
         duration = time.perf_counter() - start
         logger.info("Completed %d node(s) in %.3f s (run %s).", len(graph.nodes), duration, run_id)
         return RunResult(
@@ -260,6 +280,7 @@ class AbstractRunner:
             duration=duration,
             run_id=run_id,
             skipped=skipped,
+            node_memory=state.node_memory,
         )
 
     def _run_incrementally(
@@ -279,13 +300,27 @@ class AbstractRunner:
         if hooks.on_run_started is not None and not incremental.dry_run:
             hooks.on_run_started(nodes=list(graph.nodes), run_id=run_id)
 
+        memory: dict[str, int] = {}
+        tracker = PeakTracker()
+        if getattr(self, "_nodes_in_process", True):
+            tracker.start()
+
         def execute(batch: RunGraph, on_complete: Any) -> None:
             used = {name: datasets[name] for name in batch.datasets}
             state = RunState(batch, catalog, hooks, run_id, used)
             state.on_complete = on_complete
-            self._execute(state)
+            state.memory = tracker
+            try:
+                self._execute(state)
+            finally:
+                memory.update(state.node_memory)
 
-        timings, saved = run_incrementally(graph, datasets, incremental, execute, catalog, run_id)
+        try:
+            timings, saved = run_incrementally(
+                graph, datasets, incremental, execute, catalog, run_id
+            )
+        finally:
+            tracker.stop()
         duration = time.perf_counter() - start
         logger.info(
             "Incremental run %s: %d node(s) ran, %d skipped, in %.3f s.",
@@ -301,6 +336,7 @@ class AbstractRunner:
             duration=duration,
             run_id=run_id,
             skipped=incremental.skipped,
+            node_memory=memory,
         )
         result.decisions = dict(incremental.decisions)
         return result

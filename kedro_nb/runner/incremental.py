@@ -523,13 +523,22 @@ def run_incrementally(
     return timings, saved
 
 
-def decision_lines(decisions: dict[str, Decision], timings: dict[str, float]) -> list[str]:
-    """One line per node, ``name  0.012 s  runs: <why>`` or ``name  skipped: unchanged``, then
-    the count of nodes that ran and were skipped (what the run summaries print)."""
+def decision_lines(
+    decisions: dict[str, Decision],
+    timings: dict[str, float],
+    memory: dict[str, int] | None = None,
+) -> list[str]:
+    """One line per node, ``name  0.012 s  +1.5 MB  runs: <why>`` or
+    ``name  skipped: unchanged``, then the count of nodes that ran and were skipped (what the
+    run summaries print). ``memory``: each node's peak above its start, in bytes."""
     width = max((len(name) for name in decisions), default=0)
+    memory = memory or {}
     lines = []
     for name, decision in decisions.items():
         seconds = f"{timings[name]:8.3f} s  " if name in timings else " " * 12
+        if memory:
+            peak = memory.get(name)
+            seconds += f"+{peak / 2**20:7.1f} MB  " if peak is not None else " " * 12
         lines.append(f"  {name:<{width}}  {seconds}{decision.text()}")
     ran = sum(1 for decision in decisions.values() if decision.runs)
     lines.append(f"{ran} node(s) ran, {len(decisions) - ran} skipped")

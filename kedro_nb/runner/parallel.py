@@ -25,6 +25,10 @@ class ParallelRunner(AbstractRunner):
     platform's). The pool lives for one run.
     """
 
+    #: nodes run in worker processes, which measure their memory: no sampling thread here
+    #: (and none running while the pool forks its workers)
+    _nodes_in_process = False
+
     def __init__(
         self, max_workers: int | None = None, is_async: bool = False, mp_context: str | None = None
     ) -> None:

@@ -15,6 +15,9 @@ class RunResult(dict[str, Any]):
 
     Attributes:
         node_timings: seconds spent per node (load, run, save), in completion order.
+        node_memory: bytes each node pushed its process's resident memory above where it
+            started (load, run, save; see :mod:`kedro_nb.runner.memory`); empty where memory
+            cannot be read.
         saved: persisted (non-memory) datasets written, in the order they were written.
         duration: wall-clock seconds of the whole run.
         run_id: the run's id, as passed to the hooks.
@@ -36,6 +39,7 @@ class RunResult(dict[str, Any]):
         duration: float = 0.0,
         run_id: str = "",
         skipped: list[str] | None = None,
+        node_memory: dict[str, int] | None = None,
     ) -> None:
         super().__init__(outputs or {})
         self.node_timings: dict[str, float] = dict(node_timings or {})
@@ -43,6 +47,7 @@ class RunResult(dict[str, Any]):
         self.duration = duration
         self.run_id = run_id
         self.skipped: list[str] = list(skipped or [])
+        self.node_memory: dict[str, int] = dict(node_memory or {})
         self.decisions: dict[str, Any] = {}
         # the session's RunRecord; not imported, even for typing: the runner sits below the session
         self.record: Any = None

@@ -32,6 +32,7 @@ def run_sequentially(state: RunState, is_async: bool) -> None:
     inputs = graph.node_inputs
     release = catalog.release
     complete = state.complete
+    memory = state.memory
     clock = time.perf_counter
     debug = logger.isEnabledFor(logging.DEBUG)
     pool = ThreadPoolExecutor(thread_name_prefix="kedro_nb-io") if is_async else None
@@ -42,6 +43,8 @@ def run_sequentially(state: RunState, is_async: bool) -> None:
         for index, node in enumerate(graph.nodes):
             if node_started is not None:
                 node_started(node=node, run_id=run_id)
+            if memory is not None:
+                memory.mark()
             started = clock()
             try:
                 if plain and not is_generator_node(node):

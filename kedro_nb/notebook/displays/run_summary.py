@@ -26,6 +26,8 @@ class RunSummary:
     run_id: str = ""
     #: an incremental run: node to why it ran or was skipped ("runs: input `raw` changed")
     reasons: dict[str, str] = field(default_factory=dict)
+    #: node to the bytes it pushed resident memory above its start (its peak)
+    node_memory: dict[str, int] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -36,11 +38,21 @@ class RunSummary:
         return f"{self.title}: {count} node{'s' if count != 1 else ''} in {self.seconds:.2f} s"
 
     def _headers(self) -> tuple[str, ...]:
-        return (*HEADERS, "why") if self.reasons else HEADERS
+        headers = (*HEADERS, "peak MB") if self.node_memory else HEADERS
+        return (*headers, "why") if self.reasons else headers
 
     def _rows(self) -> list[tuple[str, ...]]:
-        done = [(name, DONE, f"{seconds:.3f}") for name, seconds in self.node_timings.items()]
-        rows: list[tuple[str, ...]] = [*done, *[(name, SKIPPED, "") for name in self.skipped]]
+        done: list[tuple[str, ...]] = [
+            (name, DONE, f"{seconds:.3f}") for name, seconds in self.node_timings.items()
+        ]
+        skipped: list[tuple[str, ...]] = [(name, SKIPPED, "") for name in self.skipped]
+        if self.node_memory:
+            memory = self.node_memory
+            done = [
+                (*row, f"+{memory[row[0]] / 2**20:.1f}" if row[0] in memory else "") for row in done
+            ]
+            skipped = [(*row, "") for row in skipped]
+        rows = [*done, *skipped]
         if self.reasons:
             rows = [(*row, self.reasons.get(row[0], "")) for row in rows]
         return rows

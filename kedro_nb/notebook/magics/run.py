@@ -295,6 +295,7 @@ class RunMagics(KedroNbMagics):
             run_id=str(record.run_id),
             kept=[name for name in outputs if name in kept],
             reasons={name: decision.text() for name, decision in decisions.items()},
+            node_memory=dict(getattr(record, "node_memory", {}) or {}),
         )
         bundle = {"text/html": summary.html(), "text/plain": summary.text()}
         if handle is not None:
