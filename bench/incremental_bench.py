@@ -313,9 +313,9 @@ def _child(args: argparse.Namespace) -> None:
         elif args.scenario == "file":
             result = scenario_file(args.repeats, args.file_mb, folder)
         else:
-            result = scenario_memory(
-                20, args.step_mb, args.scenario == "memory-incremental", folder
-            )
+            incremental = args.scenario.endswith("incremental")
+            assign = args.scenario.startswith("memory-assign")
+            result = scenario_memory(20, args.step_mb, incremental, folder, assign)
     print(json.dumps(result))
 
 

@@ -126,6 +126,9 @@ def _local(path: str, cache: FileHashCache | None) -> str | None:
 
 
 def _remote(fs: Any, path: str) -> str | None:
+    invalidate = getattr(fs, "invalidate_cache", None)
+    if callable(invalidate):  # another process may have written it since it was listed
+        invalidate(path)
     try:
         info = fs.info(path)
     except (FileNotFoundError, OSError):
