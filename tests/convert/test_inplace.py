@@ -117,3 +117,28 @@ def test_explicit_outputs_are_not_extended_by_updates():
         code("items.append(2)\nn = len(items)", "grow", outputs=["n"]),
     ]
     assert wiring(cells)["grow"] == (["items"], ["n"])
+
+
+def test_convert_check_and_sync_agree_on_the_updated_names(write_notebook):
+    from kedro_nb.convert import cells, convert_notebook, drift, plan_conversion, sync_notebook
+
+    path = write_notebook(CELLS)
+    before = wiring(CELLS)
+    conversion = convert_notebook(path)
+    assert drift(plan_conversion(path)) == ""
+    pipeline_py = (conversion.package_dir("analysis") / "pipeline.py").read_text()
+    assert 'inputs=["model", "items__grow"],\n                outputs="model__train",' in (
+        pipeline_py
+    )
+    nodes_py = conversion.package_dir("analysis") / "nodes.py"
+    text = nodes_py.read_text()
+    assert (
+        "def grow(items, df):\n" in text and "    items.append(len(df))\n    return items\n" in text
+    )
+    nodes_py.write_text(text.replace("items.append(len(df))", "items.append(len(df) + 1)"))
+    assert sync_notebook(path).updated == ["grow"]
+    cell_sources = [cells.cell_source(c) for c in cells.read_notebook(path)["cells"]]
+    assert cell_sources[5] == "items.append(len(df) + 1)"
+    assert drift(plan_conversion(path)) == ""
+    after = analyze_notebook(cells.read_notebook(path), name="nb")
+    assert {n.name: (n.inputs, n.outputs) for n in after.nodes} == before

@@ -130,3 +130,23 @@ def test_outside_node_cells_ipython_only_lines_are_notes(write_notebook):
     assert analysis.setup_cells == [0]
     (note,) = [i for i in analysis.issues if i.kind == "ipython"]
     assert (note.cell_index, note.line) == (0, 1)
+
+
+def test_convert_check_and_sync_keep_the_magics_of_the_cell(write_notebook):
+    from kedro_nb.convert import cells, check_notebook, drift, sync_notebook
+    from kedro_nb.convert.node_source import notebook_node_cell
+
+    path = write_notebook(MAGICS)
+    assert notebook_node_cell(path, "roots").source == MAGICS[2][1]  # the kernel runs magics
+    assert notebook_node_cell(path, "roots").inputs == {"doubled": "doubled"}
+    report = check_notebook(path)
+    assert report.ok and {i.kind for i in report.issues} == {"ipython"}
+    conversion = convert_notebook(path)
+    assert drift(plan_conversion(path)) == ""
+    nodes_py = conversion.package_dir("analysis") / "nodes.py"
+    text = nodes_py.read_text()
+    nodes_py.write_text(text.replace("    last = n + 1\n", "    last = n + 2\n"))
+    assert sync_notebook(path).updated == ["roots"]
+    source = cells.cell_source(cells.read_notebook(path)["cells"][2])
+    assert source == MAGICS[2][1].replace("%time last = n + 1", "last = n + 2")
+    assert drift(plan_conversion(path)) == ""
