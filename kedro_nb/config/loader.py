@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.config.abstract import AbstractConfigLoader
 from kedro_nb.config.errors import (
@@ -34,6 +34,9 @@ from kedro_nb.config.files import check_no_duplicates, find_config_files, read_c
 from kedro_nb.config.params import deep_merge, nest_dotted
 from kedro_nb.config.plain import copy_plain, is_plain, merge_plain, read_plain
 from kedro_nb.shared import did_you_mean
+
+if TYPE_CHECKING:
+    from kedro_nb.config.parsed_cache import ParsedCache
 
 #: Kedro's default file patterns per configuration key.
 DEFAULT_CONFIG_PATTERNS: dict[str, list[str]] = {
@@ -111,6 +114,9 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
                     f"{list(_MERGE_STRATEGIES)} (in CONFIG_LOADER_ARGS['merge_strategy'])."
                 )
         self._standalone = False
+        #: plain values of configuration files kept between processes (set by the session to
+        #: the project's ``.kedro_nb`` folder); never used for credentials
+        self.parsed_cache: ParsedCache | None = None
         self._cache: dict[str, dict[str, Any]] = {}
         self._assigned: set[str] = set()
         self._globals: dict[str, Any] | None = None
@@ -258,10 +264,11 @@ class ConfigLoader(Mapping[str, dict[str, Any]]):
         patterns = self.config_patterns[key]
         layers: list[dict[str, Any]] = []
         any_file = False
+        cache = self.parsed_cache if key != "credentials" else None
         for folder in self.existing_folders():
             per_file: dict[Path, dict[str, Any]] = {}
             for path in find_config_files(folder, patterns):
-                config = read_plain(path)
+                config = read_plain(path, cache)
                 if config is None:
                     return None
                 per_file[path] = config

@@ -15,10 +15,14 @@ before.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kedro_nb.config.parsed_cache import ParsedCache
 
 #: Documents with more nodes than this take OmegaConf's path, which caps node counts
 #: (10,000 by default, or ``OMEGACONF_MAX_YAML_EXPANDED_NODES``) with its own error.
@@ -108,20 +112,45 @@ def is_plain(value: Any) -> bool:
     return kind in _SCALARS
 
 
-def read_plain(path: Path) -> dict[str, Any] | None:
+def read_plain(path: Path, cache: ParsedCache | None = None) -> dict[str, Any] | None:
     """The mapping in ``path`` as plain Python values, or None when OmegaConf must read it
     (anything not plainly identical, including every malformed file: OmegaConf's reading
-    then raises the error with its usual message)."""
-    global _loader_class
+    then raises the error with its usual message).
+
+    With ``cache``, a file whose bytes are those the cache kept is answered from it without
+    reading YAML (or importing PyYAML), and a file read is kept for the next process."""
     if _LIMIT_VARIABLE in os.environ:
         return None
+    absolute = os.path.abspath(path)
+    if cache is None or not cache.accepts(Path(absolute)):
+        try:
+            with open(absolute, encoding="utf-8") as stream:
+                return _parse(stream)
+        except OSError:
+            return None
+    try:
+        with open(absolute, "rb") as raw:
+            data = raw.read()
+    except OSError:
+        return None
+    found = cache.lookup(absolute, data)
+    if found is not None:
+        return found
+    # the same text stream open(..., encoding="utf-8") gives: same decoding, same newlines
+    values = _parse(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    if values is not None:
+        cache.store(absolute, data, values)
+    return values
+
+
+def _parse(stream: Any) -> dict[str, Any] | None:
+    global _loader_class
     if _loader_class is None:
         _loader_class = _make_loader()
     import yaml
 
     try:
-        with open(os.path.abspath(path), encoding="utf-8") as stream:
-            loaded = yaml.load(stream, Loader=_loader_class)  # a safe loader subclass
+        loaded = yaml.load(stream, Loader=_loader_class)  # a safe loader subclass
     except (_NotPlain, yaml.YAMLError, UnicodeDecodeError, ValueError, OSError):
         return None
     if loaded is None:

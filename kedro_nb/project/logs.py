@@ -65,11 +65,11 @@ def configure_logging(
     As Kedro: the project package's logger is at INFO unless the configuration names it.
     kedro-nb's own logger stays at WARNING unless ``verbose`` or the configuration names it.
     """
-    import yaml
-
     path = logging_config_path(project_path)
     config = _default_config(verbose)
     if path is not None:
+        import yaml  # only for a logging file: most projects have none
+
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
             if not isinstance(loaded, dict):

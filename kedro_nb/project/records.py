@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import hashlib
 import json
 import os
 import threading
@@ -25,11 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kedro_nb.project.errors import RunRecordError
+from kedro_nb.project.state_folder import STATE_DIR, make_state_folder
 
 if TYPE_CHECKING:
     import sqlite3
 
-RECORDS_DIR = ".kedro_nb"
+RECORDS_DIR = STATE_DIR
 RECORDS_FILE = "runs.sqlite"
 #: the layout this module writes; 1 is the first release's (which left ``user_version`` at 0);
 #: 3 adds the node states of incremental runs and the local-file digest cache
@@ -206,6 +206,8 @@ class RunRecord:
 
 def params_hash(parameters: Any) -> str:
     """A stable short hash of resolved parameters (key order does not matter)."""
+    import hashlib  # here, not at import: loading OpenSSL costs %load_ext ~1.5 ms
+
     text = json.dumps(parameters, sort_keys=True, default=repr, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -231,13 +233,7 @@ class RunStore:
     def _make_folder(self) -> None:
         """Create the records folder with a ``.gitignore`` of ``*`` (as pytest does for its
         cache), so run records are not committed by accident."""
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if folder.name == RECORDS_DIR and not ignore.exists():
-            temporary = folder / f".gitignore.{os.getpid()}.tmp"
-            temporary.write_text("# created by kedro-nb: run records stay out of git\n*\n")
-            os.replace(temporary, ignore)
+        make_state_folder(self.path.parent)
 
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:

@@ -20,25 +20,44 @@ from typing import TYPE_CHECKING, Any, cast
 from kedro_nb.project.catalog import absolute_paths, check_parameters
 from kedro_nb.project.discovery import find_project_root, read_metadata
 from kedro_nb.project.errors import SessionError
-from kedro_nb.project.records import RunRecord, RunStore, params_hash
 from kedro_nb.project.redaction import register_secrets
 from kedro_nb.project.registry import ProjectPipelines, forget_package, prepare_package
 from kedro_nb.project.settings import ProjectSettings, load_settings
+from kedro_nb.project.state_folder import STATE_DIR, make_state_folder
 from kedro_nb.shared import DEFAULT_PIPELINE
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from kedro_nb.config import ConfigLoader
+    from kedro_nb.config.parsed_cache import ParsedCache
     from kedro_nb.io.protocol import CatalogProtocol
     from kedro_nb.pipeline import Pipeline
     from kedro_nb.project.data_files import DataFileHint
     from kedro_nb.project.history import RunHistory
+    from kedro_nb.project.records import RunRecord, RunStore
     from kedro_nb.project.run_facts import GitStatus
     from kedro_nb.runner import AbstractRunner, RunResult
 
 logger = logging.getLogger(__name__)
 ENV_VARIABLE = "KEDRO_ENV"
+
+
+def _parsed_cache(root: Path, *, create: bool) -> ParsedCache | None:
+    """The configuration cache in ``root``'s ``.kedro_nb`` folder (see
+    :mod:`kedro_nb.config.parsed_cache`): a project's folder is created (with its
+    ``.gitignore``); a notebook folder's only used when a run already made it."""
+    folder = root / STATE_DIR
+    if create:
+        try:
+            make_state_folder(folder)
+        except OSError:  # a read-only project: its configuration is parsed every time
+            return None
+    elif not folder.is_dir():
+        return None
+    from kedro_nb.config.parsed_cache import ParsedCache
+
+    return ParsedCache(folder)
 
 
 def _now() -> str:
@@ -79,7 +98,7 @@ class KedroNbSession:
         self.config_loader = config_loader
         self.settings = settings
         self.pipelines = ProjectPipelines(package_name, source_dir or project_path)
-        self.store = RunStore.for_root(project_path)
+        self._store: RunStore | None = None
         self.hook_manager = create_hook_manager()
         register_hooks(self.hook_manager, settings.hooks)
         register_plugins(self.hook_manager, settings.disable_hooks_for_plugins)
@@ -91,6 +110,16 @@ class KedroNbSession:
         self._named_runners: dict[str, AbstractRunner] = {}
         self._file_cache: Any = None
         self.hook_manager.hook.after_context_created(context=self)
+
+    @property
+    def store(self) -> RunStore:
+        """The run records at ``<root>/.kedro_nb/runs.sqlite`` (made on first use: the records
+        module, a dataclass of 24 fields, is not imported by ``%load_ext``)."""
+        if self._store is None:
+            from kedro_nb.project.records import RunStore
+
+            self._store = RunStore.for_root(self.project_path)
+        return self._store
 
     def _register_mlflow(self, config_loader: ConfigLoader) -> None:
         """kedro-nb's MLflow hooks, when an ``mlflow.yml`` configures them and settings'
@@ -140,6 +169,7 @@ class KedroNbSession:
             folder = start if start.is_dir() else start.parent
             source = Path(conf_source).expanduser().resolve() if conf_source else folder
             loader = ConfigLoader.standalone(source, runtime_params=runtime_params)
+            loader.parsed_cache = _parsed_cache(folder, create=False)
             return cls(
                 folder,
                 package_name=None,
@@ -171,6 +201,7 @@ class KedroNbSession:
             **args,
         )
         loader.existing_folders()  # a missing conf folder or --env fails now, not mid-run
+        loader.parsed_cache = _parsed_cache(root, create=True)
         return cls(
             root,
             package_name=meta.package_name,
@@ -380,6 +411,7 @@ class KedroNbSession:
                 raise SessionError("dry_run needs an incremental run: pass incremental=True.")
             return self._dry_run(filtered, runner, catalog, load_versions)
         parameters = self.params
+        from kedro_nb.project.records import RunRecord, params_hash
         from kedro_nb.project.run_facts import GitStatus  # subprocess: not at %load_ext
 
         git_sha = self._git_sha()
