@@ -1,7 +1,9 @@
 """What ``%load_ext kedro_nb`` adds to a bare IPython start, next to ``%load_ext kedro.ipython``.
 
-Both extensions load the same small Kedro-layout project (a copy of tests/fixtures/spaceflights in a
-temporary folder). Each variant runs in fresh ``ipython`` subprocesses, several times,
+Both extensions load the same Kedro-layout project: a copy of the example project
+(example_notebooks/spaceflights; ``--project fixture`` takes tests/fixtures/spaceflights, which
+has project hooks and a credentials file) in a temporary folder. Each variant runs in fresh
+``ipython`` subprocesses, several times,
 interleaved; the table shows medians of the time from spawning the process to the end of the load
 line (start-up included, exit not), of the CPU time spent by then, of the ``%load_ext`` line alone,
 the differences to bare IPython, and whether pandas got imported. A second table splits the
@@ -25,7 +27,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ROOT / "tests" / "fixtures" / "spaceflights"
+PROJECTS = {
+    "example": ROOT / "example_notebooks" / "spaceflights",
+    "fixture": ROOT / "tests" / "fixtures" / "spaceflights",
+}
 IPYTHON = [
     sys.executable,
     "-m",
@@ -49,10 +54,11 @@ print("BENCH " + json.dumps({{"load": elapsed, "ready": ready,
                                       if v in ip.user_ns]}}))
 """
 
-# Where the kedro_nb load time goes, phase by phase (same steps as load_ipython_extension).
+# Where the kedro_nb load time goes, phase by phase (same steps as load_ipython_extension), in
+# CPU time of the process: steadier than the wall clock on a machine shared with other work.
 PHASES = """
 import json, time
-T = time.perf_counter
+T = time.process_time
 ip = get_ipython()
 t0 = T()
 from kedro_nb.notebook.displays.formatters import register_formatters
@@ -71,11 +77,21 @@ params = session.params
 t4 = T()
 catalog = session.catalog
 t5 = T()
+project.configure_logging(session)
+t6 = T()
 print("BENCH " + json.dumps({"notebook layer": t1 - t0, "import session": t2 - t1,
-      "create session": t3 - t2, "params (config)": t4 - t3, "catalog": t5 - t4}))
+      "create session": t3 - t2, "params (config)": t4 - t3, "catalog": t5 - t4,
+      "logging": t6 - t5}))
 """
 
-PHASE_NAMES = ("notebook layer", "import session", "create session", "params (config)", "catalog")
+PHASE_NAMES = (
+    "notebook layer",
+    "import session",
+    "create session",
+    "params (config)",
+    "catalog",
+    "logging",
+)
 
 VARIANTS = {
     "bare IPython": "pass",
@@ -106,7 +122,11 @@ def _one(load: str, cwd: Path, env: dict[str, str], probe: str | None = None) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--project", choices=sorted(PROJECTS), default="example")
     args = parser.parse_args(argv)
+    source = PROJECTS[args.project]
+    # byte-compile as pip does at install time (this environment may set PYTHONDONTWRITEBYTECODE)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kedro_nb")], check=True)
     env = {
         **os.environ,
         "DO_NOT_TRACK": "1",  # no telemetry, no network
@@ -118,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "spaceflights"
-        shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".kedro_nb", "__pycache__"))
-        for load in VARIANTS.values():  # warm the file cache and the bytecode of each variant
+        shutil.copytree(source, project, ignore=shutil.ignore_patterns(".kedro_nb", "__pycache__"))
+        # warm the file cache, the bytecode of each variant and kedro-nb's configuration cache
+        # (.kedro_nb/config-cache.marshal, written by the first load of a project)
+        for load in VARIANTS.values():
             _one(load, project, env)
         results: dict[str, list[dict[str, object]]] = {name: [] for name in VARIANTS}
         phases: list[dict[str, object]] = []
@@ -129,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             phases.append(_one("", project, env, probe=PHASES))
     bare = statistics.median(r["ready"] for r in results["bare IPython"])
     bare_cpu = statistics.median(r["cpu"] for r in results["bare IPython"])
-    print(f"{args.repeats} fresh processes per variant, medians, project: copy of {PROJECT.name}")
+    copied = source.relative_to(ROOT)
+    print(f"{args.repeats} fresh processes per variant, medians, project: copy of {copied}")
     print("(ready = wall time from spawning `ipython` to the end of the load line; cpu = the")
     print(" process's CPU time by then, steadier on a busy machine; %load_ext = the line alone)")
     header = ("variant", "ready s", "added ms", "cpu s", "added ms", "%load_ext ms", "pandas")
@@ -149,7 +172,16 @@ def main(argv: list[str] | None = None) -> int:
             pandas,
         )
         print(f"{name:<26}" + "".join(f"{c:>13}" for c in cells) + f"  {variables}")
-    print("\nkedro_nb load by phase, ms (median / best of the repeats):")
+    added = sorted(
+        (r["cpu"] - b["cpu"]) * 1000
+        for r, b in zip(results["%load_ext kedro_nb"], results["bare IPython"], strict=True)
+    )
+    print(
+        f"\nCPU added by %load_ext kedro_nb, pair by pair (each kedro_nb process less the bare "
+        f"one started just before it): median {statistics.median(added):.1f} ms, "
+        f"min-max {added[0]:.1f}-{added[-1]:.1f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
+    print("\nkedro_nb load by phase, CPU ms (median / best of the repeats):")
     for phase in PHASE_NAMES:
         values = [p[phase] * 1000 for p in phases]
         print(f"  {phase:<18}{statistics.median(values):>8.1f} /{min(values):>7.1f}")
