@@ -18,7 +18,7 @@ from kedro_nb.io.errors import (
     VersionNotFoundError,
 )
 from kedro_nb.io.fs import get_filepath_str, get_protocol_and_path
-from kedro_nb.io.memory import MemoryDataset, is_ephemeral
+from kedro_nb.io.memory import MemoryDataset, SharedMemoryDataset, is_ephemeral
 from kedro_nb.io.protocol import CatalogProtocol, SharedMemoryCatalogProtocol
 from kedro_nb.io.versioning import AbstractVersionedDataset, Version, generate_timestamp
 
@@ -41,6 +41,7 @@ __all__ = [
     "MemoryDataset",
     "SharedMemoryCatalogProtocol",
     "SharedMemoryDataCatalog",
+    "SharedMemoryDataset",
     "Version",
     "VersionAlreadyExistsError",
     "VersionNotFoundError",

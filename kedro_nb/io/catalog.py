@@ -480,15 +480,58 @@ class DataCatalog(CatalogViews):
 
 
 class SharedMemoryDataCatalog(DataCatalog):
-    """The catalog Kedro's session builds for ``ParallelRunner`` (Kedro's runner requires
-    one). kedro-nb's process runners ship datasets themselves (an unpicklable or
-    single-process dataset is loaded here and its data sent), so this catalog only adds the
-    two methods Kedro's runner calls, with nothing to do."""
+    """The catalog for a ``ParallelRunner``, as Kedro's: the session builds it for one (Kedro's
+    runner requires it), undeclared datasets are :class:`~kedro_nb.io.SharedMemoryDataset`,
+    and Kedro's runner hands it its multiprocessing manager (:meth:`set_manager_datasets`) and
+    has it refuse datasets a worker process cannot receive (:meth:`validate_catalog`).
+    kedro-nb's own ``ParallelRunner`` calls neither: it keeps memory data in the scheduling
+    process, so the shared datasets stay plain memory datasets there."""
+
+    default_runtime_patterns: dict[str, dict[str, Any]] = {
+        "{default}": {"type": "SharedMemoryDataset"}
+    }
 
     def set_manager_datasets(self, manager: Any) -> None:
-        """Kedro hands its multiprocessing manager to shared-memory datasets here; kedro-nb
-        keeps memory datasets in the scheduling process, so none needs it."""
+        """Have every shared-memory dataset keep its data in ``manager`` (Kedro's
+        ``ParallelRunner`` calls this before submitting nodes to its workers)."""
+        from kedro_nb.io.memory import SharedMemoryDataset
+
+        for dataset in self._datasets.values():
+            if isinstance(dataset, SharedMemoryDataset) or (
+                type(dataset).__name__ == "SharedMemoryDataset" and hasattr(dataset, "set_manager")
+            ):
+                dataset.set_manager(manager)
 
     def validate_catalog(self) -> None:
-        """Kedro refuses single-process datasets in a parallel run here; kedro-nb's
-        ``ParallelRunner`` runs them in the main process instead, so nothing is refused."""
+        """Raise ``AttributeError`` naming the datasets a worker process cannot receive
+        (unpicklable, or single-process ones such as Spark's), as Kedro's does; Kedro's
+        ``ParallelRunner`` calls this before a run."""
+        import pickle
+        import warnings
+        from multiprocessing.reduction import ForkingPickler
+
+        unserialisable = []
+        for name, dataset in self._datasets.items():
+            if getattr(dataset, "_SINGLE_PROCESS", False):
+                unserialisable.append(name)
+                continue
+            try:
+                ForkingPickler.dumps(dataset)
+            except (AttributeError, pickle.PicklingError, TypeError):
+                unserialisable.append(name)
+                protocol = getattr(dataset, "_protocol", None)
+                if protocol and protocol != "file":
+                    warnings.warn(
+                        f"Dataset '{name}' is backed by remote storage (protocol "
+                        f"'{protocol}') whose filesystem client cannot be pickled; "
+                        "ThreadRunner or SequentialRunner work with it.",
+                        stacklevel=2,
+                    )
+        if unserialisable:
+            raise AttributeError(
+                "The following datasets cannot be used with multiprocessing: "
+                f"{sorted(unserialisable)}\nTo run them in worker processes every dataset "
+                "must be picklable (no lambdas, nested functions or closures; decorators "
+                "wrapped with functools.wraps), or run with kedro-nb's ParallelRunner, which "
+                "keeps such datasets in the main process."
+            )

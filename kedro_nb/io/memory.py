@@ -9,7 +9,13 @@ from typing import Any, ClassVar, Literal
 from kedro_nb.io.core import AbstractDataset
 from kedro_nb.io.errors import DatasetError
 
-__all__ = ["COPY_MODES", "MemoryDataset", "infer_copy_mode", "is_ephemeral"]
+__all__ = [
+    "COPY_MODES",
+    "MemoryDataset",
+    "SharedMemoryDataset",
+    "infer_copy_mode",
+    "is_ephemeral",
+]
 
 CopyMode = Literal["deepcopy", "copy", "assign"]
 COPY_MODES: tuple[str, ...] = ("deepcopy", "copy", "assign")
@@ -105,6 +111,65 @@ class MemoryDataset(AbstractDataset[Any, Any]):
         if self._copy_mode:
             described["copy_mode"] = self._copy_mode
         return described
+
+
+class SharedMemoryDataset(MemoryDataset):
+    """Kedro's ``SharedMemoryDataset``: a memory dataset whose data lives in a multiprocessing
+    manager once one is set, so worker processes share it. Kedro's ``ParallelRunner`` sets its
+    manager through :meth:`SharedMemoryDataCatalog.set_manager_datasets
+    <kedro_nb.io.SharedMemoryDataCatalog.set_manager_datasets>` before the run; until then (and
+    under kedro-nb's own runners, which keep memory data in the scheduling process) it is a
+    plain :class:`MemoryDataset`."""
+
+    def __init__(
+        self,
+        manager: Any = None,
+        copy_mode: CopyMode | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self.shared_memory_dataset: Any = None
+        super().__init__(copy_mode=copy_mode, metadata=metadata)
+        if manager is not None:
+            self.set_manager(manager)
+
+    def set_manager(self, manager: Any) -> None:
+        """Keep the data in ``manager`` (a ``SyncManager`` with ``MemoryDataset`` registered,
+        as Kedro's ``ParallelRunnerManager``) from now on."""
+        self.shared_memory_dataset = manager.MemoryDataset()
+
+    def _load(self) -> Any:
+        if self.shared_memory_dataset is None:
+            return super()._load()
+        return self.shared_memory_dataset.load()
+
+    def _save(self, data: Any) -> None:
+        if self.shared_memory_dataset is None:
+            super()._save(data)
+            return
+        try:
+            self.shared_memory_dataset.save(data)
+        except Exception as exc:
+            import pickle
+
+            try:
+                pickle.dumps(data)
+            except Exception as not_picklable:
+                raise DatasetError(
+                    f"{type(data)!s} cannot be serialised. ParallelRunner implicit memory "
+                    "datasets can only be used with serialisable data"
+                ) from not_picklable
+            raise exc
+
+    def _exists(self) -> bool:
+        if self.shared_memory_dataset is None:
+            return super()._exists()
+        return bool(self.shared_memory_dataset.exists())
+
+    def _release(self) -> None:
+        if self.shared_memory_dataset is None:
+            super()._release()
+        else:
+            self.shared_memory_dataset.release()
 
 
 def is_ephemeral(dataset: Any) -> bool:

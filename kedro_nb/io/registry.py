@@ -21,6 +21,7 @@ _DS = "kedro_nb.io.datasets"
 #: short type name -> "module:Class" of our implementation
 BUILTIN_TYPES: dict[str, str] = {
     "MemoryDataset": "kedro_nb.io.memory:MemoryDataset",
+    "SharedMemoryDataset": "kedro_nb.io.memory:SharedMemoryDataset",
     "pandas.CSVDataset": f"{_DS}.pandas:CSVDataset",
     "pandas.ParquetDataset": f"{_DS}.pandas:ParquetDataset",
     "pandas.JSONDataset": f"{_DS}.pandas:JSONDataset",
@@ -38,6 +39,8 @@ _ALIASES = {
     "kedro.io.MemoryDataset": "MemoryDataset",
     "kedro.io.memory_dataset.MemoryDataset": "MemoryDataset",
     "io.MemoryDataset": "MemoryDataset",
+    "kedro.io.SharedMemoryDataset": "SharedMemoryDataset",
+    "kedro.io.shared_memory_dataset.SharedMemoryDataset": "SharedMemoryDataset",
 }
 _PREFIXES = ("kedro_datasets.", "kedro.io.", "")
 _cache: dict[str, type] = {}

@@ -263,15 +263,23 @@ class KedroNbSession:
         return self._catalog
 
     def build_catalog(
-        self, *, load_versions: dict[str, str] | None = None, save_version: str | None = None
+        self,
+        *,
+        load_versions: dict[str, str] | None = None,
+        save_version: str | None = None,
+        shared_memory: bool = False,
     ) -> CatalogProtocol:
         """A fresh catalog from configuration: datasets (relative paths made absolute under
         the project root), credentials, ``parameters`` and ``params:<key>`` for every nested
-        key. Calls the ``after_catalog_created`` hook."""
+        key. Calls the ``after_catalog_created`` hook. ``shared_memory``: a
+        ``SharedMemoryDataCatalog`` whatever the settings say, as Kedro's session builds for
+        Kedro's ``ParallelRunner``."""
         from kedro_nb.io.catalog import parameter_entries
 
         catalog_class: Any = self.settings.data_catalog_class  # settings' DATA_CATALOG_CLASS
-        if catalog_class is None:
+        if shared_memory:
+            from kedro_nb.io import SharedMemoryDataCatalog as catalog_class
+        elif catalog_class is None:
             from kedro_nb.io import DataCatalog as catalog_class
         conf_catalog = absolute_paths(self.project_path, self._config_or_none("catalog") or {})
         credentials = self._credentials()
@@ -399,6 +407,9 @@ class KedroNbSession:
         slicing = options.as_dict()
         filtered = chosen.sliced(options) if options else chosen
         runner = self._runner(runner)
+        from kedro_nb.hooks import register_hooks
+        from kedro_nb.project import foreign_runs
+
         if incremental is None:
             incremental = self.settings.incremental and not only_missing_outputs
         if incremental and only_missing_outputs:
@@ -440,19 +451,34 @@ class KedroNbSession:
         started = False
         try:
             if catalog is None:
-                catalog = self.build_catalog(load_versions=load_versions, save_version=run_id)
+                catalog = self.build_catalog(
+                    load_versions=load_versions,
+                    save_version=run_id,
+                    shared_memory=foreign_runs.needs_shared_memory(runner),
+                )
             check_parameters(filtered, catalog, parameters)
             hook.before_pipeline_run(run_params=run_params, pipeline=filtered, catalog=catalog)
             started = True
-            with self._project_code():  # a catalog entry's type may be the project's class
-                result = runner.run(
-                    filtered,
-                    catalog,
-                    self.hook_manager,
-                    run_id=run_id,
-                    only_missing_outputs=only_missing_outputs,
-                    **({"incremental": self._incremental()} if incremental else {}),
-                )
+            # Kedro's own runners return a plain dict: their timings come from the hooks
+            clock = foreign_runs.RunClock(catalog) if foreign_runs.is_foreign(runner) else None
+            if clock is not None:
+                register_hooks(self.hook_manager, [clock])
+            began = time.perf_counter()
+            try:
+                with self._project_code():  # a catalog entry's type may be the project's class
+                    result = runner.run(
+                        filtered,
+                        catalog,
+                        self.hook_manager,
+                        run_id=run_id,
+                        only_missing_outputs=only_missing_outputs,
+                        **({"incremental": self._incremental()} if incremental else {}),
+                    )
+            finally:
+                if clock is not None:
+                    self.hook_manager.unregister(clock)
+            if clock is not None:
+                result = foreign_runs.as_run_result(result, clock, run_id, began)
         except BaseException as exc:
             if catalog is not None:
                 self._catalog = catalog  # to inspect what the nodes before the failure made

@@ -1,7 +1,8 @@
 """Run a Kedro project once with a recording hook and print what user code sees, as JSON.
 
 ``python session_probe.py kedro|kedro_nb PROJECT_DIR RUN_KWARGS_JSON [ENV]``: a session of
-that implementation runs the project; the output holds the hook arguments, the run's return
+that implementation runs the project (``"runner": "ParallelRunner"`` in the keywords names one
+of Kedro's own runners); the output holds the hook arguments, the run's return
 value and the files the run wrote, normalised where the two differ by design only (ids,
 paths, version strings)."""
 
@@ -68,6 +69,10 @@ def _files(root: Path) -> list[str]:
 
 def main() -> None:
     api, root, kwargs = sys.argv[1], Path(sys.argv[2]).resolve(), json.loads(sys.argv[3])
+    if "runner" in kwargs:  # the name of one of Kedro's own runners, used by both sessions
+        import kedro.runner
+
+        kwargs["runner"] = getattr(kedro.runner, kwargs["runner"])()
     env = sys.argv[4] if len(sys.argv) > 4 else None
     recorder = Recorder()
     if api == "kedro":

@@ -145,3 +145,58 @@ def test_custom_runner_node_error_keeps_its_type(both) -> None:
             runner.run(pipeline, _catalog(api), manager)
         caught.append(str(info.value))
     assert caught[0] == caught[1]
+
+
+# -- Kedro's own ParallelRunner over each SharedMemoryDataCatalog --------------------------
+def test_kedros_parallel_runner_runs_over_either_shared_memory_catalog(both) -> None:
+    """User code written for Kedro (its pipeline, its ParallelRunner) with the catalog from
+    either package: intermediate and free outputs live in the runner's manager and the result
+    reads back the same."""
+    from kedro.runner import ParallelRunner
+
+    kedro, _ = both
+    shapes = []
+    for api in both:
+        catalog = api.io.SharedMemoryDataCatalog({"a": api.io.MemoryDataset(2)})
+        runner = ParallelRunner(max_workers=2)  # its manager holds the data while it lives
+        result = runner.run(_pipeline(kedro), catalog)
+        shape = _shape(result)
+        # the same except the class name of the memory datasets (each package's own)
+        shape["items"] = sorted(name for name, _ in shape["items"])
+        shapes.append(shape)
+        assert {type(ds).__name__ for ds in result.values()} == {"SharedMemoryDataset"}
+    assert shapes[0] == shapes[1]
+    assert shapes[1]["loaded"] == {"c": 8, "side": 4}
+
+
+def _unpicklable_dataset(api: Api):
+    """A 1.x-style dataset of ``api`` holding a lambda: no worker process can receive it."""
+
+    class Unpicklable(api.io.AbstractDataset):
+        def __init__(self) -> None:
+            self._hook = lambda: None
+
+        def load(self):
+            return 1
+
+        def save(self, data) -> None:
+            pass
+
+        def _describe(self) -> dict:
+            return {}
+
+    return Unpicklable()
+
+
+def test_kedros_parallel_runner_refuses_the_same_unpicklable_dataset(both) -> None:
+    from kedro.runner import ParallelRunner
+
+    kedro, _ = both
+    messages = []
+    for api in both:
+        catalog = api.io.SharedMemoryDataCatalog({"a": _unpicklable_dataset(api)})
+        with pytest.raises(AttributeError) as caught:
+            ParallelRunner(max_workers=2).run(_pipeline(kedro), catalog)
+        messages.append(str(caught.value).splitlines()[0])
+    assert messages[0] == messages[1]
+    assert "['a']" in messages[1]

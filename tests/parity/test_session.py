@@ -41,8 +41,17 @@ def _probe(api: str, root: Path, env: str | None = None, **kwargs: Any) -> dict[
             None,
             {"pipeline_names": ["data_processing"], "node_names": ["preprocess_companies_node"]},
         ),
+        (None, {"runner": "ParallelRunner"}),
+        (None, {"runner": "ThreadRunner", "pipeline_names": ["data_processing"]}),
     ],
-    ids=["default", "env-and-pipeline", "tags", "node-names"],
+    ids=[
+        "default",
+        "env-and-pipeline",
+        "tags",
+        "node-names",
+        "kedros-parallel-runner",
+        "kedros-thread-runner",
+    ],
 )
 def test_session_run_matches_kedro(tmp_path: Path, env: str | None, kwargs: dict) -> None:
     theirs = _probe("kedro", tmp_path, env, **kwargs)
