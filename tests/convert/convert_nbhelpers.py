@@ -48,3 +48,35 @@ def build_notebook(cells: list[Cell]) -> nbformat.NotebookNode:
         cell["id"] = f"c{number:02d}"
         nb.cells.append(cell)
     return nb
+
+
+def kernel_result(nb: nbformat.NotebookNode, workdir: Path, collect: str) -> Any:
+    """Execute ``nb`` top to bottom in a real kernel (nbclient) working in ``workdir``, then
+    return what the expression ``collect`` evaluates to in the kernel (pickled across; the
+    pickle file is removed). ``nb`` gets the collecting cell appended."""
+    import pickle
+    import uuid
+
+    from nbclient import NotebookClient
+
+    dump = workdir / f"kernel-{uuid.uuid4().hex}.pkl"
+    nb.cells.append(
+        new_code_cell(
+            f"import pickle\nwith open({str(dump)!r}, 'wb') as f:\n    pickle.dump({collect}, f)"
+        )
+    )
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
+    try:
+        return pickle.loads(dump.read_bytes())
+    finally:
+        dump.unlink()
+
+
+def kernel_globals(notebook: Path, names: list[str], workdir: Path | None = None) -> dict:
+    """Run ``notebook`` top to bottom in a real kernel (in ``workdir``, default its folder);
+    the kernel's globals ``names``, by name."""
+    nb = nbformat.read(notebook, as_version=4)
+    collect = f"{{k: globals()[k] for k in {list(names)!r}}}"
+    return kernel_result(nb, workdir or notebook.parent, collect)

@@ -11,7 +11,6 @@ Node outputs of the runs are kept in pickle files, so every value is still there
 from __future__ import annotations
 
 import importlib.util
-import pickle
 import shutil
 import sys
 import uuid
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient import NotebookClient
+from convert_nbhelpers import kernel_result
 from nbformat.v4 import new_code_cell
 
 from kedro_nb.convert import analyze_notebook, cells, convert_notebook, notebook_pipeline
@@ -52,19 +51,7 @@ def kernel_values(path: Path, prelude: str = "") -> dict[str, Any]:
             continue
         pairs = ", ".join(f"{d!r}: _copy.deepcopy({v})" for d, v in wanted[name].items())
         executed.cells.append(new_code_cell(f"_snapshots.update({{{pairs}}})"))
-    dump = path.parent / f"kernel-{uuid.uuid4().hex}.pkl"
-    executed.cells.append(
-        new_code_cell(
-            f"import pickle\nwith open({str(dump)!r}, 'wb') as f:\n    pickle.dump(_snapshots, f)"
-        )
-    )
-    NotebookClient(
-        executed,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
-    return pickle.loads(dump.read_bytes())
+    return kernel_result(executed, path.parent, "_snapshots")
 
 
 def run_values(pipeline: Any, runner: str, inputs: dict[str, Any], folder: Path) -> dict[str, Any]:

@@ -9,19 +9,15 @@ with real tools only:
 
 from __future__ import annotations
 
-import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
-from convert_nbhelpers import RUFF_GENERATED
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell
+from convert_nbhelpers import RUFF_GENERATED, kernel_globals
 
 from kedro_nb.convert.analysis import notebook_name
 from kedro_nb.convert.build import notebook_pipeline
@@ -37,19 +33,7 @@ def _copy_inputs(destination: Path) -> None:
 
 def _notebook_outputs(notebook: Path, workdir: Path) -> dict:
     """Run the notebook in a kernel, then pickle every node output from the kernel's globals."""
-    outputs = sorted(notebook_pipeline(notebook).all_outputs())
-    nb = nbformat.read(notebook, as_version=4)
-    dump = workdir / "kernel_outputs.pkl"
-    nb.cells.append(
-        new_code_cell(
-            f"import pickle\nwith open({str(dump)!r}, 'wb') as f:\n"
-            f"    pickle.dump({{k: globals()[k] for k in {outputs!r}}}, f)"
-        )
-    )
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    ).execute()
-    return pickle.loads(dump.read_bytes())
+    return kernel_globals(notebook, sorted(notebook_pipeline(notebook).all_outputs()), workdir)
 
 
 def _assert_same(name: str, expected, got) -> None:

@@ -10,35 +10,16 @@ with the same outputs at every step.
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 
-import nbformat
 import pandas as pd
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell
+from convert_nbhelpers import kernel_globals
 from sales_notebook import BIN, OUTPUTS, make_folder, run
 
 
 def _kernel_outputs(notebook: Path) -> dict:
     """Run the notebook top to bottom in a real kernel; the node outputs from its globals."""
-    nb = nbformat.read(notebook, as_version=4)
-    dump = notebook.parent / "kernel_outputs.pkl"
-    nb.cells.append(
-        new_code_cell(
-            f"import pickle\nwith open({str(dump)!r}, 'wb') as f:\n"
-            f"    pickle.dump({{k: globals()[k] for k in {list(OUTPUTS)!r}}}, f)"
-        )
-    )
-    NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(notebook.parent)}},
-    ).execute()
-    outputs = pickle.loads(dump.read_bytes())
-    dump.unlink()
-    return outputs
+    return kernel_globals(notebook, list(OUTPUTS))
 
 
 def _report(folder: Path) -> dict:

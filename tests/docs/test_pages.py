@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
 
 from kedro_nb.notebook.names import ALL_MAGICS
 
@@ -33,20 +33,9 @@ def _long_flags(help_text: str) -> set[str]:
 
 
 @pytest.fixture
-def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def shell(tmp_path: Path, make_shell: Callable[..., InteractiveShell]) -> InteractiveShell:
     """A real IPython shell in an empty folder, with kedro-nb loaded."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / ".ipython"))
-    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    InteractiveShell.clear_instance()
-    ip = InteractiveShell.instance(config=config)
-    ip.run_line_magic("load_ext", "kedro_nb")
-    yield ip
-    ip.extension_manager.unload_extension("kedro_nb")
-    ip.cleanup()
-    InteractiveShell.clear_instance()
+    return make_shell(tmp_path, load=True)
 
 
 def test_readme_gives_the_two_commands_as_ci_runs_them() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,25 +50,7 @@ def committed(project: Path) -> Path:
 
 
 @pytest.fixture
-def shell(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def shell(project: Path, make_shell: Callable[..., Any]) -> Any:
     """A real IPython shell with kedro_nb loaded in ``project/notebooks``."""
-    import warnings
-
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
     (project / "notebooks").mkdir()
-    monkeypatch.chdir(project / "notebooks")
-    monkeypatch.setenv("IPYTHONDIR", str(project / ".ipython"))
-    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    InteractiveShell.clear_instance()
-    ip = InteractiveShell.instance(config=config)
-    ip.run_line_magic("load_ext", "kedro_nb")
-    yield ip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ip.extension_manager.unload_extension("kedro_nb")
-    ip.cleanup()
-    InteractiveShell.clear_instance()
+    return make_shell(project / "notebooks", load=True, ipython_dir=project / ".ipython")

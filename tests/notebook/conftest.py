@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
-def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InteractiveShell]:
+def shell(tmp_path: Path, make_shell: Callable[..., InteractiveShell]) -> InteractiveShell:
     """An ``InteractiveShell`` working in ``tmp_path``, with no history file and no notebook."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / ".ipython"))
-    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    InteractiveShell.clear_instance()
-    ip = InteractiveShell.instance(config=config)
-    yield ip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ip.extension_manager.unload_extension("kedro_nb")
-    ip.cleanup()
-    InteractiveShell.clear_instance()
+    return make_shell(tmp_path)
 
 
 @pytest.fixture

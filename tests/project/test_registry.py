@@ -127,7 +127,8 @@ def test_same_package_name_from_another_project_is_reloaded(
     assert "eval2" in names
 
 
-_BLOCK_KEDRO = textwrap.dedent(
+# a process in which Kedro cannot be imported, as if it were not installed
+_NO_KEDRO = textwrap.dedent(
     """\
     import importlib.abc, json, sys
 
@@ -138,6 +139,10 @@ _BLOCK_KEDRO = textwrap.dedent(
             return None
 
     sys.meta_path.insert(0, BlockKedro())
+    """
+)
+_BLOCK_KEDRO = _NO_KEDRO + textwrap.dedent(
+    """\
     from kedro_nb.project.compat import install_kedro_shim, real_kedro_available
     assert not real_kedro_available()
     assert install_kedro_shim()
@@ -177,17 +182,8 @@ def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -
     assert (spaceflights / "data/08_reporting/metrics.json").is_file()
 
 
-_BLOCK_KEDRO_SCOPED = textwrap.dedent(
+_BLOCK_KEDRO_SCOPED = _NO_KEDRO + textwrap.dedent(
     """\
-    import importlib.abc, json, sys
-
-    class BlockKedro(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name == "kedro" or name.startswith("kedro."):
-                raise ModuleNotFoundError(f"No module named {name!r}")
-            return None
-
-    sys.meta_path.insert(0, BlockKedro())
     import pandas  # the nodes' library adds a finder of its own (six's) on import
     before = list(sys.meta_path)
     from pathlib import Path
