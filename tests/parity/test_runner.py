@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from kedro.framework.hooks import hook_impl
 
 from .conftest import Api
 
@@ -200,3 +201,59 @@ def test_kedros_parallel_runner_refuses_the_same_unpicklable_dataset(both) -> No
         messages.append(str(caught.value).splitlines()[0])
     assert messages[0] == messages[1]
     assert "['a']" in messages[1]
+
+
+class _HookLog:
+    """Which hooks a run calls, in order, marked with Kedro's own ``hook_impl``."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        self.calls.append("before_pipeline_run")
+
+    @hook_impl
+    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:
+        self.calls.append("after_pipeline_run")
+
+    @hook_impl
+    def before_node_run(self, node, catalog, inputs, is_async, run_id) -> None:
+        self.calls.append(f"before_node_run:{node.name}:{sorted(inputs)}:{is_async}")
+
+    @hook_impl
+    def after_node_run(self, node, catalog, inputs, outputs, is_async, run_id) -> None:
+        self.calls.append(f"after_node_run:{node.name}:{sorted(outputs)}")
+
+    @hook_impl
+    def before_dataset_loaded(self, dataset_name, node) -> None:
+        self.calls.append(f"before_dataset_loaded:{dataset_name}:{node.name}")
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name, data, node) -> None:
+        self.calls.append(f"after_dataset_saved:{dataset_name}:{data}")
+
+
+def _hook_manager(api: Api):
+    if api.name == "kedro":
+        from kedro.framework.hooks.manager import _create_hook_manager
+
+        return _create_hook_manager()
+    from kedro_nb.hooks import create_hook_manager
+
+    return create_hook_manager()
+
+
+def test_a_direct_runner_run_calls_node_and_dataset_hooks_only(both) -> None:
+    """As in Kedro, the pipeline hooks belong to the session: a bare ``runner.run`` with a
+    hook manager calls the node and dataset hooks, with the same arguments, in the same order."""
+    logs = []
+    for api in both:
+        log = _HookLog()
+        manager = _hook_manager(api)
+        manager.register(log)
+        api.runner.SequentialRunner().run(_pipeline(api), _catalog(api), manager, run_id="r1")
+        logs.append(log.calls)
+    assert logs[0] == logs[1]
+    assert not any("pipeline_run" in call for call in logs[1])
+    assert "after_dataset_saved:c:8" in logs[1]
