@@ -148,6 +148,15 @@ class Comparison:
     def __str__(self) -> str:
         return self.to_text()
 
+    def _repr_html_(self) -> str:
+        """A notebook cell ending in ``session.runs.compare(...)`` shows the HTML table."""
+        return self.to_html()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text display (a terminal, a text export) shows the text table, not
+        the dataclass fields."""
+        printer.text(self.to_text())
+
 
 def _format(value: Any) -> str:
     if value is None:

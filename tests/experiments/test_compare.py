@@ -144,3 +144,20 @@ def test_plot_without_matplotlib_says_how_to_get_it(project: Path) -> None:
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("kedro_nb.project.history.PlottingUnavailableError: session.runs.plot")
     assert "pip install matplotlib" in last
+
+
+def test_a_comparison_displays_as_its_table_in_ipython(project: Path) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    first, _, third = three_runs(project)
+    comparison = KedroNbSession.create(project).runs.compare(first, third)
+    shell = InteractiveShell.instance()
+    try:
+        data, _ = shell.display_formatter.format(comparison)
+    finally:
+        InteractiveShell.clear_instance()
+    assert data["text/html"].startswith('<table class="kedro-nb-runs">')
+    assert f"<th>{third.run_id}</th>" in data["text/html"]
+    plain = data["text/plain"]
+    assert plain.splitlines()[0].split() == [first.run_id, third.run_id]
+    assert "params that differ" in plain and "RunRecord(" not in plain
