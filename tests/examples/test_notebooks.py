@@ -150,6 +150,13 @@ def test_the_experiments_are_three_recorded_runs_and_the_best_is_plain_least_squ
     assert r2[0] > r2[10] > r2[100]
     text = _text(notebooks["03_experiments"])
     assert "params that differ" in text and "model_options.alpha" in text
+    tables = [
+        output.data["text/html"]
+        for cell in notebooks["03_experiments"].cells
+        for output in cell.get("outputs", [])
+        if "params that differ" in output.get("data", {}).get("text/html", "")
+    ]
+    assert len(tables) == 1 and "<td>model_options.alpha</td>" in tables[0]
     assert f"alpha=0, r2={r2[0]:.3f}" in text
 
 
