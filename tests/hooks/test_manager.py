@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kedro_nb.hooks import (
     PLUGIN_ENTRY_POINT_GROUP,
@@ -241,3 +244,61 @@ def test_no_plugin_offered_skips_importlib_metadata(tmp_path: Path) -> None:
     assert run() == "[] False 0"
     write_plugin(tmp_path, "some_plugin", "some-plugin")
     assert run(str(tmp_path)) == "['some-plugin'] True 1"
+
+
+# Differential: the quick look at entry_points.txt files against importlib.metadata, the library
+# it stands in for. It may answer "maybe" where the library finds nothing (then the library is
+# asked), never "no" where the library finds a plugin; and where no file names the group at
+# all it answers "no" (so the library is not imported).
+_ENTRY_POINTS_TEXTS = [
+    None,  # no entry_points.txt
+    f"[{PLUGIN_ENTRY_POINT_GROUP}]\nhooks = some_module:hooks\n",
+    f"[console_scripts]\nx = m:main\n\n[{PLUGIN_ENTRY_POINT_GROUP}]\nh = m:hooks\n",
+    f"[{PLUGIN_ENTRY_POINT_GROUP}]\n",  # the group, empty
+    f"# [{PLUGIN_ENTRY_POINT_GROUP}] mentioned in a comment only\n[console_scripts]\nx = m:f\n",
+    "[console_scripts]\nx = m:main\n",
+    "[kedro.hooks]\nh = m:hooks\n",  # Kedro's group, not ours
+    f"[{PLUGIN_ENTRY_POINT_GROUP.upper()}]\nh = m:hooks\n",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    dists=st.lists(
+        st.tuples(
+            st.sampled_from(range(len(_ENTRY_POINTS_TEXTS))),
+            st.sampled_from([".dist-info", ".egg-info", ".DIST-INFO"]),
+        ),
+        max_size=3,
+    )
+)
+def test_quick_plugin_look_never_hides_what_importlib_metadata_finds(dists: list) -> None:
+    import importlib
+    from importlib.metadata import entry_points
+
+    from kedro_nb.hooks.manager import _may_offer_plugins
+
+    elsewhere = _may_offer_plugins()  # what the environment's own distributions offer
+    with tempfile.TemporaryDirectory() as tmp:
+        for number, (text_index, suffix) in enumerate(dists):
+            info = Path(tmp) / f"dist_{number}-1.0{suffix}"
+            info.mkdir()
+            (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: dist-{number}\n")
+            (info / "PKG-INFO").write_text(f"Metadata-Version: 2.1\nName: dist-{number}\n")
+            text = _ENTRY_POINTS_TEXTS[text_index]
+            if text is not None:
+                (info / "entry_points.txt").write_text(text)
+        sys.path.insert(0, tmp)
+        try:
+            importlib.invalidate_caches()
+            maybe = _may_offer_plugins()
+            found = list(entry_points(group=PLUGIN_ENTRY_POINT_GROUP))
+        finally:
+            sys.path.remove(tmp)
+    if found:
+        assert maybe, dists
+    named = any(
+        _ENTRY_POINTS_TEXTS[i] is not None and PLUGIN_ENTRY_POINT_GROUP in _ENTRY_POINTS_TEXTS[i]
+        for i, _ in dists
+    )
+    assert maybe == (named or elsewhere), dists

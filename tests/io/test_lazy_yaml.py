@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -148,3 +149,110 @@ def test_block_scalars_comments_and_blank_lines_stay_with_their_entry() -> None:
     entries = split_catalog_yaml(text)
     assert entries is not None
     assert _parsed(entries) == yaml.safe_load(text)
+
+
+# Differential: split entries against the library (yaml.safe_load of the whole text, which
+# from_yaml falls back to), on text written the way people write it, edge cases included.
+_EDGE_VALUES = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "N",
+    "True",
+    "~",
+    "null",
+    "''",
+    "017",
+    "0o17",
+    "0x1F",
+    "-017",
+    "08",
+    "1_000",
+    "190:20:30",
+    "1e3",
+    "1.5e-3",
+    ".inf",
+    ".nan",
+    "2024-01-31",
+    "2001-12-14t21:59:43.10-05:00",
+    "'017'",
+    '"yes"',
+    "a b c",
+    '"a: b"',
+    "{sep: ';'}",
+    "[1, yes, ~]",
+    '"multi # not a comment"',
+    "plain # a comment",
+]
+
+
+@st.composite
+def _catalog_text(draw: st.DrawFn) -> str:
+    names = draw(
+        st.lists(
+            st.sampled_from(["cars", "a.b", "x-1", "'q'", '"on"', "t_2", "yes"]),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    lines = []
+    for name in names:
+        lines.append(f"{name}:")
+        for key in draw(
+            st.lists(
+                st.sampled_from(["type", "filepath", "load_args", "x"]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        ):
+            value = draw(st.sampled_from(_EDGE_VALUES))
+            if draw(st.booleans()):
+                lines.append(f"  {key}: {value}")
+            else:
+                lines += [f"  {key}:", f"    - {value}"]
+        if draw(st.integers(0, 3)) == 0:
+            lines.append(draw(st.sampled_from(["", "# comment", "  # indented comment"])))
+    if draw(st.integers(0, 7)) == 0:
+        lines = ["base: &b {type: MemoryDataset}", "copy: *b", *lines]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_catalog_text())
+def test_split_entries_parse_as_the_whole_text_on_edge_cases(text: str) -> None:
+    entries = split_catalog_yaml(text)
+    if entries is None:
+        return  # from_yaml parses the whole text: the library's own result
+    # anchors, and a top-level key YAML 1.1 reads as a boolean, must not be split
+    assert "&" not in text and not re.search(r"^yes:", text, re.MULTILINE)
+    assert _parsed(entries) == yaml.safe_load(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\n  b: yes\n  c: ~\n  d: 017\n  e: 0o17\n  f: 2024-01-31\n",  # YAML 1.1 scalars
+        "a:\n  x: 1\nb:\n  x: 2\na:\n  x: 3\n",  # a repeated key: the last value wins
+        "a:\n  x: 1\n  x: 2\n",  # repeated inside an entry
+    ],
+)
+def test_yaml_1_1_scalars_and_repeated_keys_as_the_library_reads_them(text: str) -> None:
+    entries = split_catalog_yaml(text)
+    assert entries is not None
+    assert _parsed(entries) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "base: &b {type: MemoryDataset}\ncopy: *b\n",  # anchors and aliases
+        "yes:\n  type: MemoryDataset\n",  # a key YAML 1.1 reads as a boolean
+        "~:\n  type: MemoryDataset\n",  # a key read as null
+        "? complex\n: value\n",
+    ],
+)
+def test_what_splitting_cannot_match_is_parsed_whole(text: str) -> None:
+    assert split_catalog_yaml(text) is None
