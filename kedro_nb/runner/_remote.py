@@ -106,7 +106,14 @@ class RemoteTasks:
         outputs = {name: shipped.get(name) for name in state.graph.node_outputs[index]}
         try:
             payload: bytes = cloudpickle.dumps(
-                (self.node_blobs[index], inputs, outputs, self.hooks_blob, state.run_id)
+                (
+                    self.node_blobs[index],
+                    inputs,
+                    outputs,
+                    self.hooks_blob,
+                    state.run_id,
+                    state.fingerprint_outputs,
+                )
             )
         except Exception as exc:
             in_memory = sorted(name for name, kind, _ in inputs if kind == _DATA)
@@ -128,10 +135,12 @@ class RemoteTasks:
         if status == "error":
             raise _revive_error(*body)
         seconds: float
-        seconds, returned, peak = body
+        seconds, returned, peak, prints = body
         state = self.state
         if peak is not None:
             state.node_memory[state.names[index]] = peak
+        if prints is not None:
+            state.output_prints[index] = prints
         save = state.catalog.save
         for name, data in returned:
             save(name, data)
@@ -178,7 +187,8 @@ def _worker_hooks(blob: bytes | None) -> HookRelay:
 
 
 def run_task(payload: bytes) -> bytes:
-    """Worker side: run one node task and reply ``("ok", (seconds, outputs, peak memory))`` or
+    """Worker side: run one node task and reply ``("ok", (seconds, outputs, peak memory,
+    output fingerprints))`` or
     ``("error", (pickled error, message, traceback))``. Never raises, so any executor
     carries the reply."""
     from kedro_nb.runner.memory import worker_tracker
@@ -187,12 +197,13 @@ def run_task(payload: bytes) -> bytes:
     began = tracker.begin()
     started = time.perf_counter()
     try:
-        node_blob, inputs, outputs, hooks_blob, run_id = cloudpickle.loads(payload)
+        node_blob, inputs, outputs, hooks_blob, run_id, fingerprint = cloudpickle.loads(payload)
         node = cloudpickle.loads(node_blob)
-        returned = _run_here(node, inputs, outputs, _worker_hooks(hooks_blob), run_id)
+        returned, saved = _run_here(node, inputs, outputs, _worker_hooks(hooks_blob), run_id)
         seconds = time.perf_counter() - started
         peak = tracker.peak_since(began)
-        reply: bytes = cloudpickle.dumps(("ok", (seconds, returned, peak)))
+        prints = _fingerprints(saved) if fingerprint else None
+        reply: bytes = cloudpickle.dumps(("ok", (seconds, returned, peak, prints)))
         return reply
     except Exception as exc:
         remote_tb = traceback.format_exc()
@@ -213,7 +224,7 @@ def _run_here(
     outputs: dict[str, bytes | None],
     hooks: HookRelay,
     run_id: str,
-) -> list[tuple[str, Any]]:
+) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
     data: dict[str, Any] = {}
     for name, kind, value in inputs:
         if hooks.before_dataset_loaded is not None:
@@ -236,4 +247,20 @@ def _run_here(
             datasets[name].save(chunk)
         if hooks.after_dataset_saved is not None:
             hooks.after_dataset_saved(dataset_name=name, data=chunk, node=node)
-    return list(returned.items())
+    return list(returned.items()), datasets
+
+
+_WORKER_CACHE: Any = None
+
+
+def _fingerprints(saved: dict[str, Any]) -> tuple[dict[str, str | None], list[Any]]:
+    """For an incremental run: the data fingerprints of the outputs this worker saved, and the
+    local-file digests it computed, for the driver to record (only the driver writes)."""
+    global _WORKER_CACHE
+    from kedro_nb.io.fingerprint import FileHashCache, cache_rows, data_fingerprint
+
+    if _WORKER_CACHE is None:
+        _WORKER_CACHE = FileHashCache()
+    _WORKER_CACHE.added.clear()
+    prints = {name: data_fingerprint(dataset, _WORKER_CACHE) for name, dataset in saved.items()}
+    return prints, cache_rows(_WORKER_CACHE)

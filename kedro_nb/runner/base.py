@@ -107,11 +107,15 @@ class RunState:
         self.node_memory: dict[str, int] = {}
         #: the run's memory sampler, when nodes run in this process
         self.memory: PeakTracker | None = None
+        #: an incremental run: worker processes fingerprint the outputs they save
+        self.fingerprint_outputs = False
+        #: node index to ``(fingerprints, file digest rows)`` a worker sent back
+        self.output_prints: dict[int, Any] = {}
         self.saved: list[str] = []
         self._counts = dict(graph.load_counts)
         self._keep = set(graph.inputs) | set(graph.outputs) | graph.keep
-        #: called with ``(index, seconds)`` once a node's outputs are all saved (incremental
-        #: runs record its fingerprints then), in the thread that schedules the nodes
+        #: called with ``(index, seconds, worker fingerprints or None)`` once a node's outputs
+        #: are all saved (incremental runs record its state then), in the scheduling thread
         self.on_complete: Any = None
 
     def node_starting(self) -> None:
@@ -133,7 +137,7 @@ class RunState:
         for name in self._confirms[index]:
             self.catalog.confirm(name)
         if self.on_complete is not None:
-            self.on_complete(index, seconds)
+            self.on_complete(index, seconds, self.output_prints.pop(index, None))
 
     def release_after(self, index: int) -> None:
         """Release what no remaining node reads once node ``index`` is done (any order)."""
@@ -310,6 +314,7 @@ class AbstractRunner:
             state = RunState(batch, catalog, hooks, run_id, used)
             state.on_complete = on_complete
             state.memory = tracker
+            state.fingerprint_outputs = True
             try:
                 self._execute(state)
             finally:

@@ -370,11 +370,17 @@ class IncrementalPlanner:
                 batch.append(producer)
                 todo.append(producer)
 
-    def completed(self, i: int) -> NodeState:
-        """Node ``i`` ran and its outputs are saved: its state to record."""
+    def completed(self, i: int, worker: Any = None) -> NodeState:
+        """Node ``i`` ran and its outputs are saved: its state to record. ``worker``: the
+        fingerprints (and file digests) of the outputs a worker process saved, if one did."""
         self.status[i] = _DONE
         self._touched.add(i)
         self.forget(self.graph.node_outputs[i])
+        if worker is not None:
+            prints, rows = worker
+            self._prints.update(prints)
+            for path, inode, mtime_ns, size, found in rows:
+                self.cache.put((path, inode, mtime_ns, size), found)
         state = self.state(i)
         self.keys[i] = state.key()
         return state
@@ -453,13 +459,13 @@ def run_incrementally(
     graph: RunGraph,
     datasets: dict[str, Any],
     options: Incremental,
-    execute: Callable[[RunGraph, Callable[[int, float], None]], Any],
+    execute: Callable[[RunGraph, Callable[[int, float, Any], None]], Any],
     catalog: Any,
     run_id: str,
 ) -> tuple[dict[str, float], list[str]]:
     """Run ``graph`` incrementally: ``execute(batch_graph, on_complete)`` runs one batch
-    with the runner's loop and calls ``on_complete(index, seconds)`` once a node's outputs are
-    saved. Returns the node timings and the persisted datasets written.
+    with the runner's loop and calls ``on_complete(index, seconds, worker_fingerprints)`` once a
+    node's outputs are saved. Returns the node timings and the persisted datasets written.
 
     Each node that ran is stored as it completes (so after a crash the nodes that finished are
     known, and the one that crashed is not); skipped nodes are stored once per wave. Datasets
@@ -475,9 +481,9 @@ def run_incrementally(
     released: set[str] = set(graph.inputs) | set(graph.outputs)  # never released here
     recorded: set[str] = set()
 
-    def on_complete(batch: list[int], index: int, seconds: float) -> None:
+    def on_complete(batch: list[int], index: int, seconds: float, worker: Any) -> None:
         i = batch[index]
-        state = planner.completed(i)
+        state = planner.completed(i, worker)
         name = planner.names[i]
         timings[name] = seconds
         saved.extend(n for n in graph.node_outputs[i] if planner.kind(n) == _PERSISTED)
