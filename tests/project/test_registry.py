@@ -166,15 +166,17 @@ _BLOCK_KEDRO = _NO_KEDRO + textwrap.dedent(
 )
 
 
-def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -> None:
+def _without_kedro(script: str, root: Path) -> dict:
+    """Run ``script`` (which prints JSON) on project ``root`` in a process without Kedro."""
     out = subprocess.run(
-        [sys.executable, "-c", _BLOCK_KEDRO, str(spaceflights)],
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+    return json.loads(out.stdout)
+
+
+def test_kedro_project_runs_through_the_shim_without_kedro(spaceflights: Path) -> None:
+    result = _without_kedro(_BLOCK_KEDRO, spaceflights)
     assert len(result["nodes"]) == 6
     assert result["type"].startswith("kedro_nb.pipeline")
     assert result["hooks"] == "ProjectHooks"
@@ -211,14 +213,7 @@ _BLOCK_KEDRO_SCOPED = _NO_KEDRO + textwrap.dedent(
 def test_kedro_project_without_kedro_leaves_meta_path_as_it_was(spaceflights: Path) -> None:
     """The shim's finder is in sys.meta_path only while the project's code is imported: after
     the session is created, its pipelines loaded and a run, sys.meta_path is what it was."""
-    out = subprocess.run(
-        [sys.executable, "-c", _BLOCK_KEDRO_SCOPED, str(spaceflights)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+    result = _without_kedro(_BLOCK_KEDRO_SCOPED, spaceflights)
     assert result["unchanged"] == [True, True, True]
     assert result["names"] == ["__default__", "data_processing", "data_science"]
     assert result["nodes"] > 0
