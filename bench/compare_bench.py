@@ -2,8 +2,11 @@
 
 A store of ``--runs`` (default 1,000) records shaped like real ones (40 parameters, 5 metrics,
 100 node timings, 10 dataset versions, 12 packages) is written once. Then each command below
-runs in a fresh process, ``--repeats`` times (default 15), and the median wall time is printed
-with the fastest and slowest:
+runs in a fresh process, ``--repeats`` times (default 15); the median wall time and the median
+CPU time of the process (user + system, from ``getrusage``: steadier than the wall clock on a
+shared machine) are printed with the fastest and slowest. ``kedro_nb`` is byte-compiled first,
+as pip does at install time (an environment with ``PYTHONDONTWRITEBYTECODE`` would otherwise
+compile its modules in every process):
 
 - ``kedro-nb runs --compare A B``: two runs side by side (looked up by id prefix)
 - ``kedro-nb runs --best metrics.r2``: reads every record to find the best, compared with the latest
@@ -21,7 +24,9 @@ Run: ``.venv/bin/python bench/compare_bench.py [--runs N] [--repeats N] [--mlflo
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,15 +75,25 @@ def make_store(root: Path, count: int) -> list[str]:
     return ids
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _spread(values: list[float]) -> str:
+    ms = sorted(v * 1000 for v in values)
+    return f"{statistics.median(ms):7.1f} ms (min {ms[0]:.1f}, max {ms[-1]:.1f})"
+
+
 def timed(command: list[str], repeats: int) -> str:
     subprocess.run(command, check=True, capture_output=True)  # warm-up, and a check
-    values = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        began = time.perf_counter()
+        cpu_began, began = _children_cpu(), time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
-        values.append(time.perf_counter() - began)
-    ms = sorted(v * 1000 for v in values)
-    return f"{statistics.median(ms):7.1f} ms  (min {ms[0]:.1f}, max {ms[-1]:.1f}, n={len(ms)})"
+        wall.append(time.perf_counter() - began)
+        cpu.append(_children_cpu() - cpu_began)
+    return f"wall {_spread(wall)}  CPU {_spread(cpu)}  n={repeats}"
 
 
 def in_process(argv: list[str], repeats: int) -> str:
@@ -125,6 +140,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--mlflow", action="store_true", help="also time MLflow (slow to fill)")
     args = parser.parse_args()
+    package = Path(__file__).resolve().parents[1] / "kedro_nb"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         root = folder / "project"
@@ -133,7 +150,8 @@ def main() -> None:
         store = root / ".kedro_nb" / "runs.sqlite"
         print(
             f"{args.runs} recorded runs ({store.stat().st_size / 1e6:.1f} MB store), fresh "
-            f"process each time, Python {sys.version.split()[0]}"
+            f"process each time, Python {sys.version.split()[0]}, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         project = ["--project", str(root)]
         cases = {
