@@ -148,7 +148,8 @@ class RunProgressSpecs:
     @hook_spec
     def on_run_started(self, nodes: list[Any], run_id: str) -> None:
         """Called by the runner before the first node starts, with the ``nodes`` that will run
-        in topological order (without those ``only_missing_outputs`` skipped). Unlike
+        in topological order (without those ``only_missing_outputs`` skipped; an incremental
+        run passes all its nodes, since it decides which run as it goes). Unlike
         ``before_pipeline_run`` (the session's), it is called by a bare ``runner.run`` too."""
 
     @hook_spec

@@ -75,14 +75,30 @@ class _DropDocstrings(ast.NodeTransformer):
     visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _strip
 
 
+def _canonical(value: Any) -> str:
+    """An AST as text, with every empty field left out: fields that a newer Python adds empty
+    (``type_params`` in 3.12) or that ``ast.dump`` stopped printing (3.13) leave it unchanged,
+    so upgrading Python does not make every node look edited."""
+    if isinstance(value, ast.AST):
+        fields = [
+            f"{name}={_canonical(item)}"
+            for name, item in ast.iter_fields(value)
+            if item is not None and item != [] and name != "type_comment"
+        ]
+        return f"{type(value).__name__}({','.join(fields)})"
+    if isinstance(value, list):
+        return "[" + ",".join(_canonical(item) for item in value) + "]"
+    return f"{type(value).__name__}:{value!r}"
+
+
 def normalised_source(source: str) -> str | None:
-    """``source`` as an AST dump without docstrings, comments or positions (None when it
-    does not parse)."""
+    """``source`` as canonical AST text without docstrings, comments or positions (None when
+    it does not parse)."""
     try:
         tree = ast.parse(textwrap.dedent(source))
     except SyntaxError:
         return None
-    return ast.dump(_DropDocstrings().visit(tree), annotate_fields=False)
+    return _canonical(_DropDocstrings().visit(tree))
 
 
 def _code_object_text(code: types.CodeType, doc: str | None = None) -> str:
@@ -99,6 +115,8 @@ def _code_object_text(code: types.CodeType, doc: str | None = None) -> str:
 
 def _is_local_file(filename: str | None) -> bool:
     if not filename:
+        return False
+    if filename.startswith("<frozen"):  # the standard library's frozen modules
         return False
     if filename.startswith("<"):  # a notebook cell, IPython input, exec'd string
         return True
