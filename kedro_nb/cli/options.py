@@ -17,7 +17,7 @@ Only the standard library is imported here: the magic module reads this table at
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +102,12 @@ RUN_OPTIONS: tuple[Option, ...] = (
         "sequential (default), thread, parallel, dask, a dask:// address, or a runner class path",
     ),
     Option(
+        ("--runner-params",),
+        "runner_params",
+        "keyword arguments for the runner: max_workers=4 (Kedro's --runner-params)",
+        PARAMS,
+    ),
+    Option(
         ("--async",),
         "is_async",
         "load inputs and save outputs of each node in threads (Kedro's --async)",
@@ -151,15 +157,26 @@ def magic_options(
     return decorate
 
 
-def run_runner(name: str | None, is_async: bool) -> Any:
-    """What ``session.run(runner=...)`` takes for ``--runner NAME`` and ``--async``: the name
-    (the session keeps one runner per name), or with ``--async`` a runner built to load and save
-    in threads."""
-    if not is_async:
+def run_runner(name: str | None, is_async: bool, params: Mapping[str, Any] | None = None) -> Any:
+    """What ``session.run(runner=...)`` takes for ``--runner NAME``, ``--runner-params`` and
+    ``--async``: the name (the session keeps one runner per name), or a runner built with those
+    keyword arguments (``--async`` adds ``is_async=True``, as Kedro's ``kedro run`` does).
+    Raises :class:`~kedro_nb.runner.RunnerOptionError` for an argument the runner does not
+    take."""
+    options = dict(params or {})
+    if is_async:
+        options["is_async"] = True
+    if not options:
         return name
-    from kedro_nb.runner import runner_from_name
+    from kedro_nb.runner import RunnerOptionError, runner_from_name
 
-    return runner_from_name(name or "sequential", is_async=True)
+    try:
+        return runner_from_name(name or "sequential", **options)
+    except TypeError as exc:
+        given = ", ".join(f"{key}={value!r}" for key, value in options.items())
+        raise RunnerOptionError(
+            f"The runner {name or 'sequential'!r} does not take --runner-params {given}: {exc}."
+        ) from None
 
 
 def slice_options(args: argparse.Namespace) -> SliceOptions:

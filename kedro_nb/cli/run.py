@@ -286,7 +286,7 @@ def run_main(argv: Sequence[str]) -> int:
         result = session.run(
             **chosen,
             **_kedro_cli_slicing(args),
-            runner=run_runner(args.runner, args.is_async),
+            runner=run_runner(args.runner, args.is_async, args.runner_params),
             load_versions=_load_versions(args.load_versions),
             only_missing_outputs=args.only_missing_outputs,
             **incremental_options(args),

@@ -38,6 +38,8 @@ class RunRequest:
     runner: str | None = None
     #: Kedro's ``--async``: the runner loads and saves each node's data in threads
     is_async: bool = False
+    #: Kedro's ``--runner-params``: keyword arguments for the runner (``max_workers=4``)
+    runner_params: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     only_missing_outputs: bool = False
     #: ``--incremental``: True, or None for the project's ``runner.incremental`` setting
@@ -73,6 +75,11 @@ class RunRequest:
             parts.append(shlex.quote(self.pipeline_name))
         if self.runner:
             parts += ["--runner", shlex.quote(self.runner)]
+        if self.runner_params:
+            text = getattr(self.runner_params, "text", None) or ",".join(
+                f"{key}={value}" for key, value in flatten(self.runner_params)
+            )
+            parts += ["--runner-params", shlex.quote(text)]
         if self.is_async:
             parts.append("--async")
         if self.only_missing_outputs:
@@ -132,7 +139,7 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
         return session.run(
             request.record_name,
             pipeline=request.pipeline,
-            runner=run_runner(request.runner, request.is_async),
+            runner=run_runner(request.runner, request.is_async, request.runner_params),
             only_missing_outputs=request.only_missing_outputs,
             incremental=request.incremental,
             load_versions=request.load_versions or None,
@@ -151,7 +158,7 @@ def dry_run(session: Any, request: RunRequest) -> list[str]:
     result = session.run(
         request.record_name,
         pipeline=request.pipeline,
-        runner=run_runner(request.runner, request.is_async),
+        runner=run_runner(request.runner, request.is_async, request.runner_params),
         incremental=True,
         dry_run=True,
         load_versions=request.load_versions or None,

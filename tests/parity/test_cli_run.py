@@ -80,10 +80,27 @@ def _run(command: str, flags: list[str], root: Path) -> dict[str, Any]:
         ["--pipeline", "data_processing"],
         ["--tags", "processing", "--nodes", "preprocess_companies_node"],
         ["--env", "local", "--params", "model_options.seed=3"],
+        ["--runner", "ThreadRunner", "--runner-params", "max_workers=2"],
     ],
-    ids=["default", "pipelines", "one-pipeline", "slicing", "env-params"],
+    ids=["default", "pipelines", "one-pipeline", "slicing", "env-params", "runner-params"],
 )
 def test_kedro_nb_run_hands_hooks_what_kedro_run_does(tmp_path: Path, flags: list[str]) -> None:
     theirs = _run("kedro", flags, tmp_path)
     ours = _run("kedro-nb", flags, tmp_path)
     assert ours == theirs
+
+
+def test_runner_params_the_runner_does_not_take_are_one_line_exit_2(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run(
+        [str(BIN / "kedro-nb"), "run", "--runner", "thread", "--runner-params", "workers=2"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 2
+    first = done.stderr.splitlines()[0]
+    assert "does not take --runner-params workers=2" in first and "Traceback" not in done.stderr

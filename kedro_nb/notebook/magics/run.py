@@ -149,6 +149,7 @@ class RunMagics(KedroNbMagics):
         request = RunRequest(
             runner=args.runner,
             is_async=args.is_async,
+            runner_params=args.runner_params or {},
             params=args.params or {},
             slicing=slice_options(args),
             only_missing_outputs=args.only_missing_outputs,
