@@ -131,6 +131,12 @@ class _Flow:
                     continue
                 elif not (node.explicit_inputs and name in node.inputs):
                     self._unbound(node, name, line, nodes[position + 1 :])
+            for name in node.scan.soft_reads:
+                source = latest.get(name)
+                if source is not None and not source[0].explicit_outputs:
+                    seen.append((name, (name, source[0].name)))
+                elif source is not None and source[1] is not None:
+                    seen.append((name, source[1]))
             self.reads[node.name] = seen
             if not (node.explicit_outputs or node.explicit_inputs):
                 read = {variable for variable, _ in seen}

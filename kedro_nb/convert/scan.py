@@ -77,6 +77,9 @@ class CellScan:
     source: str
     tree: ast.Module
     reads: dict[str, int] = field(default_factory=dict)
+    #: names read inside a function the cell defines and assigned by the cell only after the
+    #: definition: inputs when a node above assigns them, else nothing
+    soft_reads: dict[str, int] = field(default_factory=dict)
     binds: dict[str, int] = field(default_factory=dict)
     param_refs: dict[str, list[Span]] = field(default_factory=dict)
     uses_all_params: bool = False
@@ -172,7 +175,10 @@ class _Scanner(ast.NodeVisitor):
         self.bound: set[str] = set()
         self.scopes: list[set[str]] = []
         self.function_depth = 0
-        self.deferred: list[tuple[str, int]] = []
+        #: first line of the outermost function being visited
+        self.function_line = 0
+        #: reads inside functions: (name, line, first line of the outermost function)
+        self.deferred: list[tuple[str, int, int]] = []
 
     # -- names -------------------------------------------------------------------------------
     def _load(self, name: str, line: int) -> None:
@@ -182,7 +188,7 @@ class _Scanner(ast.NodeVisitor):
             self.scan.uses_all_params = True
             return
         if self.function_depth:
-            self.deferred.append((name, line))
+            self.deferred.append((name, line, self.function_line))
         elif name not in self.bound:
             self.scan.reads.setdefault(name, line)
 
@@ -200,9 +206,14 @@ class _Scanner(ast.NodeVisitor):
             self._bind(node.id, node.lineno)
 
     def finish(self) -> None:
-        for name, line in self.deferred:
-            if name not in self.scan.binds:
+        for name, line, defined_at in self.deferred:
+            bound_at = self.scan.binds.get(name)
+            if bound_at is None:
                 self.scan.reads.setdefault(name, line)
+            elif bound_at >= defined_at and name not in self.scan.reads:
+                # the cell assigns the name only where or after it defines the function: a
+                # call before the assignment reads the value from above (the kernel's global)
+                self.scan.soft_reads.setdefault(name, line)
 
     # -- statements in evaluation order ------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -289,6 +300,8 @@ class _Scanner(ast.NodeVisitor):
             for annotation in _annotations(node):
                 self.visit(annotation)
         self.scopes.append(_local_names(body, node.args))
+        if not self.function_depth:
+            self.function_line = node.lineno
         self.function_depth += 1
         for statement in body:
             self.visit(statement)

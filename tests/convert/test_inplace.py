@@ -142,3 +142,24 @@ def test_convert_check_and_sync_agree_on_the_updated_names(write_notebook):
     assert drift(plan_conversion(path)) == ""
     after = analyze_notebook(cells.read_notebook(path), name="nb")
     assert {n.name: (n.inputs, n.outputs) for n in after.nodes} == before
+
+
+def test_a_name_a_cell_function_reads_before_the_cell_assigns_it_is_an_input(write_notebook):
+    from dataflow_harness import converted_pipeline, run_values
+
+    from kedro_nb.convert import notebook_pipeline
+
+    cells = [
+        code("a = [1]", "load"),
+        code("def extend():\n    return a + [2]\n\n\na = extend()", "grow"),
+        code("b = a + [3]", "use"),
+    ]
+    assert wiring(cells) == {
+        "load": ([], ["a"]),
+        "grow": (["a"], ["a__grow"]),
+        "use": (["a__grow"], ["b"]),
+    }
+    path = write_notebook(cells)
+    for pipeline in (notebook_pipeline(path), converted_pipeline(path)):
+        values = run_values(pipeline, "sequential", {}, path.parent / "out")
+        assert values == {"a": [1], "a__grow": [1, 2], "b": [1, 2, 3]}

@@ -25,7 +25,8 @@ NAMES = ("a", "b", "c", "d")
 @st.composite
 def notebooks(draw: st.DrawFn) -> tuple[list[list[str]], set[str]]:
     """Cells of statements over lists; every read is of a name assigned above (in the cell or
-    before). A statement assigns, rebinds, reads two names, or updates a list in place."""
+    before). A statement assigns, rebinds, reads two names (or one, inside a function the cell
+    defines), or updates a list in place."""
     defined: list[str] = []
     constant = iter(range(1, 10_000))
     cells_: list[list[str]] = []
@@ -33,7 +34,7 @@ def notebooks(draw: st.DrawFn) -> tuple[list[list[str]], set[str]]:
         statements = []
         for _ in range(draw(st.integers(1, 3))):
             target = draw(st.sampled_from(NAMES))
-            kinds = ["assign"] + (["rebind", "read", "update"] if defined else [])
+            kinds = ["assign"] + (["rebind", "read", "update", "closure"] if defined else [])
             kind = draw(st.sampled_from(kinds))
             k = next(constant)
             if kind == "assign" or (kind in ("rebind", "update") and target not in defined):
@@ -53,6 +54,9 @@ def notebooks(draw: st.DrawFn) -> tuple[list[list[str]], set[str]]:
                         )
                     )
                 )
+            elif kind == "closure":  # a name read only inside a function the cell defines
+                source = draw(st.sampled_from(defined))
+                statements.append(f"{target} = (lambda: {source} + [{k}])()")
             else:
                 left, right = draw(st.sampled_from(defined)), draw(st.sampled_from(defined))
                 statements.append(f"{target} = {left} + {right} + [{k}]")
