@@ -23,7 +23,8 @@ def test_a_proposal_is_not_read_by_runs_until_accepted(tmp_path, monkeypatch, ca
     out = capsys.readouterr().out
     assert f"catalog entries proposed -> {tmp_path / PROPOSED}" in out
     assert "kedro-nb convert --accept-catalog sales_analysis.ipynb" in out
-    assert set(yaml.safe_load((tmp_path / PROPOSED).read_text())) == {"df", "totals"}
+    # df is rebound by a later node: its last value (df__add_share) is the one proposed
+    assert set(yaml.safe_load((tmp_path / PROPOSED).read_text())) == {"df__add_share", "totals"}
     run([BIN / "kedro-nb", "run", "--notebook", notebook.name], tmp_path)
     assert _saved(tmp_path) == []  # intermediates stay in memory, as before the proposal
 
@@ -33,7 +34,7 @@ def test_a_proposal_is_not_read_by_runs_until_accepted(tmp_path, monkeypatch, ca
     assert not (tmp_path / PROPOSED).exists()
     assert (tmp_path / ACCEPTED).read_text() == proposal
     run([BIN / "kedro-nb", "run", "--notebook", notebook.name], tmp_path)
-    assert _saved(tmp_path) == ["df.pkl", "totals.pkl"]
+    assert _saved(tmp_path) == ["df__add_share.pkl", "totals.pkl"]
     assert main(["convert", notebook.name]) == EXIT_OK  # nothing left to propose
     assert not (tmp_path / PROPOSED).exists()
 
@@ -45,12 +46,12 @@ def test_a_name_a_catalog_file_declares_is_never_proposed(tmp_path, monkeypatch)
     with (tmp_path / "catalog.yml").open("a") as stream:
         stream.write("\ntotals:\n  type: pickle.PickleDataset\n  filepath: data/totals.pkl\n")
     assert main(["convert", notebook.name]) == EXIT_OK
-    assert set(yaml.safe_load((tmp_path / PROPOSED).read_text())) == {"df"}
-    (tmp_path / ACCEPTED).write_text("# mine\ndf:\n  type: MemoryDataset\n")
+    assert set(yaml.safe_load((tmp_path / PROPOSED).read_text())) == {"df__add_share"}
+    (tmp_path / ACCEPTED).write_text("# mine\ndf__add_share:\n  type: MemoryDataset\n")
     assert main(["convert", notebook.name]) == EXIT_OK
     assert not (tmp_path / PROPOSED).exists()  # every proposal is declared now
     assert main(["convert", "--accept-catalog", notebook.name]) == EXIT_OK
-    assert (tmp_path / ACCEPTED).read_text() == "# mine\ndf:\n  type: MemoryDataset\n"
+    assert (tmp_path / ACCEPTED).read_text() == "# mine\ndf__add_share:\n  type: MemoryDataset\n"
     run([BIN / "kedro-nb", "run", "--notebook", notebook.name], tmp_path)  # no duplicate keys
 
 
@@ -61,5 +62,5 @@ def test_accepting_into_an_existing_file_appends_and_keeps_it(tmp_path, monkeypa
     assert main(["convert", "--accept-catalog", notebook.name]) == EXIT_OK
     text = (tmp_path / ACCEPTED).read_text()
     assert text.startswith("# my entries\nextra:\n  type: MemoryDataset\n")
-    assert set(yaml.safe_load(text)) == {"extra", "df", "totals"}
+    assert set(yaml.safe_load(text)) == {"extra", "df__add_share", "totals"}
     assert not (tmp_path / PROPOSED).exists()
