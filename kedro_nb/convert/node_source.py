@@ -16,9 +16,12 @@ import inspect
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.convert.errors import NodeSourceError
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Node
 
 
 @dataclass
@@ -95,7 +98,7 @@ def _partial_bindings(func: Any) -> dict[str, Any]:
     return bound
 
 
-def project_node_cell(node: Any) -> DebugCell:
+def project_node_cell(node: Node) -> DebugCell:
     """The debug cell of a node built from a Python function (project pipelines)."""
     func = _function_of(node.func)
     source = _body_source(func, node.name)

@@ -19,11 +19,14 @@ catalog (the injected ``catalog``) keeps the memory datasets, and every run shar
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.hooks import hook_impl
 from kedro_nb.io import AbstractDataset, MemoryDataset, is_parameter
 from kedro_nb.notebook.settings import KedroNb
+
+if TYPE_CHECKING:
+    from kedro_nb.io import DataCatalog
 
 
 class KeptDataset(AbstractDataset[Any, Any]):
@@ -58,7 +61,7 @@ class KeptDataset(AbstractDataset[Any, Any]):
 class KernelMemory:
     """The hook that shares the kernel catalog's memory datasets with each run's catalog."""
 
-    def __init__(self, catalog: Any, settings: KedroNb) -> None:
+    def __init__(self, catalog: DataCatalog, settings: KedroNb) -> None:
         self.catalog = catalog
         self.settings = settings
         #: names whose data runs wrote into the kernel's catalog (the user's own values are not
@@ -86,7 +89,7 @@ class KernelMemory:
         self.made.clear()
 
     @hook_impl
-    def before_pipeline_run(self, pipeline: Any, catalog: Any) -> None:
+    def before_pipeline_run(self, pipeline: Any, catalog: DataCatalog) -> None:
         if catalog is self.catalog:
             return
         kept = self.catalog
@@ -108,7 +111,7 @@ class KernelMemory:
             self.made.add(name)
 
 
-def in_memory(catalog: Any) -> dict[str, Any]:
+def in_memory(catalog: DataCatalog) -> dict[str, Any]:
     """The memory datasets of ``catalog`` that hold data, by name (parameters left out)."""
     found = {}
     for name in list(catalog):

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.notebook import locate
 from kedro_nb.notebook.errors import NoSessionError
@@ -28,6 +28,9 @@ from kedro_nb.notebook.names import (
 )
 from kedro_nb.notebook.params_view import ParamsView
 from kedro_nb.notebook.settings import KedroNb
+
+if TYPE_CHECKING:
+    from kedro_nb.project import KedroNbSession
 
 #: How many executed cells are remembered for the staleness check (their sources only).
 MAX_REMEMBERED_CELLS = 500
@@ -114,7 +117,7 @@ class NotebookProject:
         return session
 
     @staticmethod
-    def configure_logging(session: Any) -> None:
+    def configure_logging(session: KedroNbSession) -> None:
         """Logging as ``%load_ext kedro.ipython`` sets it up: the project package's loggers at
         INFO, ``$KEDRO_LOGGING_CONFIG`` or the project's ``conf/logging.yml`` honoured; kedro-nb's
         own INFO lines stay out, the progress display already says what they say."""
@@ -124,7 +127,7 @@ class NotebookProject:
             session.project_path if session.is_project else None, session.package_name
         )
 
-    def variables(self, session: Any) -> dict[str, Any]:
+    def variables(self, session: KedroNbSession) -> dict[str, Any]:
         """``catalog``, ``params``, ``session`` and ``pipelines`` of ``session``, by name;
         ``pipelines`` also lists this notebook's own node cells under the notebook's name."""
         from kedro_nb.notebook.kernel_pipelines import KernelPipelines
@@ -136,7 +139,7 @@ class NotebookProject:
             PIPELINES_VAR: KernelPipelines(session.pipelines, self.notebook_path()),
         }
 
-    def share_memory(self, session: Any) -> Any:
+    def share_memory(self, session: KedroNbSession) -> Any:
         """Have ``session``'s runs share the kernel catalog's memory datasets (see
         :mod:`kedro_nb.notebook.kernel_memory`); returns the hook. Registered once per session,
         at its first run, so loading the extension stays cheap."""

@@ -21,9 +21,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kedro_nb.hooks import hook_impl
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Node
 
 NOT_RUN, RUNNING, DONE, FAILED, SKIPPED = "not run", "running", "done", "failed", "skipped"
 STATES = (NOT_RUN, RUNNING, DONE, FAILED, SKIPPED)
@@ -64,18 +67,18 @@ class RunProgress:
         return found
 
     @hook_impl
-    def on_run_started(self, nodes: list[Any]) -> None:
+    def on_run_started(self, nodes: list[Node]) -> None:
         with self._lock:  # after the runner's checks: a refused run never gets here
             self.states = {node.name: (NOT_RUN, None) for node in nodes}
             if self.sink is not None and self.states:  # show every node as not run yet
                 self.sink(self, next(iter(self.states)))
 
     @hook_impl
-    def on_node_started(self, node: Any) -> None:
+    def on_node_started(self, node: Node) -> None:
         self._set(node.name, RUNNING)
 
     @hook_impl
-    def on_node_finished(self, node: Any, duration: float, error: BaseException | None) -> None:
+    def on_node_finished(self, node: Node, duration: float, error: BaseException | None) -> None:
         if error is not None:
             from kedro_nb.convert import cell_location
 

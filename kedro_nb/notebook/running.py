@@ -15,12 +15,16 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.cli.options import slice_flags
 from kedro_nb.notebook.displays.params import flatten
 from kedro_nb.notebook.names import RUN_PIPELINE_MAGIC
 from kedro_nb.pipeline import SliceOptions
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.project import KedroNbSession
 
 _OWN_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])  # frames inside kedro_nb are noise
 
@@ -124,7 +128,7 @@ def notebook_staleness(notebook: Path, cells_run_since: Callable[[float], list[s
     )
 
 
-def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
+def run_with_progress(session: KedroNbSession, request: RunRequest, progress: Any) -> Any:
     """Run ``request`` on ``session`` with ``progress`` registered as a hook; returns the run's
     :class:`~kedro_nb.project.records.RunRecord`.
 
@@ -149,7 +153,7 @@ def run_with_progress(session: Any, request: RunRequest, progress: Any) -> Any:
         session.hook_manager.unregister(progress)
 
 
-def dry_run(session: Any, request: RunRequest) -> list[str]:
+def dry_run(session: KedroNbSession, request: RunRequest) -> list[str]:
     """What ``request`` run incrementally would do: one line per node ("skipped: unchanged" or
     "runs: <why>") and the counts. Nothing runs and nothing is recorded."""
     from kedro_nb.cli.options import run_runner
@@ -222,7 +226,7 @@ def failure_report(
     return scrub("\n".join(lines)) + "\n  " + resume
 
 
-def run_outputs(names: list[str], catalogs: list[Any]) -> dict[str, Any]:
+def run_outputs(names: list[str], catalogs: list[CatalogProtocol]) -> dict[str, Any]:
     """The data of each of ``names`` (valid identifiers only), from the first catalog holding
     it: the kernel's memory first, then the run's catalog (persisted outputs are read back)."""
     found: dict[str, Any] = {}

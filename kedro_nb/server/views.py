@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.convert.cells import Notebook, cell_id
 from kedro_nb.server.requests import AnalysisRequest, ConvertRequest
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Pipeline
 
 #: at most this many node cells with syntax errors are set aside before an analysis gives up
 MAX_SET_ASIDE = 50
@@ -113,7 +116,7 @@ def pipelines(notebook: Path) -> dict[str, Any]:
         session.close()
 
 
-def _graph(pipeline: Any) -> dict[str, Any]:
+def _graph(pipeline: Pipeline) -> dict[str, Any]:
     nodes = [
         {
             "name": node.name,

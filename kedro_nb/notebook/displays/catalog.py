@@ -6,10 +6,13 @@ masks secrets in URLs; nothing here loads data.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kedro_nb.notebook.displays.tables import html_table, text_table, yes_no
 from kedro_nb.shared import PARAMS_PREFIX
+
+if TYPE_CHECKING:
+    from kedro_nb.io import DataCatalog
 
 HEADERS = ("name", "type", "location", "exists", "versioned")
 # Where built-in datasets live; shown with Kedro's type names (``pandas.CSVDataset``).
@@ -42,7 +45,7 @@ def short_location(location: str) -> str:
     )
 
 
-def parameter_count(catalog: Any) -> int:
+def parameter_count(catalog: DataCatalog) -> int:
     """How many parameters the catalog holds, counted as ``params`` shows them: one per leaf
     of ``parameters`` (``model.alpha`` and ``model.depth`` are two, ``params:model`` is not a
     third), so the two displays agree."""
@@ -57,7 +60,7 @@ def parameter_count(catalog: Any) -> int:
     return sum(1 for _ in flatten(parameters)) if isinstance(parameters, dict) else 1
 
 
-def memory_sizes(catalog: Any) -> dict[str, int]:
+def memory_sizes(catalog: DataCatalog) -> dict[str, int]:
     """Bytes held by each in-memory dataset that has data (estimated, nothing copied)."""
     from kedro_nb.notebook.displays.values import memory_size
     from kedro_nb.notebook.kernel_memory import in_memory
@@ -69,7 +72,7 @@ def memory_sizes(catalog: Any) -> dict[str, int]:
     return sizes
 
 
-def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
+def catalog_rows(catalog: DataCatalog) -> tuple[list[tuple[str, ...]], int]:
     """Table rows of the catalog's datasets (parameters left out), and the parameter count."""
     from kedro_nb.notebook.displays.values import human_bytes
 
@@ -93,7 +96,7 @@ def catalog_rows(catalog: Any) -> tuple[list[tuple[str, ...]], int]:
     return rows, parameter_count(catalog)
 
 
-def _caption(catalog: Any, rows: list[tuple[str, ...]], n_params: int) -> str:
+def _caption(catalog: DataCatalog, rows: list[tuple[str, ...]], n_params: int) -> str:
     from kedro_nb.notebook.displays.values import human_bytes
 
     plural = "s" if n_params != 1 else ""
@@ -108,13 +111,13 @@ def _caption(catalog: Any, rows: list[tuple[str, ...]], n_params: int) -> str:
     return f"DataCatalog: {len(rows)} dataset{'s' if len(rows) != 1 else ''}{extra}"
 
 
-def catalog_html(catalog: Any) -> str:
+def catalog_html(catalog: DataCatalog) -> str:
     """The ``text/html`` form."""
     rows, n_params = catalog_rows(catalog)
     return html_table(_caption(catalog, rows, n_params), HEADERS, rows)
 
 
-def catalog_text(catalog: Any) -> str:
+def catalog_text(catalog: DataCatalog) -> str:
     """The ``text/plain`` form."""
     rows, n_params = catalog_rows(catalog)
     return text_table(_caption(catalog, rows, n_params), HEADERS, rows)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.notebook.displays.tables import html_table, text_table
+
+if TYPE_CHECKING:
+    from kedro_nb.project import KedroNbSession
 
 HEADERS = ("run", "started", "pipeline", "status", "nodes", "seconds", "error")
 SHOWN_RUNS = 10
@@ -53,7 +56,7 @@ def run_row(record: Any) -> tuple[str, ...]:
     )
 
 
-def _caption(session: Any) -> str:
+def _caption(session: KedroNbSession) -> str:
     kind = (
         f"project {session.package_name!r}, env {session.env!r}"
         if session.is_project
@@ -62,18 +65,18 @@ def _caption(session: Any) -> str:
     return f"KedroNbSession: {kind} at {session.project_path}"
 
 
-def _rows(session: Any) -> list[tuple[str, ...]]:
+def _rows(session: KedroNbSession) -> list[tuple[str, ...]]:
     try:
         return [run_row(record) for record in session.runs(limit=SHOWN_RUNS)]
     except Exception:  # a display must not fail when the run store is unreadable
         return []
 
 
-def session_html(session: Any) -> str:
+def session_html(session: KedroNbSession) -> str:
     """The ``text/html`` form: caption plus the last runs."""
     return html_table(_caption(session) + " - latest runs", HEADERS, _rows(session))
 
 
-def session_text(session: Any) -> str:
+def session_text(session: KedroNbSession) -> str:
     """The ``text/plain`` form."""
     return text_table(_caption(session) + " - latest runs", HEADERS, _rows(session))

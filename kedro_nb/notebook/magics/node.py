@@ -16,6 +16,8 @@ from kedro_nb.notebook.names import LOAD_NODE_MAGIC, RUN_PIPELINE_MAGIC
 
 if TYPE_CHECKING:
     from kedro_nb.convert.node_source import DebugCell
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.project import KedroNbSession
 
 M = LOAD_NODE_MAGIC
 
@@ -78,7 +80,7 @@ class NodeMagics(KedroNbMagics):
         print(self._report(cell, values, missing))
         self.shell.set_next_input(f"{header}\n{cell.source}", replace=False)
 
-    def _catalog(self, session: Any) -> Any:
+    def _catalog(self, session: KedroNbSession) -> Any:
         """The kernel's catalog (the injected one, which runs use), else the session's."""
         from kedro_nb.notebook.names import CATALOG_VAR
 
@@ -119,11 +121,11 @@ class NodeMagics(KedroNbMagics):
             f"%{M} {name} --notebook {shlex.quote(found[0])}"
         )
 
-    def _project_node_names(self, session: Any) -> list[str]:
+    def _project_node_names(self, session: KedroNbSession) -> list[str]:
         return sorted({n.name for pipeline in self._pipelines(session) for n in pipeline.nodes})
 
     @staticmethod
-    def _pipelines(session: Any) -> list[Any]:
+    def _pipelines(session: KedroNbSession) -> list[Any]:
         found = []
         with warnings.catch_warnings():  # a broken pipeline module was reported at load
             warnings.simplefilter("ignore")
@@ -134,7 +136,7 @@ class NodeMagics(KedroNbMagics):
                     continue
         return found
 
-    def _project_cell(self, session: Any, name: str) -> DebugCell | None:
+    def _project_cell(self, session: KedroNbSession, name: str) -> DebugCell | None:
         from kedro_nb.convert.errors import NodeSourceError
         from kedro_nb.convert.node_source import project_node_cell
 
@@ -161,7 +163,9 @@ class NodeMagics(KedroNbMagics):
             )
         return found
 
-    def _load_inputs(self, catalog: Any, cell: DebugCell) -> tuple[dict[str, Any], dict[str, str]]:
+    def _load_inputs(
+        self, catalog: CatalogProtocol, cell: DebugCell
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         """Push the inputs that load; returns them by variable name, and the others
         (variable -> dataset): in-memory data no run has kept."""
         values, missing = {}, {}

@@ -22,6 +22,9 @@ from kedro_nb.notebook.names import (
     RUN_PIPELINE_MAGIC,
 )
 
+if TYPE_CHECKING:
+    from kedro_nb.project import KedroNbSession
+
 if TYPE_CHECKING:  # the run machinery is imported by the first run, not at %load_ext
     from kedro_nb.notebook.progress import RunProgress
     from kedro_nb.notebook.running import RunRequest
@@ -123,7 +126,7 @@ class RunMagics(KedroNbMagics):
 
     # -- building the request ------------------------------------------------------------
     @staticmethod
-    def _like(args: argparse.Namespace, session: Any) -> tuple[Any, dict[str, str]]:
+    def _like(args: argparse.Namespace, session: KedroNbSession) -> tuple[Any, dict[str, str]]:
         """``--like RUN``: fill the options not given from the recorded run and print what
         differs now; returns the record and the load versions to pin."""
         from kedro_nb.project.errors import ProjectError
@@ -143,7 +146,7 @@ class RunMagics(KedroNbMagics):
         print("\n".join(plan_summary(plan)))
         return record, plan.load_versions
 
-    def _request(self, args: argparse.Namespace, session: Any) -> RunRequest:
+    def _request(self, args: argparse.Namespace, session: KedroNbSession) -> RunRequest:
         from kedro_nb.notebook.running import RunRequest, notebook_staleness
 
         request = RunRequest(
@@ -197,7 +200,9 @@ class RunMagics(KedroNbMagics):
             self._check_runner(args.runner)
         return request
 
-    def _dry_run(self, session: Any, request: RunRequest, args: argparse.Namespace) -> None:
+    def _dry_run(
+        self, session: KedroNbSession, request: RunRequest, args: argparse.Namespace
+    ) -> None:
         """``--incremental --dry-run``: print what would run and why; run nothing."""
         from kedro_nb.notebook.running import dry_run
 
@@ -247,7 +252,7 @@ class RunMagics(KedroNbMagics):
 
     # -- after the run ---------------------------------------------------------------------
     @staticmethod
-    def _failure(exc: Exception, request: RunRequest, session: Any) -> Exception:
+    def _failure(exc: Exception, request: RunRequest, session: KedroNbSession) -> Exception:
         from kedro_nb.notebook.running import failure_report
         from kedro_nb.pipeline import PipelineError
         from kedro_nb.runner import node_failure
@@ -260,7 +265,7 @@ class RunMagics(KedroNbMagics):
 
     def _finish(
         self,
-        session: Any,
+        session: KedroNbSession,
         request: RunRequest,
         record: Any,
         progress: RunProgress,
@@ -306,7 +311,7 @@ class RunMagics(KedroNbMagics):
 
     def _run_in_background(
         self,
-        session: Any,
+        session: KedroNbSession,
         request: RunRequest,
         progress: RunProgress,
         handle: Any,
@@ -335,7 +340,7 @@ class RunMagics(KedroNbMagics):
         finally:
             self._release(session)
 
-    def _release(self, session: Any) -> None:
+    def _release(self, session: KedroNbSession) -> None:
         """End of a run: a session made for this run's --params releases its runners (a Dask
         cluster it started), then the next run may start."""
         try:
@@ -345,7 +350,7 @@ class RunMagics(KedroNbMagics):
             self.project.run_lock.release()
 
 
-def ran_nodes(request: RunRequest, session: Any) -> list[Any]:
+def ran_nodes(request: RunRequest, session: KedroNbSession) -> list[Any]:
     """The nodes of the pipeline the request ran, before slicing (the caller keeps those that
     completed)."""
     if request.pipeline is not None:
