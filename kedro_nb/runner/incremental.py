@@ -24,6 +24,7 @@ Fingerprints are stored by the driver only, once a node's outputs are all saved,
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -34,6 +35,7 @@ from kedro_nb.runner._graph import RunGraph, base_name
 from kedro_nb.runner.fingerprint import (
     FUNCTION_PART,
     code_fingerprint,
+    code_version,
     digest,
     is_parameter,
     params_fingerprint,
@@ -176,6 +178,7 @@ class IncrementalPlanner:
         self.status = [_PENDING] * len(graph.nodes)
         self.keys: list[str | None] = [None] * len(graph.nodes)
         self._code: dict[int, dict[str, str]] = {}
+        self._by_function: dict[tuple[int, str | None], dict[str, str]] = {}
         self._params: dict[int, dict[str, str]] = {}
         self._kinds: dict[str, str] = {}
         self._prints: dict[str, str | None] = {}
@@ -186,6 +189,10 @@ class IncrementalPlanner:
         self.free_outputs = {base_name(name) for name in graph.outputs}
         self.dry = False
         self._touched: set[int] = set()
+        self.pending = len(graph.nodes)
+        self.new_skipped: list[int] = []
+        self._heap = list(range(len(graph.nodes)))  # already a heap: sorted
+        self._queued = set(self._heap)
 
     # -- facts --------------------------------------------------------------------------
     def kind(self, name: str) -> str:
@@ -203,7 +210,11 @@ class IncrementalPlanner:
 
     def code(self, i: int) -> dict[str, str]:
         if i not in self._code:
-            self._code[i] = code_fingerprint(self.graph.nodes[i])
+            node = self.graph.nodes[i]
+            key = (id(node.func), code_version(node))  # one function used by many nodes
+            if key not in self._by_function:
+                self._by_function[key] = code_fingerprint(node)
+            self._code[i] = self._by_function[key]
         return self._code[i]
 
     def params(self, i: int) -> dict[str, str]:
@@ -320,11 +331,29 @@ class IncrementalPlanner:
         return reasons
 
     # -- waves --------------------------------------------------------------------------
+    def _set(self, i: int, status: int) -> None:
+        """Give node ``i`` a new status; its undecided children may be decidable now."""
+        if self.status[i] == _PENDING:
+            self.pending -= 1
+        self.status[i] = status
+        if status == _SKIPPED:
+            self.new_skipped.append(i)
+        for child in self.graph.children[i]:
+            if self.status[child] == _PENDING and child not in self._queued:
+                self._queued.add(child)
+                heapq.heappush(self._heap, child)
+
     def next_batch(self) -> list[int]:
-        """Decide every node that can be decided now; return the ones to run (sorted)."""
-        status, decisions = self.status, self.options.decisions
+        """Decide every node that can be decided now; return the ones to run (sorted).
+
+        Only nodes whose producers changed status since they were last looked at are
+        looked at again (a heap in topological order), so a long chain decided one wave at a
+        time costs O(nodes) over the whole run, not O(nodes) per wave."""
+        status, decisions, heap = self.status, self.options.decisions, self._heap
         batch: list[int] = []
-        for i in range(len(self.names)):
+        while heap:
+            i = heapq.heappop(heap)
+            self._queued.discard(i)
             if status[i] != _PENDING:
                 continue
             parent_states = {status[p] for p in self.parents[i]}
@@ -335,16 +364,16 @@ class IncrementalPlanner:
                 decisions[self.names[i]] = Decision(self.names[i], reasons)
                 self._touched.add(i)
                 if reasons:
-                    status[i] = _BATCH
+                    self._set(i, _BATCH)
                     batch.append(i)
                 else:
-                    status[i] = _SKIPPED
                     self.keys[i] = self.state(i).key()
+                    self._set(i, _SKIPPED)
             elif _PENDING not in parent_states:
                 reasons = self.own_reasons(i)
                 if reasons:
                     decisions[self.names[i]] = Decision(self.names[i], reasons)
-                    status[i] = _BATCH
+                    self._set(i, _BATCH)
                     batch.append(i)
         self._pull_memory(batch)
         return sorted(batch)
@@ -362,7 +391,7 @@ class IncrementalPlanner:
                     continue
                 if self.kind(name) == _KEPT and self.datasets[name].exists():
                     continue
-                self.status[producer] = _BATCH
+                self._set(producer, _BATCH)
                 self.options.decisions[self.names[producer]] = Decision(
                     self.names[producer],
                     [f"`{self.names[i]}` needs its output `{name}` in memory"],
@@ -373,7 +402,7 @@ class IncrementalPlanner:
     def completed(self, i: int, worker: Any = None) -> NodeState:
         """Node ``i`` ran and its outputs are saved: its state to record. ``worker``: the
         fingerprints (and file digests) of the outputs a worker process saved, if one did."""
-        self.status[i] = _DONE
+        self._set(i, _DONE)
         self._touched.add(i)
         self.forget(self.graph.node_outputs[i])
         if worker is not None:
@@ -423,10 +452,10 @@ class IncrementalPlanner:
         """Decide every node without running any: a node reading from one that runs is taken
         to run too ("upstream `x` re-runs"), as that output may change."""
         self.dry = True
-        while _PENDING in self.status:
+        while self.pending:
             for i in self.next_batch():
-                self.status[i] = _DONE
                 self.keys[i] = "dry-run:" + self.names[i]
+                self._set(i, _DONE)
 
 
 def _changed(before: dict[str, str], now: dict[str, str]) -> list[str]:
@@ -479,7 +508,6 @@ def run_incrementally(
     timings: dict[str, float] = {}
     saved: list[str] = []
     released: set[str] = set(graph.inputs) | set(graph.outputs)  # never released here
-    recorded: set[str] = set()
 
     def on_complete(batch: list[int], index: int, seconds: float, worker: Any) -> None:
         i = batch[index]
@@ -491,7 +519,7 @@ def run_incrementally(
             row = NodeRow(name, "ran", options.decisions[name].text(), seconds, state)
             store.record_nodes(run_id, [row])
 
-    while _PENDING in planner.status:
+    while planner.pending:
         batch = planner.next_batch()
         try:
             if batch:
@@ -510,11 +538,11 @@ def run_incrementally(
                 execute(sub, functools.partial(on_complete, batch))
         finally:
             skipped = [
-                NodeRow(name, "skipped", UNCHANGED)
-                for i, name in enumerate(planner.names)
-                if planner.status[i] == _SKIPPED and name not in recorded
+                NodeRow(planner.names[i], "skipped", UNCHANGED)
+                for i in planner.new_skipped
+                if planner.status[i] == _SKIPPED
             ]
-            recorded.update(row.node for row in skipped)
+            planner.new_skipped.clear()
             if store is not None and skipped:
                 store.record_nodes(run_id, skipped)
         for name in planner.touched():
