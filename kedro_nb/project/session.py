@@ -139,17 +139,22 @@ class KedroNbSession:
     def create(
         cls,
         project_path: str | Path | None = None,
+        save_on_close: bool = True,
+        env: str | None = None,
+        runtime_params: Mapping[str, Any] | None = None,
+        conf_source: str | Path | None = None,
         *,
         start_dir: str | Path | None = None,
-        env: str | None = None,
-        conf_source: str | Path | None = None,
-        runtime_params: Mapping[str, Any] | None = None,
         reload_code: bool = False,
     ) -> KedroNbSession:
         """A session for the project at ``project_path``, or the one found at or above
         ``start_dir`` (default: the working directory), or else the embedded default rooted
         at ``start_dir``: ``catalog.yml``/``parameters.yml``/``credentials.yml`` beside it,
         relative data paths under it, undeclared datasets in memory.
+
+        The arguments up to ``conf_source`` are ``KedroSession.create``'s, in its order.
+        ``save_on_close`` is accepted for that and changes nothing: every run is recorded
+        when it ends (Kedro's session store is not kept, see the compatibility page).
 
         ``env`` defaults to ``$KEDRO_ENV``, then to settings' ``default_run_env`` (``local``).
         ``runtime_params`` override parameters (dotted keys update nested values).

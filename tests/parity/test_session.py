@@ -61,3 +61,38 @@ def test_session_run_matches_kedro(tmp_path: Path, env: str | None, kwargs: dict
     assert ours["context"][0] == (env or "local") and theirs["context"][0] == env
     ours["context"][0] = theirs["context"][0]
     assert ours == theirs
+
+
+def test_session_create_takes_kedros_arguments_in_kedros_order() -> None:
+    """``KedroSession.create(path, save_on_close, env, runtime_params, conf_source)`` code,
+    positional or by keyword, means the same to ``KedroNbSession.create``."""
+    import inspect
+
+    from kedro.framework.session import KedroSession
+
+    from kedro_nb.project import KedroNbSession
+
+    def shape(function) -> list[tuple[str, object, str]]:
+        return [
+            (p.name, p.default, p.kind.name)
+            for p in inspect.signature(function).parameters.values()
+        ]
+
+    theirs = shape(KedroSession.create)
+    assert shape(KedroNbSession.create)[: len(theirs)] == theirs
+
+
+def test_session_create_positionally_as_kedro_code_calls_it(tmp_path: Path) -> None:
+    from kedro_nb.project import KedroNbSession
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    saved_path = list(sys.path)
+    session = KedroNbSession.create(project, True, "local", {"model_options.seed": 5})
+    try:
+        assert session.env == "local" and session.params["model_options"]["seed"] == 5
+    finally:
+        session.close()
+        sys.path[:] = saved_path
+        for name in [m for m in sys.modules if m.split(".")[0] == "spaceflights"]:
+            del sys.modules[name]
