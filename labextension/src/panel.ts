@@ -189,7 +189,8 @@ export class PipelinePanel extends Widget {
     this.runAll.disabled = !canRun;
     this.runFrom.disabled = this.runTo.disabled = !canRun || !this._selected;
     const scrolled = this.canvas.scrollLeft;
-    const key = `${this.selector.value}|${graph.nodes.map(n => n.name).join(',')}`;
+    // (the width counts: a graph drawn while the panel was hidden is centred once shown)
+    const key = `${this.canvas.clientWidth}|${this.selector.value}|${graph.nodes.map(n => n.name).join(',')}`;
     this.canvas.replaceChildren(this._svg(graph, stale));
     // a graph wider than the panel opens scrolled to its middle (its top nodes' centre);
     // a redraw of the same graph keeps where the user scrolled to
@@ -423,7 +424,7 @@ export class PipelinePanel extends Widget {
   private _project: PipelinesResult | null = null;
   private _selected: string | null = null;
   private _running = false;
-  /** which graph was drawn last (another one opens scrolled to its middle) */
+  /** which graph was drawn last, at which width (another opens scrolled to its middle) */
   private _drawnKey = '';
   private _states = new Map<string, NodeState>();
   private _failures = new Map<string, NodeProgress>();

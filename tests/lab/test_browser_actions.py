@@ -204,6 +204,15 @@ def test_an_edit_upstream_marks_downstream_stale_and_one_click_reruns_in_order(l
         untouched = [i for i, n in enumerate(before) if n is not None and i not in rerun]
         assert [after[i] for i in untouched] == [before[i] for i in untouched]
 
+        # re-executing an upstream cell (no edit) marks what is downstream of it stale too
+        _activate(page, NODE_CELLS["preprocess_companies"])
+        command(page, "notebook:run-cell")
+        for name in downstream:
+            page.locator(f".kedro-nb-node-badge[data-node='{name}'][data-stale='true']").wait_for(
+                timeout=T
+            )
+        assert node_badge(page, "preprocess_shuttles").get_attribute("data-stale") == "false"
+
 
 def test_run_from_here_and_run_to_here_run_the_slice_of_the_selected_node(lab):
     with browser_page("slices") as page:
