@@ -62,6 +62,14 @@ def _this_build(home: Path) -> Path:
             f"no labextension build in {BUILT}: run `jlpm install && jlpm build:prod` in "
             f"{REPO / 'labextension'}"
         )
+    sources = [*(REPO / "labextension").glob("src/*.ts"), *(REPO / "labextension").glob("style/*")]
+    built_at = (BUILT / "package.json").stat().st_mtime
+    newer = sorted(p.name for p in sources if p.stat().st_mtime > built_at)
+    if newer:
+        raise RuntimeError(
+            f"the labextension build in {BUILT} is older than {', '.join(newer)}: run "
+            f"`jlpm build:prod` in {REPO / 'labextension'}"
+        )
     data = home / "data"
     link = data / "labextensions" / "kedro-nb"
     link.parent.mkdir(parents=True, exist_ok=True)
