@@ -53,13 +53,13 @@ class _ScanContext:
     parse_float = float
     parse_int = int
     parse_constant = {"NaN": float("nan"), "Infinity": _INF, "-Infinity": -_INF}.__getitem__
-    memo: dict = {}
+    memo: dict[str, Any] = {}
 
 
-_scan_once = _make_scanner(_ScanContext())
+_scan_once = _make_scanner(_ScanContext())  # type: ignore[arg-type]  # a JSONDecoder's fields
 
 
-def parse_json(data: bytes, source: str, *, fast: bool = False) -> tuple[Any, bool]:
+def parse_json(data: bytes | bytearray, source: str, *, fast: bool = False) -> tuple[Any, bool]:
     """Parse UTF-8 JSON ``data`` as ``json.loads`` does; returns ``(value, exact)``.
 
     A UTF-8 byte-order mark is skipped, as Jupyter does. ``fast``: parse big inputs (and all
@@ -181,12 +181,12 @@ def _conflict_line(text: str) -> tuple[int, str] | None:
     return text.count("\n", 0, first[0]) + 1, first[1]
 
 
-def _position(text: str | bytes, pos: int) -> tuple[int, int]:
+def _position(text: str | bytes | bytearray, pos: int) -> tuple[int, int]:
     newline = "\n" if isinstance(text, str) else b"\n"
     return text.count(newline, 0, pos) + 1, pos - text.rfind(newline, 0, pos)  # type: ignore[arg-type]
 
 
-def _not_utf8(source: str, data: bytes, exc: UnicodeDecodeError) -> InvalidJSONError:
+def _not_utf8(source: str, data: bytes | bytearray, exc: UnicodeDecodeError) -> InvalidJSONError:
     if exc.reason == "unexpected end of data" and exc.end == len(data):
         line, column = _position(data, exc.start)
         return TruncatedNotebookError(
@@ -266,7 +266,8 @@ def check_notebook(value: Any, source: str | None = None) -> dict[str, Any]:
         if bad is not None:
             name, expected = bad
             _wrong(where, source, f"cell {index} {name}", _get(cell, name), expected)
-    return value
+    notebook: dict[str, Any] = value
+    return notebook
 
 
 _EXPECTED = "expected an object with 'nbformat': 4 and 'cells'; is it the file you meant?"
@@ -335,8 +336,15 @@ def _kind(value: Any) -> str:
     return "value"
 
 
-_KINDS = ((bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"))
-_KINDS += ((int, "number"), (float, "number"), (type(None), "null"))
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (dict, "object"),
+    (list, "array"),
+    (str, "string"),
+    (int, "number"),
+    (float, "number"),
+    (type(None), "null"),
+)
 
 
 def check_depth(value: Any, source: str | None = None) -> None:

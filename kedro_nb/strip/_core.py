@@ -208,7 +208,7 @@ def _strip_cell(
     opts: StripOptions,
     keep_by_default: bool,
     copy: Callable[[Any], Any],
-) -> dict:
+) -> dict[str, Any]:
     new: dict[str, Any] = {}
     for key, value in cell.items():
         if key == "source":
@@ -306,11 +306,12 @@ def _is_empty(source: Any) -> bool:
 
 
 def _pop_path(target: dict[str, Any], path: tuple[str, ...]) -> None:
+    place: Any = target
     for part in path[:-1]:
-        target = target.get(part)
-        if not isinstance(target, dict):
+        place = place.get(part)
+        if not isinstance(place, dict):
             return
-    target.pop(path[-1], None)
+    place.pop(path[-1], None)
 
 
 def _same(value: Any) -> Any:

@@ -43,7 +43,8 @@ def strip_bytes(
     ``source`` names the input in error messages; ``validate`` checks the result against nbformat's
     schema (slower: it imports nbformat). ``options`` are those of :func:`strip_notebook`.
     """
-    return _strip_bytes(data, source, StripOptions.from_kwargs(options), validate)
+    # bytes given, bytes back: ``data`` itself or new bytes (typing is not imported at run time)
+    return _strip_bytes(data, source, StripOptions.from_kwargs(options), validate)  # type: ignore[return-value]
 
 
 def strip_file(path: str | os.PathLike[str], *, validate: bool = False, **options: Any) -> bool:
@@ -100,7 +101,9 @@ def _strip_checked(
     return data if result == data else result
 
 
-def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any, bool, bool]:
+def _load(
+    data: bytes | bytearray, source: str, opts: StripOptions, crlf: bool
+) -> tuple[Any, bool, bool]:
     """Parse the notebook, leaving out the outputs that will be dropped when the layout allows.
 
     Returns ``(notebook, exact, plain)``: ``exact`` as :func:`nbfile.parse_json` says, ``plain``
@@ -133,7 +136,7 @@ def _load(data: bytes, source: str, opts: StripOptions, crlf: bool) -> tuple[Any
     return nb, exact, plain
 
 
-def _load_whole(data: bytes, source: str) -> tuple[Any, bool, bool]:
+def _load_whole(data: bytes | bytearray, source: str) -> tuple[Any, bool, bool]:
     nb, exact = nbfile.parse_json(data, source, fast=True)
     return nb, exact, _layout.plain_ascii(data)
 
@@ -180,7 +183,9 @@ def _read(path: str, buffer: ReadBuffer | None = None) -> tuple[bytes | bytearra
         raise from_nbfile(exc) from None
 
 
-def write_atomic(path: str, data: bytes, *, before: os.stat_result | None = None) -> None:
+def write_atomic(
+    path: str, data: bytes | bytearray, *, before: os.stat_result | None = None
+) -> None:
     """Replace the file at ``path`` by ``data`` atomically, keeping its permission bits.
 
     ``before`` is the file's status when it was read: if its size or mtime moved since (an editor
@@ -264,6 +269,6 @@ def validate_notebook(nb: dict[str, Any], source: str) -> None:
     import nbformat
 
     try:
-        nbformat.validate(nbformat.from_dict(nb))
+        nbformat.validate(nbformat.from_dict(nb))  # type: ignore[no-untyped-call]
     except nbformat.ValidationError as exc:
         raise NotebookValidationError(f"{source}: not a valid notebook: {exc.message}") from exc

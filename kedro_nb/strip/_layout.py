@@ -51,7 +51,7 @@ def dumps(obj: Any, floats: list[float] | None = None, *, ascii_only: bool = Fal
     return "".join(out)
 
 
-def plain_ascii(data: bytes) -> bool:
+def plain_ascii(data: bytes | bytearray) -> bool:
     """Whether every string parsed from the JSON ``data`` is ASCII without DEL.
 
     True when the bytes are ASCII with no DEL and no ``\\u`` escape (a conservative test: an
@@ -161,7 +161,7 @@ _CELLS_CLOSE = b"\n ]"
 _MAX_HOPS = 8
 
 
-def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, int, int]]] | None:
+def cut_outputs(data: bytes | bytearray) -> tuple[bytes, list[tuple[int, int, int]]] | None:
     """Cut the non-empty ``outputs`` arrays out of a notebook in Jupyter's layout, unparsed.
 
     Returns the notebook with each such array emptied and, per cut, the cell's index and where
@@ -175,7 +175,7 @@ def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, int, int]]] | None:
     """
     if not data.startswith(_CELLS_OPEN):
         return None
-    pieces: list[bytes] = []
+    pieces: list[bytes | bytearray] = []
     cuts: list[tuple[int, int, int]] = []
     done, written, index = len(_CELLS_OPEN) - 1, 0, -1
     find = data.find
@@ -200,7 +200,7 @@ def cut_outputs(data: bytes) -> tuple[bytes, list[tuple[int, int, int]]] | None:
     return b"".join(pieces), cuts
 
 
-def _find_close(data: bytes, start: int) -> int:
+def _find_close(data: bytes | bytearray, start: int) -> int:
     """Index just past the first ``]`` that starts a line indented three spaces, or -1.
 
     Hops from ``]`` to ``]`` (a memchr: base64 images hold none), which is several times faster

@@ -42,6 +42,8 @@ def serve(
         raise ProtocolError("expected 'git-filter-client' and 'version=2' from git")
     _write_list(stdout, [b"git-filter-server", b"version=2"])
     offered = _read_list(stdin)
+    if offered is None:
+        raise ProtocolError("git closed the pipe before naming the capabilities it wants")
     _write_list(stdout, [c for c in (b"capability=clean", b"capability=smudge") if c in offered])
     while True:
         header = _read_list(stdin)
@@ -82,7 +84,7 @@ def _read_packet(stream: BinaryIO) -> bytes | None:
 
 
 def _read_list(stream: BinaryIO) -> list[bytes] | None:
-    lines = []
+    lines: list[bytes] = []
     while True:
         packet = _read_packet(stream)
         if packet is None:
@@ -93,7 +95,7 @@ def _read_list(stream: BinaryIO) -> list[bytes] | None:
 
 
 def _read_content(stream: BinaryIO) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         packet = _read_packet(stream)
         if not packet:  # flush (or end of stream)
@@ -106,7 +108,7 @@ def _write_list(stream: BinaryIO, lines: list[bytes]) -> None:
     stream.flush()
 
 
-def _write_content(stream: BinaryIO, data: bytes) -> None:
+def _write_content(stream: BinaryIO, data: bytes | bytearray) -> None:
     parts = [
         b"%04x" % (len(data[i : i + _MAX_PAYLOAD]) + 4) + data[i : i + _MAX_PAYLOAD]
         for i in range(0, len(data), _MAX_PAYLOAD)

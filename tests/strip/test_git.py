@@ -205,3 +205,24 @@ def test_filter_process_refuses_a_broken_notebook_and_keeps_serving(repo: Path):
     assert "broken.ipynb:1:12: not valid JSON" in done.stderr
     git(repo, "add", "good.ipynb")
     assert git(repo, "diff", "--cached", "--name-only").split() == ["good.ipynb"]
+
+
+def test_filter_process_cut_off_during_the_handshake_says_so_in_one_line() -> None:
+    """git (or anything) closing the pipe after its greeting, before naming the capabilities it
+    wants: one line naming the protocol problem, exit code 2, no traceback."""
+    import sys
+
+    def pkt(line: bytes) -> bytes:
+        return b"%04x" % (len(line) + 5) + line + b"\n"
+
+    greeting = pkt(b"git-filter-client") + pkt(b"version=2") + b"0000"
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "strip", "--filter-process"],
+        input=greeting,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.decode()
+    assert "git closed the pipe before naming the capabilities" in message
+    assert "Traceback" not in message and len(message.strip().splitlines()) == 1
