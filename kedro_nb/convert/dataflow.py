@@ -36,6 +36,7 @@ from kedro_nb.convert.model import Issue, NodeCell, NotebookAnalysis, cell_label
 from kedro_nb.convert.naming import identifier, name_arguments
 from kedro_nb.convert.scan import (
     ALL_PARAMETERS,
+    DEFINITIONS,
     PARAMS_NAME,
     declared_globals,
     module_state_changes,
@@ -358,6 +359,8 @@ class _Flow:
                 if name in setup_names and name not in found:
                     found[name], lines[name] = f"changes module state {name!r} ({kind})", line
             for statement in node.scan.tree.body:
+                if not isinstance(statement, DEFINITIONS):
+                    continue
                 for name, line in module_state_changes(statement).items():
                     shared = name in setup_names or name in declared_globals(statement)
                     if shared and name not in found:

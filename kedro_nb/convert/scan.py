@@ -426,10 +426,16 @@ def scan_statement(statement: ast.stmt) -> tuple[dict[str, int], dict[str, int]]
     return scan.reads, scan.binds
 
 
+#: the statements whose functions can change module state when called
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 def declared_globals(statement: ast.stmt) -> dict[str, int]:
     """Names a ``def`` (or the methods of a ``class``) declares ``global`` and assigns: module
     state it creates or changes (``global calls; calls += 1``) -> line of the declaration."""
     found: dict[str, int] = {}
+    if not isinstance(statement, DEFINITIONS):
+        return found
     for function in ast.walk(statement):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -454,6 +460,8 @@ def module_state_changes(statement: ast.stmt) -> dict[str, int]:
     ``global`` and assigned, and non-local names changed in place (``cache[k] = v``,
     ``seen.append(x)``) -> line of the first change."""
     changes = dict(declared_globals(statement))
+    if not isinstance(statement, DEFINITIONS):
+        return changes
     for function in ast.walk(statement):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
