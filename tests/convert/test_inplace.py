@@ -163,3 +163,19 @@ def test_a_name_a_cell_function_reads_before_the_cell_assigns_it_is_an_input(wri
     for pipeline in (notebook_pipeline(path), converted_pipeline(path)):
         values = run_values(pipeline, "sequential", {}, path.parent / "out")
         assert values == {"a": [1], "a__grow": [1, 2], "b": [1, 2, 3]}
+
+
+def test_a_catalog_input_changed_in_place_stays_the_raw_input():
+    analysis = analyze_notebook(
+        build_notebook(
+            [
+                code("sales['net'] = sales['gross'] * 0.8", "add_net"),
+                code("total = float(sales['net'].sum())", "add_up"),
+            ]
+        ),
+        catalog={"sales"},
+    )
+    assert {n.name: (n.inputs, n.outputs) for n in analysis.nodes} == {
+        "add_net": (["sales"], ["sales__add_net"]),
+        "add_up": (["sales__add_net"], ["total"]),
+    }
