@@ -28,12 +28,22 @@ _STATM = "/proc/self/statm"
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+_STATM_FD: tuple[int, int] | None = None  # (pid, descriptor): /proc/self is per process
+
+
 def resident_bytes() -> int | None:
-    """The resident set size of this process in bytes (None where ``/proc`` is missing)."""
+    """The resident set size of this process in bytes (None where ``/proc`` is missing).
+
+    ``/proc/self/statm`` stays open and is re-read with ``pread`` (about 2 µs, against 15 µs
+    for an open, read and close): it is read twice for every node.
+    """
+    global _STATM_FD
+    pid = os.getpid()
     try:
-        with open(_STATM, "rb") as handle:
-            return int(handle.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
+        if _STATM_FD is None or _STATM_FD[0] != pid:  # a forked child opens its own
+            _STATM_FD = (pid, os.open(_STATM, os.O_RDONLY))
+        return int(os.pread(_STATM_FD[1], 128, 0).split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError, AttributeError):  # no /proc, or no pread
         return None
 
 
