@@ -29,6 +29,11 @@ const LOAD_EXTENSION =
 
 export type RunScope = 'all' | 'from' | 'to';
 
+/** "1 node", "6 nodes" */
+function nodes(count: number): string {
+  return `${count} node${count === 1 ? '' : 's'}`;
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: Partial<HTMLElementTagNameMap[K]> = {},
@@ -181,7 +186,7 @@ export class PipelinePanel extends Widget {
         ? 'This pipeline has no nodes.'
         : 'No node cells yet: select a code cell and use "Make node".';
     } else if (!this._running) {
-      this.status.textContent = `${graph.nodes.length} nodes` + (stale.size ? `, ${stale.size} stale` : '');
+      this.status.textContent = nodes(graph.nodes.length) + (stale.size ? `, ${stale.size} stale` : '');
     }
     this.status.dataset.error = String(Boolean(project?.error || (!project && watcher?.failure)));
     this.rerun.hidden = Boolean(project) || stale.size === 0;
@@ -361,7 +366,7 @@ export class PipelinePanel extends Widget {
     this.draw();
     const done = [...this._states.values()].filter(s => s === 'done').length;
     this.status.textContent = ok
-      ? `Run finished: ${done} nodes done.`
+      ? `Run finished: ${nodes(done)} done.`
       : `Run failed${this._failures.size ? `: ${[...this._failures.keys()].join(', ')}` : ''}.`;
     this.status.dataset.error = String(!ok);
     Notification.emit(this.status.textContent, ok ? 'success' : 'error', { autoClose: 4000 });

@@ -321,6 +321,11 @@ def test_check_lists_findings_that_link_to_their_cells(lab):
         assert "k" in finding.inner_text()
         assert finding.get_attribute("data-problem") == "true"
         assert page.locator(f"{PANEL} .kedro-nb-findings-title").inner_text().startswith("Check: ")
+        page.wait_for_function(
+            "() => document.querySelector('#kedro-nb-pipeline-panel .kedro-nb-panel-status')"
+            ".textContent === '1 node'",
+            timeout=T,
+        )
         screenshot(page, "13-check-light")
         _activate(page, 2)
         finding.click()
