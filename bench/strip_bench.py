@@ -15,7 +15,12 @@ Two corpora (bench/strip_corpus.py builds them): ``real``, 583 small real notebo
     the stripped notebook (the library the layout code stands in for), and, with ``--golden FILE``,
     with the digests of an earlier run (written to FILE when it does not exist yet);
 (d) the layout writer against the ``json.dumps(indent=1)`` it stands in for, and (in (b)) the argv
-    reader against argparse: what each hand-written stand-in saves.
+    reader against argparse: what each hand-written stand-in saves;
+(e) where the time of one process over the corpus goes: the interpreter's start (``python -c
+    pass``), importing the stripper, and per file, in process, the CPU time of each step the
+    command takes (reading the file, cutting out and parsing the JSON, stripping, laying it out,
+    encoding and comparing with the input, writing the changed files to a scratch copy), summed
+    over the corpus, median of RUNS passes.
 
 Run: ``.venv/bin/python bench/strip_bench.py [--runs N] [--corpus real|outputs] [--golden F]``
 (install the peers first: ``.venv/bin/pip install -e ".[bench]"``). Tools' defaults differ a
@@ -178,6 +183,93 @@ def writer_vs_json(corpus: Path, runs: int = 7) -> tuple[list[float], list[float
     return ours, theirs
 
 
+def stages(corpus: Path, runs: int) -> dict[str, list[float]]:
+    """CPU seconds of each step of stripping every notebook of ``corpus`` in place, summed over
+    the files, per pass (in this process; the steps are the file layer's own functions, called in
+    the order ``_strip_file`` calls them; writes go to a scratch copy of the corpus)."""
+    import gc
+
+    from kedro_nb import nbfile
+    from kedro_nb.strip import StripError, _layout
+    from kedro_nb.strip._core import StripOptions
+    from kedro_nb.strip._files import _BOM, _load, _strip, write_atomic
+
+    clock = time.process_time
+    opts = StripOptions()
+    totals: dict[str, list[float]] = {}
+    for _ in range(runs):
+        scratch = Path(tempfile.mkdtemp(prefix="strip-stages-"))
+        paths = [_copy(path, scratch) for path in sorted(corpus.iterdir())]
+        step = dict.fromkeys(
+            ("read", "cut and parse", "strip", "layout", "encode and compare"), 0.0
+        )
+        step["write (changed files)"] = 0.0
+        buffer = nbfile.ReadBuffer()
+        collecting = gc.isenabled()
+        gc.disable()  # as the command does
+        try:
+            for path in map(str, paths):
+                began = clock()
+                data, before = nbfile.read_bytes(path, buffer)
+                read = clock()
+                try:
+                    bom = data.startswith(_BOM)
+                    body = data[3:] if bom else data
+                    newline = body.find(b"\n")
+                    crlf = newline > 0 and body[newline - 1 : newline] == b"\r"
+                    nb, exact, plain = _load(body, path, opts, crlf)
+                    parsed = clock()
+                    stripped = _strip(nb, path, opts)
+                except (StripError, nbfile.NotebookFileError):
+                    continue
+                done = clock()
+                floats: list[float] = []
+                text = _layout.dumps(stripped, floats, ascii_only=plain)
+                if floats and not exact:  # as _strip_checked: exact integers, parsed again
+                    stripped = _strip(nbfile.parse_json(body, path)[0], path, opts)
+                    text = _layout.dumps(stripped)
+                laid = clock()
+                if crlf:
+                    text = text.replace("\n", "\r\n")
+                result = (_BOM if bom else b"") + text.encode("utf-8")
+                changed = result != data
+                compared = clock()
+                if changed:
+                    write_atomic(path, result, before=before)
+                written = clock()
+                for name, seconds in zip(
+                    step,
+                    (read - began, parsed - read, done - parsed, laid - done, compared - laid),
+                    strict=False,
+                ):
+                    step[name] += seconds
+                step["write (changed files)"] += written - compared
+        finally:
+            if collecting:
+                gc.enable()
+            shutil.rmtree(scratch, ignore_errors=True)
+        for name, seconds in step.items():
+            totals.setdefault(name, []).append(seconds)
+    return totals
+
+
+def start_up(runs: int) -> dict[str, list[float]]:
+    """CPU seconds of fresh processes: the bare interpreter, and it importing the stripper."""
+    commands = {
+        "python -c pass": BASELINE,
+        "python + import kedro_nb.cli.strip": [
+            sys.executable,
+            "-c",
+            "import kedro_nb.cli.strip, kedro_nb.strip._files",
+        ],
+    }
+    found: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            found[name].append(_spawn(argv)[1])
+    return found
+
+
 def refused(corpus: Path) -> frozenset[str]:
     """Names of the notebooks kedro-nb refuses to strip (each an error, exit 2)."""
     from kedro_nb.strip import StripError, strip_bytes
@@ -265,6 +357,15 @@ def main() -> None:
             f"(d) laying out the stripped notebooks, in process: the layout writer "
             f"{_spread(ours, 1000, 1)} ms, json.dumps(indent=1) {_spread(theirs, 1000, 1)} ms"
         )
+        print(f"(e) where one process's CPU time goes, {args.runs} passes, ms: median (min-max)")
+        for label, values in start_up(args.runs).items():
+            print(f"  {label:<36}{_spread(values, 1000, 1):>24}")
+        steps = stages(corpus, args.runs)
+        for label, values in steps.items():
+            per_file = statistics.median(values) / len(files) * 1e6
+            print(f"  {label:<36}{_spread(values, 1000, 1):>24}  {per_file:6.1f} µs per file")
+        total = [sum(values) for values in zip(*steps.values(), strict=True)]
+        print(f"  {'all steps':<36}{_spread(total, 1000, 1):>24}")
     if not args.skip_per_file:
         print(
             f"\n(b) one process per notebook of the real corpus, {args.pairs} pairs with "
