@@ -9,6 +9,7 @@ too, in ``<root>/.kedro_nb/runs.sqlite``.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import os
 import time
@@ -421,6 +422,12 @@ class KedroNbSession:
             raise SessionError(
                 "Give incremental or only_missing_outputs, not both: an incremental run already "
                 "runs the nodes whose outputs are missing."
+            )
+        if incremental and "incremental" not in inspect.signature(runner.run).parameters:
+            raise SessionError(
+                f"{type(runner).__name__} cannot run incrementally (its run() takes no "
+                "'incremental'); use one of kedro-nb's runners (sequential, thread, parallel, "
+                "dask) or drop --incremental."
             )
         if dry_run:
             if not incremental:

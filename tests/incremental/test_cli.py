@@ -180,3 +180,19 @@ def test_dask_workers_run_incrementally(spaceflights: Path, tmp_path: Path) -> N
     assert edited["split_data_node"] == "runs: parameter `model_options.test_size` changed"
     assert "3 node(s) ran, 3 skipped" in edited["_stdout"]
     same_outputs(spaceflights, tmp_path)
+
+
+def test_the_project_setting_makes_every_run_incremental(spaceflights: Path) -> None:
+    pyproject = spaceflights / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.kedro_nb.runner]\nincremental = true\n")
+    assert kedro_nb("run", cwd=spaceflights).returncode == 0
+    second = kedro_nb("run", cwd=spaceflights)
+    assert second.returncode == 0, second.stderr
+    assert "0 node(s) ran, 6 skipped" in second.stdout
+
+    pyproject.write_text(pyproject.read_text().replace("incremental = true", 'incremental = "yes"'))
+    refused = kedro_nb("run", cwd=spaceflights)
+    assert refused.returncode == 2
+    assert "runner.incremental in [tool.kedro_nb] of" in refused.stderr
+    assert "must be true or false, got 'yes'" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -75,3 +75,16 @@ def test_every_runner_makes_the_same_decisions(runner_name: str, tmp_path: Path)
         assert set(run().values()) == {"skipped: unchanged"}
     finally:
         getattr(runner, "close", lambda: None)()
+
+
+def test_a_runner_without_incremental_support_is_refused_plainly(tmp_path: Path) -> None:
+    from kedro.runner import SequentialRunner as KedroSequentialRunner
+
+    from kedro_nb.project.errors import SessionError
+    from kedro_nb.project.session import KedroNbSession
+
+    (tmp_path / "catalog.yml").write_text("")
+    session = KedroNbSession.create(start_dir=tmp_path)
+    pipeline = Pipeline([node(halve, "raw", "half", name="halve")])
+    with pytest.raises(SessionError, match="SequentialRunner cannot run incrementally"):
+        session.run(pipeline=pipeline, runner=KedroSequentialRunner(), incremental=True)
