@@ -18,12 +18,35 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOGGING_VARIABLE", "configure_logging", "logging_config_path"]
+__all__ = [
+    "LOGGING_VARIABLE",
+    "CurrentStderrHandler",
+    "configure_logging",
+    "logging_config_path",
+]
 
 LOGGING_VARIABLE = "KEDRO_LOGGING_CONFIG"
 #: Kedro's variable naming further modules a logging file may take classes from
 ALLOWLIST_VARIABLE = "KEDRO_LOGGING_MODULE_ALLOWLIST"
 _OWN_LOGGER = "kedro_nb"
+
+
+class CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The default handler: writes to whatever ``sys.stderr`` is when a record is emitted,
+    not the stream that was current when logging was configured. A kernel cell's captured
+    output, a test's capture or a redirect made later all get the lines, and a closed one is
+    never written to."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """Ignored: the stream is always the current ``sys.stderr``."""
 
 
 def logging_config_path(project_path: Path | None) -> Path | None:
@@ -47,9 +70,8 @@ def _default_config(verbose: bool) -> dict[str, Any]:
         "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
         "handlers": {
             "console": {
-                "class": "logging.StreamHandler",
+                "class": "kedro_nb.project.logs.CurrentStderrHandler",
                 "formatter": "plain",
-                "stream": "ext://sys.stderr",
             }
         },
         "loggers": {"kedro": {"level": "INFO"}},
