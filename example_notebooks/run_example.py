@@ -106,6 +106,8 @@ def execute_notebook(notebook: Path) -> Path:
     """Run ``notebook`` top to bottom in a new kernel started in its folder, as Jupyter does;
     write the executed copy under build/executed/ and return its path."""
     import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -122,8 +124,14 @@ def execute_notebook(notebook: Path) -> Path:
             if live:
                 print(f"\r    cell {done}/{code_cells}", end="", flush=True)
 
+    # ipykernel's own spec, so the kernel is this interpreter even when another "python3"
+    # kernel is installed for the user (`ipykernel install --user` from another Python)
+    kernel = KernelManager(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[])
+    )
     client = NotebookClient(
         nb,
+        km=kernel,
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(notebook.parent)}},

@@ -33,8 +33,8 @@ def clone(tmp_path_factory) -> Path:
     return target
 
 
-def _main_job(clone: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(clone)}
+def _main_job(clone: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(clone), **extra_env}
     return subprocess.run(
         [sys.executable, "example_notebooks/run_example.py"],
         cwd=clone,
@@ -45,10 +45,18 @@ def _main_job(clone: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_main_job_runs_the_example_end_to_end_from_a_fresh_clone_twice(clone):
+def test_the_main_job_runs_the_example_end_to_end_from_a_fresh_clone_twice(clone, tmp_path):
     assert _git("status", "--porcelain", cwd=clone) == ""
-    for attempt in (1, 2):
-        done = _main_job(clone)
+    # the second time, a user-level "python3" kernel of another interpreter is installed, as
+    # `ipykernel install --user` from another Python leaves one: the job still uses its own
+    other = tmp_path / "jupyter" / "kernels" / "python3"
+    other.mkdir(parents=True)
+    (other / "kernel.json").write_text(
+        '{"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],'
+        ' "display_name": "Python 3 (elsewhere)", "language": "python"}'
+    )
+    for attempt, env in ((1, {}), (2, {"JUPYTER_PATH": str(tmp_path / "jupyter")})):
+        done = _main_job(clone, **env)
         assert done.returncode == 0, f"run {attempt}:\n{done.stdout}\n{done.stderr}"
         out = done.stdout
         for step in (
