@@ -152,6 +152,11 @@ def execute_notebook(notebook: Path) -> Path:
         raise StepFailed(
             f"{_shown(notebook)} failed (executed copy: {_shown(destination)}):\n{exc}"
         ) from exc
+    except (OSError, RuntimeError, TimeoutError) as exc:  # no kernel, a dead one, a timeout
+        raise StepFailed(
+            f"{_shown(notebook)}: the kernel did not run it: {type(exc).__name__}: {exc} "
+            f"(its output: {_shown(log)})"
+        ) from exc
     finally:
         if live:
             print("\r", end="")
