@@ -6,7 +6,7 @@ tag ``kedro_nb:skip``); the magics and the JupyterLab extension call it.
 
 from kedro_nb.convert import cells
 from kedro_nb.convert.analysis import Issue, NotebookAnalysis, analyze_notebook
-from kedro_nb.convert.build import notebook_pipeline
+from kedro_nb.convert.build import notebook_namespace, notebook_pipeline
 from kedro_nb.convert.check import CheckReport, check_notebook, run_outputs
 from kedro_nb.convert.converter import (
     Conversion,
@@ -34,6 +34,7 @@ __all__ = [
     "convert_notebook",
     "drift",
     "module_source",
+    "notebook_namespace",
     "notebook_pipeline",
     "plan_conversion",
     "run_outputs",

@@ -152,3 +152,28 @@ def notebook_pipeline(
             node(func, list(cell.inputs) or None, outputs, name=cell.name, tags=cell.tags or None)
         )
     return Pipeline(nodes)
+
+
+def notebook_namespace(
+    path: str | os.PathLike[str],
+    values: dict[str, Any],
+    *,
+    project: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """The cell variables a run of ``path``'s pipeline leaves, as a top-to-bottom run would.
+
+    ``values`` maps dataset names to the data a run produced. Each output goes back to the cell
+    variable it holds, and a later value of a name wins: after ``df = df.dropna()`` in node
+    ``clean``, ``df`` is ``df__clean``'s data, not the first ``df``. Datasets no node cell
+    produces are left out.
+    """
+    from kedro_nb.convert.converter import analyze_file
+
+    path = Path(path).resolve()
+    _, analysis = analyze_file(path, read_notebook(path), project)
+    namespace: dict[str, Any] = {}
+    for cell in analysis.nodes:  # notebook order: later values of a name replace earlier ones
+        for dataset, variable in cell.output_variables.items():
+            if dataset in values and variable.isidentifier():
+                namespace[variable] = values[dataset]
+    return namespace

@@ -175,3 +175,19 @@ def test_load_node_check_sync_and_convert_check_agree_on_the_names(write_noteboo
         ["df__order"],
         ["total"],
     )
+
+
+@pytest.mark.parametrize("cells", [CLEAN, DIAMOND], ids=["chain", "diamond"])
+def test_the_namespace_a_run_leaves_is_the_top_to_bottom_one(write_notebook, cells):
+    from dataflow_harness import run_values
+
+    from kedro_nb.convert import notebook_namespace, notebook_pipeline
+
+    path = write_notebook(cells)
+    values = run_values(notebook_pipeline(path), "sequential", {}, path.parent / "out")
+    top_to_bottom: dict = {}
+    for _, source, *_ in cells:
+        exec(source, top_to_bottom)
+    namespace = notebook_namespace(path, values)
+    assert namespace == {k: top_to_bottom[k] for k in namespace}
+    assert set(namespace) == {k for k in top_to_bottom if not k.startswith("__")}

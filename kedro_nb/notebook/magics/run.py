@@ -282,6 +282,10 @@ class RunMagics(KedroNbMagics):
         injected: list[str] = []
         if into_namespace:  # every output of the run: kept in memory, else read back
             values = run_outputs(outputs, [self.project.catalog, session.catalog])
+            if request.notebook is not None:  # the cells' variables, as top to bottom
+                from kedro_nb.convert import notebook_namespace
+
+                values = notebook_namespace(request.notebook, values)
             self.shell.push(values)
             injected = list(values)
         kept = in_memory(self.project.catalog) if memory.keeps else {}
