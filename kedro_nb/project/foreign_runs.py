@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.hooks import hook_impl
 from kedro_nb.io import is_ephemeral
 from kedro_nb.runner import AbstractRunner, RunResult
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
+    from kedro_nb.pipeline import Node
 
 __all__ = ["RunClock", "as_run_result", "is_foreign", "needs_shared_memory"]
 
@@ -39,18 +43,18 @@ def needs_shared_memory(runner: Any) -> bool:
 class RunClock:
     """Hook implementation timing each node and noting each persisted dataset saved."""
 
-    def __init__(self, catalog: Any) -> None:
+    def __init__(self, catalog: CatalogProtocol) -> None:
         self._catalog = catalog
         self._started: dict[str, float] = {}
         self.node_timings: dict[str, float] = {}
         self.saved: list[str] = []
 
     @hook_impl
-    def before_node_run(self, node: Any) -> None:
+    def before_node_run(self, node: Node) -> None:
         self._started[node.name] = time.perf_counter()
 
     @hook_impl
-    def after_node_run(self, node: Any) -> None:
+    def after_node_run(self, node: Node) -> None:
         started = self._started.pop(node.name, None)
         if started is not None:
             self.node_timings[node.name] = time.perf_counter() - started

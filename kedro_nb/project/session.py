@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from kedro_nb.project.history import RunHistory
     from kedro_nb.project.records import RunRecord, RunStore
     from kedro_nb.project.run_facts import GitStatus
-    from kedro_nb.runner import AbstractRunner, RunResult
+    from kedro_nb.runner import RunnerProtocol, RunResult
 
 logger = logging.getLogger(__name__)
 ENV_VARIABLE = "KEDRO_ENV"
@@ -108,7 +108,7 @@ class KedroNbSession:
         self.last_record: RunRecord | None = None
         self._catalog: CatalogProtocol | None = None
         self._secrets: tuple[str, ...] | None = None
-        self._named_runners: dict[str, AbstractRunner] = {}
+        self._named_runners: dict[str, RunnerProtocol] = {}
         self._file_cache: Any = None
         self.hook_manager.hook.after_context_created(context=self)
 
@@ -336,7 +336,7 @@ class KedroNbSession:
         to_outputs: Iterable[str] | None = None,
         tags: Iterable[str] | None = None,
         node_namespaces: Iterable[str] | None = None,
-        runner: AbstractRunner | str | None = None,
+        runner: RunnerProtocol | str | None = None,  # ours, Kedro's, or a name
         load_versions: dict[str, str] | None = None,
         only_missing_outputs: bool = False,
         catalog: CatalogProtocol | None = None,
@@ -478,7 +478,7 @@ class KedroNbSession:
             began = time.perf_counter()
             try:
                 with self._project_code():  # a catalog entry's type may be the project's class
-                    result = runner.run(
+                    returned = runner.run(
                         filtered,
                         catalog,
                         self.hook_manager,
@@ -489,8 +489,11 @@ class KedroNbSession:
             finally:
                 if clock is not None:
                     self.hook_manager.unregister(clock)
-            if clock is not None:
-                result = foreign_runs.as_run_result(result, clock, run_id, began)
+            result: RunResult = (
+                returned
+                if clock is None
+                else foreign_runs.as_run_result(returned, clock, run_id, began)
+            )
         except BaseException as exc:
             if catalog is not None:
                 self._catalog = catalog  # to inspect what the nodes before the failure made
@@ -554,7 +557,11 @@ class KedroNbSession:
             logger.warning("Could not store file digests: %s", exc)
 
     def _dry_run(
-        self, pipeline: Any, runner: Any, catalog: Any, load_versions: dict[str, str] | None
+        self,
+        pipeline: Pipeline,
+        runner: Any,  # a kedro-nb runner: only they take ``incremental``
+        catalog: CatalogProtocol | None,
+        load_versions: dict[str, str] | None,
     ) -> RunResult:
         """What an incremental run of ``pipeline`` would do, node by node, without running
         or recording anything."""
@@ -600,7 +607,7 @@ class KedroNbSession:
         record: RunRecord,
         given: dict[str, Any],
         load_versions: dict[str, str] | None,
-        runner: AbstractRunner,
+        runner: RunnerProtocol,
     ) -> dict[str, Any]:
         """The ``run_params`` of the pipeline hooks: Kedro 1.7's keys, the slicing and
         ``pipeline_names`` as given to :meth:`run` (``None`` when not given, as in Kedro)."""
@@ -630,7 +637,7 @@ class KedroNbSession:
 
         return RunHistory(self.store)
 
-    def _runner(self, runner: AbstractRunner | str | None) -> AbstractRunner:
+    def _runner(self, runner: RunnerProtocol | str | None) -> RunnerProtocol:
         if runner is None:
             from kedro_nb.runner import SequentialRunner
 

@@ -16,6 +16,7 @@ from kedro_nb.runner.errors import (
 )
 from kedro_nb.runner.names import RUNNER_ALIASES, runner_from_name
 from kedro_nb.runner.parallel import ParallelRunner
+from kedro_nb.runner.protocol import RunnerProtocol
 from kedro_nb.runner.result import RunResult
 from kedro_nb.runner.sequential import SequentialRunner
 from kedro_nb.runner.task import Task
@@ -34,6 +35,7 @@ __all__ = [
     "RunState",
     "RunnerError",
     "RunnerOptionError",
+    "RunnerProtocol",
     "SequentialRunner",
     "Task",
     "ThreadRunner",

@@ -290,7 +290,7 @@ class AbstractRunner:
     def _run_incrementally(
         self,
         graph: RunGraph,
-        catalog: Any,
+        catalog: CatalogProtocol,
         hooks: HookRelay,
         run_id: str,
         datasets: dict[str, Any],

@@ -32,9 +32,12 @@ import sysconfig
 import textwrap
 import types
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.shared import PARAMS_PREFIX
+
+if TYPE_CHECKING:
+    from kedro_nb.pipeline import Node
 
 __all__ = ["CODE_VERSION_TAG", "code_fingerprint", "digest", "params_fingerprint"]
 
@@ -256,7 +259,7 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
-def code_version(node: Any) -> str | None:
+def code_version(node: Node) -> str | None:
     """The hand-set code version of ``node``: a ``code_version-<v>`` tag, else a
     ``code_version`` attribute of its function."""
     for tag in sorted(getattr(node, "tags", ()) or ()):
@@ -266,7 +269,7 @@ def code_version(node: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def code_fingerprint(node: Any) -> dict[str, str]:
+def code_fingerprint(node: Node) -> dict[str, str]:
     """Part label to digest: the node's function, and every project-local helper, constant,
     closure value and ``partial`` argument it depends on (see the module docs)."""
     pinned = code_version(node)

@@ -29,7 +29,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kedro_nb.runner._graph import RunGraph, base_name
 from kedro_nb.runner.fingerprint import (
@@ -40,6 +40,9 @@ from kedro_nb.runner.fingerprint import (
     is_parameter,
     params_fingerprint,
 )
+
+if TYPE_CHECKING:
+    from kedro_nb.io.protocol import CatalogProtocol
 
 __all__ = [
     "UNCHANGED",
@@ -161,7 +164,11 @@ class IncrementalPlanner:
     """The decisions of one incremental run over ``graph`` (all of the run's nodes)."""
 
     def __init__(
-        self, graph: RunGraph, catalog: Any, datasets: dict[str, Any], options: Incremental
+        self,
+        graph: RunGraph,
+        catalog: CatalogProtocol,
+        datasets: dict[str, Any],
+        options: Incremental,
     ) -> None:
         from kedro_nb.io.fingerprint import FileHashCache
 
@@ -489,7 +496,7 @@ def run_incrementally(
     datasets: dict[str, Any],
     options: Incremental,
     execute: Callable[[RunGraph, Callable[[int, float, Any], None]], Any],
-    catalog: Any,
+    catalog: CatalogProtocol,
     run_id: str,
 ) -> tuple[dict[str, float], list[str]]:
     """Run ``graph`` incrementally: ``execute(batch_graph, on_complete)`` runs one batch
