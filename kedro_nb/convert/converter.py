@@ -119,6 +119,9 @@ class Conversion:
     settings: ConvertSettings = field(default_factory=ConvertSettings)
     recorded: ConvertSettings = field(default_factory=ConvertSettings)
     project_option: str | None = None
+    #: the folder the commands in messages are given relative to (None: the working
+    #: directory; the Lab server: its root, where a Lab terminal starts)
+    shown_from: Path | None = None
 
     def command(self, verb: str, *flags: str) -> str:
         """The ``kedro-nb <verb>`` command line that repeats this conversion's choices: the
@@ -130,7 +133,8 @@ class Conversion:
             parts += ["--pipeline", self.settings.pipeline]
         if self.project_option:
             parts += ["--project", self.project_option]
-        parts.append(Path(os.path.relpath(self.notebook, Path.cwd())).as_posix())
+        base = self.shown_from or Path.cwd()
+        parts.append(Path(os.path.relpath(self.notebook, base)).as_posix())
         return " ".join(parts)
 
     @property
@@ -296,15 +300,22 @@ def _plan_catalog(
 
 
 def convert_notebook(
-    notebook: str | os.PathLike[str], *, force: bool = False, **options: Any
+    notebook: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    shown_from: Path | None = None,
+    **options: Any,
 ) -> Conversion:
     """Plan and write a conversion (every file together, or none); returns the plan.
+    ``shown_from``: the folder the commands its messages suggest are relative to (default:
+    the working directory).
 
     Raises, writing nothing, :class:`UnrunnableCodeError` when the generated code would not run
     (see :mod:`kedro_nb.convert.verify`), and :class:`HandEditError` when a file it would change
     was edited by hand since the last conversion (or is not kedro-nb's), unless ``force``.
     """
     conversion = plan_conversion(notebook, **options)
+    conversion.shown_from = shown_from
     verify(conversion)
     if not force:
         refuse_hand_edits(conversion)

@@ -152,7 +152,9 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
 
     options = {"pipeline": request.pipeline, "target": request.target}
     if request.action == "write":
-        conversion = convert_notebook(request.path, force=request.force, **options)
+        conversion = convert_notebook(
+            request.path, force=request.force, shown_from=root_dir, **options
+        )
     else:
         conversion = plan_conversion(request.path, **options)
     files = []

@@ -133,6 +133,9 @@ async def test_convert_refuses_to_overwrite_hand_edits_with_409_unless_forced(jp
     assert code == 409
     assert "edited since the last conversion" in answer["message"]
     assert "nodes.py" in answer["message"]
+    # the advice works in a Lab terminal, which starts in the server's root
+    assert f"`kedro-nb sync {NB}`" in answer["message"]
+    assert f"`kedro-nb convert --force {NB}`" in answer["message"]
     assert nodes_py.read_text() == edited  # nothing written
     code, answer = await refused(jp_fetch, "convert", {**body, "force": "yes"})
     assert (code, answer["message"]) == (400, "Field 'force' must be a bool, got str.")
