@@ -102,7 +102,7 @@ def pipelines(notebook: Path) -> dict[str, Any]:
 
     session = KedroNbSession.create(start_dir=notebook.parent, reload_code=True)
     try:
-        found = []
+        found: list[dict[str, Any]] = []
         for name in sorted(session.pipelines):
             try:
                 pipeline = session.pipelines[name]
@@ -150,7 +150,7 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
         plan_conversion,
     )
 
-    options = {"pipeline": request.pipeline, "target": request.target}
+    options: dict[str, Any] = {"pipeline": request.pipeline, "target": request.target}
     if request.action == "write":
         conversion = convert_notebook(
             request.path, force=request.force, shown_from=root_dir, **options
