@@ -79,7 +79,12 @@ def _run(command: str, flags: list[str], root: Path) -> dict[str, Any]:
         ["--pipelines", "data_processing,data_science"],
         ["--pipeline", "data_processing"],
         ["--tags", "processing", "--nodes", "preprocess_companies_node"],
-        ["--env", "local", "--params", "model_options.seed=3"],
+        [
+            "--env",
+            "local",
+            "--params",
+            "model_options.seed=3,flag=true,ratio=0.5,who=abc,x=null,d=2024-01-02",
+        ],
         ["--runner", "ThreadRunner", "--runner-params", "max_workers=2"],
     ],
     ids=["default", "pipelines", "one-pipeline", "slicing", "env-params", "runner-params"],
