@@ -13,6 +13,7 @@ it was in the cell, so errors point at the cell's own lines):
 - display-only magics (:data:`DISPLAY_ONLY`, e.g. ``%matplotlib``, ``%load_ext``, ``%config``,
   ``obj?``) and display-only cell magics (``%%html``, ``%%markdown``, ...) are dropped;
 - anything else (``!cmd``, ``x = !cmd``, ``%run``, ``%pip``, ``%cd``, ``%%bash``,
+  ``%%capture out`` (``out`` would hold IPython's captured output),
   ``%%writefile``, an unknown magic, a ``get_ipython()`` call) has no plain-Python meaning: it is
   reported in ``untranslatable`` with its line, and the analysis refuses such a node cell.
 
@@ -159,7 +160,17 @@ def _cell_magic(
         return
     name, rest = match.group(1), match.group(2).strip()
     original = lines[0]
-    if name in BODY_KEPT:
+    captured = [w for w in rest.split() if not w.startswith("-")] if name == "capture" else []
+    if captured:  # %%capture out: ``out`` holds what IPython captured, nothing else has it
+        lines[:] = [_comment(line) for line in lines]
+        untranslatable.append(
+            Untranslatable(
+                1,
+                original.strip(),
+                f"%%capture {captured[0]} binds {captured[0]!r} to output only IPython captures",
+            )
+        )
+    elif name in BODY_KEPT:
         statement = _statement(name, rest) if name == "timeit" else ""
         lines[0] = statement if statement else _comment(original)
         kept = "setup statement and body kept" if statement else "body kept"

@@ -98,6 +98,7 @@ def test_kedro_nb_run_notebook_runs_cells_with_magics(write_notebook, tmp_path):
         ("x = 1\nfor f in ['a']:\n    !touch {f}", 3, "'!touch {f}'"),
         ("files = !ls\nn = len(files)", 1, "'files = !ls'"),
         ("%cd /tmp\nx = 1", 1, "'%cd /tmp'"),
+        ("%%capture out --no-stderr\nprint(1)", 1, "'%%capture out --no-stderr'"),
         ("x = 1\nget_ipython().system('ls')", 2, "\"get_ipython().system('ls')\""),
     ],
 )
