@@ -39,7 +39,7 @@ from kedro_nb.convert.errors import (
     SettingsRecordError,
     UnknownPipelineError,
 )
-from kedro_nb.convert.generated import hand_edits, stamp
+from kedro_nb.convert.generated import HandEdits, hand_edits, stamp
 from kedro_nb.convert.remembered import (
     ConvertSettings,
     notebook_key,
@@ -337,15 +337,21 @@ def settings_record(conversion: Conversion) -> dict[Path, str]:
     return {pyproject: text} if text is not None else {}
 
 
-def refuse_hand_edits(conversion: Conversion) -> None:
-    """Raise :class:`HandEditError` naming every file (and function) the conversion would
-    overwrite although it was edited since the last conversion."""
-    edited = [
+def overwritten_edits(conversion: Conversion) -> list[HandEdits]:
+    """The hand edits (since the last conversion) that writing ``conversion`` would overwrite,
+    one per file, in path order (the Lab's preview flags these files before a write)."""
+    return [
         edits
         for path, text in sorted(conversion.sources.items())
         if path.is_file() and path.read_text(encoding="utf-8") != text
         if (edits := hand_edits(path)) is not None
     ]
+
+
+def refuse_hand_edits(conversion: Conversion) -> None:
+    """Raise :class:`HandEditError` naming every file (and function) the conversion would
+    overwrite although it was edited since the last conversion."""
+    edited = overwritten_edits(conversion)
     if not edited:
         return
     root = conversion.layout.root

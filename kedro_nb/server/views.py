@@ -139,7 +139,8 @@ def _shown(path: Path, root_dir: Path) -> str:
 
 
 def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
-    """``preview``: every file the conversion writes, with its diff against the disk;
+    """``preview``: every file the conversion writes, with its diff against the disk (and,
+    for a file edited by hand since the last conversion, ``hand_edits`` saying what);
     ``write``: write them all (or none) and say where; a write that would overwrite hand edits
     of the generated files is refused (:class:`~kedro_nb.convert.errors.HandEditError`) unless
     the request says ``force``. Paths are relative to the server root."""
@@ -147,6 +148,7 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
         DEFAULT_TARGET,
         convert_notebook,
         file_diff,
+        overwritten_edits,
         plan_conversion,
     )
 
@@ -157,6 +159,9 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
         )
     else:
         conversion = plan_conversion(request.path, **options)
+    edited: dict[Path, str] = {}
+    if request.action == "preview":  # what a write would refuse to overwrite (without force)
+        edited = {e.path: e.describe(conversion.layout.root) for e in overwritten_edits(conversion)}
     files = []
     for path, text in sorted({**conversion.sources, **conversion.catalogs}.items()):
         if request.action == "write":
@@ -165,7 +170,8 @@ def convert(request: ConvertRequest, root_dir: Path) -> dict[str, Any]:
             diff = file_diff(path, text, conversion.layout.root)
             status = "changed" if diff else "unchanged"
             status = status if path.is_file() else "new"
-        files.append({"path": _shown(path, root_dir), "status": status, "diff": diff})
+        shown = {"path": _shown(path, root_dir), "status": status, "diff": diff}
+        files.append(shown | {"hand_edits": edited[path]} if path in edited else shown)
     ids = _cell_ids(request.path)
     used = conversion.settings
     return {

@@ -27,7 +27,11 @@ function diffView(file: ConvertFile): HTMLElement {
   details.dataset.path = file.path;
   details.open = file.status !== 'unchanged';
   const summary = document.createElement('summary');
-  summary.textContent = `${file.path} (${file.status})`;
+  summary.textContent = `${file.path} (${file.status}${file.hand_edits ? ', edited by hand' : ''})`;
+  if (file.hand_edits) {
+    details.dataset.handEdited = 'true';
+    summary.title = file.hand_edits;
+  }
   const pre = document.createElement('pre');
   pre.className = 'kedro-nb-diff';
   for (const line of (file.diff || 'no change').split('\n')) {
@@ -55,6 +59,20 @@ function previewBody(result: ConvertResult): Widget {
     `${changing} of ${result.files.length} files to write under ${result.root || '.'}` +
     (result.issues.length ? `; ${result.issues.length} warnings:` : '.');
   body.node.append(intro);
+  const edited = result.files.filter(f => f.hand_edits);
+  if (edited.length) {
+    const warning = document.createElement('div');
+    warning.className = 'kedro-nb-convert-hand-edits';
+    warning.textContent =
+      `Edited by hand since the last conversion (writing asks before overwriting; ` +
+      `\`kedro-nb sync\` carries such edits back into the notebook):`;
+    for (const file of edited) {
+      const item = document.createElement('div');
+      item.textContent = file.hand_edits!;
+      warning.append(item);
+    }
+    body.node.append(warning);
+  }
   for (const issue of result.issues) {
     const item = document.createElement('div');
     item.className = 'kedro-nb-convert-issue';

@@ -112,6 +112,8 @@ export interface ConvertFile {
   path: string;
   status: 'new' | 'changed' | 'unchanged' | 'written';
   diff: string;
+  /** (preview) what was edited by hand since the last conversion: a write would refuse */
+  hand_edits?: string;
 }
 
 export interface ConvertResult {

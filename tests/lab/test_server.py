@@ -129,6 +129,12 @@ async def test_convert_refuses_to_overwrite_hand_edits_with_409_unless_forced(jp
     edited = text.replace("def preprocess_companies(", "# tuned by hand\ndef preprocess_companies(")
     assert edited != text
     nodes_py.write_text(edited)
+    preview = await post(jp_fetch, "convert", {**body, "action": "preview"})
+    flagged = {f["path"]: f["hand_edits"] for f in preview["files"] if "hand_edits" in f}
+    assert flagged == {
+        "examples/pipelines/spaceflights/nodes.py": "pipelines/spaceflights/nodes.py: code outside"
+        " the node functions (imports, setup code, wiring)"
+    }
     code, answer = await refused(jp_fetch, "convert", body)
     assert code == 409
     assert "edited since the last conversion" in answer["message"]
