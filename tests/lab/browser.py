@@ -222,6 +222,7 @@ def set_theme(page, name: str) -> None:
     page.wait_for_function(
         "(light) => document.body.dataset.jpThemeLight === light", arg=light, timeout=T
     )
+    page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=T)  # theme loaded
 
 
 @contextmanager

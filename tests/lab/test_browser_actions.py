@@ -327,6 +327,8 @@ def test_check_lists_findings_that_link_to_their_cells(lab):
             timeout=T,
         )
         screenshot(page, "13-check-light")
+        with theme(page, "JupyterLab Dark"):  # the warning badge and the findings stay readable
+            screenshot(page, "13-check-dark")
         _activate(page, 2)
         finding.click()
         page.wait_for_function(
@@ -365,22 +367,28 @@ def test_a_conversion_refused_for_hand_edits_can_be_forced_from_the_dialog(lab):
     nodes_py.write_text(edited)
     with browser_page("force") as page:
         open_notebook(page, lab, "examples/handmade.ipynb")
-        command(page, "kedro-nb:convert")
-        shown = "examples/pipelines/handmade/nodes.py"
-        entry = page.locator(f".jp-Dialog .kedro-nb-convert-preview [data-path='{shown}']")
-        entry.wait_for(timeout=T)
-        assert entry.get_attribute("data-status") == "changed"
-        assert "-# tuned by hand" in entry.locator("pre").inner_text()
-        page.locator(".jp-Dialog .jp-mod-accept").click()
+        with theme(page, "JupyterLab Dark"):
+            command(page, "kedro-nb:convert")
+            shown = "examples/pipelines/handmade/nodes.py"
+            entry = page.locator(f".jp-Dialog .kedro-nb-convert-preview [data-path='{shown}']")
+            entry.wait_for(timeout=T)
+            assert entry.get_attribute("data-status") == "changed"
+            assert entry.get_attribute("data-hand-edited") == "true"  # flagged before a write
+            assert "-# tuned by hand" in entry.locator("pre").inner_text()
+            warning = page.locator(".jp-Dialog .kedro-nb-convert-hand-edits").inner_text()
+            assert "pipelines/handmade/nodes.py: code outside the node functions" in warning
+            screenshot(page, "14-convert-hand-edited-dark")
+            page.locator(".jp-Dialog .jp-mod-accept").click()
 
-        refusal = page.locator(".jp-Dialog .kedro-nb-convert-refusal")
-        refusal.wait_for(timeout=T)
-        assert "edited since the last conversion" in refusal.inner_text()
-        assert "pipelines/handmade/nodes.py" in refusal.inner_text()
-        assert nodes_py.read_text() == edited  # nothing written yet
-        screenshot(page, "14-convert-refused-light")
-        page.locator(".jp-Dialog button:has-text('Convert anyway (overwrite hand edits)')").click()
-        page.locator(".jp-Dialog").wait_for(state="detached", timeout=T)
+            refusal = page.locator(".jp-Dialog .kedro-nb-convert-refusal")
+            refusal.wait_for(timeout=T)
+            assert "edited since the last conversion" in refusal.inner_text()
+            assert "pipelines/handmade/nodes.py" in refusal.inner_text()
+            assert nodes_py.read_text() == edited  # nothing written yet
+            screenshot(page, "15-convert-refused-dark")
+            force = "Convert anyway (overwrite hand edits)"
+            page.locator(f".jp-Dialog button:has-text('{force}')").click()
+            page.locator(".jp-Dialog").wait_for(state="detached", timeout=T)
         for _ in range(100):
             if nodes_py.read_text() == generated:
                 break
