@@ -20,6 +20,7 @@ from kedro_nb.notebook import locate
 from kedro_nb.notebook.errors import NoSessionError
 from kedro_nb.notebook.names import (
     CATALOG_VAR,
+    CONTEXT_VAR,
     INJECTED_VARS,
     PARAMS_VAR,
     PIPELINES_VAR,
@@ -136,6 +137,7 @@ class NotebookProject:
             CATALOG_VAR: session.catalog,
             PARAMS_VAR: ParamsView(session.params),
             SESSION_VAR: session,
+            CONTEXT_VAR: session,  # Kedro's name; session.load_context() is the session
             PIPELINES_VAR: KernelPipelines(session.pipelines, self.notebook_path()),
         }
 
@@ -154,7 +156,7 @@ class NotebookProject:
 
     def remove_injected(self) -> None:
         """Take the injected variables out of the user namespace (``%unload_ext``)."""
-        for name in INJECTED_VARS:
+        for name in (*INJECTED_VARS, CONTEXT_VAR):
             self.shell.user_ns.pop(name, None)
 
     def require_session(self) -> Any:

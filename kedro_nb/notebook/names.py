@@ -15,6 +15,10 @@ PARAMS_VAR = "params"
 SESSION_VAR = "session"
 PIPELINES_VAR = "pipelines"
 INJECTED_VARS = (CATALOG_VAR, PARAMS_VAR, SESSION_VAR, PIPELINES_VAR)
+#: Kedro's ``%load_ext kedro.ipython`` also injects ``context``; here it is the session (which
+#: is its own context: ``context.catalog``, ``context.params``, ``context.project_path``), so
+#: Kedro notebooks using it run unchanged. Not listed in the load line.
+CONTEXT_VAR = "context"
 
 # Line magics.
 RELOAD_PROJECT_MAGIC = "reload_project"

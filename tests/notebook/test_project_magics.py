@@ -47,6 +47,10 @@ def test_load_finds_the_project_upward_and_injects_variables(ip, project, capsys
     ]
     assert set(INJECTED_VARS) <= set(ip.user_ns)
     assert ip.user_ns["params"]["model_options"]["seed"] == 7
+    # Kedro's %load_ext kedro.ipython injects `context` too: Kedro notebook code using it runs
+    context = ip.user_ns["context"]
+    assert context.params["model_options"]["seed"] == 7 and context.project_path == project
+    assert "companies" in context.catalog
     assert "companies" in ip.user_ns["catalog"]
     assert set(ip.user_ns["pipelines"]) >= {"__default__", "data_processing", "data_science"}
 
@@ -268,7 +272,7 @@ def test_broken_config_warns_and_keeps_the_magics(shell, project) -> None:
 
 def test_unload_removes_the_variables(ip) -> None:
     ip.run_line_magic("unload_ext", "kedro_nb")
-    assert not set(INJECTED_VARS) & set(ip.user_ns)
+    assert not {*INJECTED_VARS, "context"} & set(ip.user_ns)
     ip.run_line_magic("load_ext", "kedro_nb")
     assert set(INJECTED_VARS) <= set(ip.user_ns)
 
