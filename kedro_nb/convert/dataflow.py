@@ -157,7 +157,10 @@ class _Flow:
 
     def _unbound(self, node: NodeCell, name: str, line: int, later: list[NodeCell]) -> None:
         producer = next((n for n in later if name in n.scan.binds), None)
-        if producer is not None:
+        # an exploration cell above the node binds the name first: top to bottom, that is the
+        # value the node reads, so the advice is about hidden state, not about the later node
+        explored_above = self.exploration.get(name, node.cell_index) < node.cell_index
+        if producer is not None and not explored_above:
             raise ForwardReferenceError(
                 f"Node {node.name!r} ({_where(node, line)}) reads {name!r}, which the later "
                 f"node {producer.name!r} ({_where(producer)}) produces. Move the producing cell "

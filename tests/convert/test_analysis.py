@@ -233,3 +233,25 @@ def test_other_catalog_calls_are_reported():
     analysis = analyze([code("if catalog.exists('x'):\n    y = catalog.load('x')", "maybe")])
     assert analysis.nodes[0].inputs == ["x"]
     assert [(i.kind, i.line) for i in analysis.issues] == [("catalog", 1)]
+
+
+def test_a_node_reading_an_exploration_value_rebound_later_is_hidden_state_not_forward():
+    # The notebook as people write it: load in an untagged cell, then clean and enrich nodes that
+    # rebind the same name. Top to bottom, 'clean' reads the exploration cell's df, so the advice
+    # is hidden state (tag that cell), not "a later node produces it".
+    analysis = analyze(
+        [
+            code("df = catalog.load('sales')\ndf.head()"),
+            code("df = df.dropna()", "clean"),
+            code("df = df.assign(x=1)", "enrich"),
+        ],
+        catalog={"sales"},
+    )
+    assert ("hidden-state", 1, 1) in kinds(analysis)
+    (issue,) = [i for i in analysis.issues if i.kind == "hidden-state"]
+    assert "exploration cell 1" in issue.message and "tag that cell as a node" in issue.message
+
+
+def test_a_name_only_a_later_node_binds_is_still_a_forward_reference():
+    with pytest.raises(ForwardReferenceError, match="later node 'make'"):
+        analyze([code("out = thing + 1", "use"), code("thing = 2", "make")])
