@@ -92,7 +92,7 @@ def node_function(
     body = ast.parse(apply_rewrites(node.scan.source, node.rewrites)).body
     last_line = max([s.end_lineno or 1 for s in body], default=1)
     if node.outputs:
-        names = [ast.Name(id=variable, ctx=ast.Load()) for variable in node.returns]
+        names: list[ast.expr] = [ast.Name(id=variable, ctx=ast.Load()) for variable in node.returns]
         value = names[0] if len(names) == 1 else ast.Tuple(elts=names, ctx=ast.Load())
         body.append(ast.Return(value=value))
     if not body:

@@ -215,7 +215,7 @@ def merge_entries(
         new[name] = entry
     if not new:
         return None
-    block = yaml.safe_dump(new, sort_keys=False, default_flow_style=False)
+    block: str = yaml.safe_dump(new, sort_keys=False, default_flow_style=False)
     if text and not text.endswith("\n"):
         text += "\n"
     return text + ("\n" if text else "") + block

@@ -126,7 +126,8 @@ def _tags_list(cell: Cell) -> list[str]:
     tags = metadata.get("tags")
     if not isinstance(tags, list):
         tags = metadata["tags"] = []
-    return tags
+    found: list[str] = tags
+    return found
 
 
 def _drop_empty_tags(cell: Cell) -> None:

@@ -136,7 +136,7 @@ def render_nodes(
     ]
     parts = [_header(notebook) + f'"""Node functions of the {name!r} pipeline."""']
     extra_names = {a.asname or a.name for statement in extra for a in statement.names}
-    block = render_imports([*imports, *extra], wanted | extra_names)  # type: ignore[list-item]
+    block = render_imports([*imports, *extra], wanted | extra_names)
     if block:
         parts.append(block)
     for definition in definitions:

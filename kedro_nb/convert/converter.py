@@ -253,7 +253,8 @@ def plan_conversion(
     conversion.project_option = str(project) if project else None
     shown = Path(os.path.relpath(path, layout.root)).as_posix()
     for name, nodes in groups.items():
-        generated = generate(analysis, nodes, notebook=shown, name=name, target=settings.target)
+        target = settings.target or DEFAULT_TARGET  # _settings() always chose one
+        generated = generate(analysis, nodes, notebook=shown, name=name, target=target)
         for filename, text in generated.files.items():
             conversion.sources[conversion.package_dir(name) / filename] = stamp(text)
         if with_catalog:

@@ -35,7 +35,7 @@ class KedroNbExporter(Exporter):
     def _file_extension_default(self) -> str:
         return ".py"
 
-    def from_notebook_node(
+    def from_notebook_node(  # type: ignore[override]  # text out, as nbconvert's text exporters
         self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         from kedro_nb.convert.converter import module_source

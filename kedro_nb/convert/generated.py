@@ -54,7 +54,10 @@ def functions_in(text: str) -> list[GeneratedFunction]:
         match = _FUNCTION_MARKER.match(lines[statement.lineno - 2])
         if match:
             body = "\n".join(lines[statement.lineno - 1 : statement.end_lineno]) + "\n"
-            found.append(GeneratedFunction(*match.groups(), statement.name, body, statement))
+            cell_id, source_hash, body_hash = match.groups()
+            found.append(
+                GeneratedFunction(cell_id, source_hash, body_hash, statement.name, body, statement)
+            )
     return found
 
 

@@ -93,6 +93,8 @@ class CellFunction:
     whose functions it may call.
     """
 
+    __wrapped__: Callable[..., Any]  # set by functools.update_wrapper
+
     def __init__(
         self, func: Callable[..., Any], node: str, notebook: str, cells: tuple[CellCode, ...]
     ) -> None:

@@ -190,10 +190,10 @@ def _escaped_lines(lines: list[str]) -> list[str]:
     a magic continued over several lines becomes one line followed by blank ones."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    manager = TransformerManager()
+    manager = TransformerManager()  # type: ignore[no-untyped-call]
     current = [line + "\n" for line in lines]
     for _ in range(_TRANSFORM_LIMIT):
-        changed, new = manager.do_one_token_transform(current)
+        changed, new = manager.do_one_token_transform(current)  # type: ignore[no-untyped-call]
         if not changed:
             break
         start = next(
@@ -263,7 +263,7 @@ def _translate_calls(
             c
             for c in _own_expressions(statement)
             for c in ast.walk(c)
-            if _ipython_call(c) is not None
+            if isinstance(c, ast.Call) and _ipython_call(c) is not None
         ]
         if not calls or statement.lineno in handled:
             continue

@@ -117,7 +117,8 @@ def project_node_cell(node: Node) -> DebugCell:
 def _read_cells(notebook: Path) -> list[dict[str, Any]]:
     from kedro_nb.convert.cells import read_notebook
 
-    return read_notebook(notebook)["cells"]
+    cells: list[dict[str, Any]] = read_notebook(notebook)["cells"]
+    return cells
 
 
 def notebook_node_cell(notebook: Path, node_name: str) -> DebugCell | None:

@@ -139,7 +139,7 @@ class KedroNbSession:
     @classmethod
     def create(
         cls,
-        project_path: str | Path | None = None,
+        project_path: str | os.PathLike[str] | None = None,
         save_on_close: bool = True,
         env: str | None = None,
         runtime_params: Mapping[str, Any] | None = None,
