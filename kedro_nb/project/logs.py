@@ -12,7 +12,6 @@ stops a run.
 from __future__ import annotations
 
 import logging
-import logging.config
 import os
 import sys
 from pathlib import Path
@@ -63,20 +62,37 @@ def logging_config_path(project_path: Path | None) -> Path | None:
     return None
 
 
-def _default_config(verbose: bool) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-        "handlers": {
-            "console": {
-                "class": "kedro_nb.project.logs.CurrentStderrHandler",
-                "formatter": "plain",
-            }
-        },
-        "loggers": {"kedro": {"level": "INFO"}},
-        "root": {"handlers": ["console"], "level": "INFO" if verbose else "WARNING"},
-    }
+_DEFAULT_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+#: the loggers the default names, as Kedro's default logging does
+_DEFAULT_LOGGERS: dict[str, dict[str, Any]] = {"kedro": {"level": "INFO"}}
+
+
+def _apply_default(loggers: dict[str, Any], verbose: bool) -> None:
+    """The default set-up, as ``dictConfig`` of a one-handler configuration would leave it
+    (root: one :class:`CurrentStderrHandler`, WARNING or INFO with ``verbose``; each named
+    logger: its level, no handlers of its own, propagating), without importing
+    ``logging.config`` (and with it ``socketserver``, ``threading``...): it is most of the
+    cost of setting logging up, and a notebook pays it at ``%load_ext``."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        if isinstance(handler, CurrentStderrHandler):
+            handler.close()
+    handler = CurrentStderrHandler()
+    handler.setFormatter(logging.Formatter(_DEFAULT_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    for name, settings in {**_DEFAULT_LOGGERS, **loggers}.items():
+        logger = logging.getLogger(name)
+        level = settings.get("level") if isinstance(settings, dict) else None
+        if level is not None:
+            logger.setLevel(level)
+        for old in list(logger.handlers):
+            logger.removeHandler(old)
+        logger.propagate = True
+        logger.disabled = False
 
 
 def configure_logging(
@@ -88,34 +104,40 @@ def configure_logging(
     kedro-nb's own logger stays at WARNING unless ``verbose`` or the configuration names it.
     """
     path = logging_config_path(project_path)
-    config = _default_config(verbose)
+    loaded: dict[str, Any] | None = None
     if path is not None:
         import yaml  # only for a logging file: most projects have none
 
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-            if not isinstance(loaded, dict):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
                 raise ValueError("it is not a mapping")
-            _check_trusted(loaded, _allowed_modules())
-            config = loaded
+            _check_trusted(data, _allowed_modules())
+            loaded = data
         except Exception as exc:
             _not_used(path, exc)
             path = None
-    loggers = config.setdefault("loggers", {})
+    loggers: dict[str, Any] = {}
+    if loaded is not None:
+        loggers = loaded.setdefault("loggers", {})
     if package_name and package_name not in loggers:
         loggers[package_name] = {"level": "INFO"}
     if _OWN_LOGGER not in loggers:
         loggers[_OWN_LOGGER] = {"level": "INFO" if verbose else "WARNING"}
+    if loaded is None:
+        _apply_default(loggers, verbose)
+        return None
+    import logging.config  # a logging file: applied as Kedro applies it
+
     try:
-        logging.config.dictConfig(config)
+        logging.config.dictConfig(loaded)
     except Exception as exc:
         _not_used(path, exc)
-        fallback = _default_config(verbose)
-        fallback["loggers"].update(
-            {name: value for name, value in loggers.items() if name in (package_name, _OWN_LOGGER)}
+        _apply_default(
+            {name: value for name, value in loggers.items() if name in (package_name, _OWN_LOGGER)},
+            verbose,
         )
-        logging.config.dictConfig(fallback)
-        path = None
+        return None
     return path
 
 
