@@ -159,3 +159,34 @@ def test_git_diff_of_a_broken_notebook_shows_it_when_the_filter_is_not_required(
     done = _run(["git", "-c", "filter.kedro-nb.required=false", "diff"], repo)
     assert done.returncode == 0, done.stderr
     assert b"+<<<<<<< HEAD" in done.stdout
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+@pytest.mark.parametrize(
+    ("magic", "line"),
+    [("run_pipeline", "--notebook analysis.ipynb"), ("strip", "analysis.ipynb")],
+    ids=["run_pipeline", "strip"],
+)
+def test_magics_reading_a_bad_notebook_raise_one_usage_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, magic: str, line: str
+):
+    """The magics read through the same reader: a ``UsageError`` (IPython shows no traceback)
+    whose one line is the reader's, and the file left as it was."""
+    from IPython.core.error import UsageError
+    from IPython.core.interactiveshell import InteractiveShell
+
+    data, says = BAD[kind]
+    path = tmp_path / "analysis.ipynb"
+    path.write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_line_magic("load_ext", "kedro_nb")
+        with pytest.raises(UsageError) as caught:
+            shell.run_line_magic(magic, line)
+    finally:
+        shell.run_line_magic("unload_ext", "kedro_nb")
+        InteractiveShell.clear_instance()
+    message = str(caught.value)
+    assert "\n" not in message and says in message and "analysis.ipynb" in message
+    assert path.read_bytes() == data
