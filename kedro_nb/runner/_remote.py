@@ -191,9 +191,9 @@ def run_task(payload: bytes) -> bytes:
     output fingerprints))`` or
     ``("error", (pickled error, message, traceback))``. Never raises, so any executor
     carries the reply."""
-    from kedro_nb.runner.memory import worker_tracker
+    from kedro_nb.runner.memory import PeakTracker
 
-    tracker = worker_tracker()
+    tracker = PeakTracker().start()  # sampling for this task only: no thread outlives it
     began = tracker.begin()
     started = time.perf_counter()
     try:
@@ -216,6 +216,8 @@ def run_task(payload: bytes) -> bytes:
             ("error", (blob, f"{type(exc).__name__}: {exc}", remote_tb))
         )
         return failure
+    finally:
+        tracker.stop()
 
 
 def _run_here(

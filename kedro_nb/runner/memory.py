@@ -93,8 +93,8 @@ class PeakTracker:
             self._sample()
 
     def begin(self) -> float:
-        """Start measuring one task afresh (a long-lived worker measures one at a time): drop
-        the older samples, take one now, and return the time to pass to :meth:`peak_since`."""
+        """Start measuring one task afresh: drop older samples, take one now, and return the
+        time to pass to :meth:`peak_since`."""
         with self._lock:
             self._times.clear()
             self._values.clear()
@@ -113,15 +113,3 @@ class PeakTracker:
             base = values[first - 1] if first > 0 else values[0]
             peak = max(values[first:], default=now)
         return max(0, max(peak, now) - base)
-
-
-_WORKER_TRACKER: tuple[int, PeakTracker] | None = None
-
-
-def worker_tracker() -> PeakTracker:
-    """The tracker of this worker process, started on first use and kept (a forked worker
-    starts its own: the parent's sampling thread does not survive a fork)."""
-    global _WORKER_TRACKER
-    if _WORKER_TRACKER is None or _WORKER_TRACKER[0] != os.getpid():
-        _WORKER_TRACKER = (os.getpid(), PeakTracker().start())
-    return _WORKER_TRACKER[1]
