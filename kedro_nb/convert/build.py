@@ -82,10 +82,12 @@ def node_function(
     namespace: dict[str, Any],
     label: str,
     setup: tuple[CellCode, ...] = (),
+    hints: dict[str, str] | None = None,
 ) -> CellFunction:
     """Compile one node cell into a function of its inputs returning its outputs.
 
-    The function locates its errors in the cell (and in the ``setup`` cells it calls into).
+    The function locates its errors in the cell (and in the ``setup`` cells it calls into);
+    ``hints`` (variable -> advice) is added to a ``NameError`` about that variable.
     """
     filename = cell_filename(label, node.cell_index)
     _remember_source(filename, node.source)
@@ -112,7 +114,22 @@ def node_function(
     func.__module__ = namespace["__name__"]
     func.__doc__ = node.doc
     own = cell_code(func_code, node.cell_index, node.cell_id, node.source)
-    return CellFunction(func, node.name, label, (own, *setup))
+    return CellFunction(func, node.name, label, (own, *setup), hints)
+
+
+def _exploration_hints(analysis: NotebookAnalysis, cell: NodeCell) -> dict[str, str]:
+    """The analysis' advice for each name ``cell`` reads that only an exploration cell binds.
+
+    A run never runs exploration cells, so reading such a name fails with a ``NameError``;
+    the advice (tag that cell as a node, ...) turns it into something to act on.
+    """
+    hints: dict[str, str] = {}
+    for issue in analysis.issues:
+        if issue.kind == "hidden-state" and issue.node == cell.name:
+            for name in cell.scan.reads:
+                if issue.message.startswith(f"reads {name!r},"):
+                    hints.setdefault(name, issue.message)
+    return hints
 
 
 def notebook_pipeline(
@@ -142,7 +159,7 @@ def notebook_pipeline(
     namespace, setup = _setup_globals(nb, analysis, path.name)
     nodes = []
     for cell in cells:
-        func = node_function(cell, namespace, path.name, setup)
+        func = node_function(cell, namespace, path.name, setup, _exploration_hints(analysis, cell))
         for named in (func, func.__wrapped__):  # run records name the cell, unwrapped or not
             setattr(named, CELL_ATTRIBUTE, (str(path), cell.cell_id))
         outputs: str | list[str] | None = (

@@ -90,13 +90,20 @@ class CellFunction:
     Calls go to ``func`` unchanged (same signature, name and docstring). An exception raised by
     cell code leaves with a :class:`CellLocation` under :data:`LOCATION_ATTRIBUTE` and a note
     naming the node, the cell and the line. ``cells`` holds the node's cell and the setup cells
-    whose functions it may call.
+    whose functions it may call. ``hints`` maps a variable the analysis found the cell reads
+    from an exploration cell to its advice: a ``NameError`` about that variable (which a run,
+    where exploration cells never run, is bound to raise) ends with the advice in parentheses.
     """
 
     __wrapped__: Callable[..., Any]  # set by functools.update_wrapper
 
     def __init__(
-        self, func: Callable[..., Any], node: str, notebook: str, cells: tuple[CellCode, ...]
+        self,
+        func: Callable[..., Any],
+        node: str,
+        notebook: str,
+        cells: tuple[CellCode, ...],
+        hints: dict[str, str] | None = None,
     ) -> None:
         functools.update_wrapper(self, func)
         self.__signature__ = inspect.signature(func)
@@ -104,13 +111,24 @@ class CellFunction:
         self.node = node
         self.notebook = notebook
         self.cells = cells
+        self.hints = dict(hints or {})
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return self.func(*args, **kwargs)
         except BaseException as exc:
+            self._hint(exc)
             self._locate(exc)
             raise
+
+    def _hint(self, exc: BaseException) -> None:
+        if not (isinstance(exc, NameError) and len(exc.args) == 1 and isinstance(exc.args[0], str)):
+            return
+        # NameError names the variable in .name; UnboundLocalError only in its message
+        name = exc.name or next((n for n in self.hints if f"{n!r}" in exc.args[0]), None)
+        hint = self.hints.get(name or "")
+        if hint is not None:
+            exc.args = (f"{exc.args[0]} ({hint})",)
 
     def __repr__(self) -> str:
         return f"<node function {self.node!r} of {self.notebook}>"

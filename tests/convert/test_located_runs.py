@@ -35,3 +35,35 @@ def test_the_cli_message_names_node_cell_and_line(write_notebook, tmp_path, runn
         "ZeroDivisionError: division by zero"
     ), done.stderr
     assert "<dynamic-code>" not in done.stderr
+
+
+@pytest.mark.parametrize("runner", ["sequential", "parallel"])
+def test_a_node_reading_exploration_state_fails_with_the_analysis_advice(
+    write_notebook, tmp_path, runner
+):
+    # Loaded in an untagged cell, rebound in a node: a run never runs exploration cells, so the
+    # node's NameError (here UnboundLocalError) says which cell to tag.
+    path = write_notebook(
+        [
+            code("rows = [3, None, 1]\nrows"),
+            code("rows = [r for r in rows if r is not None]", "clean"),
+            code("total = sum(rows)", "add"),
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "run", "--notebook", path.name, "--runner", runner],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    message = next(line for line in done.stderr.splitlines() if line.startswith("kedro-nb run:"))
+    assert message.startswith(
+        "kedro-nb run: node 'clean' failed in cell 2 (id c01) of analysis.ipynb, line 1: "
+        "UnboundLocalError: "
+    ), done.stderr
+    assert message.endswith(
+        "(reads 'rows', defined only in exploration cell 1: tag that cell as a node, move it "
+        "to setup or declare it in the catalog)"
+    ), done.stderr
