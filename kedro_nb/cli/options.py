@@ -151,7 +151,7 @@ def magic_options(
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(options):  # magic_arguments adds the top decorator first
-            func = argument(*option.flags, **option.argparse_kwargs())(func)  # type: ignore[no-untyped-call]
+            func = argument(*option.flags, **option.argparse_kwargs())(func)
         return func
 
     return decorate

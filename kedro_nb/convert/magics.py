@@ -190,10 +190,10 @@ def _escaped_lines(lines: list[str]) -> list[str]:
     a magic continued over several lines becomes one line followed by blank ones."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    manager = TransformerManager()  # type: ignore[no-untyped-call]
+    manager = TransformerManager()
     current = [line + "\n" for line in lines]
     for _ in range(_TRANSFORM_LIMIT):
-        changed, new = manager.do_one_token_transform(current)  # type: ignore[no-untyped-call]
+        changed, new = manager.do_one_token_transform(current)
         if not changed:
             break
         start = next(

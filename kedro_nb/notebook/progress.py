@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kedro_nb.hooks import hook_impl
 
 if TYPE_CHECKING:
+    from kedro_nb.convert.located import CellLocation
     from kedro_nb.pipeline import Node
 
 NOT_RUN, RUNNING, DONE, FAILED, SKIPPED = "not run", "running", "done", "failed", "skipped"
@@ -49,7 +50,7 @@ class RunProgress:
         self.title = title
         self.states: dict[str, tuple[str, float | None]] = {}
         #: failed node -> its error text and, when it ran notebook cell code, (cell, line)
-        self.failures: dict[str, tuple[str, tuple[int, int] | None]] = {}
+        self.failures: dict[str, tuple[str, CellLocation | None]] = {}
         self._lock = threading.Lock()
 
     def _set(self, name: str, state: str, seconds: float | None = None) -> None:

@@ -147,10 +147,15 @@ def run_with_progress(session: KedroNbSession, request: RunRequest, progress: An
             only_missing_outputs=request.only_missing_outputs,
             incremental=request.incremental,
             load_versions=request.load_versions or None,
-            **request.slicing.as_dict(),
+            **_slicing_keywords(request),
         ).record
     finally:
         session.hook_manager.unregister(progress)
+
+
+def _slicing_keywords(request: RunRequest) -> dict[str, Any]:
+    """The request's slicing filters as ``session.run`` keywords."""
+    return dict(request.slicing.as_dict())
 
 
 def dry_run(session: KedroNbSession, request: RunRequest) -> list[str]:
@@ -166,7 +171,7 @@ def dry_run(session: KedroNbSession, request: RunRequest) -> list[str]:
         incremental=True,
         dry_run=True,
         load_versions=request.load_versions or None,
-        **request.slicing.as_dict(),
+        **_slicing_keywords(request),
     )
     *lines, counts = decision_lines(result.decisions, {})
     counts = counts.replace("ran", "would run").replace("skipped", "would be skipped")

@@ -76,7 +76,7 @@ def catalog_rows(catalog: DataCatalog) -> tuple[list[tuple[str, ...]], int]:
     """Table rows of the catalog's datasets (parameters left out), and the parameter count."""
     from kedro_nb.notebook.displays.values import human_bytes
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     sizes = memory_sizes(catalog)
     for entry in sorted(catalog.describe_datasets(), key=lambda e: e["name"]):
         name = entry["name"]

@@ -43,7 +43,8 @@ DISPLAYS: dict[tuple[str, str], tuple[str, str, str]] = {
 
 def _renderer(module: str, function: str) -> Callable[[Any], str]:
     def render(obj: Any) -> str:
-        return getattr(import_module(f"{_RENDERERS}.{module}"), function)(obj)
+        text: str = getattr(import_module(f"{_RENDERERS}.{module}"), function)(obj)
+        return text
 
     render.__qualname__ = f"{module}.{function}"
     return render

@@ -35,7 +35,7 @@ def _rows(pipelines: Any) -> tuple[list[tuple[str, ...]], list[str]]:
         names = []
         notes.append(f"the pipeline registry failed: {type(exc).__name__}: {exc}")
     loaded = set(project.loaded()) if callable(getattr(project, "loaded", None)) else set()
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name in names:
         count = str(len(project[name].nodes)) if name in loaded else "-"
         rows.append((name, "project", count, "yes" if name in loaded else "no (on first use)"))

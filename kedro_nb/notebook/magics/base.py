@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics
@@ -15,20 +15,28 @@ from kedro_nb.notebook.errors import NoSessionError
 from kedro_nb.notebook.kernel_project import NotebookProject
 from kedro_nb.shared import did_you_mean
 
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from kedro_nb.project import KedroNbSession
+
 HELP_FLAGS = frozenset({"-h", "--help"})
 
 
 class KedroNbMagics(Magics):
     """Base of our magic classes: each instance shares the kernel's :class:`NotebookProject`."""
 
+    shell: InteractiveShell  # always given: the extension registers the magics on its shell
+
     def __init__(self, shell: Any, project: NotebookProject) -> None:
         super().__init__(shell)
         self.project = project
 
-    def session(self) -> Any:
+    def session(self) -> KedroNbSession:
         """The current session; a one-line ``UsageError`` when none is loaded."""
         try:
-            return self.project.require_session()
+            session: KedroNbSession = self.project.require_session()
+            return session
         except NoSessionError as exc:
             raise UsageError(str(exc)) from None
 
@@ -44,7 +52,8 @@ def parse_line(magic: Callable[..., Any], name: str, line: str) -> argparse.Name
         print("usage:" + text[2:] if text.startswith("::") else text)  # drop the reST marker
         return None
     try:
-        return parse_argstring(magic, line)
+        parsed: argparse.Namespace = parse_argstring(magic, line)
+        return parsed
     except UsageError as exc:
         raise UsageError(f"%{name}: {exc} (see %{name} --help)") from None
     except ValueError as exc:  # unbalanced quotes in the line

@@ -65,7 +65,7 @@ class RunMagics(KedroNbMagics):
         action="store_true",
         help="afterwards, put every output of the run in the notebook namespace",
     )
-    @line_magic(M)
+    @line_magic(M)  # type: ignore[arg-type]  # IPython types the magic as Never
     def run_pipeline(self, line: str) -> None:
         """Run a pipeline of the project, or with --notebook the node cells of this notebook,
         showing progress per node and then a summary. Runs are recorded by the session; outputs
@@ -290,7 +290,7 @@ class RunMagics(KedroNbMagics):
             injected = list(values)
         kept = in_memory(self.project.catalog) if memory.keeps else {}
         if not memory.keeps:  # keep nothing: free what the run's catalog still holds
-            for name in in_memory(session.catalog):
+            for name in in_memory(session.catalog):  # type: ignore[arg-type]  # session-built
                 session.catalog.release(name)
         result = getattr(session, "last_result", None)  # the runner's result: what was skipped
         decisions = getattr(result, "decisions", None) or {}

@@ -21,7 +21,7 @@ class StripMagics(KedroNbMagics):
     @magic_arguments()
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument("path", nargs="?", default=None, help="notebook file (default: this notebook)")
-    @line_magic(M)
+    @line_magic(M)  # type: ignore[arg-type]  # IPython types the magic as Never
     def strip(self, line: str) -> None:
         """Strip outputs and volatile metadata from the notebook's saved file (this notebook
         unless a path is given), as the kedro-nb git filter does, and say whether it changed.
@@ -29,6 +29,7 @@ class StripMagics(KedroNbMagics):
         args = parse_line(self.strip, M, line)
         if args is None:
             return
+        path: Path | None
         if args.path:
             path = Path(args.path).expanduser()
             if not path.is_file():
