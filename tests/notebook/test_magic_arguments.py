@@ -101,3 +101,27 @@ def test_default_pipeline_name_matches_the_project_registry() -> None:
     from kedro_nb.project.registry import DEFAULT_PIPELINE as registry_default
 
     assert registry_default == DEFAULT_PIPELINE
+
+
+def test_run_pipeline_without_a_known_notebook_names_the_one_with_node_cells(
+    loaded, tmp_path: Path
+) -> None:
+    # nbclient and papermill kernels do not say which notebook they run; the hint names the
+    # notebook of the working folder that has node cells, not a made-up one.
+    cell = {
+        "cell_type": "code",
+        "metadata": {"tags": ["node:clean"]},
+        "source": "x = 1",
+        "outputs": [],
+        "execution_count": None,
+    }
+    nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "sales.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    (tmp_path / "scratch.ipynb").write_text(json.dumps(nb | {"cells": []}), encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        loaded.run_line_magic("run_pipeline", "--notebook")
+    assert str(caught.value).endswith("name it: %run_pipeline --notebook sales.ipynb")
+    (tmp_path / "other.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        loaded.run_line_magic("run_pipeline", "--notebook")
+    assert str(caught.value).endswith("(node cells in: other.ipynb, sales.ipynb)")

@@ -225,9 +225,12 @@ class RunMagics(KedroNbMagics):
             return path.resolve()
         found = self.project.notebook_path()
         if found is None:
+            candidates = _notebooks_with_nodes(Path.cwd())
+            example = candidates[0] if len(candidates) == 1 else "analysis.ipynb"
+            among = f" (node cells in: {', '.join(candidates)})" if len(candidates) > 1 else ""
             raise UsageError(
                 f"%{M}: cannot tell which notebook this kernel runs; "
-                f"name it: %{M} --notebook analysis.ipynb"
+                f"name it: %{M} --notebook {example}{among}"
             )
         return found
 
@@ -360,3 +363,20 @@ def ran_nodes(request: RunRequest, session: KedroNbSession) -> list[Any]:
     if request.pipeline is not None:
         return list(request.pipeline.nodes)
     return list(session.pipelines[request.pipeline_name or DEFAULT_PIPELINE].nodes)
+
+
+def _notebooks_with_nodes(folder: Path, limit: int = 5) -> list[str]:
+    """Names of up to ``limit`` notebooks in ``folder`` whose text has a ``node:`` cell tag.
+
+    A cheap text search (no notebook is parsed): it only picks the name a hint suggests.
+    """
+    names = []
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            if '"node:' in path.read_text(encoding="utf-8", errors="replace"):
+                names.append(path.name)
+        except OSError:
+            continue
+        if len(names) == limit:
+            break
+    return names
