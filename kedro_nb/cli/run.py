@@ -346,9 +346,15 @@ def _notebook_folder(notebook: str | None) -> Path | None:
         return None
     path = Path(notebook)
     if not path.is_file():
+        import difflib
+
         from kedro_nb.project.errors import ProjectError
 
-        raise ProjectError(f"--notebook {notebook}: no such file.")
+        folder = path.parent if path.parent.is_dir() else None
+        names = sorted(p.name for p in folder.glob("*.ipynb")) if folder is not None else []
+        close = difflib.get_close_matches(path.name, names, n=3)
+        hint = f" Did you mean: {', '.join(str(path.parent / c) for c in close)}?" if close else ""
+        raise ProjectError(f"--notebook {notebook}: no such file.{hint}")
     return path.resolve().parent
 
 
@@ -404,6 +410,6 @@ def _report_failure(
     first_line = str(exc).strip() or type(exc).__name__
     prefix = "" if user_error else f"{type(exc).__name__}: "
     print(scrub(f"kedro-nb run: {prefix}{first_line}"), file=sys.stderr)
-    if not verbose:
+    if not (verbose or user_error):  # bad input is one line: its traceback says nothing more
         print(f"  {_VERBOSE_HINT}", file=sys.stderr)
     return EXIT_USAGE if user_error else EXIT_FAILED

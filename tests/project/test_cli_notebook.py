@@ -69,4 +69,20 @@ def test_failing_notebook_node_names_the_node_cell_line_and_the_resume_command(
 def test_missing_notebook_is_a_one_line_usage_error(examples: Path, console) -> None:
     done = console("run", "--notebook", "missing.ipynb", cwd=examples)
     assert done.returncode == 2
-    assert done.stderr.splitlines()[0] == "kedro-nb run: --notebook missing.ipynb: no such file."
+    assert done.stderr.splitlines() == ["kedro-nb run: --notebook missing.ipynb: no such file."]
+
+
+def test_a_misspelt_notebook_is_one_line_with_the_closest_names(examples: Path, console) -> None:
+    done = console("run", "--notebook", "spaceflight.ipynb", cwd=examples)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kedro-nb run: --notebook spaceflight.ipynb: no such file. "
+        "Did you mean: spaceflights.ipynb?"
+    ]
+
+
+def test_an_unknown_node_is_one_line_without_the_traceback_hint(examples: Path, console) -> None:
+    done = console("run", "--notebook", "spaceflights.ipynb", "--nodes", "split_dat", cwd=examples)
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("kedro-nb run: ") and "split_data" in line
