@@ -73,8 +73,8 @@ def _apply_default(loggers: dict[str, Any], verbose: bool) -> None:
     """The default set-up, as ``dictConfig`` of a one-handler configuration would leave it
     (root: one :class:`CurrentStderrHandler`, WARNING or INFO with ``verbose``; each named
     logger: its level, no handlers of its own, propagating), without importing
-    ``logging.config`` (and with it ``socketserver``, ``threading``...): it is most of the
-    cost of setting logging up, and a notebook pays it at ``%load_ext``."""
+    ``logging.config`` (and with it ``socketserver``...): about 4-5 ms CPU of a ``kedro-nb
+    run`` start. (IPython imports ``logging.config`` itself, so ``%load_ext`` gains nothing.)"""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
