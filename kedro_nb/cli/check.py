@@ -6,10 +6,11 @@ found, 2 bad input (arguments, a notebook that cannot be read or analysed).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kedro_nb.cli import EXIT_FAILED, EXIT_OK
+from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from kedro_nb.cli.convert import add_project_option, each_notebook, notebook_parser
 
 
@@ -25,6 +26,14 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--execute", action="store_true", help="run each node in isolation")
     parser.add_argument("--runner", default="sequential", help="runner for --execute")
     args = parser.parse_args(argv)
+    if args.execute:  # a misspelt runner is bad input, not a problem found in each notebook
+        from kedro_nb.runner import UnknownRunnerError, runner_from_name
+
+        try:
+            runner_from_name(args.runner)
+        except UnknownRunnerError as exc:
+            print(f"kedro-nb check: error: --runner: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     from kedro_nb.convert.check import check_notebook
 
     def check_one(notebook: Path) -> int:

@@ -95,3 +95,13 @@ def test_execute_reports_missing_inputs_instead_of_crashing(write_notebook, caps
     path.write_text(path.read_text().replace("len(rows)", "params['k']"))
     assert check_main([str(path), "--execute"]) == 1
     assert "(pipeline)'): failed: Pipeline input(s) ['params:k']" in capsys.readouterr().out
+
+
+def test_a_misspelt_runner_is_bad_input_in_one_line(write_notebook, capsys):
+    path = write_notebook([code("x = 1", "one"), code("y = x + 1", "two")])
+    assert check_main([str(path), "--execute", "--runner", "paralel"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("kedro-nb check: error: --runner: Unknown runner 'paralel'")
+    assert line.endswith("Did you mean: parallel?")
