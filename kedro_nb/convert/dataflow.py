@@ -244,6 +244,16 @@ class _Flow:
                         produced[producer][dataset] = variable
                     if variable in node.scan.reads and not dataset.startswith(PARAMS_PREFIX):
                         node.input_variables.setdefault(dataset, variable)
+                covered = set(node.input_variables.values()) | {identifier(i) for i in node.inputs}
+                for variable, _source in self.reads[node.name]:
+                    if variable not in covered and variable in node.scan.reads:
+                        self._issue(
+                            "undefined",
+                            node,
+                            node.scan.reads[variable],
+                            f"reads {variable!r}, which its metadata 'inputs' leave out (the "
+                            "cell would fail with NameError): add it there",
+                        )
             else:
                 node.inputs = list(dict.fromkeys(inputs))
             if not node.explicit_outputs:

@@ -55,3 +55,12 @@ def test_an_explicit_output_the_cell_never_assigns_is_reported():
     analysis = analyze_notebook(build_notebook([code("x = 1", "make", outputs=["x", "y"])]))
     (issue,) = [i for i in analysis.issues if i.kind == "undefined"]
     assert "metadata output 'y' is never assigned" in issue.message
+
+
+def test_a_name_the_cell_reads_but_its_metadata_inputs_leave_out_is_reported():
+    analysis = analyze_notebook(
+        build_notebook([code("a = 1\nb = 2", "load"), code("c = a + b", "use", inputs=["a"])])
+    )
+    (issue,) = [i for i in analysis.issues if i.kind == "undefined"]
+    assert (issue.node, issue.line) == ("use", 1)
+    assert "reads 'b', which its metadata 'inputs' leave out" in issue.message
