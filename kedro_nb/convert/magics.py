@@ -271,6 +271,9 @@ def _translate_calls(
         row = statement.lineno - 1
         shown = original[row].strip() if row < len(original) else lines[row].strip()
         replacement, note, reason = _meaning(statement, calls, lines[row])
+        if hasattr(statement, "body"):  # get_ipython() in an if/for/with header: left as is
+            untranslatable.append(Untranslatable(statement.lineno, shown, reason or note))
+            continue
         indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
         for extra in range(row + 1, (statement.end_lineno or statement.lineno)):
             lines[extra] = ""

@@ -100,6 +100,11 @@ def test_kedro_nb_run_notebook_runs_cells_with_magics(write_notebook, tmp_path):
         ("%cd /tmp\nx = 1", 1, "'%cd /tmp'"),
         ("%%capture out --no-stderr\nprint(1)", 1, "'%%capture out --no-stderr'"),
         ("x = 1\nget_ipython().system('ls')", 2, "\"get_ipython().system('ls')\""),
+        (
+            "if get_ipython().run_line_magic('who_ls', ''):\n    x = 1",
+            1,
+            "\"if get_ipython().run_line_magic('who_ls', ''):\"",
+        ),
     ],
 )
 def test_untranslatable_syntax_in_a_node_is_refused_with_cell_and_line(source, line, shown):
