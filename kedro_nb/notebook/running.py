@@ -97,6 +97,23 @@ class RunRequest:
         return " ".join(parts)
 
 
+def _looks_only(source: str) -> bool:
+    """True for a cell no node cell can be an edit of, so that running it unsaved is no reason
+    for a note: only line magics, shell escapes and comments (``%run_pipeline --notebook`` typed
+    in a new cell), or only names looked at (``big``, ``df.shape``, ``df["a"]``)."""
+    import ast
+
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    if all(line.startswith(("%", "!", "#")) and not line.startswith("%%") for line in lines):
+        return True
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    looked_at = (ast.Name, ast.Attribute, ast.Subscript)
+    return all(isinstance(s, ast.Expr) and isinstance(s.value, looked_at) for s in body)
+
+
 def notebook_staleness(notebook: Path, cells_run_since: Callable[[float], list[str]]) -> str | None:
     """A note when the kernel ran code after ``notebook`` was last saved that is not in it.
 
@@ -116,7 +133,11 @@ def notebook_staleness(notebook: Path, cells_run_since: Callable[[float], list[s
         saved = {cell_source(cell).strip() for cell in read_notebook(notebook)["cells"]}
     except Exception:  # unreadable: the run itself will say why
         return None
-    unsaved = [source for source in ran if source.strip() and source.strip() not in saved]
+    unsaved = [
+        source
+        for source in ran
+        if source.strip() and source.strip() not in saved and not _looks_only(source)
+    ]
     if not unsaved:
         return None
     count = len(dict.fromkeys(source.strip() for source in unsaved))

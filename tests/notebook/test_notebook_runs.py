@@ -75,6 +75,21 @@ def test_notebook_run_notes_code_run_since_the_last_save(lone, shell, capsys) ->
     assert "not saved yet" in capsys.readouterr().err
 
 
+def test_new_cells_that_only_run_magics_or_look_at_values_need_no_save(lone, shell, capsys) -> None:
+    # The way people work: a new, unsaved cell holding the run line, then one looking at a
+    # result. Neither can be an edit of a node cell, so no run warns about them.
+    old = time.time() - 120
+    os.utime(lone, (old, old))
+    for source in ("%run_pipeline --notebook", "# look\ntotal", "%run_pipeline --notebook"):
+        shell.run_cell(source)
+    captured = capsys.readouterr()
+    assert captured.out.count("Run of notebook lone_notebook.ipynb: 2 nodes") == 2
+    assert "not saved" not in captured.err + captured.out
+    shell.run_cell("total = 5")  # this could be an edited node cell: the note comes back
+    shell.run_cell("%run_pipeline --notebook")
+    assert "not saved yet (a cell run since" in capsys.readouterr().err
+
+
 def test_without_a_project_a_pipeline_run_points_to_notebook_runs(lone, shell) -> None:
     with pytest.raises(UsageError, match=r"no project found\); run this notebook's node cells"):
         shell.run_line_magic("run_pipeline", "")
