@@ -115,12 +115,14 @@ def in_memory(catalog: DataCatalog) -> dict[str, Any]:
     """The memory datasets of ``catalog`` that hold data, by name (parameters left out)."""
     found = {}
     for name in list(catalog):
-        if is_parameter(name) or not catalog.is_ephemeral(name):
+        if is_parameter(name):
             continue
-        dataset = catalog.get(name)
-        try:
+        try:  # a display or a summary must not fail on one odd dataset (an unknown type...)
+            if not catalog.is_ephemeral(name):
+                continue
+            dataset = catalog.get(name)
             if dataset is not None and dataset.exists():
                 found[name] = dataset
-        except Exception:  # a display or a summary must not fail on one odd dataset
+        except Exception:
             continue
     return found

@@ -134,3 +134,23 @@ def test_catalog_counts_parameters_as_params_does(loaded) -> None:
     assert _formats(loaded, none)["text/plain"].splitlines()[0] == (
         "DataCatalog: 0 datasets; no parameters"
     )
+
+
+def test_a_catalog_with_a_misspelt_type_still_displays_and_names_the_entry(loaded) -> None:
+    # Datasets are built lazily, so %load_ext does not fail on a typo; looking at `catalog`
+    # must not fail either (it raised DatasetTypeError from both formatters).
+    catalog = DataCatalog.from_config(
+        {
+            "sales": {"type": "pandas.CSVDatset", "filepath": "data/sales.csv"},
+            "report": {"type": "json.JSONDataset", "filepath": "data/report.json"},
+        }
+    )
+    data = _formats(loaded, catalog)
+    text = data["text/plain"]
+    assert text.splitlines()[0] == (
+        "DataCatalog: 2 datasets; no parameters; "
+        "cannot be built: sales (catalog.load('sales') says why)"
+    )
+    (row,) = [line for line in text.splitlines() if line.lstrip().startswith("sales ")]
+    assert row.split() == ["sales", "pandas.CSVDatset", "error", "no"]
+    assert "<td>report</td>" in data["text/html"] and "<td>error</td>" in data["text/html"]

@@ -6,7 +6,7 @@ masks secrets in URLs; nothing here loads data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kedro_nb.notebook.displays.tables import html_table, text_table, yes_no
 from kedro_nb.shared import PARAMS_PREFIX
@@ -72,6 +72,12 @@ def memory_sizes(catalog: DataCatalog) -> dict[str, int]:
     return sizes
 
 
+def _unbuildable(entry: dict[str, Any]) -> bool:
+    """The entry failed before a dataset was made (an unknown type, a bad argument); an
+    ``exists`` check that failed (a store out of reach) is only unknown, shown ``?``."""
+    return bool(entry.get("error")) and entry.get("class_path") is None
+
+
 def catalog_rows(catalog: DataCatalog) -> tuple[list[tuple[str, ...]], int]:
     """Table rows of the catalog's datasets (parameters left out), and the parameter count."""
     from kedro_nb.notebook.displays.values import human_bytes
@@ -89,7 +95,7 @@ def catalog_rows(catalog: DataCatalog) -> tuple[list[tuple[str, ...]], int]:
                 short_type(str(entry.get("type") or "")),
                 short_location(entry.get("filepath") or "")
                 or (memory if entry.get("ephemeral") else ""),
-                yes_no(entry.get("exists")),
+                "error" if _unbuildable(entry) else yes_no(entry.get("exists")),
                 yes_no(bool(entry.get("versioned"))),
             )
         )
@@ -104,6 +110,9 @@ def _caption(catalog: DataCatalog, rows: list[tuple[str, ...]], n_params: int) -
     sizes = memory_sizes(catalog)
     if sizes:
         extra += f"; {len(sizes)} in memory, {human_bytes(sum(sizes.values()))}"
+    broken = [row[0] for row in rows if row[3] == "error"]
+    if broken:
+        extra += f"; cannot be built: {', '.join(broken)} (catalog.load({broken[0]!r}) says why)"
     runtime = getattr(catalog, "default_runtime_patterns", {})  # the catch-all, not declared
     patterns = [p for p in getattr(catalog, "list_patterns", list)() if p not in runtime]
     if patterns:
