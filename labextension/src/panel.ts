@@ -170,7 +170,12 @@ export class PipelinePanel extends Widget {
     return this.watcher?.graph() ?? buildGraph([]);
   }
 
+  /** Redraw, if shown: a hidden panel draws when it is shown again (every analysis of the
+   * notebook asks for a redraw, and measuring a hidden panel would cost a layout each time). */
   draw(): void {
+    if (!this.isVisible) {
+      return;
+    }
     const graph = this.graph();
     const project = this.projectPipeline;
     const watcher = this.watcher;
