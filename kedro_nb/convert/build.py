@@ -36,6 +36,7 @@ from kedro_nb.convert.located import (
 from kedro_nb.convert.scan import apply_rewrites
 
 if TYPE_CHECKING:
+    from kedro_nb.convert.converter import Layout
     from kedro_nb.pipeline import Pipeline
 
 
@@ -117,6 +118,25 @@ def node_function(
     return CellFunction(func, node.name, label, (own, *setup), hints)
 
 
+def _check_pipeline_name(
+    pipeline: str, path: Path, layout: Layout, analysis: NotebookAnalysis
+) -> None:
+    """Refuse a pipeline name the notebook does not know (a typo would silently select every
+    cell, since cells naming no pipeline belong to any): known are the notebook's own name,
+    the names cells' metadata give and the one its project remembers from a conversion."""
+    from kedro_nb.convert.remembered import remembered
+    from kedro_nb.shared import did_you_mean
+
+    known = {analysis.name, path.stem} | {c.pipeline for c in analysis.nodes if c.pipeline}
+    if layout.is_project:
+        known.add(remembered(layout.root, path).pipeline or analysis.name)
+    if pipeline not in known:
+        raise UnknownPipelineError(
+            f"{path.name} has no pipeline {pipeline!r} (its pipelines: "
+            f"{', '.join(sorted(known))}).{did_you_mean(pipeline, sorted(known))}"
+        )
+
+
 def _exploration_hints(analysis: NotebookAnalysis, cell: NodeCell) -> dict[str, str]:
     """The analysis' advice for each name ``cell`` reads that only an exploration cell binds.
 
@@ -150,9 +170,10 @@ def notebook_pipeline(
 
     path = Path(path).resolve()
     nb = read_notebook(path)
-    _, analysis = analyze_file(path, nb, project)
+    layout, analysis = analyze_file(path, nb, project)
     cells = analysis.nodes
     if pipeline is not None:
+        _check_pipeline_name(pipeline, path, layout, analysis)
         cells = in_pipeline(cells, pipeline)
         if not cells:
             raise UnknownPipelineError(f"No node cell of {path.name} belongs to {pipeline!r}.")

@@ -86,3 +86,21 @@ def test_an_unknown_node_is_one_line_without_the_traceback_hint(examples: Path, 
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
     assert line.startswith("kedro-nb run: ") and "split_data" in line
+
+
+def test_a_misspelt_pipeline_of_a_notebook_is_refused_not_ignored(examples: Path, console) -> None:
+    # Cells naming no pipeline belong to any, so '--pipeline spaceflight' used to run them all.
+    done = console(
+        "run", "--notebook", "spaceflights.ipynb", "--pipeline", "spaceflight", cwd=examples
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kedro-nb run: spaceflights.ipynb has no pipeline 'spaceflight' (its pipelines: "
+        "spaceflights). Did you mean: spaceflights?"
+    ]
+    assert not (examples / "data/output/metrics.json").exists()
+    named = console(
+        "run", "--notebook", "spaceflights.ipynb", "--pipeline", "spaceflights", cwd=examples
+    )
+    assert named.returncode == 0, named.stderr
+    assert "6 node(s)" in named.stdout
