@@ -45,7 +45,8 @@ from kedro_nb.convert.scan import (
 __all__ = ["Issue", "NodeCell", "NotebookAnalysis", "SetupDefinition", "analyze_notebook"]
 
 
-def _is_setup(tree: ast.Module) -> bool:
+def _first_not_setup(tree: ast.Module) -> ast.stmt | None:
+    """The first statement of the cell a setup cell may not hold (None: all may)."""
     # module state of the cell's own helpers: names its functions read or declare global
     helper_state: set[str] = set()
     for statement in tree.body:
@@ -76,7 +77,22 @@ def _is_setup(tree: ast.Module) -> bool:
             return True
         return False
 
-    return bool(tree.body) and all(ok(s) for s in tree.body)
+    return next((s for s in tree.body if not ok(s)), None)
+
+
+def _is_setup(tree: ast.Module) -> bool:
+    return bool(tree.body) and _first_not_setup(tree) is None
+
+
+def _setup_blocker(tree: ast.Module) -> int | None:
+    """The line of the first statement that keeps a would-be setup cell (one with an import,
+    ``def`` or ``class``) from being setup, e.g. ``pd.set_option(...)`` beside the imports;
+    None for a cell with nothing setup-like, or a setup cell."""
+    definitions = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    if not any(isinstance(statement, definitions) for statement in tree.body):
+        return None
+    blocker = _first_not_setup(tree)
+    return None if blocker is None else blocker.lineno
 
 
 def _scan(source: str, index: int, strict: bool) -> CellScan | Issue:
@@ -123,6 +139,7 @@ def analyze_notebook(
     setup: list[SetupDefinition] = []
     setup_cells: list[int] = []
     exploration_binds: dict[str, int] = {}
+    not_setup: dict[int, int] = {}  # would-be setup cell -> the line that keeps it exploration
     seen: dict[str, int] = {}
     raw_cells = nb.get("cells", [])
     for index, cell in enumerate(raw_cells):
@@ -199,6 +216,9 @@ def analyze_notebook(
         else:
             for bound in scan.binds:
                 exploration_binds.setdefault(bound, index)
+            blocker = _setup_blocker(scan.tree)
+            if blocker is not None:
+                not_setup[index] = blocker
     analysis = NotebookAnalysis(name, nodes, setup, setup_cells, issues)
-    resolve_dataflow(analysis, catalog, exploration_binds)
+    resolve_dataflow(analysis, catalog, exploration_binds, not_setup)
     return analysis

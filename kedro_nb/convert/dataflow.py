@@ -63,11 +63,16 @@ class _Flow:
     """One pass over the nodes in notebook order, then the naming of every value."""
 
     def __init__(
-        self, analysis: NotebookAnalysis, catalog: Container[str], exploration: dict[str, int]
+        self,
+        analysis: NotebookAnalysis,
+        catalog: Container[str],
+        exploration: dict[str, int],
+        not_setup: dict[int, int] | None = None,
     ) -> None:
         self.analysis = analysis
         self.catalog = catalog
         self.exploration = exploration
+        self.not_setup = not_setup or {}
         self.setup_names = {n for d in analysis.setup for n in d.binds}
         #: variable -> the inferred nodes assigning it, in notebook order
         self.assigners: dict[str, list[NodeCell]] = {}
@@ -166,7 +171,17 @@ class _Flow:
                 f"node {producer.name!r} ({_where(producer)}) produces. Move the producing cell "
                 "above, or declare the dataset in the catalog."
             )
-        if name in self.exploration:
+        if name in self.exploration and self.exploration[name] in self.not_setup:
+            cell = self.exploration[name]
+            self._issue(
+                "hidden-state",
+                node,
+                line,
+                f"reads {name!r}, defined only in exploration {cell_label(cell)}, which "
+                f"line {self.not_setup[cell]} keeps from being a setup cell (setup cells hold "
+                "only imports, def/class and constants): move that line to a cell of its own",
+            )
+        elif name in self.exploration:
             self._issue(
                 "hidden-state",
                 node,
@@ -394,16 +409,20 @@ class _Flow:
 
 
 def resolve_dataflow(
-    analysis: NotebookAnalysis, catalog: Container[str], exploration: dict[str, int]
+    analysis: NotebookAnalysis,
+    catalog: Container[str],
+    exploration: dict[str, int],
+    not_setup: dict[int, int] | None = None,
 ) -> None:
     """Fill every node's inputs, outputs, arguments and returns, and add the dataflow issues.
 
     ``catalog`` holds the dataset names the catalog declares; ``exploration`` maps names bound
-    in exploration cells to the first such cell. Raises :class:`DuplicateOutputError` when two
-    nodes name one output explicitly and :class:`ForwardReferenceError` when a node reads what
-    only a later node assigns.
+    in exploration cells to the first such cell; ``not_setup`` maps an exploration cell that
+    has imports or definitions to the line that keeps it from being setup. Raises
+    :class:`DuplicateOutputError` when two nodes name one output explicitly and
+    :class:`ForwardReferenceError` when a node reads what only a later node assigns.
     """
-    flow = _Flow(analysis, catalog, exploration)
+    flow = _Flow(analysis, catalog, exploration, not_setup)
     flow.reserve()
     flow.trace()
     flow.wire(flow.names())

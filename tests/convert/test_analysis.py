@@ -255,3 +255,31 @@ def test_a_node_reading_an_exploration_value_rebound_later_is_hidden_state_not_f
 def test_a_name_only_a_later_node_binds_is_still_a_forward_reference():
     with pytest.raises(ForwardReferenceError, match="later node 'make'"):
         analyze([code("out = thing + 1", "use"), code("thing = 2", "make")])
+
+
+def test_a_call_beside_the_imports_is_named_as_what_keeps_the_cell_from_being_setup():
+    # The imports cell as people write it: one configuration call makes the whole cell
+    # exploration, so the advice names that line instead of "move it to setup".
+    analysis = analyze(
+        [
+            code("import pandas as pd\npd.set_option('display.max_rows', 5)\nLIMIT = 2"),
+            code("small = raw[raw['a'] < LIMIT]\nframe = pd.DataFrame(small)", "pick"),
+        ],
+        catalog={"raw"},
+    )
+    messages = {i.message for i in analysis.issues if i.kind == "hidden-state"}
+    assert messages == {
+        f"reads {name!r}, defined only in exploration cell 1, which line 2 keeps from being a "
+        "setup cell (setup cells hold only imports, def/class and constants): move that line "
+        "to a cell of its own"
+        for name in ("LIMIT", "pd")
+    }
+    fixed = analyze(
+        [
+            code("import pandas as pd\nLIMIT = 2"),
+            code("pd.set_option('display.max_rows', 5)"),
+            code("small = raw[raw['a'] < LIMIT]\nframe = pd.DataFrame(small)", "pick"),
+        ],
+        catalog={"raw"},
+    )
+    assert fixed.setup_cells == [0] and not fixed.issues
