@@ -356,9 +356,14 @@ class _Flow:
                         if name in self.exploration
                         else "a node"
                     )
-                    text = (
-                        f"setup code reads {name!r}, bound only by {where}; pass it as an argument"
+                    cell = self.exploration.get(name)
+                    fix = (
+                        f"move line {self.not_setup[cell]} of that cell, which keeps it from "
+                        "being a setup cell, to a cell of its own"
+                        if cell in self.not_setup
+                        else "pass it as an argument"
                     )
+                    text = f"setup code reads {name!r}, bound only by {where}; {fix}"
                     analysis.issues.append(Issue("hidden-state", definition.cell_index, line, text))
                 else:
                     text = f"setup code reads {name!r}, which is never defined"

@@ -274,6 +274,19 @@ def test_a_call_beside_the_imports_is_named_as_what_keeps_the_cell_from_being_se
         "to a cell of its own"
         for name in ("LIMIT", "pd")
     }
+    helper = analyze(
+        [
+            code("import pandas as pd\npd.set_option('display.max_rows', 5)\nLIMIT = 2"),
+            code("def small(frame):\n    return frame[frame['a'] < LIMIT]"),
+            code("picked = small(raw)", "pick"),
+        ],
+        catalog={"raw"},
+    )
+    assert [str(i) for i in helper.issues] == [
+        "cell 2, line 2: hidden-state: setup code reads 'LIMIT', bound only by exploration "
+        "cell 1; move line 2 of that cell, which keeps it from being a setup cell, to a cell "
+        "of its own"
+    ]
     fixed = analyze(
         [
             code("import pandas as pd\nLIMIT = 2"),
