@@ -84,8 +84,12 @@ def _config_defaults(path: str) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as stream:
             data = yaml.safe_load(stream) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"cannot read run config {path}: {exc}") from exc
+    except OSError as exc:
+        raise ValueError(f"cannot read run config {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        from kedro_nb.config.files import yaml_error_message
+
+        raise ValueError(yaml_error_message(path, exc)) from None
     section = data.get("run") if isinstance(data, dict) else None
     if not isinstance(section, dict):
         raise ValueError(f"run config {path} needs a 'run:' mapping of option names to values.")

@@ -32,6 +32,27 @@ def find_config_files(folder: Path, patterns: Sequence[str]) -> list[Path]:
     return sorted(found)
 
 
+def yaml_error_message(path: str | os.PathLike[str], exc: Exception) -> str:
+    """One line for a YAML file PyYAML could not parse: file, line, column, problem and fix.
+
+    The line itself is never quoted (in a credentials file it may hold a secret).
+    """
+    import yaml
+
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return f"Malformed YAML in {path}: {type(exc).__name__}."
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+    problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+    fix = (
+        "Remove or rename one of the two entries."
+        if "duplicate key" in problem
+        else "Fix the syntax at that line (check indentation, unclosed brackets or "
+        "quotes, a missing ':')."
+    )
+    return f"Malformed YAML in {path}, {where}: {problem}. {fix}"
+
+
 def read_config_file(path: Path) -> Any:
     """Parse one YAML/JSON file into an OmegaConf ``DictConfig`` (unresolved).
 
@@ -43,21 +64,10 @@ def read_config_file(path: Path) -> Any:
 
     try:
         config = OmegaConf.load(path)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        fix = (
-            "Remove or rename one of the two entries."
-            if "duplicate key" in problem
-            else "Fix the syntax at that line (check indentation, unclosed brackets or "
-            "quotes, a missing ':')."
-        )
+    except yaml.YAMLError as exc:
         # ``from None``: the YAML error's own text quotes the offending line, which in a
         # credentials file may hold a secret; file, line, column and problem say enough.
-        raise ConfigSyntaxError(f"Malformed YAML in {path}, {where}: {problem}. {fix}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigSyntaxError(f"Malformed YAML in {path}: {type(exc).__name__}.") from None
+        raise ConfigSyntaxError(yaml_error_message(path, exc)) from None
     except UnicodeDecodeError as exc:
         raise ConfigSyntaxError(f"Cannot read {path}: not UTF-8 text ({exc.reason}).") from exc
     if not isinstance(config, DictConfig):

@@ -262,6 +262,21 @@ def test_run_config_file_sets_defaults_and_flags_override(
     assert "Did you mean: pipeline?" in capsys.readouterr().err
 
 
+def test_a_malformed_run_config_is_one_line_with_file_line_and_column(
+    spaceflights: Path, capsys, write
+) -> None:
+    broken = write(spaceflights, "broken.yml", "run:\n  tags: [a\n")
+    assert run_main(["--project", str(spaceflights), "--config", str(broken)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"kedro-nb run: Malformed YAML in {broken}, line 3, column 1: ")
+    assert line.endswith("(check indentation, unclosed brackets or quotes, a missing ':').")
+    missing = spaceflights / "missing.yml"
+    assert run_main(["--project", str(spaceflights), "--config", str(missing)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"kedro-nb run: cannot read run config {missing}: No such file or directory"
+    ]
+
+
 def test_concurrent_runs_are_all_recorded(mini: Path, console) -> None:
     command = [str(CONSOLE_SCRIPT), "run", "--project", str(mini), "--pipeline", "scale"]
     processes = [
