@@ -123,8 +123,12 @@ def test_every_runner_reports_the_cell_and_line(write_notebook, runner):
 
     path = write_notebook(CELLS, catalog="numbers:\n  type: MemoryDataset\n")
     catalog = _catalog(numbers=["a"], **{"params:power": 2})
-    with pytest.raises(TypeError) as info:
-        runner_from_name(runner).run(notebook_pipeline(path), catalog)
+    instance = runner_from_name(runner)
+    try:
+        with pytest.raises(TypeError) as info:
+            instance.run(notebook_pipeline(path), catalog)
+    finally:  # the Dask runner's cluster stays up until closed (not until interpreter exit)
+        getattr(instance, "close", lambda: None)()
     assert node_failure(info.value).node_name == "square"
     assert cell_location(info.value) == CellLocation(
         "analysis.ipynb",

@@ -41,6 +41,7 @@ def _execute(notebook: Path) -> nbformat.NotebookNode:
         nb,
         timeout=300,
         kernel_name="python3",
+        coalesce_streams=True,  # one stream per name: a busy kernel sends a line in pieces
         resources={"metadata": {"path": str(notebook.parent)}},
     )
     client.execute(env={**os.environ, "JPY_SESSION_NAME": str(notebook)})

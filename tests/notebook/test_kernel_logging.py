@@ -50,6 +50,7 @@ def _run_cells(root: Path, cells: list[str], env: dict[str, str] | None = None) 
         nb,
         kernel_name="python3",
         timeout=180,
+        coalesce_streams=True,  # one stream per name: a busy kernel sends a line in pieces
         resources={"metadata": {"path": str(root / "notebooks")}},
     )
     environ = {k: v for k, v in os.environ.items() if k != "KEDRO_LOGGING_CONFIG"}
@@ -58,7 +59,8 @@ def _run_cells(root: Path, cells: list[str], env: dict[str, str] | None = None) 
 
 
 def _streams(cell: Any) -> str:
-    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    """stdout and stderr, each whole (joined by name when run), one after the other."""
+    return "\n".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
 def _displayed(cell: Any) -> str:

@@ -37,13 +37,16 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def execute(kernel: str, path: Path) -> nbformat.NotebookNode:
     """Run every cell of ``path`` in a fresh kernel started in its folder, as Jupyter would
-    (``JPY_SESSION_NAME`` names the notebook); errors are kept in the outputs."""
+    (``JPY_SESSION_NAME`` names the notebook); errors are kept in the outputs. A kernel sends a
+    stream in pieces as its buffer flushes (one ``print`` can arrive as two outputs on a busy
+    machine): each cell's pieces are joined by stream name, as Jupyter shows them."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         kernel_name=kernel,
         timeout=120,
         allow_errors=True,
+        coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
     env = {**os.environ, JUPYTER_NOTEBOOK_ENV: str(path), "DO_NOT_TRACK": "1"}
@@ -170,7 +173,8 @@ def sales_notebook(folder: Path, cells: list[str], name: str = "sales.ipynb") ->
 
 class StepKernel:
     """A kernel running a notebook cell by cell, as a person does: cells can be edited (not
-    saved) and run again. Started in the notebook's folder with ``JPY_SESSION_NAME`` set."""
+    saved) and run again. Started in the notebook's folder with ``JPY_SESSION_NAME`` set;
+    stream pieces joined by name, as in :func:`execute`."""
 
     def __init__(self, kernel: str, path: Path) -> None:
         self.path = path
@@ -180,6 +184,7 @@ class StepKernel:
             kernel_name=kernel,
             timeout=120,
             allow_errors=True,
+            coalesce_streams=True,
             resources={"metadata": {"path": str(path.parent)}},
         )
 
