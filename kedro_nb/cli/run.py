@@ -280,6 +280,15 @@ def run_main(argv: Sequence[str]) -> int:
             pipeline = notebook_pipeline(
                 args.notebook, pipeline=args.pipeline, project=args.project
             )
+            if not pipeline.nodes:  # as %run_pipeline --notebook: a run of nothing is a mistake
+                from kedro_nb.convert.cells import NODE_TAG_PREFIX
+
+                print(
+                    f"kedro-nb run: {Path(args.notebook).name} has no node cells; tag a code "
+                    f"cell '{NODE_TAG_PREFIX}<name>' to make it a node (and save the notebook).",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
             chosen = {"pipeline_name": f"notebook:{Path(args.notebook).name}", "pipeline": pipeline}
         else:  # as `kedro run`: the hooks see pipeline_names=[] when none was named
             given = [args.pipeline] if args.pipeline else args.pipelines

@@ -104,3 +104,24 @@ def test_a_misspelt_pipeline_of_a_notebook_is_refused_not_ignored(examples: Path
     )
     assert named.returncode == 0, named.stderr
     assert "6 node(s)" in named.stdout
+
+
+def test_a_notebook_without_node_cells_is_refused_as_the_magic_refuses_it(
+    tmp_path: Path, console
+) -> None:
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "source": "x = 1",
+        "outputs": [],
+        "execution_count": None,
+    }
+    nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "untagged.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    done = console("run", "--notebook", "untagged.ipynb", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kedro-nb run: untagged.ipynb has no node cells; tag a code cell 'node:<name>' to make "
+        "it a node (and save the notebook)."
+    ]
+    assert not (tmp_path / ".kedro_nb" / "runs.sqlite").exists()  # nothing ran, nothing recorded
