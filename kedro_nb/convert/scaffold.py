@@ -302,6 +302,7 @@ def plan_init(
     sources: dict[Path, Path] = {}
     for notebook in notebooks:
         _plan_notebook(plan, Path(notebook).expanduser().resolve(), target, wanted, sources)
+    _ensure_catalog(root / "conf" / "base", wanted)
     pyproject = root / "pyproject.toml"
     for path, text in wanted.items():
         if path == pyproject and not path.exists():
@@ -321,6 +322,21 @@ def plan_init(
         else:
             plan.conflicts.append(f"{plan.shown(path)} already exists")
     return plan
+
+
+#: the catalog ``init`` writes when no notebook brings one: ``kedro run`` stops with
+#: MissingConfigException when ``conf/`` has no ``catalog*`` file at all
+EMPTY_CATALOG = (
+    "# The project's datasets, in Kedro's catalog YAML (see docs/catalog.md); undeclared\n"
+    "# datasets are kept in memory.\n"
+)
+
+
+def _ensure_catalog(base: Path, wanted: dict[Path, str]) -> None:
+    """Plan ``conf/base/catalog.yml`` unless a catalog file is planned or already there."""
+    planned = any(p.parent == base and p.name.startswith("catalog") for p in wanted)
+    if not planned and not any(base.glob("catalog*")):
+        wanted[base / "catalog.yml"] = EMPTY_CATALOG
 
 
 def _with_records(text: str, plan: InitPlan) -> str:

@@ -54,7 +54,8 @@ def pipeline_folders(pipelines_dir: Path) -> list[str]:
         child.name
         for child in pipelines_dir.iterdir()
         if child.is_dir()
-        and not child.name.startswith((".", "_"))
+        and child.name != "__pycache__"
+        and not child.name.startswith(".")  # as Kedro's find_pipelines: '_01_explore' is one
         and ((child / "pipeline.py").is_file() or (child / "__init__.py").is_file())
     )
 

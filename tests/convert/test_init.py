@@ -149,3 +149,29 @@ def test_rebase_catalog_keeps_comments_and_skips_urls_and_absolute_paths(tmp_pat
     assert changes == [("data/a.csv", "nb/data/a.csv"), ("data/parts", "nb/data/parts")]
     assert "a:  # first\n  type: x\n  filepath: 'nb/data/a.csv'\n" in new
     assert "s3://bucket/b.csv" in new and "/abs/c.csv" in new and "path: nb/data/parts" in new
+
+
+def test_init_from_a_notebook_alone_runs_under_kedro_nb_and_kedro(tmp_path):
+    # No catalog.yml beside it (kedro run needs a catalog file), and a name starting with a
+    # digit, whose pipeline folder '_01_explore' both Kedro's find_pipelines and kedro-nb find.
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {"tags": [f"node:{name}"]},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
+        for name, source in (("make", "xs = [1, 2, 3]"), ("total", "n = sum(xs)\nprint(n)"))
+    ]
+    notebook = tmp_path / "01-explore.ipynb"
+    notebook.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    assert main(["init", str(tmp_path), "--from", str(notebook), "--name", "explore"]) == 0
+    assert (tmp_path / "conf" / "base" / "catalog.yml").read_text().startswith("# ")
+    assert (tmp_path / "src" / "explore" / "pipelines" / "_01_explore" / "nodes.py").is_file()
+    by_kedro_nb = run([BIN / "kedro-nb", "run"], tmp_path)
+    assert "2 node(s)" in by_kedro_nb.stdout
+    by_kedro = run([BIN / "kedro", "run"], tmp_path)
+    assert "Completed 2 out of 2 tasks" in by_kedro.stdout + by_kedro.stderr
