@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         "--from",
         dest="notebooks",
         nargs="+",
+        action="extend",  # --from a.ipynb --from b.ipynb is both, not only the last
         default=[],
         metavar="NOTEBOOK",
         type=Path,

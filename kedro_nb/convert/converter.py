@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -135,7 +136,7 @@ class Conversion:
             parts += ["--project", self.project_option]
         base = self.shown_from or Path.cwd()
         parts.append(Path(os.path.relpath(self.notebook, base)).as_posix())
-        return " ".join(parts)
+        return shlex.join(parts)  # 'My Analysis (v2).ipynb' pasted into a shell stays one word
 
     @property
     def issues(self) -> list[Issue]:

@@ -175,3 +175,25 @@ def test_init_from_a_notebook_alone_runs_under_kedro_nb_and_kedro(tmp_path):
     assert "2 node(s)" in by_kedro_nb.stdout
     by_kedro = run([BIN / "kedro", "run"], tmp_path)
     assert "Completed 2 out of 2 tasks" in by_kedro.stdout + by_kedro.stderr
+
+
+def test_init_takes_every_notebook_of_repeated_from_options(tmp_path):
+    def notebook(name: str) -> Path:
+        cell = {
+            "cell_type": "code",
+            "metadata": {"tags": [f"node:{name}_node"]},
+            "source": f"{name}_value = 1",
+            "outputs": [],
+            "execution_count": None,
+        }
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(
+            json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+        )
+        return path
+
+    first, second = notebook("first"), notebook("second")
+    given = ["--from", str(first), "--from", str(second), "--name", "grown"]
+    assert main(["init", str(tmp_path), *given]) == 0
+    pipelines = tmp_path / "src" / "grown" / "pipelines"
+    assert sorted(p.name for p in pipelines.iterdir() if p.is_dir()) == ["first", "second"]

@@ -64,3 +64,17 @@ def test_accepting_into_an_existing_file_appends_and_keeps_it(tmp_path, monkeypa
     assert text.startswith("# my entries\nextra:\n  type: MemoryDataset\n")
     assert set(yaml.safe_load(text)) == {"extra", "df__add_share", "totals"}
     assert not (tmp_path / PROPOSED).exists()
+
+
+def test_the_suggested_command_quotes_a_notebook_name_with_spaces(tmp_path, monkeypatch, capsys):
+    import shlex
+
+    notebook = make_folder(tmp_path)
+    spaced = notebook.rename(tmp_path / "Sales analysis (v2).ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", spaced.name]) == EXIT_OK
+    out = capsys.readouterr().out
+    command = "kedro-nb convert --accept-catalog 'Sales analysis (v2).ipynb'"
+    assert f"`{command}`" in out
+    assert main(shlex.split(command)[1:]) == EXIT_OK  # pasted as printed, it works
+    assert "catalog entries accepted" in capsys.readouterr().out
