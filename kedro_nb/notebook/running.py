@@ -100,7 +100,7 @@ class RunRequest:
 def _looks_only(source: str) -> bool:
     """True for a cell no node cell can be an edit of, so that running it unsaved is no reason
     for a note: only line magics, shell escapes and comments (``%run_pipeline --notebook`` typed
-    in a new cell), or only names looked at (``big``, ``df.shape``, ``df["a"]``)."""
+    in a new cell), or only values looked at (``big``, ``df.shape``, ``print(df["a"])``)."""
     import ast
 
     lines = [line.strip() for line in source.splitlines() if line.strip()]
@@ -110,8 +110,19 @@ def _looks_only(source: str) -> bool:
         body = ast.parse(source).body
     except SyntaxError:
         return False
-    looked_at = (ast.Name, ast.Attribute, ast.Subscript)
-    return all(isinstance(s, ast.Expr) and isinstance(s.value, looked_at) for s in body)
+    looked_at = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
+
+    def looks(value: ast.expr) -> bool:  # big, df.shape, print(big), display(df["a"])
+        if isinstance(value, ast.Call):
+            return (
+                isinstance(value.func, ast.Name)
+                and value.func.id in ("print", "display")
+                and not value.keywords
+                and all(isinstance(a, looked_at) for a in value.args)
+            )
+        return isinstance(value, looked_at)
+
+    return all(isinstance(s, ast.Expr) and looks(s.value) for s in body)
 
 
 def notebook_staleness(notebook: Path, cells_run_since: Callable[[float], list[str]]) -> str | None:

@@ -80,7 +80,13 @@ def test_new_cells_that_only_run_magics_or_look_at_values_need_no_save(lone, she
     # result. Neither can be an edit of a node cell, so no run warns about them.
     old = time.time() - 120
     os.utime(lone, (old, old))
-    for source in ("%run_pipeline --notebook", "# look\ntotal", "%run_pipeline --notebook"):
+    looks = (
+        "%run_pipeline --notebook",
+        "# look\ntotal",
+        "print(total)",
+        "%run_pipeline --notebook",
+    )
+    for source in looks:
         shell.run_cell(source)
     captured = capsys.readouterr()
     assert captured.out.count("Run of notebook lone_notebook.ipynb: 2 nodes") == 2
