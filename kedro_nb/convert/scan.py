@@ -365,6 +365,8 @@ class _Scanner(ast.NodeVisitor):
                 owner == PARAMS_NAME
                 and method == "get"
                 and _str_arg(node)
+                and len(node.args) == 1  # with a default, the key may be absent: the node
+                and not node.keywords  # reads all parameters, as the kernel's params.get does
                 and not self._shadowed(owner)
             ):
                 self.scan.param_refs.setdefault(_str_arg(node), []).append(Span.of(node))  # type: ignore[arg-type]

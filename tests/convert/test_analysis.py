@@ -296,3 +296,19 @@ def test_a_call_beside_the_imports_is_named_as_what_keeps_the_cell_from_being_se
         catalog={"raw"},
     )
     assert fixed.setup_cells == [0] and not fixed.issues
+
+
+def test_params_get_with_a_default_reads_all_parameters_so_the_default_can_apply():
+    # Top to bottom, params.get('limit', 2) gives 2 when parameters.yml has no 'limit'; as an
+    # input 'params:limit' the run stopped with "Undefined parameters" instead.
+    analysis = analyze(
+        [
+            code("xs = [1, 2, 3]", "make"),
+            code(
+                "limit = params.get('limit', 2)\nstep = params.get('step', default=1)\n"
+                "alpha = params.get('alpha')\nout = [x * alpha for x in xs[::step] if x <= limit]",
+                "use",
+            ),
+        ]
+    )
+    assert nodes(analysis)["use"][0] == ["xs", "params:alpha", "parameters"]

@@ -125,3 +125,35 @@ def test_a_notebook_without_node_cells_is_refused_as_the_magic_refuses_it(
         "it a node (and save the notebook)."
     ]
     assert not (tmp_path / ".kedro_nb" / "runs.sqlite").exists()  # nothing ran, nothing recorded
+
+
+def test_a_parameter_read_with_a_default_may_be_absent_as_in_the_kernel(
+    tmp_path: Path, console
+) -> None:
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {"tags": [f"node:{name}"]},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
+        for name, source in (
+            ("make", "xs = [1, 2, 3]"),
+            (
+                "use",
+                "limit = params.get('limit', 2)\n"
+                "out = [x * params.scale for x in xs if x <= limit]",
+            ),
+        )
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "defaults.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    (tmp_path / "parameters.yml").write_text("scale: 10\n")
+    (tmp_path / "catalog.yml").write_text("out:\n  type: json.JSONDataset\n  filepath: out.json\n")
+    done = console("run", "--notebook", "defaults.ipynb", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "out.json").read_text()) == [10, 20]  # the default, 2
+    again = console("run", "--notebook", "defaults.ipynb", "--params", "limit=3", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert json.loads((tmp_path / "out.json").read_text()) == [10, 20, 30]
