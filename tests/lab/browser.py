@@ -33,6 +33,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def served_port(runtime_dir: Path, pid: int) -> int | None:
+    """The port of the Jupyter server ``pid`` as its ``jpserver-<pid>.json`` in
+    ``runtime_dir`` says, or None while that file is not (fully) written."""
+    try:
+        return int(json.loads((runtime_dir / f"jpserver-{pid}.json").read_text())["port"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 class Lab:
     """A running JupyterLab: its URL, token and root directory."""
 
@@ -128,8 +137,14 @@ def running_lab(root: Path, settings: dict[str, dict] | None = None) -> Iterator
     try:
         deadline = time.monotonic() + 90
         while True:
+            # the port the server took: another process may have bound the free one in the
+            # meantime, and Jupyter then moves on to the next ports (its server file says which)
+            served = served_port(home / "runtime", process.pid)
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}"):
+                if served is None:
+                    raise OSError("no server file yet")
+                with urllib.request.urlopen(f"http://127.0.0.1:{served}/api/status?token={token}"):
+                    port = served
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

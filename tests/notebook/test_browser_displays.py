@@ -25,6 +25,7 @@ from nbclient import NotebookClient
 
 from kedro_nb.cli.kernelspec import install_kernelspec
 from kedro_nb.notebook.names import JUPYTER_NOTEBOOK_ENV
+from tests.lab.browser import served_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -161,6 +162,7 @@ def test_jupyterlab(executed: Path, theme: str, tmp_path: Path) -> None:
         "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
         "JUPYTER_DATA_DIR": str(executed.parents[1] / "data"),  # where the notebook was signed
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),  # its jpserver-<pid>.json: the port
     }
     server = subprocess.Popen(
         [
@@ -171,13 +173,18 @@ def test_jupyterlab(executed: Path, theme: str, tmp_path: Path) -> None:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
+            # the port it took: Jupyter moves on when another process took the free one first
+            served = served_port(tmp_path / "runtime", server.pid)
             try:
+                if served is None:
+                    raise OSError("no server file yet")
+                base = f"http://127.0.0.1:{served}"
                 urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
                 break
             except OSError:
+                assert server.poll() is None, "jupyter lab exited"
                 assert time.monotonic() < deadline, "jupyter lab did not start"
                 time.sleep(0.5)
         with playwright_api.sync_playwright() as p:
