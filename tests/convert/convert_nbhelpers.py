@@ -66,7 +66,11 @@ def kernel_result(nb: nbformat.NotebookNode, workdir: Path, collect: str) -> Any
         )
     )
     NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+        nb,
+        timeout=120,
+        startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
+        kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}},
     ).execute()
     try:
         return pickle.loads(dump.read_bytes())

@@ -40,6 +40,7 @@ def _execute(notebook: Path) -> nbformat.NotebookNode:
     client = NotebookClient(
         nb,
         timeout=300,
+        startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
         kernel_name="python3",
         coalesce_streams=True,  # one stream per name: a busy kernel sends a line in pieces
         resources={"metadata": {"path": str(notebook.parent)}},

@@ -76,6 +76,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             nb,
             kernel_name=KERNEL,
             timeout=120,
+            startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
             allow_errors=True,
             resources={"metadata": {"path": str(folder)}},
         )

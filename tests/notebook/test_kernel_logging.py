@@ -50,6 +50,7 @@ def _run_cells(root: Path, cells: list[str], env: dict[str, str] | None = None) 
         nb,
         kernel_name="python3",
         timeout=180,
+        startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
         coalesce_streams=True,  # one stream per name: a busy kernel sends a line in pieces
         resources={"metadata": {"path": str(root / "notebooks")}},
     )

@@ -45,6 +45,7 @@ def execute(kernel: str, path: Path) -> nbformat.NotebookNode:
         nb,
         kernel_name=kernel,
         timeout=120,
+        startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
         allow_errors=True,
         coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent)}},
@@ -183,6 +184,7 @@ class StepKernel:
             self.nb,
             kernel_name=kernel,
             timeout=120,
+            startup_timeout=180,
             allow_errors=True,
             coalesce_streams=True,
             resources={"metadata": {"path": str(path.parent)}},
