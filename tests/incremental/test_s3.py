@@ -1,5 +1,5 @@
-"""Incremental runs on data kept in S3: a real S3 API on loopback (moto's standalone server,
-started and stopped here), reached through s3fs with credentials from ``conf/local``, read and
+"""Incremental runs on data kept in S3: a real S3 API on loopback (moto's server, started
+and stopped here), reached through s3fs with credentials from ``conf/local``, read and
 written by the worker processes of a Dask ``LocalCluster``. Objects are fingerprinted by their
 ETag: a new upload of different bytes makes the readers run, the same bytes again does not."""
 
@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,42 +17,24 @@ import s3fs  # the test extra installs it, with moto[server]
 from kedro_nb.project.records import RunStore
 from tests.incremental.conftest import kedro_nb
 
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 BUCKET = "kedro-nb-incremental"
 RAW = "name,score\nada,3\ngrace,5\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    """A moto S3 server on a free loopback port, for this module's tests."""
-    if not MOTO_SERVER.exists():
-        pytest.fail(f"{MOTO_SERVER} is missing: install the test extra (moto[server]).")
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """moto's S3 server on loopback, for this module's tests: in a thread of this process,
+    listening on a port the system gives it as it binds (a port picked free beforehand can be
+    taken by another process before a server started later binds it)."""
+    from moto.server import ThreadedMotoServer  # the test extra installs it: moto[server]
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()  # returns once the server is bound and about to serve
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("moto_server did not start")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 def _fs(endpoint: str) -> s3fs.S3FileSystem:

@@ -96,12 +96,14 @@ def test_unreachable_scheduler_is_a_clear_error():
 
     from kedro_nb.runner import RunnerError
 
-    with socket.socket() as probe:  # a loopback port nobody listens on
+    # a loopback port nobody listens on: held bound (not listening) during the test, so no
+    # other process can start listening there meanwhile; connections to it are refused
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    runner = DaskRunner(f"tcp://127.0.0.1:{port}", connect_timeout=1)
-    with pytest.raises(RunnerError, match="Cannot reach the Dask scheduler"):
-        runner.run(Pipeline([node(_square, "x", "y", name="sq")]), DataCatalog({"x": 1}))
+        runner = DaskRunner(f"tcp://127.0.0.1:{port}", connect_timeout=1)
+        with pytest.raises(RunnerError, match="Cannot reach the Dask scheduler"):
+            runner.run(Pipeline([node(_square, "x", "y", name="sq")]), DataCatalog({"x": 1}))
 
 
 def test_progress_hooks_run_in_the_scheduling_process(cluster):
