@@ -211,6 +211,14 @@ def wait_kernel_idle(page) -> None:
     )
 
 
+def wait_until(page, condition, timeout_ms: int = T) -> None:
+    """Poll ``condition()`` (a check of files the server writes, say) every 100 ms until it is
+    true or ``timeout_ms`` passed; the caller then asserts what it waited for."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+
+
 def command(page, name: str, args: dict | None = None) -> None:
     """Start a command as a menu click would, not waiting for its dialogs to close."""
     page.evaluate(

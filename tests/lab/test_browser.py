@@ -23,6 +23,7 @@ from tests.lab.browser import (
     open_notebook,
     running_lab,
     screenshot,
+    wait_until,
 )
 from tests.lab.conftest import copy_examples
 
@@ -145,10 +146,7 @@ def test_make_see_run_and_convert_nodes_in_light_and_dark_themes(lab):
         assert not (lab.root / nodes_py).exists()
         page.locator(".jp-Dialog .jp-mod-accept").click()
         page.locator(".jp-Dialog").wait_for(state="detached", timeout=T)
-        for _ in range(100):
-            if (lab.root / nodes_py).exists():
-                break
-            page.wait_for_timeout(100)
+        wait_until(page, (lab.root / nodes_py).exists)  # the server writes it after the click
         assert "def preprocess_companies(" in (lab.root / nodes_py).read_text()
 
         # the dark theme: badges, panel and a run again

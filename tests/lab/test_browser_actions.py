@@ -24,6 +24,7 @@ from tests.lab.browser import (
     running_lab,
     screenshot,
     theme,
+    wait_until,
 )
 from tests.lab.conftest import PROJECT, copy_examples
 
@@ -389,10 +390,7 @@ def test_a_conversion_refused_for_hand_edits_can_be_forced_from_the_dialog(lab):
             force = "Convert anyway (overwrite hand edits)"
             page.locator(f".jp-Dialog button:has-text('{force}')").click()
             page.locator(".jp-Dialog").wait_for(state="detached", timeout=T)
-        for _ in range(100):
-            if nodes_py.read_text() == generated:
-                break
-            page.wait_for_timeout(100)
+        wait_until(page, lambda: nodes_py.read_text() == generated)
         assert nodes_py.read_text() == generated
 
 

@@ -282,7 +282,8 @@ def test_concurrent_runs_are_all_recorded(mini: Path, console) -> None:
     processes = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
     ]
-    assert [p.wait(timeout=120) for p in processes] == [0, 0, 0]
+    outputs = [p.communicate(timeout=300) for p in processes]  # reads the pipes as they fill
+    assert [p.returncode for p in processes] == [0, 0, 0], outputs
     done = console("runs", "--json", "--project", str(mini), cwd=mini)
     records = json.loads(done.stdout)
     assert len(records) == 3 and {r["status"] for r in records} == {"success"}

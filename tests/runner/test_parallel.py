@@ -160,13 +160,14 @@ def test_independent_branches_all_complete(runner):
 
 
 def _meet_in_folder(folder: str, me: str, other: str) -> str:
-    """Leave a marker, then wait (up to 30 s) for the other node's: only succeeds when both
-    nodes are running at the same time, in two worker processes."""
+    """Leave a marker, then wait (up to 120 s: worker processes start slowly on a busy machine)
+    for the other node's: only succeeds when both nodes are running at the same time, in two
+    worker processes."""
     import os
     import time
 
     open(os.path.join(folder, me), "w").close()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while not os.path.exists(os.path.join(folder, other)):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{other} never started while {me} was running")
