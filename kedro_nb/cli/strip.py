@@ -331,6 +331,12 @@ def _run_textconv(files: list[str], opts: StripOptions, *, validate: bool) -> in
     return code
 
 
+# From this many files on, a run first checks each file for the common clean shape without
+# parsing it (strip/_clean.py): that costs a few milliseconds of imports, repaid over a few dozen
+# clean notebooks; a git filter or a pre-commit batch of a few files does not pay them.
+_MANY_FILES = 64
+
+
 def _run_files(
     files: list[str], opts: StripOptions, *, check: bool, quiet: bool, validate: bool
 ) -> int:
@@ -339,6 +345,11 @@ def _run_files(
     from kedro_nb.nbfile import ReadBuffer
     from kedro_nb.strip._files import _read
 
+    clean = None
+    if len(files) >= _MANY_FILES and not validate:
+        from kedro_nb.strip._clean import CleanCheck
+
+        clean = CleanCheck.for_options(opts)
     collecting = gc.isenabled()
     gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time
     changed, failed = [], False
@@ -348,9 +359,11 @@ def _run_files(
             try:
                 if check:
                     data, _ = _read(path, buffer)
-                    if _strip_bytes(data, path, opts, validate) is not data:
+                    if (clean is None or not clean(data, path)) and _strip_bytes(
+                        data, path, opts, validate
+                    ) is not data:
                         changed.append(path)
-                elif _strip_file(path, opts, validate, buffer):
+                elif _strip_file(path, opts, validate, buffer, clean):
                     changed.append(path)
             except StripError as exc:
                 failed = True

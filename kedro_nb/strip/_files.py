@@ -32,6 +32,8 @@ TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-fi
 if TYPE_CHECKING:
     from typing import Any
 
+    from kedro_nb.strip._clean import CleanCheck
+
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -159,9 +161,17 @@ def _strip(nb: Any, source: str, opts: StripOptions) -> dict[str, Any]:
 
 
 def _strip_file(
-    path: str, opts: StripOptions, validate: bool, buffer: ReadBuffer | None = None
+    path: str,
+    opts: StripOptions,
+    validate: bool,
+    buffer: ReadBuffer | None = None,
+    clean: CleanCheck | None = None,
 ) -> bool:
+    """``clean``: a :class:`~kedro_nb.strip._clean.CleanCheck` for ``opts`` (a run over many
+    files): a file it proves clean is left without parsing it."""
     data, before = _read(path, buffer)
+    if clean is not None and clean(data, path):
+        return False
     result = _strip_bytes(data, path, opts, validate)
     if result is data:
         return False
