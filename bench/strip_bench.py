@@ -17,10 +17,12 @@ Two corpora (bench/strip_corpus.py builds them): ``real``, 583 small real notebo
 (d) the layout writer against the ``json.dumps(indent=1)`` it stands in for, and (in (b)) the argv
     reader against argparse: what each hand-written stand-in saves;
 (e) where the time of one process over the corpus goes: the interpreter's start (``python -c
-    pass``), importing the stripper, and per file, in process, the CPU time of each step the
-    command takes (reading the file, cutting out and parsing the JSON, stripping, laying it out,
-    encoding and comparing with the input, writing the changed files to a scratch copy), summed
-    over the corpus, median of RUNS passes.
+    pass``), importing the stripper (and, for a run over many files, ``re`` and the quick clean
+    check's pattern), and per file, in process, the CPU time of each step the command takes
+    (reading the file, the quick clean check that proves most clean notebooks clean unparsed,
+    then for the others cutting out and parsing the JSON, stripping, laying it out, encoding and
+    comparing with the input, writing the changed files to a scratch copy), summed over the
+    corpus, median of RUNS passes.
 
 Run: ``.venv/bin/python bench/strip_bench.py [--runs N] [--corpus real|outputs] [--golden F]``
 (install the peers first: ``.venv/bin/pip install -e ".[bench]"``). Tools' defaults differ a
@@ -191,17 +193,27 @@ def stages(corpus: Path, runs: int) -> dict[str, list[float]]:
 
     from kedro_nb import nbfile
     from kedro_nb.strip import StripError, _layout
+    from kedro_nb.strip._clean import CleanCheck
     from kedro_nb.strip._core import StripOptions
     from kedro_nb.strip._files import _BOM, _load, _strip, write_atomic
 
     clock = time.process_time
     opts = StripOptions()
+    check = CleanCheck(opts)  # as the command builds it for a run over many files
     totals: dict[str, list[float]] = {}
     for _ in range(runs):
         scratch = Path(tempfile.mkdtemp(prefix="strip-stages-"))
         paths = [_copy(path, scratch) for path in sorted(corpus.iterdir())]
         step = dict.fromkeys(
-            ("read", "cut and parse", "strip", "layout", "encode and compare"), 0.0
+            (
+                "read",
+                "quick clean check (all files)",
+                "cut and parse (the others)",
+                "strip",
+                "layout",
+                "encode and compare",
+            ),
+            0.0,
         )
         step["write (changed files)"] = 0.0
         buffer = nbfile.ReadBuffer()
@@ -212,6 +224,13 @@ def stages(corpus: Path, runs: int) -> dict[str, list[float]]:
                 began = clock()
                 data, before = nbfile.read_bytes(path, buffer)
                 read = clock()
+                step["read"] += read - began
+                if check(data, path):
+                    step["quick clean check (all files)"] += clock() - read
+                    continue
+                checked = clock()
+                step["quick clean check (all files)"] += checked - read
+                read = checked
                 try:
                     bom = data.startswith(_BOM)
                     body = data[3:] if bom else data
@@ -238,8 +257,8 @@ def stages(corpus: Path, runs: int) -> dict[str, list[float]]:
                     write_atomic(path, result, before=before)
                 written = clock()
                 for name, seconds in zip(
-                    step,
-                    (read - began, parsed - read, done - parsed, laid - done, compared - laid),
+                    list(step)[2:],
+                    (parsed - read, done - parsed, laid - done, compared - laid),
                     strict=False,
                 ):
                     step[name] += seconds
@@ -261,6 +280,15 @@ def start_up(runs: int) -> dict[str, list[float]]:
             sys.executable,
             "-c",
             "import kedro_nb.cli.strip, kedro_nb.strip._files",
+        ],
+        # what a run over many files adds: re, and the clean check's pattern compiled
+        "... + the clean check (re, compiled)": [
+            sys.executable,
+            "-c",
+            "import kedro_nb.cli.strip, kedro_nb.strip._files\n"
+            "from kedro_nb.strip._clean import CleanCheck\n"
+            "from kedro_nb.strip._core import StripOptions\n"
+            "CleanCheck(StripOptions())",
         ],
     }
     found: dict[str, list[float]] = {name: [] for name in commands}
