@@ -121,7 +121,7 @@ def clean_ipython(source: str) -> PlainCell:
     except SyntaxError as exc:
         first_error: SyntaxError | None = exc
     else:
-        if "get_ipython" not in source:
+        if "get_ipython" not in source and "display" not in source:
             return PlainCell(source, tree)
         first_error = None
     lines = source.split("\n")
@@ -136,6 +136,7 @@ def clean_ipython(source: str) -> PlainCell:
         error = first_error or exc
         raise IPythonSyntax(error.lineno, error.msg) from error
     _translate_calls(tree, lines, source.split("\n"), notes, untranslatable)
+    _drop_display_calls(tree, lines, notes)
     text = "\n".join(lines)
     try:
         tree = ast.parse(text)
@@ -144,6 +145,40 @@ def clean_ipython(source: str) -> PlainCell:
     notes.sort()
     untranslatable.sort(key=lambda u: u.line)
     return PlainCell(text, tree, notes, untranslatable)
+
+
+def _drop_display_calls(tree: ast.Module, lines: list[str], notes: list[tuple[int, str]]) -> None:
+    """Comment out each statement that only calls IPython's ``display(...)`` (a builtin of the
+    kernel, undefined in plain Python): it shows a value and changes none, so a node runs
+    without it. A cell that binds ``display`` itself (an import, a def) keeps its calls."""
+    if any(
+        (isinstance(n, ast.Name) and n.id == "display" and not isinstance(n.ctx, ast.Load))
+        or (isinstance(n, ast.alias) and (n.asname or n.name.split(".")[-1]) == "display")
+        or (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "display")
+        for n in ast.walk(tree)
+    ):
+        return
+    for statement in ast.walk(tree):
+        if not (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id == "display"
+        ):
+            continue
+        row = statement.lineno - 1
+        line = lines[row]
+        indent = line[: len(line) - len(line.lstrip())]
+        if line[len(indent) :].startswith(("pass  # ", "# ")) or statement.col_offset != len(
+            indent
+        ):
+            continue  # already dropped, or one of several statements on the line: left as is
+        for extra in range(row + 1, statement.end_lineno or statement.lineno):
+            lines[extra] = _comment(lines[extra])
+        lines[row] = indent + ("pass  # " if indent else "# ") + line.strip()
+        notes.append(
+            (statement.lineno, "display(...) removed (IPython's display changes no value)")
+        )
 
 
 def _comment(line: str) -> str:
