@@ -130,6 +130,68 @@ def test_clean_check_is_sound_with_any_options(nb, options, data):
         _assert_sound(check, sample, **options)
 
 
+# near-clean notebooks: no outputs or counts, but sources split anyhow and strings full of what
+# escaping, splitting and the layout treat specially, written by json.dumps in several layouts
+tricky_text = st.text(
+    st.sampled_from(
+        ["a", " ", "\n", "\r", '"', "\\", "\t", "\u2028", "\x85", "\x0b", "é", "\x7f", "\x00"]
+    ),
+    max_size=6,
+)
+near_clean_metadata = st.one_of(
+    st.just({}),
+    st.fixed_dictionaries({"tags": st.lists(tricky_text, max_size=2)}),
+    st.dictionaries(
+        st.sampled_from(["scrolled", "keep_output", "tags", "x", "jupyter", "trusted", "é"]),
+        st.one_of(
+            st.booleans(),
+            st.integers(-3, 3),
+            tricky_text,
+            st.lists(tricky_text, max_size=2),
+            st.dictionaries(tricky_text, st.booleans(), max_size=2),
+        ),
+        max_size=2,
+    ),
+)
+
+
+@st.composite
+def near_clean(draw) -> bytes:
+    cells = []
+    for _ in range(draw(st.integers(0, 3))):
+        cell = {
+            "cell_type": draw(st.sampled_from(["code", "markdown"])),
+            "metadata": draw(near_clean_metadata),
+            "source": draw(st.one_of(st.lists(tricky_text, max_size=4), tricky_text)),
+        }
+        if draw(st.booleans()):
+            cell["id"] = draw(tricky_text)
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = None
+            cell["outputs"] = []
+        cells.append(cell)
+    nb = {"cells": cells, "metadata": draw(near_clean_metadata), "nbformat": 4, "nbformat_minor": 5}
+    layout = draw(st.sampled_from(["jupyter", "ascii", "indent2", "unsorted"]))
+    text = json.dumps(
+        nb,
+        indent=2 if layout == "indent2" else 1,
+        sort_keys=layout != "unsorted",
+        ensure_ascii=layout == "ascii",
+    )
+    return text.encode("utf-8", "surrogatepass") + b"\n"
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(near_clean(), st.sampled_from([{}, {"keep_count": True}, {"keep_output_tag": ""}]))
+def test_clean_check_on_near_clean_notebooks(data, options):
+    check = CleanCheck.for_options(StripOptions(**options))
+    assert check is not None
+    _assert_sound(check, data, **options)
+    clean = _full(data, **options)
+    if clean is not None:
+        _assert_sound(check, clean, **options)
+
+
 GOLDEN = sorted(FIXTURES.glob("*.ipynb")) + sorted(FIXTURES.glob("*.expected"))
 
 
