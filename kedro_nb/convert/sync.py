@@ -294,8 +294,9 @@ def sync_notebook(
         raise SyncConflictError(
             "Cannot sync: both sides changed since the last conversion:\n"
             + "\n".join(conflicts)
-            + "\nKeep one side: copy the edit by hand, then run `kedro-nb convert` "
-            "(notebook wins) or revert the cell and run `kedro-nb sync` (file wins)."
+            + "\nKeep one side: copy the edit by hand, then run "
+            f"`{plan.command('convert', '--force')}` (notebook wins) or revert the cell and "
+            f"run `{plan.command('sync')}` (file wins)."
         )
     if not result.updated:
         result.notes.extend(uncarried)  # nothing is written, so nothing is lost

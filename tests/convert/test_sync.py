@@ -98,3 +98,24 @@ def test_edits_outside_node_functions_are_reported_not_lost_silently(converted, 
     captured = capsys.readouterr()
     assert "nothing to sync" in captured.out
     assert "edits outside the node functions" in captured.err
+
+
+def test_the_conflict_names_commands_that_work_as_printed(converted, capsys, monkeypatch):
+    import re
+    import shlex
+
+    from kedro_nb.cli import main
+
+    notebook, nodes = converted
+    monkeypatch.chdir(notebook.parent)
+    _edit(nodes, "total = float(scaled.sum())", "total = float(scaled.sum()) + 1")
+    nb = read_notebook(notebook)
+    set_cell_source(nb["cells"][2], "total = 0.5\ncatalog.save('report', total)")
+    write_notebook(notebook, nb)
+    assert sync_main([notebook.name]) == 2
+    message = capsys.readouterr().err
+    convert, sync = re.findall(r"`(kedro-nb [^`]+)`", message)
+    assert convert == f"kedro-nb convert --force {notebook.name}"  # plain convert refuses
+    assert sync == f"kedro-nb sync {notebook.name}"
+    assert main(shlex.split(convert)[1:]) == 0  # the notebook wins, as the message says
+    assert "total = 0.5" in nodes.read_text()
