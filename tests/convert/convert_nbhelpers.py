@@ -59,6 +59,8 @@ def kernel_result(nb: nbformat.NotebookNode, workdir: Path, collect: str) -> Any
 
     from nbclient import NotebookClient
 
+    from tests.kernels import IpcKernelManager
+
     dump = workdir / f"kernel-{uuid.uuid4().hex}.pkl"
     nb.cells.append(
         new_code_cell(
@@ -69,6 +71,7 @@ def kernel_result(nb: nbformat.NotebookNode, workdir: Path, collect: str) -> Any
         nb,
         timeout=120,
         startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
+        kernel_manager_class=IpcKernelManager,  # no TCP port to race for
         kernel_name="python3",
         resources={"metadata": {"path": str(workdir)}},
     ).execute()

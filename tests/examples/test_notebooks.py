@@ -23,6 +23,8 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
+from tests.kernels import IpcKernelManager
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "example_notebooks"
 SPACEFLIGHTS = ("01_explore", "02_nodes", "03_experiments")
@@ -41,6 +43,7 @@ def _execute(notebook: Path) -> nbformat.NotebookNode:
         nb,
         timeout=300,
         startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
+        kernel_manager_class=IpcKernelManager,  # no TCP port to race for
         kernel_name="python3",
         coalesce_streams=True,  # one stream per name: a busy kernel sends a line in pieces
         resources={"metadata": {"path": str(notebook.parent)}},

@@ -25,6 +25,7 @@ from nbclient import NotebookClient
 
 from kedro_nb.cli.kernelspec import install_kernelspec
 from kedro_nb.notebook.names import JUPYTER_NOTEBOOK_ENV
+from tests.kernels import IpcKernelManager
 from tests.lab.browser import served_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,6 +78,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             kernel_name=KERNEL,
             timeout=120,
             startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
+            kernel_manager_class=IpcKernelManager,  # no TCP port to race for
             allow_errors=True,
             resources={"metadata": {"path": str(folder)}},
         )

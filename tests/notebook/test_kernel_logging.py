@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tests.kernels import IpcKernelManager
+
 SPACEFLIGHTS = Path(__file__).parents[1] / "fixtures" / "spaceflights"
 R2 = "Model has a coefficient R^2"
 
@@ -51,6 +53,7 @@ def _run_cells(root: Path, cells: list[str], env: dict[str, str] | None = None) 
         kernel_name="python3",
         timeout=180,
         startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
+        kernel_manager_class=IpcKernelManager,  # no TCP port to race for
         coalesce_streams=True,  # one stream per name: a busy kernel sends a line in pieces
         resources={"metadata": {"path": str(root / "notebooks")}},
     )

@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 
 from kedro_nb.cli.kernelspec import install_kernelspec
 from kedro_nb.notebook.names import JUPYTER_NOTEBOOK_ENV
+from tests.kernels import IpcKernelManager
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPACEFLIGHTS = Path(__file__).parents[1] / "fixtures" / "spaceflights"
@@ -46,6 +47,7 @@ def execute(kernel: str, path: Path) -> nbformat.NotebookNode:
         kernel_name=kernel,
         timeout=120,
         startup_timeout=180,  # a kernel starting on a busy machine (60 s by default)
+        kernel_manager_class=IpcKernelManager,  # no TCP port to race for
         allow_errors=True,
         coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent)}},
@@ -185,6 +187,7 @@ class StepKernel:
             kernel_name=kernel,
             timeout=120,
             startup_timeout=180,
+            kernel_manager_class=IpcKernelManager,
             allow_errors=True,
             coalesce_streams=True,
             resources={"metadata": {"path": str(path.parent)}},
