@@ -27,17 +27,23 @@ def infer_copy_mode(data: Any) -> CopyMode:
     objects named ``DataFrame`` (Spark, Polars...) and Ibis tables are ``assign``-ed, the rest
     is ``deepcopy``-ed. Modules are looked up in ``sys.modules`` only: if pandas was never
     imported the data cannot be a pandas object, so nothing is imported here."""
-    pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")
-    if (pandas is not None and isinstance(data, pandas.DataFrame)) or (
-        numpy is not None and isinstance(data, numpy.ndarray)
-    ):
+    copied = _loaded_class("pandas", "DataFrame") + _loaded_class("numpy", "ndarray")
+    if copied and isinstance(data, copied):
         return "copy"
-    ibis = sys.modules.get("ibis")
-    if type(data).__name__ == "DataFrame" or (
-        ibis is not None and isinstance(data, getattr(ibis, "Table", ()))
-    ):
+    assigned = _loaded_class("ibis", "Table")
+    if type(data).__name__ == "DataFrame" or (assigned and isinstance(data, assigned)):
         return "assign"
     return "deepcopy"
+
+
+def _loaded_class(module: str, name: str) -> tuple[type, ...]:
+    """``(module.name,)`` when that module is imported and defines the class, else ``()``.
+
+    A module another thread is still importing (``--async`` loads inputs in threads) is in
+    ``sys.modules`` without its classes yet; no object of a class not yet defined can exist.
+    """
+    found = getattr(sys.modules.get(module), name, None)
+    return (found,) if isinstance(found, type) else ()
 
 
 def _copy(data: Any, mode: str) -> Any:

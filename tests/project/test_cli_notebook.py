@@ -157,3 +157,29 @@ def test_a_parameter_read_with_a_default_may_be_absent_as_in_the_kernel(
     again = console("run", "--notebook", "defaults.ipynb", "--params", "limit=3", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert json.loads((tmp_path / "out.json").read_text()) == [10, 20, 30]
+
+
+def test_async_loads_a_csv_and_a_parameter_together_in_a_fresh_process(
+    tmp_path: Path, console
+) -> None:
+    # The CSV load imports pandas in one thread while the parameter's MemoryDataset, in
+    # another, looked for pandas.DataFrame in the half-imported module: AttributeError.
+    (tmp_path / "raw.csv").write_text("a\n1\n2\n3\n")
+    (tmp_path / "catalog.yml").write_text(
+        "raw:\n  type: pandas.CSVDataset\n  filepath: raw.csv\n"
+        "out:\n  type: json.JSONDataset\n  filepath: out.json\n"
+    )
+    (tmp_path / "parameters.yml").write_text("scale: 10\n")
+    cell = {
+        "cell_type": "code",
+        "metadata": {"tags": ["node:scale"]},
+        "source": "out = [int(a) * params['scale'] for a in raw['a']]",
+        "outputs": [],
+        "execution_count": None,
+    }
+    nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "scaled.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    for _ in range(3):  # a race: it failed every time on a 2-core machine
+        done = console("run", "--notebook", "scaled.ipynb", "--async", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert json.loads((tmp_path / "out.json").read_text()) == [10, 20, 30]
