@@ -24,6 +24,7 @@ with input ``df`` and output ``df__clean``; the renaming lives in the node's inp
 
 from __future__ import annotations
 
+import ast
 import builtins
 from collections.abc import Container
 
@@ -287,7 +288,7 @@ class _Flow:
             assigned = node.assigned
             terminal = [n for n in assigned if n not in self.setup_names]
             if terminal:
-                last = max(terminal, key=lambda n: assigned[n])
+                last = _result_name(node, terminal)
                 outputs = {named[(last, node.name)]: last}
         saved = {dataset: line for dataset, _, _, line in node.scan.catalog_saves}
 
@@ -411,6 +412,45 @@ class _Flow:
                     "or Dask run has its own copy, so other nodes may not see the change there; "
                     "return the value from the node and read it in the next one instead",
                 )
+
+
+def _last_stores(node: NodeCell) -> dict[str, int]:
+    """Each name the cell's own code assigns or changes in place -> the last line doing so;
+    loop variables (``for x in ...``) and names bound in nested scopes are left out."""
+    stores: dict[str, int] = {}
+    loop_targets: set[int] = set()
+    scoped = (
+        *(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda),
+        *(ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
+    )
+    pending: list[ast.AST] = list(node.scan.tree.body)
+    while pending:
+        part = pending.pop()
+        if isinstance(part, scoped):
+            continue
+        if isinstance(part, (ast.For, ast.AsyncFor)):
+            loop_targets.update(id(n) for n in ast.walk(part.target))
+        if (
+            isinstance(part, ast.Name)
+            and isinstance(part.ctx, ast.Store)
+            and id(part) not in loop_targets
+        ):
+            stores[part.id] = max(stores.get(part.id, 0), part.lineno)
+        pending.extend(ast.iter_child_nodes(part))
+    for name, line, _kind in node.scan.mutations:
+        stores[name] = max(stores.get(name, 0), line)
+    return stores
+
+
+def _result_name(node: NodeCell, names: list[str]) -> str:
+    """A node's free output: of ``names``, the one the cell assigns last, as the value a
+    top-to-bottom run ends on (``total``, not the loop variable of ``for x in xs: total += x``);
+    by first binding when the cell's code assigns none of them directly."""
+    stores = _last_stores(node)
+    direct = [name for name in names if name in stores]
+    if direct:
+        return max(direct, key=lambda name: (stores[name], node.assigned[name]))
+    return max(names, key=lambda name: node.assigned[name])
 
 
 def resolve_dataflow(

@@ -312,3 +312,22 @@ def test_params_get_with_a_default_reads_all_parameters_so_the_default_can_apply
         ]
     )
     assert nodes(analysis)["use"][0] == ["xs", "params:alpha", "parameters"]
+
+
+def test_a_free_output_is_the_value_the_cell_ends_on_not_its_loop_variable():
+    # Nobody reads these nodes' values, so each returns one (a free output). 'for x in xs'
+    # binds x after total's first line; the cell's result is still total, as in the kernel.
+    analysis = analyze(
+        [
+            code("xs = [1, 2, 3]", "make"),
+            code("total = 0\nfor x in xs:\n    total += x", "add"),
+            code("shown = sorted(xs)\nfor item in shown:\n    print(item)\nshown", "show"),
+            code("for last in xs:\n    pass", "loop_only"),
+        ]
+    )
+    outputs = {n.name: n.outputs for n in analysis.nodes}
+    assert (outputs["add"], outputs["show"], outputs["loop_only"]) == (
+        ["total"],
+        ["shown"],
+        ["last"],
+    )
