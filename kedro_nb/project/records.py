@@ -456,6 +456,18 @@ class RunStore:
         )
         return {row[0]: NodeState.from_json(row[1]) for row in rows if row[0] in want}
 
+    def ran_without_states(self, nodes: Iterable[str]) -> set[str]:
+        """Those of ``nodes`` that ran in a successful run whose node states were not
+        recorded (a plain, not incremental, run): an incremental run's first decision about
+        them says so instead of claiming they never ran."""
+        want = set(nodes)
+        rows = self._node_rows(
+            "SELECT DISTINCT key FROM runs, json_each(runs.node_timings) "
+            "WHERE runs.status = 'success'",
+            (),
+        )
+        return {str(row[0]) for row in rows} & want
+
     def node_rows(self, run_id: str | None = None) -> tuple[str | None, _NodeRows]:
         """``(run_id, rows)`` of the latest incremental run (or of ``run_id``): per node, its
         ``node``, ``status``, ``reason`` and ``seconds``, in the order they were decided."""

@@ -57,6 +57,10 @@ __all__ = [
 logger = logging.getLogger("kedro_nb.runner")
 
 UNCHANGED = "skipped: unchanged"
+#: why a node with no recorded state runs: it never ran successfully ...
+NEVER_RAN = "no successful run recorded"
+#: ... or it did, but only in plain runs, which do not fingerprint (that would cost every run)
+NOT_FINGERPRINTED = "no fingerprints recorded yet (the last runs were not incremental)"
 _PERSISTED, _KEPT, _MEMORY = "persisted", "kept", "memory"
 
 
@@ -96,7 +100,10 @@ class NodeState:
 
 
 class StateStore(Protocol):
-    """Where node states live between runs (``kedro_nb.project.records.RunStore``)."""
+    """Where node states live between runs (``kedro_nb.project.records.RunStore``).
+
+    A store may also have ``ran_without_states(nodes) -> set[str]``: the nodes that ran in a
+    successful plain run, so their first incremental decision says why they have no record."""
 
     def last_states(self, nodes: Iterable[str]) -> dict[str, NodeState]:
         """The state of each node's latest successful run (nodes never run are absent)."""
@@ -182,6 +189,11 @@ class IncrementalPlanner:
         self.names = [node.name for node in graph.nodes]
         self.parents = graph.parents()
         self.last = options.store.last_states(self.names) if options.store is not None else {}
+        self.ran_plainly: set[str] = set()
+        unknown = [name for name in self.names if name not in self.last]
+        plain = getattr(options.store, "ran_without_states", None)
+        if unknown and callable(plain):
+            self.ran_plainly = plain(unknown)
         self.status = [_PENDING] * len(graph.nodes)
         self.keys: list[str | None] = [None] * len(graph.nodes)
         self._code: dict[int, dict[str, str]] = {}
@@ -285,7 +297,9 @@ class IncrementalPlanner:
         no record, code, parameters, free inputs, its outputs."""
         last = self.last.get(self.names[i])
         if last is None:
-            return ["no successful run recorded"]
+            if self.names[i] in self.ran_plainly:
+                return [NOT_FINGERPRINTED]
+            return [NEVER_RAN]
         reasons = _code_reasons(last.code, self.code(i))
         reasons += [f"parameter `{key}` changed" for key in _changed(last.params, self.params(i))]
         for name in self.graph.node_inputs[i]:

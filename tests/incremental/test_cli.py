@@ -196,3 +196,35 @@ def test_the_project_setting_makes_every_run_incremental(spaceflights: Path) -> 
     assert "runner.incremental in [tool.kedro_nb] of" in refused.stderr
     assert "must be true or false, got 'yes'" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_first_incremental_run_after_plain_runs_says_they_recorded_no_fingerprints(
+    spaceflights: Path,
+) -> None:
+    """Plain runs do not fingerprint, so every node runs on the first ``--incremental`` run:
+    the reason says that, not that the nodes never ran."""
+    root = spaceflights
+    plain = kedro_nb("run", cwd=root)
+    assert plain.returncode == 0, plain.stderr
+
+    first = run(root)
+    assert {first[name] for name in NODES} == {
+        "runs: no fingerprints recorded yet (the last runs were not incremental)"
+    }
+    assert "6 node(s) ran, 0 skipped" in first["_stdout"]
+    assert {v for k, v in run(root).items() if k in NODES} == {"skipped: unchanged"}
+
+
+def test_a_failed_plain_run_is_not_a_successful_run(spaceflights: Path) -> None:
+    """Only a successful plain run changes the reason: nodes that finished in a plain run
+    that failed later have no successful run at all."""
+    root = spaceflights
+    nodes_py = root / "src/spaceflights/pipelines/data_processing/nodes.py"
+    merge = '    table = shuttles.merge(reviews, left_on="id", right_on="shuttle_id")'
+    edit(nodes_py, merge, '    raise ValueError("broken on purpose")\n' + merge)
+    failed = kedro_nb("run", cwd=root)
+    assert failed.returncode != 0
+    assert "broken on purpose" in failed.stderr
+    edit(nodes_py, '    raise ValueError("broken on purpose")\n', "")
+    first = run(root)
+    assert {first[name] for name in NODES} == {"runs: no successful run recorded"}
