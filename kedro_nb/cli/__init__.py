@@ -33,6 +33,21 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def error_line(command: str, message: str) -> str:
+    """The one line every command's error is: ``kedro-nb <command>: <message>``.
+
+    ``command`` is the command's name (``"run"``) or its full ``prog`` (``"kedro-nb run"``).
+    Kept free of imports: the git filter's error path uses it too."""
+    prog = command if command.startswith("kedro-nb") else f"kedro-nb {command}"
+    return f"{prog}: {message}"
+
+
+def print_error(command: str, message: str) -> int:
+    """Print :func:`error_line` on stderr; returns ``EXIT_USAGE`` (bad input) to exit with."""
+    print(error_line(command, message), file=sys.stderr, flush=True)
+    return EXIT_USAGE
+
+
 def _usage() -> str:
     width = max(len(name) for name in SUBCOMMANDS)
     rows = "\n".join(f"  {name:<{width}}  {help_}" for name, (_, _, help_) in SUBCOMMANDS.items())

@@ -6,11 +6,10 @@ found, 2 bad input (arguments, a notebook that cannot be read or analysed).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kedro_nb.cli import EXIT_FAILED, EXIT_OK, print_error
 from kedro_nb.cli.convert import add_project_option, each_notebook, notebook_parser
 
 
@@ -32,8 +31,7 @@ def check_main(argv: Sequence[str] | None = None) -> int:
         try:
             runner_from_name(args.runner)
         except UnknownRunnerError as exc:
-            print(f"kedro-nb check: error: --runner: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            return print_error("check", f"--runner: {exc}")
     from kedro_nb.convert.check import check_notebook
 
     def check_one(notebook: Path) -> int:

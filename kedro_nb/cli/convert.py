@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kedro_nb.cli import EXIT_FAILED, EXIT_OK, print_error
+from kedro_nb.cli.parsing import CommandParser
 from kedro_nb.convert.codegen import TARGETS
 from kedro_nb.convert.errors import ConvertError
 
@@ -23,7 +24,7 @@ def notebook_parser(
 ) -> argparse.ArgumentParser:
     """The parser of ``kedro-nb <command>``, whose first arguments are notebooks
     (``notebooks``, one or more; ``notebook`` when not ``many``)."""
-    parser = argparse.ArgumentParser(prog=f"kedro-nb {command}", description=description)
+    parser = CommandParser(prog=f"kedro-nb {command}", description=description)
     if many:
         parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", type=Path)
     else:
@@ -67,8 +68,7 @@ def add_target_option(parser: argparse.ArgumentParser) -> None:
 
 def report_error(command: str, exc: Exception) -> int:
     """Print a conversion error in one line; returns the exit code of bad input."""
-    print(f"kedro-nb {command}: error: {exc}", file=sys.stderr)
-    return EXIT_USAGE
+    return print_error(command, str(exc))
 
 
 def convert_main(argv: Sequence[str] | None = None) -> int:

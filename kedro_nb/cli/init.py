@@ -13,12 +13,13 @@ from pathlib import Path
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE
 from kedro_nb.cli.convert import report_error
+from kedro_nb.cli.parsing import CommandParser
 from kedro_nb.convert.codegen import TARGETS
 from kedro_nb.convert.errors import ConvertError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="kedro-nb init",
         description="Create the smallest real project (Kedro's layout: pyproject.toml with "
         "[tool.kedro] and [tool.kedro_nb], conf/base, conf/local, data/, src/<package>) in DIR; "

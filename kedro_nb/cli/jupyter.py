@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE
 from kedro_nb.cli.kernelspec import DEFAULT_KERNEL_NAME, EXTENSION_NAME, KernelspecError
+from kedro_nb.cli.parsing import CommandParser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="kedro-nb jupyter", description="Set Jupyter up to work with kedro-nb."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from kedro_nb.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, print_error
 from kedro_nb.cli.options import (
     RUN_OPTIONS,
     SLICE_OPTIONS,
@@ -27,6 +27,7 @@ from kedro_nb.cli.options import (
     run_runner,
     slice_options,
 )
+from kedro_nb.cli.parsing import CommandParser
 from kedro_nb.shared import did_you_mean
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ _VERBOSE_HINT = "(add --verbose for the traceback)"
 
 
 def _run_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="kedro-nb run",
         description="Run a pipeline of the project (Kedro's 'kedro run' flags).",
     )
@@ -417,8 +418,7 @@ def _report_failure(
     from kedro_nb.nbfile import NotebookFileError
 
     if isinstance(exc, NotebookFileError):  # a bad notebook file: its one line says it all
-        print(f"kedro-nb run: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return print_error("run", str(exc))
     user_error = _is_user_error(exc)
     first_line = str(exc).strip() or type(exc).__name__
     prefix = "" if user_error else f"{type(exc).__name__}: "

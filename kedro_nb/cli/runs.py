@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE
+from kedro_nb.cli.parsing import CommandParser
 
 if TYPE_CHECKING:
     from kedro_nb.project.records import RunRecord
@@ -32,7 +33,7 @@ _PROG = "kedro-nb runs"
 
 
 def _runs_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=_PROG,
         description="List, show, compare and prune the project's run records.",
         epilog="'kedro-nb runs show RUN' (or 'kedro-nb runs RUN') shows one run; a unique "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
+from kedro_nb.cli import print_error
 from kedro_nb.strip._core import DEFAULT_KEEP_OUTPUT_TAG, DEFAULT_REMOVED_KEYS, StripOptions
 from kedro_nb.strip._files import _strip_bytes, _strip_file
 from kedro_nb.strip.errors import StripError
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used for ``%strip``'s help text)."""
     import argparse
 
+    from kedro_nb.cli.parsing import CommandParser
+
     class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         """Keeps our line breaks; sized without ``shutil``, which argparse imports to measure the
         terminal each time an argument is added (a cost every git-filter process would pay)."""
@@ -64,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
             kwargs.setdefault("width", _terminal_width() - 2)
             super().__init__(prog, **kwargs)  # type: ignore[arg-type]
 
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG,
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -174,19 +177,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_filter_process(opts)
     if args["stdin"]:
         if files:
-            return _usage_error(parser, "--stdin reads no FILES")
+            return _usage_error("--stdin reads no FILES")
         return _run_stdin(opts, check=args["check"], validate=validate)
     if not files:
-        return _usage_error(parser, "no notebooks given: pass FILES, or --stdin")
+        return _usage_error("no notebooks given: pass FILES, or --stdin")
     if args["textconv"]:
         return _run_textconv(files, opts, validate=validate)
     return _run_files(files, opts, check=args["check"], quiet=args["quiet"], validate=validate)
 
 
-def _usage_error(parser: argparse.ArgumentParser | None, message: str) -> int:
-    (parser or build_parser()).print_usage(sys.stderr)
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+def _usage_error(message: str) -> int:
+    """A usage error found after parsing: one line, as the parser's own (kedro_nb.cli.parsing)."""
+    return print_error(PROG, f"{message} (see {PROG} --help)")
 
 
 # What parse_fast reads, as build_parser declares it: flag -> (dest, kind); kind "flag" stores
@@ -384,12 +386,7 @@ def _git_command(args: dict[str, Any], parser: argparse.ArgumentParser) -> int:
 
     scope = "global" if args["global_"] else "local"
     if args["files"] or args["check"]:
-        parser.print_usage(sys.stderr)
-        print(
-            f"{PROG}: error: --install/--uninstall/--status take no FILES or --check",
-            file=sys.stderr,
-        )
-        return 2
+        return _usage_error("--install/--uninstall/--status take no FILES or --check")
     if args["install"]:
         state = _git.install(
             scope=scope, attributes=args["attributes"], strip_args=_baked_options(args, parser)
@@ -439,5 +436,4 @@ def _baked_options(args: dict[str, Any], parser: argparse.ArgumentParser) -> lis
 
 
 def _fail(exc: StripError) -> int:
-    print(f"{PROG}: error: {exc}", file=sys.stderr, flush=True)
-    return 2
+    return print_error(PROG, str(exc))

@@ -103,5 +103,5 @@ def test_a_misspelt_runner_is_bad_input_in_one_line(write_notebook, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     (line,) = captured.err.splitlines()
-    assert line.startswith("kedro-nb check: error: --runner: Unknown runner 'paralel'")
+    assert line.startswith("kedro-nb check: --runner: Unknown runner 'paralel'")
     assert line.endswith("Did you mean: parallel?")

@@ -142,7 +142,7 @@ def test_catalog_problems_read_as_run_reports_them(capsys, write_notebook, catal
     assert str(caught.value).splitlines()[0] == expected
     for command in ("convert", "check"):
         assert main([command, str(notebook)]) == EXIT_USAGE
-        assert f"kedro-nb {command}: error: {expected}" in capsys.readouterr().err
+        assert f"kedro-nb {command}: {expected}" in capsys.readouterr().err
     assert not (notebook.parent / "pipelines").exists()
 
 

@@ -136,7 +136,7 @@ def test_troubleshooting_shows_the_hand_edit_refusal_convert_prints(sales: Path)
     result = kedro_nb(sales, "convert", "sales.ipynb")
     assert result.returncode == 2
     page = _page("troubleshooting.md")
-    for start in ("kedro-nb convert: error: Not converting", "  pipelines/sales/nodes.py"):
+    for start in ("kedro-nb convert: Not converting", "  pipelines/sales/nodes.py"):
         assert _shown(page, start) in result.stderr
     assert _shown(page, "Carry them back into the notebook") in result.stderr
 
@@ -174,7 +174,7 @@ def test_troubleshooting_shows_the_sync_conflict(sales: Path) -> None:
     result = kedro_nb(sales, "sync", "sales.ipynb")
     assert result.returncode == 2
     page = _page("troubleshooting.md")
-    for start in ("kedro-nb sync: error: Cannot sync", "- node 'summarise'", "Keep one side"):
+    for start in ("kedro-nb sync: Cannot sync", "- node 'summarise'", "Keep one side"):
         assert _shown(page, start).replace(PAGE_ROOT, str(sales)) in result.stderr
 
 
@@ -188,6 +188,4 @@ def test_troubleshooting_shows_the_ipython_only_refusal(sales: Path) -> None:
     nbformat.write(nb, sales / "m.ipynb")
     result = kedro_nb(sales, "convert", "m.ipynb")
     assert result.returncode == 2
-    assert _shown(_page("troubleshooting.md"), "kedro-nb convert: error: Node 'make'") in (
-        result.stderr
-    )
+    assert _shown(_page("troubleshooting.md"), "kedro-nb convert: Node 'make'") in (result.stderr)

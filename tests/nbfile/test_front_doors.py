@@ -91,7 +91,7 @@ def test_stdin_filter_writes_nothing_and_exits_2(tmp_path: Path, kind: str):
     done = _run([KEDRO_NB, "strip", "--stdin"], tmp_path, stdin=data)
     assert done.returncode == 2
     assert done.stdout == b""
-    assert _one_error_line(done, says).startswith("kedro-nb strip: error: <stdin>")
+    assert _one_error_line(done, says).startswith("kedro-nb strip: <stdin>")
 
 
 @pytest.mark.parametrize("kind", sorted(BAD))

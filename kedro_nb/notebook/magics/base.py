@@ -55,7 +55,10 @@ def parse_line(magic: Callable[..., Any], name: str, line: str) -> argparse.Name
         parsed: argparse.Namespace = parse_argstring(magic, line)
         return parsed
     except UsageError as exc:
-        raise UsageError(f"%{name}: {exc} (see %{name} --help)") from None
+        from kedro_nb.cli.parsing import option_hint
+
+        hint = option_hint(parser, str(exc))
+        raise UsageError(f"%{name}: {exc}{hint} (see %{name} --help)") from None
     except ValueError as exc:  # unbalanced quotes in the line
         raise UsageError(f"%{name}: cannot split {line!r}: {exc}") from None
 
