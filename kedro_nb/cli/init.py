@@ -69,7 +69,8 @@ def init_main(argv: Sequence[str] | None = None) -> int:
     for path in plan.extended:
         print(f"  added to {plan.shown(path)}")
     for source, destination in plan.moves.items():
-        print(f"  moved {plan.shown(source)} -> {plan.shown(destination)}")
+        merged = " (merged with this conversion's proposal)" if destination in plan.merged else ""
+        print(f"  moved {plan.shown(source)} -> {plan.shown(destination)}{merged}")
         for old, new in plan.rewritten.get(destination, []):
             print(f"    data path {old} -> {new}")
     for conversion in plan.conversions:

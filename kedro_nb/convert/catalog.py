@@ -170,6 +170,29 @@ def propose_entries(
     return merge_entries(path, proposals, skip=skip, informed=informed)
 
 
+def merge_proposals(earlier: str, later: str, declared: DeclaredDatasets) -> str:
+    """One proposal file's text from an ``earlier`` proposal and a ``later`` one: the earlier
+    entries as written (the user may have edited them), then the later entries it lacks; a
+    name a catalog file declares is dropped from both, as :func:`propose_entries` does."""
+
+    def parse(text: str) -> dict[str, Any]:
+        data = yaml.load(text, Loader=_LOADER) if text.strip() else {}
+        return data if isinstance(data, dict) else {}
+
+    old, new = parse(earlier), parse(later)
+    text = earlier
+    if any(str(name) in declared for name in old):
+        kept = {k: v for k, v in old.items() if str(k) not in declared}
+        text = yaml.safe_dump(kept, sort_keys=False, default_flow_style=False) if kept else ""
+    added = {k: v for k, v in new.items() if k not in old and str(k) not in declared}
+    if not added:
+        return text
+    block: str = yaml.safe_dump(added, sort_keys=False, default_flow_style=False)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text else "") + block
+
+
 def accept_entries(proposal: str, accepted: Path, declared: DeclaredDatasets) -> str | None:
     """The new text of ``accepted`` (``catalog_<pipeline>.yml``) taking the entries of
     ``proposal`` text that no catalog file declares yet (None: nothing to add). When the file

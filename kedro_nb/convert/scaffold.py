@@ -81,6 +81,8 @@ class InitPlan:
         rewritten: moved catalog file -> ``[(old path, new path)]`` of the data paths changed.
         conversions: one per notebook with node cells.
         conflicts: why nothing can be written (existing files, clashing moves); empty if none.
+        merged: moved proposal files (``proposed_catalog_<name>.yml`` an earlier ``kedro-nb
+            convert`` left beside a notebook) merged with the entries this conversion proposes.
     """
 
     root: Path
@@ -92,6 +94,7 @@ class InitPlan:
     conversions: list[Conversion] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     extended: list[Path] = field(default_factory=list)
+    merged: list[Path] = field(default_factory=list)
 
     def shown(self, path: Path) -> str:
         """``path`` relative to the working directory (as a user typed it), POSIX style."""
@@ -403,6 +406,36 @@ def _plan_notebook(
         plan.conversions.append(conversion)
         wanted.update(conversion.sources)
         wanted.update(conversion.catalogs)
+    _move_proposals(plan, folder, layout, conversion, wanted, sources)
+
+
+def _move_proposals(
+    plan: InitPlan,
+    folder: Path,
+    layout: Layout,
+    conversion: Conversion,
+    wanted: dict[Path, str],
+    sources: dict[Path, Path],
+) -> None:
+    """Move the ``proposed_catalog_<name>.yml`` files an earlier ``kedro-nb convert`` left in
+    ``folder`` into ``conf/base`` beside the new proposals, merged with the one for the same
+    pipeline (its entries kept, the new ones it lacks added), so none stays behind at the root."""
+    from kedro_nb.convert.catalog import merge_proposals
+    from kedro_nb.convert.converter import declared_datasets
+
+    for path in sorted(folder.glob("proposed_catalog_*.y*ml")):
+        if path in plan.moves or path.suffix not in (".yml", ".yaml"):
+            continue
+        destination = layout.catalog_dir / path.name
+        text, changes = rebase_catalog(path.read_text(encoding="utf-8"), folder, plan.root)
+        if changes:
+            plan.rewritten[destination] = changes
+        later = conversion.catalogs.get(destination)
+        if later is not None:
+            text = merge_proposals(text, later, declared_datasets(layout, exclude=destination))
+            conversion.catalogs[destination] = text
+            plan.merged.append(destination)
+        _move(plan, path, destination, text, wanted, sources)
 
 
 def _move(

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from sales_notebook import BIN, CATALOG, PARAMETERS, make_folder, run
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE, main
@@ -197,3 +198,51 @@ def test_init_takes_every_notebook_of_repeated_from_options(tmp_path):
     assert main(["init", str(tmp_path), *given]) == 0
     pipelines = tmp_path / "src" / "grown" / "pipelines"
     assert sorted(p.name for p in pipelines.iterdir() if p.is_dir()) == ["first", "second"]
+
+
+def test_init_moves_an_earlier_proposal_into_conf_and_merges_it(tmp_path, monkeypatch, capsys):
+    """A `kedro-nb convert` before `init` left proposed_catalog_<name>.yml beside the notebook:
+    init moves it into conf/base with the catalog, keeps the user's edits to it and adds the
+    entries it lacks, each name once; nothing is left at the root."""
+    notebook = make_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", notebook.name]) == EXIT_OK
+    earlier = tmp_path / "proposed_catalog_sales_analysis.yml"
+    proposed = yaml.safe_load(earlier.read_text())
+    assert set(proposed) == {"df__add_share", "totals"}
+    # the user edits the proposal: a comment, another format for one entry, one entry gone
+    edited = {"df__add_share": {"type": "pandas.CSVDataset", "filepath": "data/share.csv"}}
+    earlier.write_text("# my choice\n" + yaml.safe_dump(edited, sort_keys=False))
+    capsys.readouterr()
+
+    assert main(["init", "--from", notebook.name, "--name", "Sales shop"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert (
+        "moved proposed_catalog_sales_analysis.yml -> conf/base/proposed_catalog_sales_analysis"
+        ".yml (merged with this conversion's proposal)" in out
+    )
+    assert not earlier.exists()
+    assert sorted(p.name for p in tmp_path.glob("*.yml")) == []
+    moved = tmp_path / "conf" / "base" / "proposed_catalog_sales_analysis.yml"
+    text = moved.read_text()
+    assert text.startswith("# my choice\n")
+    assert [line.split(":")[0] for line in text.splitlines() if not line[:1].isspace()] == [
+        "# my choice",
+        "df__add_share",
+        "",
+        "totals",
+    ]
+    assert yaml.safe_load(text) == {**edited, "totals": proposed["totals"]}
+    run([BIN / "kedro-nb", "run"], tmp_path)  # a proposal is never read by a run
+    assert not (tmp_path / "data" / "share.csv").exists()
+
+
+def test_init_moves_an_earlier_proposal_with_nothing_new_as_it_is(tmp_path, monkeypatch):
+    notebook = make_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", notebook.name]) == EXIT_OK
+    before = (tmp_path / "proposed_catalog_sales_analysis.yml").read_text()
+    assert main(["init", "--from", notebook.name, "--name", "shop"]) == EXIT_OK
+    assert not (tmp_path / "proposed_catalog_sales_analysis.yml").exists()
+    moved = tmp_path / "conf" / "base" / "proposed_catalog_sales_analysis.yml"
+    assert moved.read_text() == before
