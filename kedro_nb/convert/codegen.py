@@ -63,12 +63,24 @@ def _docstring(text: str, indent: str) -> str:
 
 
 def _string_interior_lines(source: str) -> set[int]:
-    """1-based lines that lie inside a multi-line string (their indentation is data)."""
+    """1-based lines that lie inside a multi-line string (their indentation is data).
+
+    An f-string counts whole, replacement fields included, as one STRING token does before
+    Python 3.12; from 3.12 it comes as FSTRING_START ... FSTRING_END, so the generated code
+    does not depend on the Python that converts.
+    """
     interior: set[int] = set()
+    fstring_start = getattr(tokenize, "FSTRING_START", -1)
+    fstring_end = getattr(tokenize, "FSTRING_END", -1)
+    opened: list[int] = []  # first lines of the f-strings being read (they nest)
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             start, end = token.start[0], token.end[0]
-            if token.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1)):
+            if token.type == fstring_start:
+                opened.append(start)
+            elif token.type == fstring_end and opened:
+                interior.update(range(opened.pop() + 1, end + 1))
+            elif token.type == tokenize.STRING:
                 interior.update(range(start + 1, end + 1))
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass

@@ -288,6 +288,28 @@ class _Scanner(ast.NodeVisitor):
             self._bind(node.name, node.lineno)
 
     # -- scopes --------------------------------------------------------------------------------
+    def _type_params(self, node: ast.AST) -> bool:
+        """Open the scope of a generic's type parameters (``def f[T]``, ``class C[T]``,
+        ``type A[T] = ...``, Python 3.12+): ``T`` is bound there, not read from the notebook.
+        Bounds, constraints and defaults are read inside it. False when there are none."""
+        params = getattr(node, "type_params", None)
+        if not params:
+            return False
+        self.scopes.append({param.name for param in params})
+        for param in params:
+            for expr in (getattr(param, "bound", None), getattr(param, "default_value", None)):
+                if expr is not None:
+                    self.visit(expr)
+        return True
+
+    def visit_TypeAlias(self, node: ast.AST) -> None:
+        """``type Name[T] = value`` (Python 3.12+): binds ``Name``; the value reads names."""
+        generic = self._type_params(node)
+        self.visit(node.value)  # type: ignore[attr-defined]
+        if generic:
+            self.scopes.pop()
+        self.visit(node.name)  # type: ignore[attr-defined]
+
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         for expr in node.args.defaults + [d for d in node.args.kw_defaults if d]:
             self.visit(expr)
@@ -295,6 +317,8 @@ class _Scanner(ast.NodeVisitor):
         if not isinstance(node, ast.Lambda):
             for decorator in node.decorator_list:
                 self.visit(decorator)
+        generic = self._type_params(node)
+        if not isinstance(node, ast.Lambda):
             # annotations are read where the function is defined (a setup helper annotated
             # `pd.Series` needs `import pandas as pd` in nodes.py even if no node uses `pd`)
             for annotation in _annotations(node):
@@ -307,18 +331,25 @@ class _Scanner(ast.NodeVisitor):
             self.visit(statement)
         self.function_depth -= 1
         self.scopes.pop()
+        if generic:
+            self.scopes.pop()
         if not isinstance(node, ast.Lambda):
             self._bind(node.name, node.lineno)
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for expr in node.decorator_list + node.bases + [k.value for k in node.keywords]:
+        for expr in node.decorator_list:
+            self.visit(expr)
+        generic = self._type_params(node)  # a generic class's bases may name its parameters
+        for expr in node.bases + [k.value for k in node.keywords]:
             self.visit(expr)
         self.scopes.append(_local_names(node.body, None))
         for statement in node.body:
             self.visit(statement)
         self.scopes.pop()
+        if generic:
+            self.scopes.pop()
         self._bind(node.name, node.lineno)
 
     def _comprehension(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from convert_nbhelpers import build_notebook, code, md
 
@@ -331,3 +333,26 @@ def test_a_free_output_is_the_value_the_cell_ends_on_not_its_loop_variable():
         ["shown"],
         ["last"],
     )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="type parameter syntax is Python 3.12+")
+def test_type_parameters_of_generics_are_bound_not_read_from_the_notebook():
+    # `def first[T](...)`, `class Box[V](list[V])`, `type Pair[K] = ...` bind T, V, K in their
+    # own scope: a notebook value named T (here another node's output) is not an input.
+    analysis = analyze(
+        [
+            code("T = 10\nK = 2\nV = 'v'", "constants"),
+            code(
+                "from typing import cast\n"
+                "def first[T: object](items: list[T]) -> T:\n    head: T = items[0]\n"
+                "    return cast(T, head)\n"
+                "type Pair[K] = tuple[K, K]\n"
+                "class Box[V](list[V]):\n    def get(self) -> V:\n        return self[0]\n"
+                "picked = first(Box(raw))",
+                "pick",
+            ),
+        ],
+        catalog={"raw"},
+    )
+    assert nodes(analysis)["pick"] == (["raw"], ["picked"])
+    assert not [i for i in analysis.issues if i.kind == "undefined"]

@@ -232,3 +232,25 @@ def test_helpers_annotated_with_an_import_keep_it_and_the_module_is_ruff_formatt
     )
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     assert "import" not in (package / "plain" / "nodes.py").read_text().split("def halve")[0]
+
+
+def test_a_multi_line_f_string_is_written_the_same_whatever_python_converts(write_notebook):
+    # From Python 3.12 an f-string tokenizes in pieces (FSTRING_START, fields, FSTRING_END):
+    # its lines, replacement fields included, must stay as written, as before 3.12, so the
+    # generated nodes.py does not change with the Python version.
+    cell = (
+        "width = 3\nlabel = f'''{\n  width + 1\n}:\n    {width!r:>{\n width}}\n  tail'''\n"
+        "label = label.upper()"
+    )
+    path = write_notebook([code(cell, "label_it")])
+    convert_notebook(path)
+    nodes = (path.parent / "pipelines" / "analysis" / "nodes.py").read_text()
+    assert (
+        "    width = 3\n    label = f'''{\n  width + 1\n}:\n    {width!r:>{\n width}}\n  tail'''\n"
+        "    label = label.upper()\n"
+    ) in nodes
+    namespace: dict[str, object] = {}
+    exec(cell, namespace)
+    generated: dict[str, object] = {}
+    exec(compile(nodes, "nodes.py", "exec"), generated)
+    assert generated["label_it"]() == namespace["label"] == "4:\n      3\n  TAIL".upper()
