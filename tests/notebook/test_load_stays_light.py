@@ -26,6 +26,9 @@ _RECORDS_PROBE = """
 import sys
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
+# IPython 8 (the last for Python 3.10) imports hashlib itself: set it aside so that only an
+# import by the extension brings it back
+sys.modules.pop("hashlib", None)
 shell.run_line_magic("load_ext", "kedro_nb")
 print(sorted(m for m in ("kedro_nb.project.records", "hashlib") if m in sys.modules))
 store = shell.user_ns["session"].store
