@@ -20,12 +20,15 @@ mark, different options) makes the check answer False, and the caller takes the 
 may say "not sure" for a clean file, never "clean" for a file the full path would change
 (tests/strip/test_clean.py holds it to that on generated and golden notebooks).
 
-It imports :mod:`re` (a few milliseconds), so only runs over many files use it.
+It imports :mod:`re` (a few milliseconds), so only runs over many files use it. Its pattern uses
+possessive quantifiers (``*+``, ``++``), which :mod:`re` reads from Python 3.11 on: on 3.10 there is
+no check and every file takes the full path (the same result, only slower).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 
 from kedro_nb.strip._core import StripOptions
 from kedro_nb.strip.errors import StripError
@@ -46,6 +49,8 @@ _NOT_MARKS = bytes(range(32, 256)).replace(b"\\", b"")
 _RAW_LINE_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 _REST_PREFIX = b'{\n "cells": [],\n "metadata": '
 _MAX_REMEMBERED = 256
+#: whether :mod:`re` reads ``*+`` and ``++`` (Python 3.11+); without them there is no check
+POSSESSIVE_QUANTIFIERS = sys.version_info >= (3, 11)
 
 
 def _plain_escapes(text: bytes | bytearray, escapes: int) -> bool:
@@ -124,7 +129,8 @@ class CleanCheck:
     """``check(data, source)``: True when stripping ``data`` would give ``data`` back unchanged.
 
     Built once per run for its options (None from :meth:`for_options` when they change what a
-    clean cell looks like: ``drop_empty_cells`` or extra cell keys to remove).
+    clean cell looks like: ``drop_empty_cells`` or extra cell keys to remove, and on Python 3.10,
+    whose :mod:`re` has no possessive quantifiers).
     """
 
     __slots__ = ("_match", "_opts", "_rest")
@@ -136,6 +142,8 @@ class CleanCheck:
 
     @classmethod
     def for_options(cls, opts: StripOptions) -> CleanCheck | None:
+        if not POSSESSIVE_QUANTIFIERS:
+            return None
         if opts.drop_empty_cells or opts.cell_paths:
             return None
         if not all(_plain_name(name) for name in opts.cell_metadata_names):

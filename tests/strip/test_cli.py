@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from kedro_nb.cli.strip import main
+from kedro_nb.strip import strip_file
+from kedro_nb.strip._clean import POSSESSIVE_QUANTIFIERS, CleanCheck
+from kedro_nb.strip._core import StripOptions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -163,3 +168,27 @@ def test_plain_file_lists_skip_argparse_and_read_as_argparse_would(tmp_path, sh,
     assert main(["-q", "--", str(clean)]) == 0
     assert main([str(clean), "--check"]) == 0
     assert gc.isenabled()  # the run turned collection off for itself only
+
+
+def test_run_over_many_files_strips_as_one_file_at_a_time(tmp_path: Path):
+    """The command over many files (where it uses the quick clean check, tests/strip/test_clean.py;
+    none on Python 3.10) writes and reports what the full path gives for each file on its own."""
+    assert (CleanCheck.for_options(StripOptions()) is not None) == POSSESSIVE_QUANTIFIERS
+    sources = sorted(FIXTURES.glob("*.ipynb")) + sorted(FIXTURES.glob("*.expected"))
+    many, single = tmp_path / "many", tmp_path / "single"
+    names = [f"{copy}-{path.name}.ipynb" for copy in range(5) for path in sources]
+    assert len(names) >= 64  # enough files for the command to use the check
+    for folder in (many, single):
+        folder.mkdir()
+        for name in names:
+            shutil.copyfile(FIXTURES / name.split("-", 1)[1].removesuffix(".ipynb"), folder / name)
+    batch = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "strip", *(str(many / name) for name in names)],
+        capture_output=True,
+        text=True,
+    )
+    assert batch.returncode == 0, batch.stderr
+    for name in names:
+        changed = strip_file(single / name)
+        assert (many / name).read_bytes() == (single / name).read_bytes(), name
+        assert (f"stripped {many / name}\n" in batch.stdout) == changed, name
