@@ -20,7 +20,12 @@ from typing import Any
 from kedro_nb.io._redact import scrub
 from kedro_nb.io.builder import build_dataset, check_entry, missing_credentials_error
 from kedro_nb.io.core import is_dataset
-from kedro_nb.io.errors import CatalogConfigError, DatasetError, DatasetNotFoundError
+from kedro_nb.io.errors import (
+    CatalogConfigError,
+    DatasetError,
+    DatasetFileNotFoundError,
+    DatasetNotFoundError,
+)
 from kedro_nb.io.factories import FactoryResolver, is_pattern
 from kedro_nb.io.lazy_yaml import RawEntry, split_catalog_yaml, yaml_load
 from kedro_nb.io.memory import MemoryDataset, is_ephemeral
@@ -391,6 +396,8 @@ class DataCatalog(CatalogViews):
                 error: DatasetError = type(exc)(f"Dataset '{name}': {message}")
             except Exception:
                 error = DatasetError(f"Dataset '{name}': {message}")
+            if isinstance(error, DatasetFileNotFoundError):
+                error.dataset_name = name
         else:
             error = DatasetError(
                 f"Dataset '{name}': failed while {action}: {type(exc).__name__}: {message}"

@@ -7,6 +7,7 @@ expected and how to fix it. They never contain credential values.
 from __future__ import annotations
 
 __all__ = [
+    "MISSING_FILE_HINT",
     "CatalogConfigError",
     "CredentialsNotFoundError",
     "DatasetAlreadyExistsError",
@@ -16,6 +17,7 @@ __all__ = [
     "DatasetTypeError",
     "VersionAlreadyExistsError",
     "VersionNotFoundError",
+    "fit_missing_file_hint",
 ]
 
 
@@ -38,7 +40,41 @@ class DatasetAlreadyExistsError(DatasetError):
 
 
 class DatasetFileNotFoundError(DatasetError):
-    """Raised by file-based datasets when the file (or folder) to load does not exist."""
+    """Raised by file-based datasets when the file (or folder) to load does not exist.
+
+    The message ends with :data:`MISSING_FILE_HINT`, which covers a dataset a node makes and
+    one nobody makes: the dataset cannot tell which. A run, which knows the pipeline, replaces
+    it with the advice that fits (:func:`fit_missing_file_hint`); ``dataset_name`` is the
+    catalog name, set by the catalog that loaded it."""
+
+    dataset_name: str | None = None
+
+
+#: The end of a missing file's message before a run knows whether a node produces the dataset.
+MISSING_FILE_HINT = (
+    " Hint: run the node that produces this dataset first, or, if no node does, check "
+    "'filepath' in its catalog entry or create the data there."
+)
+
+
+def fit_missing_file_hint(error: DatasetFileNotFoundError, producers: list[str]) -> None:
+    """Replace ``error``'s general hint by the one that fits: run ``producers`` (the nodes
+    that make the dataset) first, or, when there are none, the file is input data that is
+    missing: check the catalog entry's ``filepath`` or create the data. Rewrites the message
+    in place, so the error a caller catches says it."""
+    message = str(error)
+    if not message.endswith(MISSING_FILE_HINT):
+        return
+    name = f"'{error.dataset_name}'" if error.dataset_name else "this dataset"
+    if producers:
+        nodes = ", ".join(f"'{node}'" for node in producers)
+        hint = f" Hint: run the node that produces {name} first ({nodes})."
+    else:
+        hint = (
+            f" No node produces {name}: it is input data, missing at that path. Check "
+            "'filepath' in its catalog entry, or create the data there."
+        )
+    error.args = (message[: -len(MISSING_FILE_HINT)] + hint, *error.args[1:])
 
 
 class DatasetTypeError(DatasetError):

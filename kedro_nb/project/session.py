@@ -508,6 +508,7 @@ class KedroNbSession:
             record.ended_at = _now()
             record.node_timings = dict(failure.node_timings) if failure else {}
             record.saved = list(failure.saved) if failure else []
+            _fit_missing_file_hint(exc, chosen, self.pipelines)
             record.error = self.scrub(_error_text(exc))
             self._keep_file_digests()
             self._add_facts(record, filtered, catalog, parameters, git_status)
@@ -700,6 +701,29 @@ class KedroNbSession:
     def __repr__(self) -> str:
         kind = f"package={self.package_name!r}" if self.is_project else "embedded"
         return f"KedroNbSession('{self.project_path}', {kind}, env={self.env!r})"
+
+
+def _fit_missing_file_hint(exc: BaseException, chosen: Any, pipelines: Mapping[str, Any]) -> None:
+    """A node failed on a catalog file that is not there: say to run the nodes that make it
+    (in the pipeline run, else in the project's default pipeline), or, when no node does, that
+    the input data is missing (kedro_nb.io.fit_missing_file_hint)."""
+    from kedro_nb.io.errors import DatasetFileNotFoundError, fit_missing_file_hint
+
+    if not isinstance(exc, DatasetFileNotFoundError) or exc.dataset_name is None:
+        return
+    name = exc.dataset_name
+    candidates = [chosen]
+    with contextlib.suppress(Exception):  # a project whose default pipeline does not build
+        if DEFAULT_PIPELINE in pipelines:
+            candidates.append(pipelines[DEFAULT_PIPELINE])
+    producers: list[str] = []
+    for pipeline in candidates:
+        producers += [
+            node.name
+            for node in pipeline.nodes
+            if name in node.outputs and node.name not in producers
+        ]
+    fit_missing_file_hint(exc, producers)
 
 
 def _error_text(exc: BaseException) -> str:

@@ -220,6 +220,20 @@ def run_task(payload: bytes) -> bytes:
         tracker.stop()
 
 
+def _load_here(name: str, blob: bytes) -> Any:
+    """Load a pickled dataset in the worker; a missing file is named as the catalog names it
+    (``Dataset 'x': ...``, ``dataset_name``), so the session's advice fits as in one process."""
+    from kedro_nb.io.errors import DatasetFileNotFoundError
+
+    try:
+        return cloudpickle.loads(blob).load()
+    except DatasetFileNotFoundError as exc:
+        if exc.dataset_name is None:
+            exc.dataset_name = name
+            exc.args = (f"Dataset '{name}': {exc}", *exc.args[1:])
+        raise
+
+
 def _run_here(
     node: Node,
     inputs: list[tuple[str, int, Any]],
@@ -231,7 +245,7 @@ def _run_here(
     for name, kind, value in inputs:
         if hooks.before_dataset_loaded is not None:
             hooks.before_dataset_loaded(dataset_name=name, node=node)
-        data[name] = cloudpickle.loads(value).load() if kind == _DATASET else value
+        data[name] = _load_here(name, value) if kind == _DATASET else value
         if hooks.after_dataset_loaded is not None:
             hooks.after_dataset_loaded(dataset_name=name, data=data[name], node=node)
     results = call_node(node, data, hooks, None, False, run_id)

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import IO, Any, ClassVar
 
 from kedro_nb.io._redact import redact_urls
-from kedro_nb.io.errors import DatasetError, DatasetFileNotFoundError
+from kedro_nb.io.errors import MISSING_FILE_HINT, DatasetError, DatasetFileNotFoundError
 from kedro_nb.io.fs import (
     HTTP_PROTOCOLS,
     FileSystemMixin,
@@ -150,8 +150,7 @@ class FileDataset(FileSystemMixin, AbstractVersionedDataset[Any, Any]):
     def _not_found(self, path: str) -> DatasetFileNotFoundError:
         shown = redact_urls(path if "://" in path else join_protocol(self._protocol, path))
         return DatasetFileNotFoundError(
-            f"{type(self).__name__}: no file at '{shown}'. Hint: run the node that produces "
-            "this dataset first, or fix 'filepath' in the catalog entry."
+            f"{type(self).__name__}: no file at '{shown}'.{MISSING_FILE_HINT}"
         )
 
     def _save(self, data: Any) -> None:
