@@ -73,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kedro_nb.shared import did_you_mean
 
         hint = did_you_mean(command, SUBCOMMANDS)
-        print(f"kedro-nb: unknown command {command!r}.{hint}\n\n{_usage()}", file=sys.stderr)
+        message = f"unknown command {command!r}.{hint} (see kedro-nb --help)"
+        print(f"kedro-nb: {message}", file=sys.stderr)
         return EXIT_USAGE
     module_name, function_name, _ = SUBCOMMANDS[command]
     # __import__ rather than importlib.import_module: importing importlib (and the warnings module

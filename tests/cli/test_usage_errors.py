@@ -93,6 +93,14 @@ def test_a_bad_argument_is_one_line_and_exit_code_2(
     assert "usage:" not in done.stderr and "Traceback" not in done.stderr
 
 
+def test_an_unknown_command_is_one_line_with_the_closest_command(tmp_path: Path) -> None:
+    done = _kedro_nb("strp", "a.ipynb", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "kedro-nb: unknown command 'strp'. Did you mean: strip? (see kedro-nb --help)\n"
+    )
+
+
 def test_help_still_prints_the_usage_and_exits_0(tmp_path: Path) -> None:
     done = _kedro_nb("convert", "--help", cwd=tmp_path)
     assert done.returncode == 0
