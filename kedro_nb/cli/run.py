@@ -385,13 +385,12 @@ def _no_project_error(project: str | None) -> Exception:
 def _report_failure(
     exc: Exception, session: KedroNbSession | None, argv: list[str], verbose: bool
 ) -> int:
-    import traceback
-
     from kedro_nb.runner import node_failure
+    from kedro_nb.runner.errors import format_error
 
     scrub = session.scrub if session is not None else (lambda text: text)
     if verbose:
-        print(scrub("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+        print(scrub(format_error(exc)), file=sys.stderr, end="")
     failure = node_failure(exc)
     if failure is not None:
         from kedro_nb.convert.located import cell_location

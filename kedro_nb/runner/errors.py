@@ -118,6 +118,20 @@ def attach_failure(error: BaseException, failure: NodeFailure) -> BaseException:
     return error
 
 
+def format_error(error: BaseException) -> str:
+    """``error``'s traceback as Python prints it, with the notes added to it on every Python:
+    3.10's traceback printing leaves ``__notes__`` out, and with them the worker process's
+    traceback and the failed node's note. Notes of chained exceptions are not added there."""
+    import traceback
+
+    formatted = traceback.TracebackException(type(error), error, error.__traceback__)
+    lines = list(formatted.format())
+    if not hasattr(formatted, "__notes__"):  # 3.10 (the exceptiongroup backport sets it too)
+        notes = getattr(error, "__notes__", None) or ()
+        lines += [f"{note}\n" for note in notes if isinstance(note, str)]
+    return "".join(lines)
+
+
 def add_note(error: BaseException, note: str) -> None:
     """``error.add_note(note)``; on Python 3.10 the same ``__notes__`` list 3.11's traceback
     printing shows (3.10 prints nothing, the notes stay readable)."""

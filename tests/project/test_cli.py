@@ -288,3 +288,21 @@ def test_concurrent_runs_are_all_recorded(mini: Path, console) -> None:
     records = json.loads(done.stdout)
     assert len(records) == 3 and {r["status"] for r in records} == {"success"}
     assert len({r["run_id"] for r in records}) == 3
+
+
+def test_verbose_failure_in_a_worker_shows_the_workers_traceback_and_the_note(
+    spaceflights: Path, console
+) -> None:
+    """--verbose prints the traceback with its notes on every Python (3.10's traceback printing
+    leaves notes out): the line in the worker process that raised, and the node's resume hint."""
+    nodes = spaceflights / "src/spaceflights/pipelines/data_science/nodes.py"
+    nodes.write_text(
+        nodes.read_text().replace(
+            '    """Coefficients', '    raise ValueError("singular")\n    """Coefficients'
+        )
+    )
+    done = console("run", "--runner", "parallel", "--verbose", cwd=spaceflights)
+    assert done.returncode == 1
+    assert "Traceback in the worker process:" in done.stderr
+    assert 'raise ValueError("singular")' in done.stderr
+    assert "kedro-nb: node 'train_model_node' failed; 4 node(s) completed before it" in done.stderr
