@@ -145,17 +145,63 @@ def _reverse_line(line: str, original: dict[str, str], saves: dict[str, str]) ->
         return line
     spans: list[tuple[int, int, str]] = []
     previous = None
+    fstrings: list[str] = []  # the quotes of the f-strings being read (Python 3.12+ tokens)
     try:
         for token in tokenize.generate_tokens(io.StringIO(line).readline):
-            if token.type == tokenize.NAME and token.string in original and previous != ".":
-                spans.append((token.start[1], token.end[1], original[token.string]))
+            if token.type == _FSTRING_START:
+                fstrings.append(token.string[-1])
+            elif token.type == _FSTRING_END and fstrings:
+                fstrings.pop()
+            elif token.type == tokenize.NAME and token.string in original and previous != ".":
+                text = original[token.string]
+                if fstrings:
+                    text = _fit_quotes(text, fstrings[-1])
+                spans.append((token.start[1], token.end[1], text))
+            elif token.type == tokenize.STRING:  # before 3.12 an f-string is one token
+                spans += _fstring_spans(token, original)
             if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
                 previous = token.string
     except (tokenize.TokenError, IndentationError):
         pass  # a line of a longer statement: the tokens read so far are enough
-    for start, end, text in reversed(spans):
+    for start, end, text in sorted(spans, reverse=True):
         line = line[:start] + text + line[end:]
     return line
+
+
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
+
+
+def _fit_quotes(text: str, quote: str) -> str:
+    """``text`` (a ``params[...]`` lookup) made to fit a replacement field of an f-string
+    delimited by ``quote``: before Python 3.12 the field cannot hold that quote, so the lookup's
+    quotes are swapped when it has only those."""
+    other = '"' if quote == "'" else "'"
+    return text.replace(quote, other) if quote in text and other not in text else text
+
+
+def _fstring_spans(
+    token: tokenize.TokenInfo, original: dict[str, str]
+) -> list[tuple[int, int, str]]:
+    """The argument names read in the replacement fields of a one-line f-string that Python
+    before 3.12 tokenizes as one STRING, located with the AST (a position that does not point
+    at the name is left out: the line then keeps the name and the check after sync says so)."""
+    body = token.string.lstrip("rRbBuUfF")
+    prefix = token.string[: len(token.string) - len(body)]
+    if "f" not in prefix.lower() or token.start[0] != token.end[0]:
+        return []
+    try:
+        tree = ast.parse(token.string, mode="eval")
+    except SyntaxError:
+        return []
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in original and node.end_col_offset:
+            start, end = node.col_offset, node.end_col_offset
+            if token.string[start:end] == node.id:
+                text = _fit_quotes(original[node.id], body[0])
+                spans.append((token.start[1] + start, token.start[1] + end, text))
+    return spans
 
 
 def cell_from_function(

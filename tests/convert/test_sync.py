@@ -119,3 +119,32 @@ def test_the_conflict_names_commands_that_work_as_printed(converted, capsys, mon
     assert sync == f"kedro-nb sync {notebook.name}"
     assert main(shlex.split(convert)[1:]) == 0  # the notebook wins, as the message says
     assert "total = 0.5" in nodes.read_text()
+
+
+def test_params_read_inside_f_strings_go_back_on_every_python(write_notebook):
+    # Before Python 3.12 an f-string is one token, so the argument in `f'{rate}'` stayed
+    # `rate` and sync refused the undefined name; a lookup inside single quotes takes double
+    # quotes, as a replacement field needs before 3.12.
+    path = write_notebook(
+        [
+            code(
+                "label = f\"{params['rate']:.2f}\"\nshort = 'x' + f'{params[\"rate\"]!r:>{width}}'",
+                "fmt",
+            )
+        ],
+        catalog="width:\n  type: MemoryDataset\n",
+    )
+    convert_notebook(path)
+    nodes = path.parent / "pipelines" / "analysis" / "nodes.py"
+    _edit(nodes, '    label = f"{rate:.2f}"\n', '    label = f"{rate:.3f} {rate}"\n')
+    _edit(
+        nodes,
+        "    short = 'x' + f'{rate!r:>{width}}'\n",
+        "    short = 'y' + f'{rate!r:>{width}}'\n",
+    )
+    assert sync_notebook(path).updated == ["fmt"]
+    assert cell_source(read_notebook(path)["cells"][0]) == (
+        "label = f\"{params['rate']:.3f} {params['rate']}\"\n"
+        "short = 'y' + f'{params[\"rate\"]!r:>{width}}'"
+    )
+    assert drift(plan_conversion(path)) == ""
