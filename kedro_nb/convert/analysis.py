@@ -193,7 +193,7 @@ def analyze_notebook(
             Issue("ipython", index, u.line, f"{u.text!r} left out: {u.reason}")
             for u in scan.untranslatable
         )
-        if not cellconv.is_skipped(cell) and _is_setup(scan.tree):
+        if not cellconv.is_skipped(cell) and not scan.shows_values and _is_setup(scan.tree):
             setup_cells.append(index)
             for statement in scan.tree.body:
                 if isinstance(statement, ast.Expr):

@@ -99,6 +99,9 @@ class PlainCell:
     #: (line, what was translated or dropped), for the ``ipython`` notes of the analysis
     notes: list[tuple[int, str]] = field(default_factory=list)
     untranslatable: list[Untranslatable] = field(default_factory=list)
+    #: a statement that shows a value other than a literal (``df``, a loop) was dropped: the
+    #: cell is not a setup cell, though what is left may look like one
+    shows_values: bool = False
 
 
 class IPythonSyntax(Exception):
@@ -121,7 +124,7 @@ def clean_ipython(source: str) -> PlainCell:
     except SyntaxError as exc:
         first_error: SyntaxError | None = exc
     else:
-        if "get_ipython" not in source and "display" not in source:
+        if "get_ipython" not in source and "display" not in source and not _shown_only(tree):
             return PlainCell(source, tree)
         first_error = None
     lines = source.split("\n")
@@ -136,7 +139,7 @@ def clean_ipython(source: str) -> PlainCell:
         error = first_error or exc
         raise IPythonSyntax(error.lineno, error.msg) from error
     _translate_calls(tree, lines, source.split("\n"), notes, untranslatable)
-    _drop_display_calls(tree, lines, notes)
+    shows_values = _drop_display_calls(tree, lines, notes)
     text = "\n".join(lines)
     try:
         tree = ast.parse(text)
@@ -144,41 +147,172 @@ def clean_ipython(source: str) -> PlainCell:
         raise IPythonSyntax(exc.lineno, exc.msg) from exc
     notes.sort()
     untranslatable.sort(key=lambda u: u.line)
-    return PlainCell(text, tree, notes, untranslatable)
+    return PlainCell(text, tree, notes, untranslatable, shows_values)
 
 
-def _drop_display_calls(tree: ast.Module, lines: list[str], notes: list[tuple[int, str]]) -> None:
-    """Comment out each statement that only calls IPython's ``display(...)`` (a builtin of the
-    kernel, undefined in plain Python): it shows a value and changes none, so a node runs
-    without it. A cell that binds ``display`` itself (an import, a def) keeps its calls."""
-    if any(
+def _defines_display(tree: ast.Module) -> bool:
+    return any(
         (isinstance(n, ast.Name) and n.id == "display" and not isinstance(n.ctx, ast.Load))
         or (isinstance(n, ast.alias) and (n.asname or n.name.split(".")[-1]) == "display")
         or (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "display")
         for n in ast.walk(tree)
-    ):
-        return
-    for statement in ast.walk(tree):
-        if not (
-            isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Call)
-            and isinstance(statement.value.func, ast.Name)
-            and statement.value.func.id == "display"
-        ):
-            continue
-        row = statement.lineno - 1
-        line = lines[row]
-        indent = line[: len(line) - len(line.lstrip())]
-        if line[len(indent) :].startswith(("pass  # ", "# ")) or statement.col_offset != len(
-            indent
-        ):
-            continue  # already dropped, or one of several statements on the line: left as is
-        for extra in range(row + 1, statement.end_lineno or statement.lineno):
-            lines[extra] = _comment(lines[extra])
-        lines[row] = indent + ("pass  # " if indent else "# ") + line.strip()
-        notes.append(
-            (statement.lineno, "display(...) removed (IPython's display changes no value)")
+    )
+
+
+def _is_display_call(statement: ast.AST) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Name)
+        and statement.value.func.id == "display"
+    )
+
+
+def _inert(value: ast.expr | None) -> bool:
+    """Whether evaluating ``value`` does nothing but read: names, attribute access, literals,
+    comparisons, subscripts and tuples/lists/sets of those (no call, await, yield, operator)."""
+    if value is None or isinstance(value, ast.Name):
+        return True
+    if isinstance(value, ast.Constant):
+        return value.value is not Ellipsis
+    if isinstance(value, ast.Attribute):
+        return _inert(value.value)
+    if isinstance(value, ast.Subscript):
+        return _inert(value.value) and _inert(value.slice)
+    if isinstance(value, ast.Slice):
+        return all(_inert(part) for part in (value.lower, value.upper, value.step))
+    if isinstance(value, ast.Compare):
+        return _inert(value.left) and all(_inert(c) for c in value.comparators)
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return all(_inert(element) for element in value.elts)
+    return False
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """ids of the statements in docstring position (first of a cell, def or class)."""
+    bodies = [tree.body] + [
+        n.body
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    ]
+    return {
+        id(body[0])
+        for body in bodies
+        if body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    }
+
+
+def _shown_only(tree: ast.Module) -> bool:
+    """Whether the cell has a statement that only shows a value (see :func:`_inert`)."""
+    docstrings = _docstrings(tree)
+    return any(
+        isinstance(n, ast.Expr) and id(n) not in docstrings and _inert(n.value)
+        for n in ast.walk(tree)
+    )
+
+
+_LOOP_NOTE = "loop removed: its body only showed values"
+_DISPLAY_NOTE = "display(...) removed (IPython's display changes no value)"
+#: calls that only make something to iterate over, so a loop over them that does nothing goes
+_ITERATING = frozenset({"range", "enumerate", "zip", "sorted", "reversed", "list", "tuple"})
+_ITERATING_METHODS = frozenset({"items", "keys", "values"})
+
+
+def _iterable(value: ast.expr) -> bool:
+    if isinstance(value, ast.Call) and not value.keywords:
+        func = value.func
+        known = (isinstance(func, ast.Name) and func.id in _ITERATING) or (
+            isinstance(func, ast.Attribute)
+            and func.attr in _ITERATING_METHODS
+            and not value.args
+            and _inert(func.value)
         )
+        return known and all(_iterable(arg) for arg in value.args)
+    return _inert(value)
+
+
+def _drop_display_calls(tree: ast.Module, lines: list[str], notes: list[tuple[int, str]]) -> bool:
+    """Comment out, line for line, each statement that only shows a value in a notebook:
+
+    - a call of IPython's ``display(...)`` (a builtin of the kernel, undefined in plain
+      Python), unless the cell binds ``display`` itself (an import, a def);
+    - an expression statement that only reads (``report``, ``df.shape``, ``x == y``, ``42``:
+      what ruff's B018/B015 call useless), kept in a cell for the kernel to show its value;
+      a string in docstring position stays;
+    - a ``for`` loop left with nothing but such statements, over names or ``range``/
+      ``enumerate``/``zip``/``.items()``..., whose variables the cell reads nowhere else (its
+      variables would be unused, ruff's B007).
+
+    Each shows a value and changes none, so a node runs without it. An indented statement
+    becomes ``pass  # ...`` so that no block is left empty. Returns whether a dropped
+    expression or loop was more than a literal (see ``PlainCell.shows_values``).
+    """
+    display = not _defines_display(tree)
+    docstrings = _docstrings(tree)
+    dropped: dict[int, str] = {}
+    for statement in ast.walk(tree):
+        if display and _is_display_call(statement):
+            dropped[id(statement)] = _DISPLAY_NOTE
+        elif (
+            isinstance(statement, ast.Expr)
+            and id(statement) not in docstrings
+            and _inert(statement.value)
+        ):
+            dropped[id(statement)] = ""  # no note: a notebook is full of them
+    if not dropped:
+        return False
+    names_read = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
+
+    def empty(body: list[ast.stmt]) -> bool:
+        return all(id(s) in dropped for s in body)
+
+    loops = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor)) and not n.orelse]
+    for loop in reversed(loops):  # inner loops first: an outer one may empty in turn
+        plain_target = all(
+            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for n in ast.walk(loop.target)
+        )
+        if not plain_target or not empty(loop.body) or not _iterable(loop.iter):
+            continue
+        own = {id(n) for n in ast.walk(loop)}
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        if any(n.id in targets and id(n) not in own for n in names_read):
+            continue  # a loop variable is read (or bound) elsewhere: the loop stays
+        dropped[id(loop)] = _LOOP_NOTE
+    inside: set[int] = set()
+    shows_values = False
+    for statement in ast.walk(tree):
+        if not isinstance(statement, ast.stmt):
+            continue
+        if id(statement) in dropped and id(statement) not in inside:
+            if _comment_out(statement, lines):
+                if dropped[id(statement)]:
+                    notes.append((statement.lineno, dropped[id(statement)]))
+                shows_values = shows_values or not (
+                    isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+                )
+            inside.update(id(n) for n in ast.walk(statement) if n is not statement)
+    return shows_values
+
+
+def _comment_out(statement: ast.stmt, lines: list[str]) -> bool:
+    """Comment out ``statement``'s lines in place (``pass  # `` when indented); False when it
+    shares its line with another statement (left as is)."""
+    row = statement.lineno - 1
+    line = lines[row]
+    indent = line[: len(line) - len(line.lstrip())]
+    if line[len(indent) :].startswith(("pass  # ", "# ")) or statement.col_offset != len(indent):
+        return False  # already dropped, or one of several statements on the line
+    end = statement.end_lineno or statement.lineno
+    rest = lines[end - 1].encode()[statement.end_col_offset or 0 :].decode(errors="replace")
+    if rest.strip() and not rest.strip().startswith("#"):
+        return False  # another statement follows on its last line
+    for extra in range(row + 1, end):
+        lines[extra] = _comment(lines[extra])
+    lines[row] = indent + ("pass  # " if indent else "# ") + line.strip()
+    return True
 
 
 def _comment(line: str) -> str:

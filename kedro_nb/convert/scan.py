@@ -89,6 +89,8 @@ class CellScan:
     notes: list[tuple[int, str]] = field(default_factory=list)
     untranslatable: list[Untranslatable] = field(default_factory=list)
     catalog_notes: list[tuple[int, str]] = field(default_factory=list)
+    #: see ``PlainCell.shows_values``: a dropped line showed a value, so not a setup cell
+    shows_values: bool = False
 
 
 def _param_chain(node: ast.AST) -> list[str] | None:
@@ -440,6 +442,7 @@ def scan_cell(source: str) -> CellScan:
         tree=plain.tree,
         notes=plain.notes,
         untranslatable=plain.untranslatable,
+        shows_values=plain.shows_values,
     )
     scanner = _Scanner(scan)
     for statement in plain.tree.body:

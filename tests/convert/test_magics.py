@@ -174,13 +174,16 @@ def test_display_calls_in_node_cells_are_dropped_outside_the_kernel(write_notebo
     cleaned = clean_ipython(DISPLAYS[1][1])
     assert cleaned.source.split("\n") == [
         "ordered = sorted(values)",
-        "for v in ordered:",
-        "    pass  # display(",
+        "# for v in ordered:",  # only displayed: the loop goes too (its `v` would be unused)
+        "    # display(",
         "        # v,",
         "    # )",
         "total = sum(ordered)",
     ]
-    assert cleaned.notes == [(3, "display(...) removed (IPython's display changes no value)")]
+    assert cleaned.notes == [(2, "loop removed: its body only showed values")]
+    kept = clean_ipython("values = [3, 1]\nfor v in values:\n    display(v)\nlast = v")
+    assert kept.source.split("\n")[1:3] == ["for v in values:", "    pass  # display(v)"]
+    assert kept.notes == [(3, "display(...) removed (IPython's display changes no value)")]
     path = write_notebook(DISPLAYS)
     results = three_ways(path, runners=("sequential",))
     kernel = results.pop("kernel")
@@ -192,3 +195,78 @@ def test_display_calls_in_node_cells_are_dropped_outside_the_kernel(write_notebo
 def test_a_cell_that_defines_display_keeps_its_calls():
     source = "from IPython.display import display\nshown = [1]\ndisplay(shown)"
     assert clean_ipython(source).source == source
+
+
+SHOWN = [
+    code("import math\nfrom collections import Counter"),
+    code(
+        "sales = [('east', 7.0), ('west', 12.0), ('east', 9.0), ('north', 3.5)]\n"
+        "len(sales)\nsales[0]\n'raw rows'",
+        "load",
+    ),
+    code(
+        "totals = Counter()\nfor region, amount in sales:\n    totals[region] += amount\n"
+        "    region\ntotals\ntotals.most_common\ntotals['east'] == 16.0",
+        "summarise",
+    ),
+    code(
+        "by_region = {r: round(math.sqrt(t), 3) for r, t in totals.items()}\n"
+        "for name, root in by_region.items():\n    display(root)\n    name, root\n"
+        "if by_region:\n    by_region.keys\n42\nreport = sorted(by_region)\nreport",
+        "report",
+    ),
+]
+
+
+def test_expressions_kept_for_display_are_dropped_so_ruff_passes(write_notebook, capsys):
+    # `report`, `df.shape`, `x == y`, a literal: the kernel shows them; copied into nodes.py
+    # they were ruff's B018/B015, and a loop left with only a display() was B007
+    from kedro_nb.convert import cells, check_notebook, drift, sync_notebook
+    from kedro_nb.convert.node_source import notebook_node_cell
+
+    path = write_notebook(SHOWN)
+    assert main(["convert", str(path)]) == 0
+    package = path.parent / "pipelines" / "analysis"
+    nodes_py = (package / "nodes.py").read_text()
+    for dropped in ("# totals.most_common", "pass  # region", "# for name, root in", "# 42"):
+        assert dropped in nodes_py, dropped
+    ruff = [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated"]
+    done = subprocess.run(
+        [*ruff, "--select", "B,F", str(package)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    results = three_ways(path, runners=("sequential",))
+    kernel = results.pop("kernel")
+    assert kernel["report"] == ["east", "north", "west"]
+    for way, values in results.items():
+        assert values == kernel, way
+
+    # the cell keeps its lines (the kernel shows them); check, --check and sync agree
+    assert notebook_node_cell(path, "summarise").source == SHOWN[2][1]
+    assert check_notebook(path).ok
+    assert drift(plan_conversion(path)) == ""
+    assert main(["convert", "--check", str(path)]) == 0
+    nodes = package / "nodes.py"
+    nodes.write_text(nodes.read_text().replace("totals[region] += amount", "totals[region] += 1"))
+    assert sync_notebook(path).updated == ["summarise"]
+    source = cells.cell_source(cells.read_notebook(path)["cells"][2])
+    assert source == SHOWN[2][1].replace("+= amount", "+= 1")
+    assert drift(plan_conversion(path)) == ""
+
+
+def test_an_error_after_a_dropped_line_points_at_its_cell_line(write_notebook, capsys):
+    path = write_notebook(
+        [code("rows = [1, 2]\nrows\nrows.count\nfirst = rows[5]", "pick")], name="pick.ipynb"
+    )
+    assert main(["convert", str(path)]) == 0
+    capsys.readouterr()
+    done = subprocess.run(
+        [sys.executable, "-m", "kedro_nb", "run", "--notebook", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=path.parent,
+    )
+    assert done.returncode != 0
+    assert "line 4" in done.stdout + done.stderr, done.stdout + done.stderr
