@@ -81,7 +81,13 @@ def _strip_checked(
     first_newline = body.find(b"\n")
     crlf = first_newline > 0 and body[first_newline - 1 : first_newline] == b"\r"
     nb, exact, plain = _load(body, source, opts, crlf)
-    stripped = _strip(nb, source, opts)
+    try:
+        stripped = _strip(nb, source, opts)
+    except nbfile.NotANotebookError:
+        # not a notebook: say "too deep" when it is, as the reader does, whichever Python parsed
+        # it (3.12+ parses JSON nested thousands deep, where 3.11 hit its recursion limit)
+        nbfile.check_depth(nb, source)
+        raise
     floats: list[float] = []
     text = _layout.dumps(stripped, floats, ascii_only=plain)
     if floats and not exact:  # a float in what we keep may be a big integer orjson rounded

@@ -354,3 +354,15 @@ def test_a_damaged_end_of_outputs_is_refused_not_cut_past(damage: bytes):
         broken = raw[:at] + damage + raw[at:]
         with pytest.raises(InvalidJSONError):
             strip_bytes(broken, source="analysis.ipynb")
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_json_nested_too_deep_is_named_as_the_reader_names_it(depth):
+    # 300 levels parse on every Python, 5000 only from 3.12 on (earlier: a RecursionError);
+    # either way the stripper says what the notebook reader says, not "got a JSON array"
+    data = b"[" * depth + b"]" * depth
+    with pytest.raises(NotANotebookError) as caught:
+        strip_bytes(data, source="deep.ipynb")
+    assert str(caught.value).startswith(
+        "deep.ipynb: not a Jupyter notebook: JSON nested more than 256"
+    )
