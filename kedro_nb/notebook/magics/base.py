@@ -29,7 +29,7 @@ class KedroNbMagics(Magics):
     shell: InteractiveShell  # always given: the extension registers the magics on its shell
 
     def __init__(self, shell: Any, project: NotebookProject) -> None:
-        super().__init__(shell)
+        super().__init__(shell)  # type: ignore[no-untyped-call, unused-ignore]  # IPython 8
         self.project = project
 
     def session(self) -> KedroNbSession:

@@ -37,7 +37,7 @@ class NodeMagics(KedroNbMagics):
         metavar="PATH",
         help="look in this notebook's node cells (or PATH's) instead of the project pipelines",
     )
-    @line_magic(M)  # type: ignore[arg-type]  # IPython types the magic as Never
+    @line_magic(M)  # type: ignore[arg-type, unused-ignore]  # IPython 9 types the magic as Never
     def load_node(self, line: str) -> None:
         """Load a node's inputs from the catalog into variables and put its code in a new cell
         below, to run and debug step by step. Project nodes give their function's body (the

@@ -34,7 +34,7 @@ class ReloadMagics(KedroNbMagics):
         help="runtime parameters k=v,k2.sub=v2 (override parameters.yml)",
     )
     @argument("--conf-source", default=None, help="configuration folder to read instead of conf/")
-    @line_magic(RELOAD_PROJECT_MAGIC)  # type: ignore[arg-type]  # IPython types the magic as Never
+    @line_magic(RELOAD_PROJECT_MAGIC)  # type: ignore[arg-type, unused-ignore]  # IPython 9 types the magic as Never
     def reload_project(self, line: str) -> None:
         """Re-read the project's configuration and code and inject catalog, params, session and
         pipelines again. The project's own package is purged from ``sys.modules`` so edited

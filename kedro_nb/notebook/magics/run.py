@@ -65,7 +65,7 @@ class RunMagics(KedroNbMagics):
         action="store_true",
         help="afterwards, put every output of the run in the notebook namespace",
     )
-    @line_magic(M)  # type: ignore[arg-type]  # IPython types the magic as Never
+    @line_magic(M)  # type: ignore[arg-type, unused-ignore]  # IPython 9 types the magic as Never
     def run_pipeline(self, line: str) -> None:
         """Run a pipeline of the project, or with --notebook the node cells of this notebook,
         showing progress per node and then a summary. Runs are recorded by the session; outputs

@@ -21,7 +21,7 @@ class StripMagics(KedroNbMagics):
     @magic_arguments()
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument("path", nargs="?", default=None, help="notebook file (default: this notebook)")
-    @line_magic(M)  # type: ignore[arg-type]  # IPython types the magic as Never
+    @line_magic(M)  # type: ignore[arg-type, unused-ignore]  # IPython 9 types the magic as Never
     def strip(self, line: str) -> None:
         """Strip outputs and volatile metadata from the notebook's saved file (this notebook
         unless a path is given), as the kedro-nb git filter does, and say whether it changed.
