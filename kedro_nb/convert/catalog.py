@@ -187,10 +187,7 @@ def merge_proposals(earlier: str, later: str, declared: DeclaredDatasets) -> str
     added = {k: v for k, v in new.items() if k not in old and str(k) not in declared}
     if not added:
         return text
-    block: str = yaml.safe_dump(added, sort_keys=False, default_flow_style=False)
-    if text and not text.endswith("\n"):
-        text += "\n"
-    return text + ("\n" if text else "") + block
+    return _appended(text, added)
 
 
 def accept_entries(proposal: str, accepted: Path, declared: DeclaredDatasets) -> str | None:
@@ -238,7 +235,13 @@ def merge_entries(
         new[name] = entry
     if not new:
         return None
-    block: str = yaml.safe_dump(new, sort_keys=False, default_flow_style=False)
+    return _appended(text, new)
+
+
+def _appended(text: str, entries: Mapping[str, Any]) -> str:
+    """``text`` (a catalog file's content, kept byte for byte) with ``entries`` added at its end
+    as one YAML block, after a blank line when ``text`` holds anything."""
+    block: str = yaml.safe_dump(dict(entries), sort_keys=False, default_flow_style=False)
     if text and not text.endswith("\n"):
         text += "\n"
     return text + ("\n" if text else "") + block
