@@ -12,6 +12,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "tests" / "fixtures" / "loose_notebooks"
 PROJECT = REPO / "tests" / "fixtures" / "spaceflights"
+#: the node cells of the loose spaceflights notebook, top to bottom
+SPACEFLIGHTS_NODES = [
+    "preprocess_companies",
+    "preprocess_shuttles",
+    "create_model_input_table",
+    "split_data",
+    "train_model",
+    "evaluate_model",
+]
 
 
 def copy_examples(target: Path) -> Path:

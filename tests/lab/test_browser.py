@@ -25,18 +25,11 @@ from tests.lab.browser import (
     screenshot,
     wait_until,
 )
-from tests.lab.conftest import copy_examples
+from tests.lab.conftest import SPACEFLIGHTS_NODES, copy_examples
 
 NB = "examples/spaceflights.ipynb"
 MADE = "preprocess_companies"  # the node the test makes (its tag is removed from the copy)
-NODES = [
-    "preprocess_companies",
-    "preprocess_shuttles",
-    "create_model_input_table",
-    "split_data",
-    "train_model",
-    "evaluate_model",
-]
+NODES = SPACEFLIGHTS_NODES
 
 
 def _untag(path: Path, name: str) -> None:

@@ -26,16 +26,9 @@ from tests.lab.browser import (
     theme,
     wait_until,
 )
-from tests.lab.conftest import PROJECT, copy_examples
+from tests.lab.conftest import PROJECT, SPACEFLIGHTS_NODES, copy_examples
 
-NODES = [
-    "preprocess_companies",
-    "preprocess_shuttles",
-    "create_model_input_table",
-    "split_data",
-    "train_model",
-    "evaluate_model",
-]
+NODES = SPACEFLIGHTS_NODES
 #: cell index of each node cell of the spaceflights example
 NODE_CELLS = dict(zip(NODES, [6, 8, 10, 12, 13, 15], strict=True))
 PANEL = "#kedro-nb-pipeline-panel"
