@@ -50,7 +50,7 @@ CHECK = """
     }
     found[index] = true;
   }
-  return {found: Object.keys(found), inDom: document.querySelectorAll('.jp-Cell').length};
+  return {found: Object.keys(found)};
 }
 """
 
@@ -64,8 +64,12 @@ def test_every_node_cell_has_its_badge_while_scrolling_a_windowed_notebook(tmp_p
         page.set_default_timeout(T)
         page.goto(lab.lab_url("long.ipynb"))
         page.wait_for_selector(".kedro-nb-node-badge", timeout=T)
+        # JupyterLab's own flag that the notebook renders its cells windowed. (How many cells the
+        # DOM holds while scrolling is no test of it: from one page load to the next it varied
+        # from 44 to over 170 of the 300, windowing active each time.)
+        windowing = "() => window.jupyterapp.shell.currentWidget.content.viewModel.windowingActive"
+        assert page.evaluate(windowing) is True, "windowing is not active"
         seen: set[str] = set()
-        smallest_dom = N_CELLS
         for target in sorted(expected):  # scroll to each node cell in turn
             page.evaluate(
                 "(i) => window.jupyterapp.shell.currentWidget.content.scrollToItem(i, 'auto')",
@@ -80,12 +84,7 @@ def test_every_node_cell_has_its_badge_while_scrolling_a_windowed_notebook(tmp_p
                 raise AssertionError(
                     f"scrolled to {target}: cell without its badge {missing}"
                 ) from None
-            result = handle.json_value()
-            seen |= set(result["found"])
-            smallest_dom = min(smallest_dom, result["inDom"])
+            seen |= set(handle.json_value()["found"])
         screenshot(page, "08-windowed-300-cells")
-        mode = page.evaluate(
-            "() => window.jupyterapp.shell.currentWidget.content.notebookConfig.windowingMode"
-        )
-        assert smallest_dom < N_CELLS / 2, f"windowing was not active ({mode!r}): {smallest_dom}"
+        assert page.evaluate(windowing) is True, "windowing was turned off while scrolling"
         assert seen == {str(i) for i in expected}
