@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
+from convert_nbhelpers import build_notebook, code
 from sales_notebook import BIN, CATALOG, PARAMETERS, make_folder, run
 
 from kedro_nb.cli import EXIT_OK, EXIT_USAGE, main
@@ -155,19 +157,10 @@ def test_rebase_catalog_keeps_comments_and_skips_urls_and_absolute_paths(tmp_pat
 def test_init_from_a_notebook_alone_runs_under_kedro_nb_and_kedro(tmp_path):
     # No catalog.yml beside it (kedro run needs a catalog file), and a name starting with a
     # digit, whose pipeline folder '_01_explore' both Kedro's find_pipelines and kedro-nb find.
-    cells = [
-        {
-            "cell_type": "code",
-            "metadata": {"tags": [f"node:{name}"]},
-            "source": source,
-            "outputs": [],
-            "execution_count": None,
-        }
-        for name, source in (("make", "xs = [1, 2, 3]"), ("total", "n = sum(xs)\nprint(n)"))
-    ]
     notebook = tmp_path / "01-explore.ipynb"
-    notebook.write_text(
-        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    nbformat.write(
+        build_notebook([code("xs = [1, 2, 3]", "make"), code("n = sum(xs)\nprint(n)", "total")]),
+        notebook,
     )
     assert main(["init", str(tmp_path), "--from", str(notebook), "--name", "explore"]) == 0
     assert (tmp_path / "conf" / "base" / "catalog.yml").read_text().startswith("# ")
