@@ -6,7 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from tests.convert.convert_nbhelpers import build_notebook, code
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "loose_notebooks"
 
@@ -130,25 +133,17 @@ def test_a_notebook_without_node_cells_is_refused_as_the_magic_refuses_it(
 def test_a_parameter_read_with_a_default_may_be_absent_as_in_the_kernel(
     tmp_path: Path, console
 ) -> None:
-    cells = [
-        {
-            "cell_type": "code",
-            "metadata": {"tags": [f"node:{name}"]},
-            "source": source,
-            "outputs": [],
-            "execution_count": None,
-        }
-        for name, source in (
-            ("make", "xs = [1, 2, 3]"),
-            (
-                "use",
+    nb = build_notebook(
+        [
+            code("xs = [1, 2, 3]", "make"),
+            code(
                 "limit = params.get('limit', 2)\n"
                 "out = [x * params.scale for x in xs if x <= limit]",
+                "use",
             ),
-        )
-    ]
-    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / "defaults.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        ]
+    )
+    nbformat.write(nb, tmp_path / "defaults.ipynb")
     (tmp_path / "parameters.yml").write_text("scale: 10\n")
     (tmp_path / "catalog.yml").write_text("out:\n  type: json.JSONDataset\n  filepath: out.json\n")
     done = console("run", "--notebook", "defaults.ipynb", cwd=tmp_path)
