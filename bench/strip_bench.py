@@ -390,8 +390,8 @@ def main() -> None:
             print(f"  {label:<36}{_spread(values, 1000, 1):>24}")
         steps = stages(corpus, args.runs)
         for label, values in steps.items():
-            per_file = statistics.median(values) / len(files) * 1e6
-            print(f"  {label:<36}{_spread(values, 1000, 1):>24}  {per_file:6.1f} µs per file")
+            each = statistics.median(values) / len(files) * 1e6
+            print(f"  {label:<36}{_spread(values, 1000, 1):>24}  {each:6.1f} µs per file")
         total = [sum(values) for values in zip(*steps.values(), strict=True)]
         print(f"  {'all steps':<36}{_spread(total, 1000, 1):>24}")
     if not args.skip_per_file:

@@ -345,16 +345,18 @@ def _run_files(
     import gc
 
     from kedro_nb.nbfile import ReadBuffer
-    from kedro_nb.strip._files import _read
+    from kedro_nb.strip._files import WriteBehind, _read
 
     clean = None
     if len(files) >= _MANY_FILES and not validate:
         from kedro_nb.strip._clean import CleanCheck
 
         clean = CleanCheck.for_options(opts)
+    writer = WriteBehind() if len(files) > 1 and not check else None
     collecting = gc.isenabled()
     gc.disable()  # parsed notebooks are trees, never cycles: collection passes only cost time
-    changed, failed = [], False
+    changed: list[str] = []
+    failed: dict[str, StripError] = {}
     buffer = ReadBuffer()  # each file is done with before the next is read
     try:
         for path in files:
@@ -365,17 +367,24 @@ def _run_files(
                         data, path, opts, validate
                     ) is not data:
                         changed.append(path)
-                elif _strip_file(path, opts, validate, buffer, clean):
+                elif _strip_file(path, opts, validate, buffer, clean, writer):
                     changed.append(path)
             except StripError as exc:
-                failed = True
-                _fail(exc)
+                failed[path] = exc
+        if writer is not None:
+            failed.update(writer.close())
+            writer = None
     finally:
+        if writer is not None:  # interrupted: finish the write under way, start no other
+            writer.close(cancel=True)
         if collecting:  # main() may run inside a longer-lived process (tests, a kernel)
             gc.enable()
+    for path in files:  # errors in the order of the files, whichever thread met them
+        if path in failed:
+            _fail(failed[path])
     if changed and (check or not quiet):
         verb = "would strip" if check else "stripped"
-        sys.stdout.write("".join(f"{verb} {path}\n" for path in changed))
+        sys.stdout.write("".join(f"{verb} {path}\n" for path in changed if path not in failed))
     if failed:
         return 2
     return 1 if check and changed else 0

@@ -25,11 +25,14 @@ from kedro_nb.strip.errors import (
     NotebookValidationError,
     NotebookVanishedError,
     NotebookWriteError,
+    StripError,
     from_nbfile,
 )
 
 TYPE_CHECKING = False  # typing and collections.abc cost milliseconds per git-filter process
 if TYPE_CHECKING:
+    from _queue import SimpleQueue
+    from _thread import LockType
     from typing import Any
 
     from kedro_nb.strip._clean import CleanCheck
@@ -172,17 +175,106 @@ def _strip_file(
     validate: bool,
     buffer: ReadBuffer | None = None,
     clean: CleanCheck | None = None,
+    writer: WriteBehind | None = None,
 ) -> bool:
     """``clean``: a :class:`~kedro_nb.strip._clean.CleanCheck` for ``opts`` (a run over many
-    files): a file it proves clean is left without parsing it."""
+    files): a file it proves clean is left without parsing it. ``writer``: a :class:`WriteBehind`
+    that writes the file later, in its own thread (its errors come from its :meth:`close`)."""
     data, before = _read(path, buffer)
+    if writer is not None and writer.holds(before):  # the same file again, its write pending
+        writer.wait()
+        data, before = _read(path, buffer)
     if clean is not None and clean(data, path):
         return False
     result = _strip_bytes(data, path, opts, validate)
     if result is data:
         return False
-    write_atomic(path, result, before=before)
+    if writer is None:
+        write_atomic(path, result, before=before)
+    else:
+        writer.put(path, result, before)
     return True
+
+
+_Job = tuple[str, "bytes | bytearray", os.stat_result]  # path, stripped bytes, status when read
+
+
+class WriteBehind:
+    """Writes stripped notebooks atomically in a second thread while the caller strips the next.
+
+    A run over many files spends much of its time in the system calls of the atomic writes
+    (creating the temporary file, writing it, renaming it over the notebook: a few hundred
+    microseconds of kernel time each on ext4), and those calls release the GIL: in a thread of
+    their own they overlap reading, checking and stripping the next notebooks. Files are written
+    in the order given, each exactly as :func:`write_atomic` writes it. :meth:`close` waits for the
+    writes and returns the paths that failed with their errors; ``cancel=True`` (the caller was
+    interrupted) drops the writes not yet started, so no file is left half-handled either way.
+
+    Built on :mod:`_thread` and :mod:`_queue` (C modules): :mod:`threading` and :mod:`queue`
+    would cost every run their import.
+    """
+
+    __slots__ = ("_crash", "_done", "_jobs", "_queued", "failed")
+    _jobs: SimpleQueue[_Job | LockType | None]
+
+    def __init__(self) -> None:
+        import _thread
+        from _queue import SimpleQueue
+
+        self._jobs: SimpleQueue[tuple[str, bytes | bytearray, os.stat_result] | Any] = SimpleQueue()
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+        self._crash: BaseException | None = None
+        self._queued: set[tuple[int, int]] = set()  # (device, inode) of the files put
+        #: ``(path, error)`` for each write that failed, in the order written
+        self.failed: list[tuple[str, StripError]] = []
+        _thread.start_new_thread(self._run, ())
+
+    def put(self, path: str, data: bytes | bytearray, before: os.stat_result) -> None:
+        """Write ``data`` over ``path`` (read with status ``before``) when the thread gets to it."""
+        self._queued.add((before.st_dev, before.st_ino))
+        self._jobs.put((path, data, before))
+
+    def holds(self, info: os.stat_result) -> bool:
+        """Whether a write of the file with status ``info`` was put (under any of its names)."""
+        return (info.st_dev, info.st_ino) in self._queued
+
+    def wait(self) -> None:
+        """Return when every write put so far is done."""
+        import _thread
+
+        written = _thread.allocate_lock()
+        written.acquire()
+        self._jobs.put(written)
+        written.acquire()
+        self._queued.clear()
+
+    def close(self, *, cancel: bool = False) -> list[tuple[str, StripError]]:
+        """Wait for the writes (only the one under way with ``cancel``); the failed ones."""
+        if cancel:
+            while not self._jobs.empty():
+                self._jobs.get_nowait()
+        self._jobs.put(None)
+        self._done.acquire()
+        if self._crash is not None:  # not a StripError: a bug, raised where the caller sees it
+            raise self._crash
+        return self.failed
+
+    def _run(self) -> None:
+        try:
+            while (job := self._jobs.get()) is not None:
+                if not isinstance(job, tuple):  # wait()'s lock: everything before it is written
+                    job.release()
+                    continue
+                path, data, before = job
+                try:
+                    write_atomic(path, data, before=before)
+                except StripError as exc:
+                    self.failed.append((path, exc))
+        except BaseException as exc:  # handed to the caller by close()
+            self._crash = exc
+        finally:
+            self._done.release()
 
 
 _TEMP_FLAGS = (

@@ -70,6 +70,43 @@ def test_errors_exit_2_name_the_file_and_other_files_are_still_stripped(tmp_path
     assert broken.read_bytes() == b'{"cells": [\n'
 
 
+def test_write_failures_are_reported_in_file_order_and_leave_the_file_as_it_was(tmp_path, capsys):
+    """Writes happen in a second thread during a run over several files; a write that fails (a
+    read-only file) is still reported in the order of the files given, among the read errors."""
+    first, locked, last = _copy(tmp_path, "outputs_and_counts", "keep_output", "volatile_metadata")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_bytes(b'{"cells": [\n')
+    locked.chmod(0o444)
+    locked_before = locked.read_bytes()
+    assert main([str(first), str(locked), str(broken), str(last)]) == 2
+    captured = capsys.readouterr()
+    errors = captured.err.splitlines()
+    assert [line.removeprefix("kedro-nb strip: ").split(":", 1)[0] for line in errors] == [
+        str(locked),
+        str(broken),
+    ]
+    assert "read-only" in errors[0]
+    assert captured.out == f"stripped {first}\nstripped {last}\n"  # not the one that failed
+    assert locked.read_bytes() == locked_before
+    assert first.read_bytes() == (FIXTURES / "outputs_and_counts.expected").read_bytes()
+    assert last.read_bytes() == (FIXTURES / "volatile_metadata.expected").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_same_notebook_named_twice_is_stripped_once(tmp_path, capsys):
+    """The second name (the same path, or a link to the file) is read after the first one's write,
+    which happens in another thread: it finds the file clean instead of 'changed meanwhile'."""
+    (path,) = _copy(tmp_path, "outputs_and_counts")
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(path.name)
+    assert main([str(path), str(link), str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out == f"stripped {path}\n"
+    assert path.read_bytes() == (FIXTURES / "outputs_and_counts.expected").read_bytes()
+    assert link.is_symlink()
+
+
 def test_usage_errors_exit_2(tmp_path, capsys):
     assert main([]) == 2
     assert "no notebooks given" in capsys.readouterr().err

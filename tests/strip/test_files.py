@@ -366,3 +366,30 @@ def test_json_nested_too_deep_is_named_as_the_reader_names_it(depth):
     assert str(caught.value).startswith(
         "deep.ipynb: not a Jupyter notebook: JSON nested more than 256"
     )
+
+
+def test_write_behind_writes_in_order_reports_failures_and_raises_bugs(tmp_path: Path):
+    """WriteBehind: each write as write_atomic does it, failures returned by close(), wait()
+    returns once the writes put are done, and an error that is not a StripError reaches close()."""
+    from kedro_nb.strip._files import WriteBehind
+
+    paths = [tmp_path / f"{n}.ipynb" for n in range(3)]
+    for path in paths:
+        path.write_bytes(b"old")
+    paths[1].chmod(0o444)
+    before = [path.stat() for path in paths]
+    writer = WriteBehind()
+    for path, info in zip(paths, before, strict=True):
+        writer.put(str(path), b"new " + path.name.encode(), info)
+    assert writer.holds(before[2])  # the same file read again now must wait for its write
+    writer.wait()
+    assert not writer.holds(before[2])
+    assert [p.read_bytes() for p in paths] == [b"new 0.ipynb", b"old", b"new 2.ipynb"]
+    failed = writer.close()
+    assert [(path, type(exc)) for path, exc in failed] == [(str(paths[1]), NotebookReadOnlyError)]
+
+    crashing = WriteBehind()
+    crashing.put(str(paths[0]), None, paths[0].stat())  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        crashing.close()
+    assert paths[0].read_bytes() == b"new 0.ipynb"
