@@ -3,10 +3,14 @@
 Two corpora (bench/strip_corpus.py builds them): ``real``, 583 small real notebooks (7.8 MB), and
 ``outputs``, 52 generated notebooks (~100 MB) where large base64 outputs dominate.
 
-(a) one process over each whole corpus, in place, each run on a fresh copy: median and min-max of
-    RUNS runs, the tools taking turns run by run; then again without the notebooks kedro-nb refuses
-    (nbstripout-fast stops at the first notebook it refuses, leaving the files after it as they
-    were; without them every tool strips every file);
+(a) one process over each whole corpus, in place, each run on a fresh copy at rest (written out
+    with ``os.sync`` first, as a notebook is once Jupyter has saved it, since Jupyter fsyncs its
+    saves, or a while after a checkout): median and min-max of RUNS runs, the tools taking turns
+    run by run (a copy not yet written out makes an atomic write, a new file renamed over the
+    notebook, cost about a millisecond per file on ext4, which forces the new file's blocks out on
+    such a rename, while writing in place does not); then again without the notebooks kedro-nb
+    refuses (nbstripout-fast stops at the first notebook it refuses, leaving the files after it
+    as they were; without them every tool strips every file);
 (b) one process per notebook, as git and pre-commit start them: ``--stdin`` (the clean filter),
     ``--textconv`` (``git diff``) and in place, each paired run by run with a bare
     ``python -c pass`` of the same interpreter; the median of the per-pair ratios over RUNS pairs,
@@ -21,8 +25,9 @@ Two corpora (bench/strip_corpus.py builds them): ``real``, 583 small real notebo
     check's pattern), and per file, in process, the CPU time of each step the command takes
     (reading the file, the quick clean check that proves most clean notebooks clean unparsed,
     then for the others cutting out and parsing the JSON, stripping, laying it out, encoding and
-    comparing with the input, writing the changed files to a scratch copy), summed over the
-    corpus, median of RUNS passes.
+    comparing with the input, writing the changed files to a scratch copy at rest), summed over
+    the corpus, median of RUNS passes. The command does the writes in a second thread, where they
+    overlap the next files' steps.
 
 Run: ``.venv/bin/python bench/strip_bench.py [--runs N] [--corpus real|outputs] [--golden F]``
 (install the peers first: ``.venv/bin/pip install -e ".[bench]"``). Tools' defaults differ a
@@ -84,6 +89,7 @@ def one_process(corpus: Path, runs: int, skip: frozenset[str] = frozenset()) -> 
         for name, argv in TOOLS.items():
             work = keep / f"{name.replace(' ', '_')}-{attempt}"
             shutil.copytree(corpus, work)
+            os.sync()  # at rest, as (a) says
             files = sorted(str(p) for p in work.iterdir() if p.name not in skip)
             wall, cpu, code = _spawn([*argv, *files])
             walls, cpus, _, last = results[name]
@@ -126,9 +132,9 @@ def per_file(corpus: Path, runs: int) -> dict[str, tuple[list[float], list[float
             [KEDRO_NB, "strip", "--textconv", "--", str(p)],
             None,
         ),
-        "in place (pre-commit)": lambda p: ([KEDRO_NB, "strip", str(_copy(p, work))], None),
+        "in place (pre-commit)": lambda p: ([KEDRO_NB, "strip", _at_rest(_copy(p, work))], None),
         "nbstripout-fast, in place": lambda p: (
-            [str(BIN / "nbstripout-fast"), "-i", str(_copy(p, work))],
+            [str(BIN / "nbstripout-fast"), "-i", _at_rest(_copy(p, work))],
             None,
         ),
     }
@@ -147,6 +153,12 @@ def per_file(corpus: Path, runs: int) -> dict[str, tuple[list[float], list[float
         results[mode] = (cpu_ratios, wall_ratios, cpus)
     shutil.rmtree(work)
     return results
+
+
+def _at_rest(path: Path) -> str:
+    """``path`` once written out to the disk, as (a) says."""
+    os.sync()
+    return str(path)
 
 
 def _copy(path: Path, folder: Path) -> Path:
@@ -204,6 +216,7 @@ def stages(corpus: Path, runs: int) -> dict[str, list[float]]:
     for _ in range(runs):
         scratch = Path(tempfile.mkdtemp(prefix="strip-stages-"))
         paths = [_copy(path, scratch) for path in sorted(corpus.iterdir())]
+        os.sync()  # at rest, as (a) says
         step = dict.fromkeys(
             (
                 "read",
