@@ -28,11 +28,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``mlflow server`` on loopback, for the whole module."""
-    folder = tmp_path_factory.mktemp("mlflow_server")
-    port = free_port()
+def _start_server(folder: Path, port: int) -> subprocess.Popen[bytes] | None:
+    """``mlflow server`` on ``port``, once it answers; None if it exited first (port taken)."""
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("mlflow")), "server", "--host", "127.0.0.1",
@@ -44,19 +41,40 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
         cwd=folder,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                if answer.status == 200 and process.poll() is None:
+                    return process
+        except OSError:
+            pass
+        if process.poll() is not None:
+            return None
+        if time.monotonic() > deadline:
+            process.terminate()
+            process.wait(timeout=30)
+            raise RuntimeError("mlflow server did not answer within 120 s")
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``mlflow server`` on loopback, for the whole module.
+
+    The free port is found before the server binds it, so another process may take it meanwhile:
+    the server then exits at once, and it is started again on another port.
+    """
+    folder = tmp_path_factory.mktemp("mlflow_server")
+    for _attempt in range(5):
+        port = free_port()
+        process = _start_server(folder, port)
+        if process is not None:
+            break
+    else:
+        raise RuntimeError("mlflow server exited at start on five free ports in a row")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("mlflow server did not start") from None
-                time.sleep(0.5)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=30)
