@@ -73,6 +73,11 @@ def init_main(argv: Sequence[str] | None = None) -> int:
         print(f"  moved {plan.shown(source)} -> {plan.shown(destination)}{merged}")
         for old, new in plan.rewritten.get(destination, []):
             print(f"    data path {old} -> {new}")
+    for earlier, now in plan.superseded.items():
+        print(
+            f"  removed {plan.shown(earlier)}: an earlier conversion, no hand edits "
+            f"(now {plan.shown(now)})"
+        )
     for conversion in plan.conversions:
         for name, nodes in conversion.groups.items():
             print(

@@ -83,6 +83,9 @@ class InitPlan:
         conflicts: why nothing can be written (existing files, clashing moves); empty if none.
         merged: moved proposal files (``proposed_catalog_<name>.yml`` an earlier ``kedro-nb
             convert`` left beside a notebook) merged with the entries this conversion proposes.
+        superseded: ``pipelines/<name>/`` folder an earlier ``kedro-nb convert`` wrote beside a
+            lone notebook -> the project's folder for that pipeline, which replaces it: removed
+            once the project is written (only when every file in it is kedro-nb's, unedited).
     """
 
     root: Path
@@ -95,6 +98,7 @@ class InitPlan:
     conflicts: list[str] = field(default_factory=list)
     extended: list[Path] = field(default_factory=list)
     merged: list[Path] = field(default_factory=list)
+    superseded: dict[Path, Path] = field(default_factory=dict)
 
     def shown(self, path: Path) -> str:
         """``path`` relative to the working directory (as a user typed it), POSIX style."""
@@ -406,7 +410,43 @@ def _plan_notebook(
         plan.conversions.append(conversion)
         wanted.update(conversion.sources)
         wanted.update(conversion.catalogs)
+        _supersede_earlier_conversion(plan, folder, conversion)
     _move_proposals(plan, folder, layout, conversion, wanted, sources)
+
+
+def _supersede_earlier_conversion(plan: InitPlan, folder: Path, conversion: Conversion) -> None:
+    """Plan the removal of the ``pipelines/<name>/`` folders an earlier ``kedro-nb convert`` of
+    the lone notebook wrote beside it, which the project's own pipeline folders replace (else
+    two copies of each pipeline would be left, the older one stale).
+
+    Only a folder of kedro-nb's files with no hand edits is removed: it holds nothing the new
+    conversion does not regenerate. Any other file, or an edit since that conversion, is a
+    conflict naming it, so nothing is written and nothing is lost.
+    """
+    from kedro_nb.convert.generated import hand_edits
+
+    for name in conversion.groups:
+        earlier, now = folder / "pipelines" / name, conversion.package_dir(name)
+        if earlier == now or not earlier.is_dir():
+            continue
+        files = [p for p in sorted(earlier.rglob("*")) if p.is_file() and not _compiled(p)]
+        edits = [found for found in map(hand_edits, files) if found is not None]
+        if edits:
+            described = "; ".join(found.describe(Path.cwd()) for found in edits)
+            plan.conflicts.append(
+                f"{plan.shown(earlier)} holds an earlier conversion of "
+                f"{plan.shown(conversion.notebook)} that the project's {plan.shown(now)} would "
+                f"replace, and it has hand edits ({described}):"
+                f" carry them into the notebook with `kedro-nb sync "
+                f"{plan.shown(conversion.notebook)}`, or move the folder away"
+            )
+        else:
+            plan.superseded[earlier] = now
+
+
+def _compiled(path: Path) -> bool:
+    """Python's own byte-code cache: not the user's, safe to remove with its folder."""
+    return "__pycache__" in path.parts or path.suffix == ".pyc"
 
 
 def _move_proposals(
@@ -477,4 +517,29 @@ def init_project(
     write_files(plan.files)
     for source in plan.moves:
         source.unlink(missing_ok=True)
+    for earlier in plan.superseded:
+        _remove_generated_folder(earlier)
     return plan
+
+
+def _remove_generated_folder(folder: Path) -> None:
+    """Remove a superseded ``pipelines/<name>/`` folder, and ``pipelines/`` once it is empty.
+
+    Its modules go with their byte-code caches; a file that appeared since the plan keeps the
+    folder in place.
+    """
+    import shutil
+
+    for cache in list(folder.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)
+    for module in folder.glob("*.py"):
+        module.unlink(missing_ok=True)
+    _rmdir_if_empty(folder)
+    _rmdir_if_empty(folder.parent)
+
+
+def _rmdir_if_empty(folder: Path) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):  # not empty (or gone): left as it is
+        folder.rmdir()

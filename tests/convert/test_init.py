@@ -239,3 +239,77 @@ def test_init_moves_an_earlier_proposal_with_nothing_new_as_it_is(tmp_path, monk
     assert not (tmp_path / "proposed_catalog_sales_analysis.yml").exists()
     moved = tmp_path / "conf" / "base" / "proposed_catalog_sales_analysis.yml"
     assert moved.read_text() == before
+
+
+def test_init_removes_an_earlier_unedited_conversion_beside_the_notebook(
+    tmp_path, monkeypatch, capsys
+):
+    """`kedro-nb convert` before `init` wrote pipelines/<name>/ beside the lone notebook; the
+    project's src/<package>/pipelines/<name>/ replaces it, so init removes the stale copy (with
+    its byte-code cache) instead of leaving two copies of the pipeline."""
+    notebook = make_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", notebook.name]) == EXIT_OK
+    earlier = tmp_path / "pipelines" / "sales_analysis"
+    assert (earlier / "nodes.py").is_file()
+    (earlier / "__pycache__").mkdir()
+    (earlier / "__pycache__" / "nodes.cpython-311.pyc").write_bytes(b"\0" * 16)
+    capsys.readouterr()
+
+    assert main(["init", "--from", notebook.name, "--name", "shop"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert (
+        "removed pipelines/sales_analysis: an earlier conversion, no hand edits "
+        "(now src/shop/pipelines/sales_analysis)" in out
+    )
+    assert not (tmp_path / "pipelines").exists()
+    assert (tmp_path / "src" / "shop" / "pipelines" / "sales_analysis" / "nodes.py").is_file()
+
+
+def test_init_keeps_an_earlier_conversion_with_hand_edits_until_they_are_synced(
+    tmp_path, monkeypatch, capsys
+):
+    """A hand edit in the earlier conversion's nodes.py stops init (nothing written, the edit
+    kept) and names `kedro-nb sync`; after the sync, init carries the edit into the project."""
+    notebook = make_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", notebook.name]) == EXIT_OK
+    nodes = tmp_path / "pipelines" / "sales_analysis" / "nodes.py"
+    edited = nodes.read_text().replace(
+        "df = df[df['amount'] >= min_amount]", "df = df[df['amount'] > min_amount]"
+    )
+    assert edited != nodes.read_text()
+    nodes.write_text(edited)
+    before = _tree(tmp_path)
+    capsys.readouterr()
+
+    assert main(["init", "--from", notebook.name, "--name", "shop"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "nothing was written" in err
+    assert (
+        "pipelines/sales_analysis holds an earlier conversion of sales_analysis.ipynb that the "
+        "project's src/shop/pipelines/sales_analysis would replace, and it has hand edits "
+        "(pipelines/sales_analysis/nodes.py: function(s) prepare): carry them into the notebook "
+        "with `kedro-nb sync "
+        "sales_analysis.ipynb`, or move the folder away" in err
+    )
+    assert _tree(tmp_path) == before
+
+    assert main(["sync", notebook.name]) == EXIT_OK
+    assert main(["init", "--from", notebook.name, "--name", "shop"]) == EXIT_OK
+    assert not (tmp_path / "pipelines").exists()
+    project_nodes = tmp_path / "src" / "shop" / "pipelines" / "sales_analysis" / "nodes.py"
+    assert "df = df[df['amount'] > min_amount]" in project_nodes.read_text()
+
+
+def test_init_keeps_an_earlier_conversion_folder_holding_a_file_of_the_users(
+    tmp_path, monkeypatch, capsys
+):
+    notebook = make_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", notebook.name]) == EXIT_OK
+    (tmp_path / "pipelines" / "sales_analysis" / "NOTES.md").write_text("why the threshold\n")
+    before = _tree(tmp_path)
+    assert main(["init", "--from", notebook.name, "--name", "shop"]) == EXIT_USAGE
+    assert "NOTES.md: not written by kedro-nb" in capsys.readouterr().err
+    assert _tree(tmp_path) == before
