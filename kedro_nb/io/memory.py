@@ -22,28 +22,38 @@ COPY_MODES: tuple[str, ...] = ("deepcopy", "copy", "assign")
 _EMPTY = object()
 
 
+#: immutable built-in types: ``copy.deepcopy`` hands them back as they are, so their copy rule
+#: needs no lookup (a chain of scalar nodes spent half its per-node time inferring it)
+_ATOMIC = frozenset({int, float, bool, str, bytes, complex, type(None)})
+
+
 def infer_copy_mode(data: Any) -> CopyMode:
     """Kedro's default copy rule: pandas DataFrames and numpy arrays are ``copy``-ed, other
     objects named ``DataFrame`` (Spark, Polars...) and Ibis tables are ``assign``-ed, the rest
     is ``deepcopy``-ed. Modules are looked up in ``sys.modules`` only: if pandas was never
-    imported the data cannot be a pandas object, so nothing is imported here."""
-    copied = _loaded_class("pandas", "DataFrame") + _loaded_class("numpy", "ndarray")
-    if copied and isinstance(data, copied):
-        return "copy"
-    assigned = _loaded_class("ibis", "Table")
-    if type(data).__name__ == "DataFrame" or (assigned and isinstance(data, assigned)):
+    imported the data cannot be a pandas object, so nothing is imported here.
+
+    A module another thread is still importing (``--async`` loads inputs in threads) is in
+    ``sys.modules`` without its classes yet; no object of a class not yet defined can exist, so
+    such a module is passed over.
+    """
+    kind = type(data)
+    if kind in _ATOMIC:
+        return "deepcopy"
+    modules = sys.modules
+    for module, name in _COPIED:
+        found = getattr(modules.get(module), name, None)
+        if isinstance(found, type) and isinstance(data, found):
+            return "copy"
+    if kind.__name__ == "DataFrame":
+        return "assign"
+    table = getattr(modules.get("ibis"), "Table", None)
+    if isinstance(table, type) and isinstance(data, table):
         return "assign"
     return "deepcopy"
 
 
-def _loaded_class(module: str, name: str) -> tuple[type, ...]:
-    """``(module.name,)`` when that module is imported and defines the class, else ``()``.
-
-    A module another thread is still importing (``--async`` loads inputs in threads) is in
-    ``sys.modules`` without its classes yet; no object of a class not yet defined can exist.
-    """
-    found = getattr(sys.modules.get(module), name, None)
-    return (found,) if isinstance(found, type) else ()
+_COPIED = (("pandas", "DataFrame"), ("numpy", "ndarray"))
 
 
 def _copy(data: Any, mode: str) -> Any:

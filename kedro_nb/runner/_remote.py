@@ -191,17 +191,16 @@ def run_task(payload: bytes) -> bytes:
     output fingerprints))`` or
     ``("error", (pickled error, message, traceback))``. Never raises, so any executor
     carries the reply."""
-    from kedro_nb.runner.memory import PeakTracker
+    from kedro_nb.runner.memory import task_finished, task_started
 
-    tracker = PeakTracker().start()  # sampling for this task only: no thread outlives it
-    began = tracker.begin()
+    measuring, measured = task_started(), False
     started = time.perf_counter()
     try:
         node_blob, inputs, outputs, hooks_blob, run_id, fingerprint = cloudpickle.loads(payload)
         node = cloudpickle.loads(node_blob)
         returned, saved = _run_here(node, inputs, outputs, _worker_hooks(hooks_blob), run_id)
         seconds = time.perf_counter() - started
-        peak = tracker.peak_since(began)
+        peak, measured = task_finished(measuring), True
         prints = _fingerprints(saved) if fingerprint else None
         reply: bytes = cloudpickle.dumps(("ok", (seconds, returned, peak, prints)))
         return reply
@@ -217,7 +216,8 @@ def run_task(payload: bytes) -> bytes:
         )
         return failure
     finally:
-        tracker.stop()
+        if not measured:  # the task failed: its share of the sampler ends all the same
+            task_finished(measuring)
 
 
 def _load_here(name: str, blob: bytes) -> Any:

@@ -3,6 +3,8 @@ full and incremental runs, and reports each node's peak memory (in the result an
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,51 @@ def test_the_run_record_keeps_each_nodes_time_and_peak(tmp_path: Path) -> None:
     record = session.store.get(session.last_record.run_id)
     assert set(record.node_timings) == {"allocate"}
     assert record.node_memory["allocate"] >= 50 * 2**20
+
+
+def churn(x: int) -> int:
+    """Touches 96 MB for a while, then frees it: a peak the node's output does not keep."""
+    block = bytearray(96 * 2**20)
+    for offset in range(0, len(block), 4096):
+        block[offset] = 1
+    time.sleep(0.03)  # a few sampling intervals with the memory held
+    del block
+    return x + 1
+
+
+@pytest.mark.parametrize("runner_name", ["sequential", "parallel"])
+def test_a_peak_freed_before_the_node_ends_is_reported(runner_name: str) -> None:
+    catalog = DataCatalog({"seed": 1})
+    pipeline = Pipeline([node(churn, "seed", "out", name="churn")])
+    runner = RUNNERS[runner_name]()
+    result = runner.run(pipeline, catalog)
+    assert result.load("out") == 2
+    assert result.node_memory["churn"] >= 80 * 2**20
+
+
+def test_tasks_share_one_sampler_that_ends_after_the_last_task() -> None:
+    """Worker tasks (parallel, Dask) measure with the process's shared sampler: tasks back to
+    back use one thread, and it ends soon after the last one, so none lingers in a process that
+    ran tasks in-process (a kernel with an in-process Dask cluster)."""
+    from kedro_nb.runner import memory
+
+    def sampler_threads() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "kedro_nb-memory"]
+
+    first = memory.task_started()
+    threads = sampler_threads()
+    assert len(threads) == 1
+    assert memory.task_finished(first) is not None
+    second = memory.task_started()  # right after: the same thread
+    assert sampler_threads() == threads
+    held = bytearray(48 * 2**20)
+    held[::4096] = b"\1" * len(held[::4096])
+    assert memory.task_finished(second) >= 40 * 2**20
+    del held
+    deadline = time.monotonic() + memory.TASK_IDLE_STOP + 5
+    while sampler_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sampler_threads() == []
+    third = memory.task_started()  # a new task after the pause: a new thread
+    assert len(sampler_threads()) == 1 and sampler_threads() != threads
+    memory.task_finished(third)
