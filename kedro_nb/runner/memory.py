@@ -120,6 +120,11 @@ class PeakTracker:
         if self._thread is not None:
             self._sample()
 
+    def forget(self) -> None:
+        """Drop every sample but the newest, when no node that is running needs older ones (the
+        sequential runner, between nodes): a long run keeps a few samples, not two a node."""
+        del self.samples[:-1]
+
     def peak_since(self, started: float) -> int | None:
         """Bytes above the reading before ``started`` (a ``perf_counter`` time) that the
         process reached since, the reading now included; None without measurements."""

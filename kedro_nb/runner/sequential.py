@@ -61,6 +61,8 @@ def run_sequentially(state: RunState, is_async: bool) -> None:
                 raise
             seconds = clock() - started
             complete(index, seconds)
+            if memory is not None:
+                memory.forget()  # the next node's baseline is read afresh when it starts
             if node_finished is not None:
                 node_finished(node=node, run_id=run_id, duration=seconds, error=None)
             for name in schedule[index]:
