@@ -372,8 +372,8 @@ def _run_files(
             except StripError as exc:
                 failed[path] = exc
         if writer is not None:
-            failed.update(writer.close())
-            writer = None
+            pending, writer = writer, None  # closed once, even if close() raises
+            failed.update(pending.close())
     finally:
         if writer is not None:  # interrupted: finish the write under way, start no other
             writer.close(cancel=True)

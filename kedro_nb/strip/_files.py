@@ -218,10 +218,10 @@ class WriteBehind:
     _jobs: SimpleQueue[_Job | LockType | None]
 
     def __init__(self) -> None:
+        import _queue
         import _thread
-        from _queue import SimpleQueue
 
-        self._jobs: SimpleQueue[tuple[str, bytes | bytearray, os.stat_result] | Any] = SimpleQueue()
+        self._jobs = _queue.SimpleQueue()
         self._done = _thread.allocate_lock()
         self._done.acquire()
         self._crash: BaseException | None = None
