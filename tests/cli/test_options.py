@@ -16,6 +16,7 @@ from kedro_nb.cli.options import (
     slice_options,
 )
 from kedro_nb.cli.run import _run_parser
+from kedro_nb.notebook.magics.base import magic_parser
 from kedro_nb.notebook.magics.run import RunMagics
 from kedro_nb.pipeline import SliceOptions
 
@@ -26,7 +27,7 @@ def _actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
 
 def test_the_command_line_and_the_magic_print_the_same_help_for_every_shared_option() -> None:
     cli = _actions(_run_parser())
-    magic = _actions(RunMagics.run_pipeline.parser)
+    magic = _actions(magic_parser(RunMagics.run_pipeline))
     for option in RUN_OPTIONS:
         flag = option.flags[0]
         assert cli[flag].help == magic[flag].help == option.help, flag
@@ -35,7 +36,7 @@ def test_the_command_line_and_the_magic_print_the_same_help_for_every_shared_opt
 
 
 def test_async_means_kedros_async_in_both_and_background_is_the_magics_own() -> None:
-    magic = _actions(RunMagics.run_pipeline.parser)
+    magic = _actions(magic_parser(RunMagics.run_pipeline))
     assert magic["--async"].dest == "is_async"
     assert magic["--background"].dest == "in_background"
     assert "--background" not in _actions(_run_parser())

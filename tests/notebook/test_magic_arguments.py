@@ -32,6 +32,39 @@ def test_help_prints_usage_and_options(loaded, capsys, magic: str) -> None:
 
 
 @pytest.mark.parametrize("magic", ALL_MAGICS)
+def test_question_mark_shows_the_full_help_before_the_magic_ever_ran(magic: str) -> None:
+    """Parsers are built at a magic's first use, not at %load_ext; `%magic?` (and Shift+Tab)
+    still show every option, from the parser built for the question."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "kedro_nb")
+    function = shell.find_line_magic(magic).__func__
+    function.__dict__.pop("parser", None)  # as after %load_ext in a fresh kernel
+    docstring = shell.object_inspect(f"%{magic}")["docstring"]
+    assert f"%{magic} [-h]" in docstring and "-h, --help" in docstring
+    assert "parser" in function.__dict__
+
+
+def test_load_ext_builds_no_magic_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "shell.run_line_magic('load_ext', 'kedro_nb')\n"
+        f"names = {list(ALL_MAGICS)!r}\n"
+        "built = [n for n in names if 'parser' in shell.find_line_magic(n).__func__.__dict__]\n"
+        "print(built)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("magic", ALL_MAGICS)
 def test_unknown_option_is_one_line_naming_the_magic(loaded, magic: str) -> None:
     with pytest.raises(UsageError) as caught:
         loaded.run_line_magic(magic, "--no-such-option")

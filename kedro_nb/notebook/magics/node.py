@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.core.magic_arguments import argument
 
-from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
+from kedro_nb.notebook.magics.base import (
+    KedroNbMagics,
+    lazy_magic_arguments,
+    parse_line,
+    unknown_names,
+)
 from kedro_nb.notebook.names import LOAD_NODE_MAGIC, RUN_PIPELINE_MAGIC
 
 if TYPE_CHECKING:
@@ -26,7 +31,7 @@ M = LOAD_NODE_MAGIC
 class NodeMagics(KedroNbMagics):
     """Magics that bring one node into the notebook."""
 
-    @magic_arguments()
+    @lazy_magic_arguments
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument("node", nargs="?", default=None, help="the node's name")
     @argument(

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.core.magic_arguments import argument
 
 from kedro_nb.cli.options import key_values
 from kedro_nb.notebook.kernel_project import SessionOptions
-from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line
+from kedro_nb.notebook.magics.base import KedroNbMagics, lazy_magic_arguments, parse_line
 from kedro_nb.notebook.names import RELOAD_PROJECT_MAGIC
 
 
@@ -18,7 +18,7 @@ from kedro_nb.notebook.names import RELOAD_PROJECT_MAGIC
 class ReloadMagics(KedroNbMagics):
     """Magics that (re)load the project into the kernel."""
 
-    @magic_arguments()
+    @lazy_magic_arguments
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument(
         "path",

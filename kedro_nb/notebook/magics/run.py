@@ -10,12 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.core.magic_arguments import argument
 from IPython.display import display
 
 from kedro_nb.cli.options import fill_like, magic_options, slice_options
 from kedro_nb.notebook.errors import PipelineRunFailed
-from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line, unknown_names
+from kedro_nb.notebook.magics.base import (
+    KedroNbMagics,
+    lazy_magic_arguments,
+    parse_line,
+    unknown_names,
+)
 from kedro_nb.notebook.names import (
     DEFAULT_PIPELINE,
     PIPELINES_VAR,
@@ -36,7 +41,7 @@ M = RUN_PIPELINE_MAGIC
 class RunMagics(KedroNbMagics):
     """Magics that run pipelines."""
 
-    @magic_arguments()
+    @lazy_magic_arguments
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument("name", nargs="?", default=None, help=f"pipeline name (default: {DEFAULT_PIPELINE})")
     @magic_options()  # shared with kedro-nb run: slicing, runner, --async, params

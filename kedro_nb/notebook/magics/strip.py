@@ -6,9 +6,9 @@ from pathlib import Path
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.core.magic_arguments import argument
 
-from kedro_nb.notebook.magics.base import KedroNbMagics, parse_line
+from kedro_nb.notebook.magics.base import KedroNbMagics, lazy_magic_arguments, parse_line
 from kedro_nb.notebook.names import STRIP_MAGIC
 
 M = STRIP_MAGIC
@@ -18,7 +18,7 @@ M = STRIP_MAGIC
 class StripMagics(KedroNbMagics):
     """Magics that clean notebook files."""
 
-    @magic_arguments()
+    @lazy_magic_arguments
     @argument("-h", "--help", action="store_true", help="show this help")
     @argument("path", nargs="?", default=None, help="notebook file (default: this notebook)")
     @line_magic(M)  # type: ignore[arg-type, unused-ignore]  # IPython 9 types the magic as Never
