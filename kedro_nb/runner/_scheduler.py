@@ -103,6 +103,8 @@ def schedule(
                     dispatched.pop(index, None)
                     node_finished(node=nodes[index], run_id=run_id, duration=seconds, error=None)
                 logger.debug("Completed node %s", nodes[index].name)
+            if not in_flight and state.memory is not None:
+                state.memory.forget()  # no node running: the next ones take fresh baselines
     except BaseException as interrupt:
         if abort is not None and in_flight and not isinstance(interrupt, Exception):
             abort(list(in_flight))
