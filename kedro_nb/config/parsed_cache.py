@@ -59,8 +59,22 @@ class ParsedCache:
 
     ``folder`` holds the cache file; it must exist for the cache to be written (the caller
     decides whether to create it). Nothing here raises: a cache that cannot be read or written
-    only means the files are parsed.
+    only means the files are parsed. Besides files, an entry may be keyed by a name in angle
+    brackets (``<plugins>``) with the bytes of what its answer depends on; such entries are not
+    dropped with the files that no longer exist. :meth:`in_folder` gives every caller in the
+    process the same instance, so the cache file is read once per process.
     """
+
+    _by_folder: dict[str, ParsedCache] = {}
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> ParsedCache:
+        """The process's one cache for ``folder``."""
+        key = os.fspath(folder)
+        found = cls._by_folder.get(key)
+        if found is None:
+            found = cls._by_folder[key] = cls(folder)
+        return found
 
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / CACHE_FILE
@@ -104,7 +118,11 @@ class ParsedCache:
 
         entries = self._load()
         entries[path] = (data, copy_plain(values))  # the caller keeps and may change ``values``
-        for name in [name for name in entries if name != path and not os.path.exists(name)]:
+        for name in [
+            name
+            for name in entries
+            if name != path and not name.startswith("<") and not os.path.exists(name)
+        ]:
             del entries[name]
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:

@@ -4,6 +4,8 @@ from kedro_nb.hooks.manager import (
     PLUGIN_ENTRY_POINT_GROUP,
     HookRegistrationError,
     create_hook_manager,
+    may_offer_plugins,
+    plugin_scan_key,
     register_hooks,
     register_plugins,
 )
@@ -16,6 +18,8 @@ __all__ = [
     "create_hook_manager",
     "hook_impl",
     "hook_spec",
+    "may_offer_plugins",
+    "plugin_scan_key",
     "register_hooks",
     "register_plugins",
 ]

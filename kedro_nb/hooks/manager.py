@@ -77,14 +77,20 @@ def _unknown_message(manager: pluggy.PluginManager, hook: Any, unknown: list[str
     )
 
 
-def register_plugins(manager: pluggy.PluginManager, disabled: Iterable[str] = ()) -> list[str]:
+def register_plugins(
+    manager: pluggy.PluginManager, disabled: Iterable[str] = (), *, offered: bool | None = None
+) -> list[str]:
     """Load hooks offered by installed distributions, except those named in ``disabled``
     (distribution names, as Kedro's ``DISABLE_HOOKS_FOR_PLUGINS``). Returns the names loaded.
 
     ``importlib.metadata`` (slow to import, and parsing every distribution's metadata) is used
     only when a quick look at the installed distributions' ``entry_points.txt`` files finds
-    the group named at all, which in most environments it is not."""
-    if not _may_offer_plugins():
+    the group named at all, which in most environments it is not. ``offered``: that look's
+    answer when the caller kept it (:func:`may_offer_plugins` for :func:`plugin_scan_key`)."""
+    if offered is None:
+        key = plugin_scan_key()
+        offered = True if key is None else may_offer_plugins(key)
+    if not offered:
         return []
     from importlib.metadata import entry_points
 
@@ -104,17 +110,15 @@ def register_plugins(manager: pluggy.PluginManager, disabled: Iterable[str] = ()
     return loaded
 
 
-# (sys.path, sys.meta_path, each path folder's mtime) -> whether a plugin may be offered
+# plugin_scan_key() -> whether a plugin may be offered
 _scan_cache: dict[tuple[Any, ...], bool] = {}
 
 
-def _may_offer_plugins() -> bool:
-    """False only when no distribution ``importlib.metadata`` would find can declare the
-    plugin group: every ``*.dist-info``/``*.egg-info`` folder directly in a ``sys.path``
-    folder is checked for the group's name in its ``entry_points.txt``. Anything this quick
-    look does not cover (zip or egg path entries, other distribution finders) answers True.
-    Cached per process while ``sys.path`` and its folders' modification times stay the same
-    (installing or removing a distribution changes its folder's time)."""
+def plugin_scan_key() -> tuple[Any, ...] | None:
+    """What :func:`may_offer_plugins` depends on: ``sys.path`` and the modification time of
+    each of its folders (installing or removing a distribution changes its folder's time).
+    None when a quick look cannot answer: another distribution finder in ``sys.meta_path``, or
+    a zip or egg entry in ``sys.path`` (then plugins are looked up with ``importlib.metadata``)."""
     import os
     import sys
     from importlib.machinery import PathFinder
@@ -123,7 +127,7 @@ def _may_offer_plugins() -> bool:
         finder for finder in sys.meta_path if getattr(finder, "find_distributions", None)
     )
     if finders != (PathFinder,):
-        return True
+        return None
     folders: list[tuple[str, int]] = []
     for entry in sys.path:
         try:
@@ -131,12 +135,19 @@ def _may_offer_plugins() -> bool:
         except (OSError, ValueError):
             continue  # missing entries hold no distribution
         if not os.path.isdir(entry or ".") or entry.endswith(".egg"):
-            return True
+            return None
         folders.append((entry or ".", found.st_mtime_ns))
-    key = (tuple(sys.path), tuple(folders))
+    return (tuple(sys.path), tuple(folders))
+
+
+def may_offer_plugins(key: tuple[Any, ...]) -> bool:
+    """False only when no distribution ``importlib.metadata`` would find can declare the
+    plugin group: every ``*.dist-info``/``*.egg-info`` folder directly in a ``sys.path``
+    folder of ``key`` (from :func:`plugin_scan_key`) is checked for the group's name in its
+    ``entry_points.txt``. Cached per process for the same key."""
     if key not in _scan_cache:
         _scan_cache.clear()
-        _scan_cache[key] = any(_folder_offers_plugins(folder) for folder, _ in folders)
+        _scan_cache[key] = any(_folder_offers_plugins(folder) for folder, _ in key[1])
     return _scan_cache[key]
 
 

@@ -276,7 +276,11 @@ def test_quick_plugin_look_never_hides_what_importlib_metadata_finds(dists: list
     import importlib
     from importlib.metadata import entry_points
 
-    from kedro_nb.hooks.manager import _may_offer_plugins
+    from kedro_nb.hooks import may_offer_plugins, plugin_scan_key
+
+    def _may_offer_plugins() -> bool:
+        key = plugin_scan_key()
+        return True if key is None else may_offer_plugins(key)
 
     elsewhere = _may_offer_plugins()  # what the environment's own distributions offer
     with tempfile.TemporaryDirectory() as tmp:
@@ -302,3 +306,36 @@ def test_quick_plugin_look_never_hides_what_importlib_metadata_finds(dists: list
         for i, _ in dists
     )
     assert maybe == (named or elsewhere), dists
+
+
+def test_a_projects_kept_plugin_answer_follows_installs_in_later_processes(tmp_path: Path) -> None:
+    """A session keeps the quick look's answer in the project's cache, for the same sys.path
+    and folder times; a plugin installed between two kernel starts is still loaded."""
+    project, site = tmp_path / "project", tmp_path / "site"
+    (project / "conf" / "base").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.kedro_nb]\n")
+    site.mkdir()
+    code = (
+        "from kedro_nb.project import KedroNbSession\n"
+        f"session = KedroNbSession.create(project_path={str(project)!r})\n"
+        "print([type(p).__module__ for _, p in session.hook_manager.list_name_plugin()])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def loaded() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    before = loaded()
+    from kedro_nb.config.parsed_cache import CACHE_FILE
+
+    kept = (project / ".kedro_nb" / CACHE_FILE).read_bytes()
+    assert b"<plugins>" in kept
+    assert loaded() == before  # answered from the cache
+    stamp = os.stat(site).st_mtime_ns
+    write_plugin(site, "late_plugin", "late-plugin")
+    os.utime(site, ns=(stamp + 10**9, stamp + 10**9))
+    after = loaded()
+    assert "late_plugin" in after and "late_plugin" not in before, (before, after)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,28 @@ def test_malformed_pyproject_is_reported(tmp_path: Path, write) -> None:
 def test_not_a_project(tmp_path: Path, write) -> None:
     with pytest.raises(ProjectMetadataError, match=r"\[tool.kedro_nb\]"):
         read_metadata(tmp_path)
+
+
+def test_pyproject_values_kept_in_the_project_cache_follow_every_edit(tmp_path: Path) -> None:
+    """With a .kedro_nb folder, pyproject.toml's tables are kept in the project's cache by the
+    file's exact bytes: a later start reads them without the TOML parser, and an edit is read."""
+    from kedro_nb.config.parsed_cache import CACHE_FILE
+
+    (tmp_path / ".kedro_nb").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro_nb]\n")
+    assert read_metadata(tmp_path).incremental is False
+    assert (
+        str(tmp_path / "pyproject.toml").encode()
+        in (tmp_path / ".kedro_nb" / CACHE_FILE).read_bytes()
+    )
+    code = (
+        "import sys\n"
+        "from kedro_nb.project.discovery import read_metadata\n"
+        f"meta = read_metadata({str(tmp_path)!r})\n"
+        "print(meta.incremental, 'tomllib' in sys.modules)\n"
+    )
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert again.stdout.split() == ["False", "False"], again.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro_nb.runner]\nincremental = true\n")
+    edited = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert edited.stdout.split() == ["True", "True"], edited.stderr

@@ -63,7 +63,7 @@ def lazy_magic_arguments(func: _Magic) -> _Magic:
 def magic_parser(magic: _Magic) -> argparse.ArgumentParser:
     """The argument parser of a magic declared with :func:`lazy_magic_arguments` (a function
     or a bound method), built and kept on the function the first time it is asked for."""
-    func = getattr(magic, "__func__", magic)
+    func: Any = getattr(magic, "__func__", magic)
     parser: argparse.ArgumentParser | None = func.__dict__.get("parser")
     if parser is None:
         parser = func.parser = construct_parser(func)
