@@ -35,12 +35,18 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _statm_fd: list[int] = []  # the open /proc/self/statm, once read; a forked child reopens it
 
 
-def _forget_statm() -> None:
-    _statm_fd.clear()  # /proc/self in a forked child is the child's: its descriptor is not
+def _after_fork_in_child() -> None:
+    """A forked child (a process pool's worker) starts with none of its parent's readers: its
+    ``/proc/self`` is its own, and the parent's sampling thread and task lock did not follow."""
+    _statm_fd.clear()
+    _task_sampler.clear()
+    _tasks_active[0] = 0
+    global _tasks_lock
+    _tasks_lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_statm)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def resident_bytes() -> int | None:

@@ -3,6 +3,8 @@ full and incremental runs, and reports each node's peak memory (in the result an
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -154,3 +156,23 @@ def test_tasks_share_one_sampler_that_ends_after_the_last_task() -> None:
     third = memory.task_started()  # a new task after the pause: a new thread
     assert len(sampler_threads()) == 1 and sampler_threads() != threads
     memory.task_finished(third)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_worker_measures_with_its_own_sampler_and_lock() -> None:
+    """A process pool's worker forked while the parent's task lock was held (another thread
+    finishing a task at that moment) still measures its tasks: the lock is its own."""
+    from kedro_nb.runner import memory
+
+    with memory._tasks_lock:  # held across the fork, as by another thread of the parent
+        pid = os.fork()
+        if pid == 0:  # the child: a deadlock here ends it by the alarm, with a failing status
+            signal.alarm(10)
+            code = 1
+            try:
+                started = memory.task_started()
+                code = 0 if memory.task_finished(started) is not None else 2
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
