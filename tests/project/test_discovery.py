@@ -80,7 +80,7 @@ def test_pyproject_values_kept_in_the_project_cache_follow_every_edit(tmp_path: 
         "import sys\n"
         "from kedro_nb.project.discovery import read_metadata\n"
         f"meta = read_metadata({str(tmp_path)!r})\n"
-        "print(meta.incremental, 'tomllib' in sys.modules)\n"
+        "print(meta.incremental, bool({'tomllib', 'tomli'} & set(sys.modules)))\n"
     )
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert again.stdout.split() == ["False", "False"], again.stderr
