@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from convert_nbhelpers import code, md
@@ -18,16 +19,21 @@ CELLS = [
 ]
 
 
-@pytest.mark.parametrize("runner", ["sequential", "thread", "parallel", "dask"])
-def test_the_cli_message_names_node_cell_and_line(write_notebook, tmp_path, runner):
-    path = write_notebook(CELLS)
-    done = subprocess.run(
+def run_notebook(path: Path, runner: str) -> subprocess.CompletedProcess[str]:
+    """``kedro-nb run --notebook`` on ``path`` with ``runner``, in the notebook's folder."""
+    return subprocess.run(
         [sys.executable, "-m", "kedro_nb", "run", "--notebook", path.name, "--runner", runner],
-        cwd=tmp_path,
+        cwd=path.parent,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+@pytest.mark.parametrize("runner", ["sequential", "thread", "parallel", "dask"])
+def test_the_cli_message_names_node_cell_and_line(write_notebook, tmp_path, runner):
+    path = write_notebook(CELLS)
+    done = run_notebook(path, runner)
     assert done.returncode != 0
     message = next(line for line in done.stderr.splitlines() if line.startswith("kedro-nb run:"))
     assert message == (
@@ -50,13 +56,7 @@ def test_a_node_reading_exploration_state_fails_with_the_analysis_advice(
             code("total = sum(rows)", "add"),
         ]
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "kedro_nb", "run", "--notebook", path.name, "--runner", runner],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_notebook(path, runner)
     assert done.returncode == 1, done.stderr
     message = next(line for line in done.stderr.splitlines() if line.startswith("kedro-nb run:"))
     assert message.startswith(

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from tests.lab.conftest import PROJECT, copy_examples, notebook_cells
+from tests.lab.conftest import PROJECT, SPACEFLIGHTS_NODES, copy_examples, notebook_cells
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -46,14 +46,7 @@ async def test_analysis_gives_each_node_its_inputs_outputs_and_warnings(jp_fetch
     cells = notebook_cells(root / NB)
     result = await post(jp_fetch, "analysis", {"path": NB, "cells": cells})
     nodes = {node["name"]: node for node in result["nodes"]}
-    assert list(nodes) == [
-        "preprocess_companies",
-        "preprocess_shuttles",
-        "create_model_input_table",
-        "split_data",
-        "train_model",
-        "evaluate_model",
-    ]
+    assert list(nodes) == SPACEFLIGHTS_NODES
     assert nodes["preprocess_companies"]["inputs"] == ["companies"]  # declared in catalog.yml
     assert nodes["preprocess_companies"]["outputs"] == ["preprocessed_companies"]
     assert nodes["preprocess_companies"]["cell_id"] == "spaceflights-06"
