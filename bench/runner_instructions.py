@@ -21,22 +21,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-CHILD = """
+BENCH = Path(__file__).resolve().parent
+CHILD = f"""
 import gc, logging, sys
+sys.path.insert(0, {str(BENCH)!r})
 logging.getLogger().setLevel(logging.WARNING)
-from kedro_nb.io import DataCatalog
-from kedro_nb.pipeline import Pipeline, node
 from kedro_nb.runner import SequentialRunner
-
-def inc(x):
-    return x + 1
+from runner_bench import build_ours  # the chain every runner benchmark builds
 
 n, repeats, run = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "run"
-chains = [
-    (Pipeline([node(inc, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(n)]),
-     DataCatalog({"d0": 0}))
-    for _ in range(repeats)
-]
+chains = [build_ours(n) for _ in range(repeats)]
 gc.collect()
 if run:
     for pipeline, catalog in chains:

@@ -25,6 +25,8 @@ _EMPTY = object()
 #: immutable built-in types: ``copy.deepcopy`` hands them back as they are, so their copy rule
 #: needs no lookup (a chain of scalar nodes spent half its per-node time inferring it)
 _ATOMIC = frozenset({int, float, bool, str, bytes, complex, type(None)})
+#: (module, class) pairs whose objects are ``copy``-ed
+_COPIED = (("pandas", "DataFrame"), ("numpy", "ndarray"))
 
 
 def infer_copy_mode(data: Any) -> CopyMode:
@@ -51,9 +53,6 @@ def infer_copy_mode(data: Any) -> CopyMode:
     if isinstance(table, type) and isinstance(data, table):
         return "assign"
     return "deepcopy"
-
-
-_COPIED = (("pandas", "DataFrame"), ("numpy", "ndarray"))
 
 
 def _copy(data: Any, mode: str) -> Any:
